@@ -1,0 +1,74 @@
+// nodelock: the command installers, site admins and support staff run.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+
+namespace nodelock::cli {
+namespace {
+
+void print_overview(std::ostream& out) {
+  out << "nodelock: bind software licenses to machines\n\n"
+         "Usage: nodelock <command> [options]\n\n"
+         "Commands:\n";
+  for (const Command* command : all_commands()) {
+    std::string name(command->name);
+    name.resize(std::max<std::size_t>(name.size() + 2, 22), ' ');
+    out << "  " << name << command->synopsis << '\n';
+  }
+  out << "\nRun `nodelock <command> --help` for a command's options.\n"
+         "Exit codes: 0 success, 1 refused or invalid, 2 usage, 3 server unreachable,\n"
+         "4 unreadable or tampered input file.\n";
+}
+
+// The command whose name is the longest run of leading words, e.g. "offline inspect".
+const Command* find_command(const std::vector<std::string>& words, std::size_t& consumed) {
+  const Command* best = nullptr;
+  for (const Command* command : all_commands()) {
+    std::string joined;
+    for (std::size_t n = 0; n < words.size(); ++n) {
+      joined += (n == 0 ? "" : " ") + words[n];
+      if (joined == command->name && (best == nullptr || n + 1 > consumed)) {
+        best = command;
+        consumed = n + 1;
+      }
+    }
+  }
+  return best;
+}
+
+int run(const std::vector<std::string>& words) {
+  if (words.empty() || words[0] == "--help" || words[0] == "-h" || words[0] == "help") {
+    print_overview(words.empty() ? std::cerr : std::cout);
+    return words.empty() ? exit_usage : exit_ok;
+  }
+  std::size_t consumed = 0;
+  const Command* command = find_command(words, consumed);
+  if (command == nullptr) {
+    std::cerr << "nodelock: unknown command '" << words[0] << "'\n"
+              << "Run `nodelock --help` for the list of commands.\n";
+    return exit_usage;
+  }
+  const std::vector<std::string> rest(words.begin() + static_cast<long>(consumed), words.end());
+  ArgSpec spec = command->spec;
+  spec.switches.insert({"--help", "--json"});
+  auto args = Args::parse(rest, spec);
+  if (!args.ok()) {
+    std::cerr << "nodelock " << command->name << ": " << args.message() << "\n\n"
+              << command->usage;
+    return exit_usage;
+  }
+  if (args->has("--help")) {
+    std::cout << command->usage;
+    return exit_ok;
+  }
+  return command->run(*args);
+}
+
+}  // namespace
+}  // namespace nodelock::cli
+
+int main(int argc, char** argv) {
+  return nodelock::cli::run(std::vector<std::string>(argv + 1, argv + argc));
+}

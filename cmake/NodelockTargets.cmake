@@ -1,0 +1,33 @@
+# Warnings, sanitizers and the one way every module declares its library.
+add_library(nodelock_warnings INTERFACE)
+target_compile_options(nodelock_warnings INTERFACE -Wall -Wextra -Wpedantic -Wshadow
+                                                  -Wnon-virtual-dtor -Wold-style-cast)
+if(NODELOCK_WERROR)
+  target_compile_options(nodelock_warnings INTERFACE -Werror)
+endif()
+
+if(NODELOCK_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer
+                      -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
+# nodelock_module(<name> SOURCES ... [PUBLIC_DEPS ...] [PRIVATE_DEPS ...])
+# Declares library nodelock_<name>, its alias nodelock::<name>, its public include
+# directory <module>/include, and marks it for installation.
+function(nodelock_module name)
+  cmake_parse_arguments(ARG "" "DIR" "SOURCES;PUBLIC_DEPS;PRIVATE_DEPS" ${ARGN})
+  if(NOT ARG_DIR)
+    set(ARG_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+  endif()
+  add_library(nodelock_${name} ${ARG_SOURCES})
+  add_library(nodelock::${name} ALIAS nodelock_${name})
+  set_target_properties(nodelock_${name} PROPERTIES EXPORT_NAME ${name}
+                                                    OUTPUT_NAME nodelock_${name})
+  target_include_directories(nodelock_${name} PUBLIC
+    $<BUILD_INTERFACE:${ARG_DIR}/include>
+    $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
+  target_link_libraries(nodelock_${name} PUBLIC ${ARG_PUBLIC_DEPS}
+                                         PRIVATE ${ARG_PRIVATE_DEPS} nodelock_warnings)
+  set_property(GLOBAL APPEND PROPERTY NODELOCK_INSTALLED_TARGETS nodelock_${name})
+endfunction()
