@@ -7,6 +7,12 @@
 
 namespace nodelock::cli {
 
+// Each command is defined in the file that implements it.
+extern const Command activate_command;
+extern const Command status_command;
+extern const Command refresh_command;
+extern const Command deactivate_command;
+
 const std::vector<const Command*>& all_commands();
 
 }  // namespace nodelock::cli

@@ -1,42 +1,59 @@
 #include "nodelock/activation/result.h"
 
+#include <utility>
+
 namespace nodelock {
+namespace {
+
+// The one table of stable code names; names are never changed once released.
+constexpr std::pair<ErrorCode, std::string_view> kCodeNames[] = {
+    {ErrorCode::invalid_argument, "invalid_argument"},
+    {ErrorCode::invalid_key, "invalid_key"},
+    {ErrorCode::malformed, "malformed"},
+    {ErrorCode::tampered, "tampered"},
+    {ErrorCode::unknown_signer, "unknown_signer"},
+    {ErrorCode::wrong_document, "wrong_document"},
+    {ErrorCode::io_error, "io_error"},
+    {ErrorCode::not_found, "not_found"},
+    {ErrorCode::already_exists, "already_exists"},
+    {ErrorCode::not_activated, "not_activated"},
+    {ErrorCode::expired, "expired"},
+    {ErrorCode::needs_refresh, "needs_refresh"},
+    {ErrorCode::machine_mismatch, "machine_mismatch"},
+    {ErrorCode::product_mismatch, "product_mismatch"},
+    {ErrorCode::version_not_covered, "version_not_covered"},
+    {ErrorCode::clock_rollback, "clock_rollback"},
+    {ErrorCode::dongle_missing, "dongle_missing"},
+    {ErrorCode::suspended, "suspended"},
+    {ErrorCode::revoked, "revoked"},
+    {ErrorCode::activation_limit, "activation_limit"},
+    {ErrorCode::replayed, "replayed"},
+    {ErrorCode::request_expired, "request_expired"},
+    {ErrorCode::unauthorized, "unauthorized"},
+    {ErrorCode::forbidden, "forbidden"},
+    {ErrorCode::rate_limited, "rate_limited"},
+    {ErrorCode::payload_too_large, "payload_too_large"},
+    {ErrorCode::conflict, "conflict"},
+    {ErrorCode::unreachable, "unreachable"},
+    {ErrorCode::tls_failure, "tls_failure"},
+    {ErrorCode::server_error, "server_error"},
+    {ErrorCode::internal, "internal"},
+};
+
+}  // namespace
 
 std::string_view code_name(ErrorCode code) {
-  switch (code) {
-    case ErrorCode::invalid_argument: return "invalid_argument";
-    case ErrorCode::invalid_key: return "invalid_key";
-    case ErrorCode::malformed: return "malformed";
-    case ErrorCode::tampered: return "tampered";
-    case ErrorCode::unknown_signer: return "unknown_signer";
-    case ErrorCode::wrong_document: return "wrong_document";
-    case ErrorCode::io_error: return "io_error";
-    case ErrorCode::not_found: return "not_found";
-    case ErrorCode::already_exists: return "already_exists";
-    case ErrorCode::not_activated: return "not_activated";
-    case ErrorCode::expired: return "expired";
-    case ErrorCode::needs_refresh: return "needs_refresh";
-    case ErrorCode::machine_mismatch: return "machine_mismatch";
-    case ErrorCode::product_mismatch: return "product_mismatch";
-    case ErrorCode::version_not_covered: return "version_not_covered";
-    case ErrorCode::clock_rollback: return "clock_rollback";
-    case ErrorCode::dongle_missing: return "dongle_missing";
-    case ErrorCode::suspended: return "suspended";
-    case ErrorCode::revoked: return "revoked";
-    case ErrorCode::activation_limit: return "activation_limit";
-    case ErrorCode::replayed: return "replayed";
-    case ErrorCode::request_expired: return "request_expired";
-    case ErrorCode::unauthorized: return "unauthorized";
-    case ErrorCode::forbidden: return "forbidden";
-    case ErrorCode::rate_limited: return "rate_limited";
-    case ErrorCode::payload_too_large: return "payload_too_large";
-    case ErrorCode::conflict: return "conflict";
-    case ErrorCode::unreachable: return "unreachable";
-    case ErrorCode::tls_failure: return "tls_failure";
-    case ErrorCode::server_error: return "server_error";
-    case ErrorCode::internal: return "internal";
+  for (const auto& [known, name] : kCodeNames) {
+    if (known == code) return name;
   }
   return "internal";
+}
+
+ErrorCode code_from_name(std::string_view name) {
+  for (const auto& [code, known] : kCodeNames) {
+    if (known == name) return code;
+  }
+  return ErrorCode::server_error;
 }
 
 }  // namespace nodelock

@@ -36,6 +36,7 @@ class ByteView {
       : data_(bytes.data()), size_(N) {}
   ByteView(std::string_view text)  // NOLINT: text is bytes here
       : data_(reinterpret_cast<const std::uint8_t*>(text.data())), size_(text.size()) {}
+  ByteView(const std::string& text) : ByteView(std::string_view(text)) {}  // NOLINT
 
   constexpr const std::uint8_t* data() const { return data_; }
   constexpr std::size_t size() const { return size_; }

@@ -23,7 +23,8 @@ Result<crypto::Bytes> from_base64(std::string_view text);
 
 // Crockford base32 symbols "0123456789ABCDEFGHJKMNPQRSTVWXYZ": the value of
 // `bits` bits taken from the front of `bytes`, most significant first, as
-// ceil(bits / 5) symbols. Used for license keys and machine IDs.
+// ceil(bits / 5) symbols, leading zero bits padding the value to whole symbols;
+// bits past the end of `bytes` read as zero. Used for license keys and machine IDs.
 std::string crockford32(crypto::ByteView bytes, std::size_t bits);
 
 // The value (0..31) of an upper-case Crockford symbol, or -1.

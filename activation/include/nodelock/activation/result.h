@@ -56,6 +56,10 @@ enum class ErrorCode {
 // The stable name of a code, e.g. "activation_limit".
 std::string_view code_name(ErrorCode code);
 
+// The code of a stable name, as a server's error envelope carries it; an unknown
+// name (a newer server) reads as server_error.
+ErrorCode code_from_name(std::string_view name);
+
 struct Error {
   ErrorCode code;
   std::string message;

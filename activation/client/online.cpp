@@ -1,0 +1,162 @@
+#include "nodelock/activation/online.h"
+
+#include <algorithm>
+#include <ctime>
+
+#include "nodelock/activation/encoding.h"
+#include "nodelock/activation/enrolment.h"
+#include "nodelock/activation/local_store.h"
+
+namespace nodelock {
+namespace {
+
+Result<std::vector<crypto::PublicKey>> published_keys(const ServerClient& server) {
+  auto body = server.get("/v1/keys");
+  if (!body.ok()) return body.error();
+  std::vector<crypto::PublicKey> keys;
+  if (body->contains("keys") && (*body)["keys"].is_array()) {
+    for (const auto& entry : (*body)["keys"]) {
+      if (!entry.is_object() || !entry.contains("public_key") ||
+          !entry["public_key"].is_string()) {
+        continue;
+      }
+      auto bytes = encoding::from_base64(entry["public_key"].get<std::string>());
+      if (!bytes.ok() || bytes->size() != 32) continue;
+      crypto::PublicKey key;
+      std::copy(bytes->begin(), bytes->end(), key.bytes.begin());
+      keys.push_back(key);
+    }
+  }
+  if (keys.empty()) {
+    return make_error(ErrorCode::server_error,
+                      "The server at " + server.url() + " publishes no vendor key.");
+  }
+  return keys;
+}
+
+// The keys this machine trusts: --pubkey, else those pinned earlier, else (first
+// contact) the server's, which are then pinned.
+Result<TrustedKeys> trusted_keys(const OnlineOptions& options, const LocalStore& store,
+                                 const ServerClient& server) {
+  auto pinned = store.read_vendor_keys();
+  if (!pinned.ok()) return pinned.error();
+  std::vector<crypto::PublicKey> keys = options.vendor_keys;
+  if (keys.empty()) keys = *pinned;
+  if (keys.empty()) {
+    auto published = published_keys(server);
+    if (!published.ok()) return published.error();
+    keys = *published;
+  }
+  if (auto status = store.save_vendor_keys(keys); !status.ok()) return status.error();
+  return TrustedKeys(keys);
+}
+
+Result<ServerClient> connect(const OnlineOptions& options, const LocalStore& store) {
+  ServerOptions server = options.server;
+  if (server.url.empty()) {
+    auto record = store.read_record();
+    if (!record.ok()) return record.error();
+    server.url = record->server_url;
+  }
+  return ServerClient::connect(server);
+}
+
+// Sends a signed request and installs the license that answers it.
+Result<ActivationOutcome> exchange(const OnlineOptions& options, const LocalStore& store,
+                                   const ServerClient& server, const Machine& machine,
+                                   const SignedRequest& signed_request) {
+  auto trusted = trusted_keys(options, store, server);
+  if (!trusted.ok()) return trusted.error();
+  auto answer = server.post("/v1/activations", {{"request", signed_request.armored}});
+  if (!answer.ok()) return answer.error();
+  if (!answer->contains("license") || !(*answer)["license"].is_string()) {
+    return make_error(ErrorCode::server_error, "The server's answer holds no license.");
+  }
+  ActivationRecord record;
+  record.server_url = server.url();
+  record.license_key = signed_request.request.key;
+  auto license = install_license(store, (*answer)["license"].get<std::string>(), *trusted,
+                                 signed_request.request, machine, record);
+  if (!license.ok()) return license.error();
+  ActivationOutcome outcome;
+  outcome.license = std::move(*license);
+  outcome.machine_id = machine.machine_id;
+  outcome.existing = answer->value("existing", false);
+  if (answer->contains("seats") && (*answer)["seats"].is_object()) {
+    outcome.seats_used = (*answer)["seats"].value("used", std::int64_t{0});
+    outcome.seats_max = (*answer)["seats"].value("max", std::int64_t{0});
+  }
+  return outcome;
+}
+
+}  // namespace
+
+Result<ActivationOutcome> activate_online(const OnlineOptions& options,
+                                          std::string_view typed_key,
+                                          const std::string& product) {
+  const LocalStore store(options.store_root, product);
+  auto server = ServerClient::connect(options.server);
+  if (!server.ok()) return server.error();
+  auto machine = this_machine(product, options.sysroot);
+  if (!machine.ok()) return machine.error();
+  auto request = make_request(store, *machine, typed_key, product, RequestPurpose::activate);
+  if (!request.ok()) return request.error();
+  return exchange(options, store, *server, *machine, *request);
+}
+
+Result<ActivationOutcome> refresh_online(const OnlineOptions& options,
+                                         const std::string& product) {
+  const LocalStore store(options.store_root, product);
+  auto record = store.read_record();
+  if (!record.ok()) return record.error();
+  auto server = connect(options, store);
+  if (!server.ok()) return server.error();
+  auto machine = this_machine(product, options.sysroot);
+  if (!machine.ok()) return machine.error();
+  auto request = make_request(store, *machine, record->license_key, product,
+                              RequestPurpose::refresh, record->activation_id);
+  if (!request.ok()) return request.error();
+  auto outcome = exchange(options, store, *server, *machine, *request);
+  if (!outcome.ok() &&
+      (outcome.code() == ErrorCode::suspended || outcome.code() == ErrorCode::revoked)) {
+    // Remembered so the application learns it offline, until a later check-in.
+    (void)store.save_refusal({outcome.code(), outcome.message()});
+  }
+  return outcome;
+}
+
+Result<std::string> deactivate_online(const OnlineOptions& options, const std::string& product) {
+  const LocalStore store(options.store_root, product);
+  auto record = store.read_record();
+  if (!record.ok()) return record.error();
+  auto server = connect(options, store);
+  if (!server.ok()) return server.error();
+  auto device_key = store.read_device_key();
+  if (!device_key.ok()) return device_key.error();
+  auto machine = this_machine(product, options.sysroot);
+  if (!machine.ok()) return machine.error();
+
+  DeactivationReceipt receipt;
+  receipt.activation_id = record->activation_id;
+  receipt.license_id = record->license_id;
+  receipt.product = product;
+  receipt.machine_id = machine->machine_id;
+  receipt.device_public_key = device_key->public_key();
+  receipt.nonce = make_nonce();
+  receipt.created_at = static_cast<std::int64_t>(std::time(nullptr));
+  auto armored = seal(DocumentType::deactivation_receipt, to_payload(receipt), *device_key,
+                      {{"Product", product}, {"Machine", machine->machine_id}});
+  if (!armored.ok()) return armored.error();
+  // The license goes before the server hears of it: a seat is never freed
+  // while a usable license for it remains on this machine.
+  if (auto status = store.remove_activation(); !status.ok()) return status.error();
+  auto answer = server->post("/v1/deactivations", {{"receipt", *armored}});
+  if (!answer.ok()) {
+    return make_error(answer.code(),
+                      answer.message() + " The local license is already removed; give this "
+                      "receipt to support to free the seat:\n" + *armored);
+  }
+  return record->activation_id;
+}
+
+}  // namespace nodelock

@@ -1,0 +1,57 @@
+// Binding a license to this machine: the steps an online and an offline
+// activation share. Making the signed request, and checking and installing the
+// license that answers it. No network here; see online.h for the round trip.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "nodelock/activation/document.h"
+#include "nodelock/activation/local_store.h"
+#include "nodelock/activation/payloads.h"
+#include "nodelock/activation/result.h"
+
+namespace nodelock {
+
+// This machine as a license sees it, for one product.
+struct Machine {
+  fingerprint::Fingerprint fingerprint;
+  std::string machine_id;
+  std::string hostname;
+};
+
+// Collects (once per process) the fingerprint of this machine, or of the system
+// mounted at `sysroot` when it is not empty.
+[[nodiscard]] Result<Machine> this_machine(const std::string& product,
+                                           const std::filesystem::path& sysroot = {});
+
+struct SignedRequest {
+  ActivationRequest request;
+  std::string armored;
+};
+
+// Signs an ACTIVATION REQUEST with the store's device key (made and saved 0600
+// on first use). `typed_key` is checked and normalised before anything else, so
+// a mistyped key never costs a round trip.
+[[nodiscard]] Result<SignedRequest> make_request(const LocalStore& store, const Machine& machine,
+                                                 std::string_view typed_key,
+                                                 const std::string& product,
+                                                 RequestPurpose purpose,
+                                                 std::optional<std::string> activation_id = {});
+
+// Checks that `armored` is a LICENSE signed by a trusted vendor key that answers
+// `request` (its nonce, product and device key) and fits `machine`, then installs
+// it with `record`. Nothing is written when any check fails.
+[[nodiscard]] Result<License> install_license(const LocalStore& store, std::string_view armored,
+                                              const TrustedKeys& trusted,
+                                              const ActivationRequest& request,
+                                              const Machine& machine,
+                                              const ActivationRecord& record);
+
+// The request a store's pending file or any request file holds, after checking
+// its device signature.
+[[nodiscard]] Result<ActivationRequest> read_signed_request(std::string_view armored);
+
+}  // namespace nodelock

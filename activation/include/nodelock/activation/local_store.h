@@ -1,0 +1,84 @@
+// The license store on this machine: what an activation leaves behind.
+//
+// One directory per product under the store's root:
+//
+//   <root>/<product>/license.nllic      the vendor-signed LICENSE (armored)
+//   <root>/<product>/device.key         the device's Ed25519 key (PKCS#8 PEM, 0600)
+//   <root>/<product>/activation.json    server URL, key and ids for refresh (0600)
+//   <root>/<product>/vendor-keys.json   vendor public keys pinned at first activation
+//   <root>/<product>/pending.nlreq      an offline request awaiting its response
+//   <root>/<product>/refusal.json       the server's last word when it suspended or
+//                                       revoked this activation
+//
+// Every write is atomic (see write_file_atomic): a crash leaves the old file or
+// the new one. The license is written last, so a license is never present
+// without the device key it is bound to.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "nodelock/activation/crypto.h"
+#include "nodelock/activation/result.h"
+
+namespace nodelock {
+
+// What the client needs to talk to the server about this activation again.
+struct ActivationRecord {
+  std::string server_url;
+  std::string license_key;
+  std::string license_id;
+  std::string activation_id;
+};
+
+// Why the server refused this activation at its last check-in.
+struct Refusal {
+  ErrorCode code = ErrorCode::revoked;  // suspended or revoked
+  std::string message;
+};
+
+class LocalStore {
+ public:
+  // /var/lib/nodelock for root, otherwise $XDG_DATA_HOME/nodelock
+  // (~/.local/share/nodelock): a per-machine store when installing as root, a
+  // per-user one otherwise. NODELOCK_STORE overrides both.
+  static std::filesystem::path default_root();
+
+  // `root` empty: default_root(). Nothing is touched until a read or write.
+  LocalStore(std::filesystem::path root, std::string product);
+
+  const std::filesystem::path& directory() const { return directory_; }
+  std::filesystem::path license_path() const;
+  std::filesystem::path device_key_path() const;
+
+  bool has_license() const;
+  // not_activated when there is no license; io_error when it cannot be read.
+  Result<std::string> read_license() const;
+  Result<crypto::SigningKey> read_device_key() const;
+  Result<ActivationRecord> read_record() const;
+  // An empty list when none were pinned yet.
+  Result<std::vector<crypto::PublicKey>> read_vendor_keys() const;
+  std::optional<Refusal> read_refusal() const;
+  Result<std::string> read_pending_request() const;
+
+  // The device key of the next request: the stored one, or a fresh one saved
+  // (0600) before any request leaves the machine.
+  Result<crypto::SigningKey> device_key_for_request() const;
+  Status save_vendor_keys(const std::vector<crypto::PublicKey>& keys) const;
+  Status save_pending_request(const std::string& armored) const;
+  // Installs a license and its record; clears a pending request and a refusal.
+  Status save_activation(const std::string& license, const ActivationRecord& record) const;
+  Status save_refusal(const Refusal& refusal) const;
+  // Destroys the license, the device key and the record (deactivation). The
+  // license goes first: whatever happens after, it is no longer usable.
+  Status remove_activation() const;
+
+ private:
+  Status ensure_directory() const;
+
+  std::filesystem::path directory_;
+};
+
+}  // namespace nodelock

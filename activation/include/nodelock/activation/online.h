@@ -1,0 +1,48 @@
+// Online activation, check-in and deactivation against a nodelock-server.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nodelock/activation/crypto.h"
+#include "nodelock/activation/payloads.h"
+#include "nodelock/activation/result.h"
+#include "nodelock/activation/server_client.h"
+
+namespace nodelock {
+
+struct OnlineOptions {
+  ServerOptions server;               // url may be empty after activation: the stored one
+  std::filesystem::path store_root;   // empty: LocalStore::default_root()
+  std::filesystem::path sysroot;      // empty: this machine
+  // Vendor keys the server must sign with (--pubkey). Empty: trust the keys
+  // pinned at first activation, or at first activation those the server publishes.
+  std::vector<crypto::PublicKey> vendor_keys;
+};
+
+struct ActivationOutcome {
+  License license;
+  std::string machine_id;
+  bool existing = false;  // this machine already held a seat and got it back
+  std::int64_t seats_used = 0;
+  std::int64_t seats_max = 0;
+};
+
+// Activates this machine for `product` with the license key as typed.
+[[nodiscard]] Result<ActivationOutcome> activate_online(const OnlineOptions& options,
+                                                        std::string_view typed_key,
+                                                        const std::string& product);
+
+// Checks in: the server renews the license, or refuses it (suspended, revoked,
+// reset), which is remembered so the Verifier reports it offline.
+[[nodiscard]] Result<ActivationOutcome> refresh_online(const OnlineOptions& options,
+                                                       const std::string& product);
+
+// Destroys the local license and device key, then tells the server with a
+// signed DEACTIVATION RECEIPT so the seat is freed.
+[[nodiscard]] Result<std::string> deactivate_online(const OnlineOptions& options,
+                                                    const std::string& product);
+
+}  // namespace nodelock

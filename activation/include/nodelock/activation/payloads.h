@@ -1,0 +1,95 @@
+// The payloads of nodelock's signed documents, as typed values.
+//
+// One definition of each document's fields, shared by the client, the server and
+// the offline tools: to_payload() gives the JSON that is signed, *_from_payload()
+// reads a verified payload strictly (a missing, extra or mistyped field is
+// malformed). docs/FORMATS.md describes the same fields for other implementers.
+// Times are unix seconds; binary values travel as base64.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "nodelock/activation/crypto.h"
+#include "nodelock/activation/result.h"
+#include "nodelock/fingerprint/fingerprint.h"
+
+namespace nodelock {
+
+enum class SeatModel { node_locked, floating, site };
+enum class Term { perpetual, subscription, trial };
+enum class RequestPurpose { activate, refresh };
+
+std::string_view seat_model_name(SeatModel model);  // "node-locked", "floating", "site"
+std::string_view term_name(Term term);              // "perpetual", "subscription", "trial"
+std::optional<SeatModel> seat_model_from_name(std::string_view name);
+std::optional<Term> term_from_name(std::string_view name);
+
+// ACTIVATION REQUEST, signed by the device key it carries. The same document
+// serves a first activation and a check-in (purpose refresh, naming the
+// activation), online or carried by hand from an air-gapped machine.
+struct ActivationRequest {
+  RequestPurpose purpose = RequestPurpose::activate;
+  std::string key;  // the license key, canonical dashed form
+  std::string product;
+  fingerprint::Fingerprint fingerprint;
+  std::string machine_id;
+  crypto::PublicKey device_public_key;
+  std::string nonce;  // base64 of 16 random bytes; the server accepts each once
+  std::int64_t created_at = 0;
+  std::string client_version;
+  std::string hostname;
+  std::optional<std::string> activation_id;  // present when purpose is refresh
+};
+
+// LICENSE, signed by the vendor key: what the machine may run, bound to its
+// fingerprint and device key.
+struct License {
+  std::string license_id;
+  std::string activation_id;
+  std::string product;
+  std::string licensee;
+  SeatModel model = SeatModel::node_locked;
+  Term term = Term::perpetual;
+  std::vector<std::string> features;
+  std::int64_t issued_at = 0;
+  std::int64_t refresh_by = 0;  // check in with the server before this time
+  std::optional<std::int64_t> expires_at;
+  std::int64_t grace_days = 0;  // days after expires_at and refresh_by still accepted
+  std::optional<std::int64_t> max_version;      // highest major version covered
+  std::optional<std::int64_t> maintenance_end;  // builds released before it run
+  fingerprint::Fingerprint fingerprint;
+  fingerprint::MatchPolicy match_policy;
+  std::string machine_id;
+  crypto::PublicKey device_public_key;
+  std::string request_nonce;  // the nonce of the request this license answers
+};
+
+// DEACTIVATION RECEIPT, signed by the device key after the local license and
+// key were destroyed.
+struct DeactivationReceipt {
+  std::string activation_id;
+  std::string license_id;
+  std::string product;
+  std::string machine_id;
+  crypto::PublicKey device_public_key;
+  std::string nonce;
+  std::int64_t created_at = 0;
+};
+
+nlohmann::json to_payload(const ActivationRequest& request);
+nlohmann::json to_payload(const License& license);
+nlohmann::json to_payload(const DeactivationReceipt& receipt);
+
+Result<ActivationRequest> activation_request_from_payload(const nlohmann::json& payload);
+Result<License> license_from_payload(const nlohmann::json& payload);
+Result<DeactivationReceipt> deactivation_receipt_from_payload(const nlohmann::json& payload);
+
+// A fresh nonce: base64 of 16 random bytes.
+std::string make_nonce();
+
+}  // namespace nodelock

@@ -1,0 +1,94 @@
+// The in-app check: "may I run, and with which features?"
+//
+//   nodelock::Verifier verifier{{vendor_public_key}, "acme.cad"};
+//   nodelock::CheckResult result = verifier.check({.app_version = "4.2.0"});
+//   if (!result.ok()) { std::cerr << result.message() << '\n'; return 1; }
+//   if (result.has_feature("export")) { ... }
+//
+// Offline and fast: the license's vendor signature is verified on every call,
+// the machine's fingerprint is collected once per process, and the parsed
+// license is reused while the file is unchanged. Needs no network and, on the
+// Crypto++ backend, no OpenSSL. A Verifier may be shared by several threads.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nodelock/activation/crypto.h"
+
+namespace nodelock {
+
+enum class LicenseStatus {
+  valid,
+  not_activated,        // no license installed for this product
+  expired,              // the term ended, grace days included
+  machine_mismatch,     // the license was activated on another machine
+  tampered,             // the license file or store was changed or is not the vendor's
+  clock_rollback,       // the clock was set back; correct it and retry
+  needs_refresh,        // past the refresh date: connect and run `nodelock refresh`
+  version_not_covered,  // this version is newer than the license covers
+  dongle_missing,       // the license needs its dongle plugged in
+  suspended,            // the vendor suspended the license (learnt at the last check-in)
+  revoked,              // the activation was revoked or reset by support
+};
+
+// "valid", "not_activated", ...: stable names for scripts and JSON.
+std::string_view status_name(LicenseStatus status);
+
+struct CheckOptions {
+  std::filesystem::path store;        // the store's root; empty: LocalStore::default_root()
+  std::string app_version;            // "4.2.0"; empty: no version check
+  std::optional<std::int64_t> app_release_time;  // unix time of this build, for
+                                                 // maintenance-end licenses
+  std::filesystem::path sysroot;      // empty: this machine
+  std::optional<std::int64_t> now;    // unix time; empty: the system clock
+};
+
+class CheckResult {
+ public:
+  bool ok() const { return status_ == LicenseStatus::valid; }
+  LicenseStatus status() const { return status_; }
+  // For people: what happened and what to do.
+  const std::string& message() const { return message_; }
+  bool has_feature(std::string_view name) const;
+  const std::vector<std::string>& features() const;
+
+  // Details of the installed license, when one was readable and genuine.
+  const std::string& license_id() const;
+  const std::string& licensee() const;
+  const std::string& machine_id() const;
+  std::optional<std::int64_t> expires_at() const;
+  std::int64_t refresh_by() const;
+  // Valid, but only thanks to grace days: tell the user to renew or check in.
+  bool in_grace() const { return in_grace_; }
+
+  struct LicenseView;  // what the result shows of the license; shared, immutable
+
+ private:
+  friend class Verifier;
+  LicenseStatus status_ = LicenseStatus::not_activated;
+  std::string message_;
+  bool in_grace_ = false;
+  std::shared_ptr<const LicenseView> license_;
+};
+
+class Verifier {
+ public:
+  Verifier(std::vector<crypto::PublicKey> trusted_vendor_keys, std::string product);
+  Verifier(Verifier&&) noexcept;
+  Verifier& operator=(Verifier&&) noexcept;
+  ~Verifier();
+
+  [[nodiscard]] CheckResult check(const CheckOptions& options = {}) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace nodelock

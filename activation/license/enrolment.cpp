@@ -1,0 +1,130 @@
+#include "nodelock/activation/enrolment.h"
+
+#include <unistd.h>
+
+#include <ctime>
+
+#include "nodelock/activation/encoding.h"
+#include "nodelock/activation/file_io.h"
+#include "nodelock/activation/license_key.h"
+#include "nodelock/fingerprint/collect.h"
+#include "nodelock/fingerprint/match.h"
+
+namespace nodelock {
+namespace {
+
+constexpr const char* kClientVersion = "0.1.0";
+
+std::string hostname_of(const std::filesystem::path& sysroot) {
+  if (!sysroot.empty()) {
+    auto text = read_file(sysroot / "etc" / "hostname", 256);
+    if (!text.ok()) return "unknown";
+    std::string name = *text;
+    while (!name.empty() && (name.back() == '\n' || name.back() == ' ')) name.pop_back();
+    return name.empty() ? "unknown" : name;
+  }
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0) return "unknown";
+  return name;
+}
+
+Error not_for_this_request(const std::string& what) {
+  return make_error(ErrorCode::machine_mismatch,
+                    "This license answers another request (" + what +
+                        "). Install the response made for this machine's request.");
+}
+
+}  // namespace
+
+Result<Machine> this_machine(const std::string& product, const std::filesystem::path& sysroot) {
+  fingerprint::CollectOptions options;
+  if (!sysroot.empty()) options.root = sysroot;
+  auto fingerprint = fingerprint::cached_fingerprint(options, product);
+  if (!fingerprint.ok()) return fingerprint.error();
+  Machine machine;
+  machine.fingerprint = *fingerprint;
+  machine.machine_id = machine.fingerprint.machine_id();
+  machine.hostname = hostname_of(sysroot);
+  return machine;
+}
+
+Result<SignedRequest> make_request(const LocalStore& store, const Machine& machine,
+                                   std::string_view typed_key, const std::string& product,
+                                   RequestPurpose purpose,
+                                   std::optional<std::string> activation_id) {
+  auto key = LicenseKey::parse(typed_key);
+  if (!key.ok()) return key.error();
+  auto device_key = store.device_key_for_request();
+  if (!device_key.ok()) return device_key.error();
+
+  SignedRequest signed_request;
+  ActivationRequest& request = signed_request.request;
+  request.purpose = purpose;
+  request.key = key->text();
+  request.product = product;
+  request.fingerprint = machine.fingerprint;
+  request.machine_id = machine.machine_id;
+  request.device_public_key = device_key->public_key();
+  request.nonce = make_nonce();
+  request.created_at = static_cast<std::int64_t>(std::time(nullptr));
+  request.client_version = kClientVersion;
+  request.hostname = machine.hostname;
+  request.activation_id = std::move(activation_id);
+
+  auto armored = seal(DocumentType::activation_request, to_payload(request), *device_key,
+                      {{"Product", product},
+                       {"Machine", machine.machine_id},
+                       {"Key", "...-" + key->last_group()}});
+  if (!armored.ok()) return armored.error();
+  signed_request.armored = std::move(*armored);
+  return signed_request;
+}
+
+Result<ActivationRequest> read_signed_request(std::string_view armored) {
+  auto envelope = parse_document(armored);
+  if (!envelope.ok()) return envelope.error();
+  if (envelope->type() != DocumentType::activation_request) {
+    return make_error(ErrorCode::wrong_document,
+                      "This is a " + std::string(armor_label(envelope->type())) +
+                          " file, not an ACTIVATION REQUEST.");
+  }
+  auto claimed = activation_request_from_payload(envelope->unverified_payload());
+  if (!claimed.ok()) return claimed.error();
+  auto verified = verify_envelope(*envelope, claimed->device_public_key);
+  if (!verified.ok()) return verified.error();
+  return claimed;
+}
+
+Result<License> install_license(const LocalStore& store, std::string_view armored,
+                                const TrustedKeys& trusted, const ActivationRequest& request,
+                                const Machine& machine, const ActivationRecord& record) {
+  auto document = open_document(armored, DocumentType::license, trusted);
+  if (!document.ok()) return document.error();
+  auto license = license_from_payload(document->payload());
+  if (!license.ok()) return license.error();
+  if (license->product != request.product) {
+    return make_error(ErrorCode::product_mismatch, "This license is for product '" +
+                                                       license->product + "', not '" +
+                                                       request.product + "'.");
+  }
+  if (license->request_nonce != request.nonce) return not_for_this_request("nonce differs");
+  if (license->device_public_key != request.device_public_key) {
+    return not_for_this_request("device key differs");
+  }
+  const auto match = fingerprint::match(license->fingerprint, machine.fingerprint,
+                                        license->match_policy);
+  if (!match.ok()) {
+    return make_error(ErrorCode::machine_mismatch,
+                      "This license belongs to machine " + license->machine_id + ", not " +
+                          machine.machine_id + " (" + match.explanation() + ").");
+  }
+  ActivationRecord complete = record;
+  complete.license_id = license->license_id;
+  complete.activation_id = license->activation_id;
+  if (auto status = store.save_activation(std::string(armored), complete); !status.ok()) {
+    return status.error();
+  }
+  return license;
+}
+
+}  // namespace nodelock

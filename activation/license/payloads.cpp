@@ -1,0 +1,209 @@
+#include "nodelock/activation/payloads.h"
+
+#include <array>
+#include <utility>
+
+#include "nodelock/activation/encoding.h"
+#include "nodelock/activation/json_fields.h"
+
+namespace nodelock {
+namespace {
+
+constexpr std::array<std::pair<SeatModel, std::string_view>, 3> kSeatModels = {{
+    {SeatModel::node_locked, "node-locked"},
+    {SeatModel::floating, "floating"},
+    {SeatModel::site, "site"},
+}};
+constexpr std::array<std::pair<Term, std::string_view>, 3> kTerms = {{
+    {Term::perpetual, "perpetual"},
+    {Term::subscription, "subscription"},
+    {Term::trial, "trial"},
+}};
+constexpr std::array<std::pair<RequestPurpose, std::string_view>, 2> kPurposes = {{
+    {RequestPurpose::activate, "activate"},
+    {RequestPurpose::refresh, "refresh"},
+}};
+
+template <class Enum, std::size_t N>
+std::string_view name_of(const std::array<std::pair<Enum, std::string_view>, N>& table,
+                         Enum value) {
+  for (const auto& [known, name] : table) {
+    if (known == value) return name;
+  }
+  return table[0].second;
+}
+
+template <class Enum, std::size_t N>
+std::optional<Enum> value_of(const std::array<std::pair<Enum, std::string_view>, N>& table,
+                             std::string_view name) {
+  for (const auto& [value, known] : table) {
+    if (known == name) return value;
+  }
+  return std::nullopt;
+}
+
+std::string base64_key(const crypto::PublicKey& key) { return encoding::base64(key.bytes); }
+
+// Reads the fields every payload shares and checks its type.
+void read_header(FieldReader& in, std::string_view expected_type) {
+  if (in.integer("v") != 1) in.fail("this document has an unsupported version; update nodelock");
+  if (in.string("type") != expected_type) {
+    in.fail("the payload is not of type " + std::string(expected_type));
+  }
+}
+
+void read_fingerprint(FieldReader& in, const char* name, fingerprint::Fingerprint& out) {
+  const nlohmann::json& json = in.object(name);
+  if (in.failed()) return;
+  auto parsed = fingerprint::fingerprint_from_json(json);
+  if (!parsed.ok()) return in.fail(parsed.message());
+  out = std::move(*parsed);
+}
+
+}  // namespace
+
+std::string_view seat_model_name(SeatModel model) { return name_of(kSeatModels, model); }
+std::string_view term_name(Term term) { return name_of(kTerms, term); }
+std::optional<SeatModel> seat_model_from_name(std::string_view name) {
+  return value_of(kSeatModels, name);
+}
+std::optional<Term> term_from_name(std::string_view name) { return value_of(kTerms, name); }
+
+std::string make_nonce() { return encoding::base64(crypto::random_bytes(16)); }
+
+nlohmann::json to_payload(const ActivationRequest& request) {
+  nlohmann::json payload = {
+      {"v", 1},
+      {"type", "activation_request"},
+      {"purpose", name_of(kPurposes, request.purpose)},
+      {"key", request.key},
+      {"product", request.product},
+      {"fingerprint", fingerprint::to_json(request.fingerprint)},
+      {"machine_id", request.machine_id},
+      {"device_public_key", base64_key(request.device_public_key)},
+      {"nonce", request.nonce},
+      {"created_at", request.created_at},
+      {"client_version", request.client_version},
+      {"hostname", request.hostname},
+  };
+  if (request.activation_id) payload["activation_id"] = *request.activation_id;
+  return payload;
+}
+
+Result<ActivationRequest> activation_request_from_payload(const nlohmann::json& payload) {
+  FieldReader in(payload, "activation request");
+  ActivationRequest request;
+  read_header(in, "activation_request");
+  const auto purpose = value_of(kPurposes, in.string("purpose"));
+  if (!in.failed() && !purpose) in.fail("the activation request has an unknown purpose");
+  request.purpose = purpose.value_or(RequestPurpose::activate);
+  request.key = in.string("key");
+  request.product = in.string("product");
+  read_fingerprint(in, "fingerprint", request.fingerprint);
+  request.machine_id = in.string("machine_id");
+  request.device_public_key = in.public_key("device_public_key");
+  request.nonce = in.string("nonce");
+  request.created_at = in.integer("created_at");
+  request.client_version = in.string("client_version");
+  request.hostname = in.string("hostname");
+  request.activation_id = in.optional_string("activation_id");
+  if (!in.failed() && request.purpose == RequestPurpose::refresh && !request.activation_id) {
+    in.fail("a refresh request must name its activation_id");
+  }
+  if (auto status = in.finish(); !status.ok()) return status.error();
+  return request;
+}
+
+nlohmann::json to_payload(const License& license) {
+  nlohmann::json payload = {
+      {"v", 1},
+      {"type", "license"},
+      {"license_id", license.license_id},
+      {"activation_id", license.activation_id},
+      {"product", license.product},
+      {"licensee", license.licensee},
+      {"model", seat_model_name(license.model)},
+      {"term", term_name(license.term)},
+      {"features", license.features},
+      {"issued_at", license.issued_at},
+      {"refresh_by", license.refresh_by},
+      {"grace_days", license.grace_days},
+      {"fingerprint", fingerprint::to_json(license.fingerprint)},
+      {"match_policy", fingerprint::to_json(license.match_policy)},
+      {"machine_id", license.machine_id},
+      {"device_public_key", base64_key(license.device_public_key)},
+      {"request_nonce", license.request_nonce},
+  };
+  if (license.expires_at) payload["expires_at"] = *license.expires_at;
+  if (license.max_version) payload["max_version"] = *license.max_version;
+  if (license.maintenance_end) payload["maintenance_end"] = *license.maintenance_end;
+  return payload;
+}
+
+Result<License> license_from_payload(const nlohmann::json& payload) {
+  FieldReader in(payload, "license");
+  License license;
+  read_header(in, "license");
+  license.license_id = in.string("license_id");
+  license.activation_id = in.string("activation_id");
+  license.product = in.string("product");
+  license.licensee = in.string("licensee");
+  const auto model = seat_model_from_name(in.string("model"));
+  const auto term = term_from_name(in.string("term"));
+  if (!in.failed() && (!model || !term)) in.fail("the license has an unknown model or term");
+  license.model = model.value_or(SeatModel::node_locked);
+  license.term = term.value_or(Term::perpetual);
+  license.features = in.string_list("features");
+  license.issued_at = in.integer("issued_at");
+  license.refresh_by = in.integer("refresh_by");
+  license.grace_days = in.integer("grace_days");
+  license.expires_at = in.optional_integer("expires_at");
+  license.max_version = in.optional_integer("max_version");
+  license.maintenance_end = in.optional_integer("maintenance_end");
+  read_fingerprint(in, "fingerprint", license.fingerprint);
+  const nlohmann::json& policy = in.object("match_policy");
+  if (!in.failed()) {
+    auto parsed = fingerprint::match_policy_from_json(policy);
+    if (parsed.ok()) {
+      license.match_policy = std::move(*parsed);
+    } else {
+      in.fail(parsed.message());
+    }
+  }
+  license.machine_id = in.string("machine_id");
+  license.device_public_key = in.public_key("device_public_key");
+  license.request_nonce = in.string("request_nonce");
+  if (auto status = in.finish(); !status.ok()) return status.error();
+  return license;
+}
+
+nlohmann::json to_payload(const DeactivationReceipt& receipt) {
+  return {
+      {"v", 1},
+      {"type", "deactivation_receipt"},
+      {"activation_id", receipt.activation_id},
+      {"license_id", receipt.license_id},
+      {"product", receipt.product},
+      {"machine_id", receipt.machine_id},
+      {"device_public_key", base64_key(receipt.device_public_key)},
+      {"nonce", receipt.nonce},
+      {"created_at", receipt.created_at},
+  };
+}
+
+Result<DeactivationReceipt> deactivation_receipt_from_payload(const nlohmann::json& payload) {
+  FieldReader in(payload, "deactivation receipt");
+  DeactivationReceipt receipt;
+  read_header(in, "deactivation_receipt");
+  receipt.activation_id = in.string("activation_id");
+  receipt.license_id = in.string("license_id");
+  receipt.product = in.string("product");
+  receipt.machine_id = in.string("machine_id");
+  receipt.device_public_key = in.public_key("device_public_key");
+  receipt.nonce = in.string("nonce");
+  receipt.created_at = in.integer("created_at");
+  if (auto status = in.finish(); !status.ok()) return status.error();
+  return receipt;
+}
+
+}  // namespace nodelock

@@ -1,0 +1,96 @@
+#include "clock_guard.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+
+#include "nodelock/activation/encoding.h"
+#include "nodelock/activation/file_io.h"
+#include "nodelock/activation/key_file.h"
+
+namespace nodelock {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr std::int64_t kWriteIntervalSeconds = 600;
+constexpr fs::perms kPrivate = fs::perms::owner_read | fs::perms::owner_write;
+
+fs::path user_state_directory(const std::string& product) {
+  if (const char* state = std::getenv("XDG_STATE_HOME"); state != nullptr && *state == '/') {
+    return fs::path(state) / "nodelock" / product;
+  }
+  if (const char* home = std::getenv("HOME"); home != nullptr && *home != 0) {
+    return fs::path(home) / ".local" / "state" / "nodelock" / product;
+  }
+  return fs::temp_directory_path() / ("nodelock-" + std::to_string(::geteuid())) / product;
+}
+
+// The per-user secret, created on first use; without one the record is kept
+// unkeyed, which still catches a clock set back but not an edited record.
+crypto::Digest user_secret(const fs::path& directory) {
+  const fs::path path = directory / "clock.secret";
+  if (auto existing = read_file(path, 64); existing.ok() && existing->size() == 32) {
+    return crypto::sha256(*existing);
+  }
+  std::error_code error;
+  fs::create_directories(directory, error);
+  const crypto::Bytes secret = crypto::random_bytes(32);
+  const std::string text(secret.begin(), secret.end());
+  if (!write_file_atomic(path, text, kPrivate).ok()) return crypto::Digest{};
+  return crypto::sha256(text);
+}
+
+}  // namespace
+
+ClockGuard::ClockGuard(fs::path record, crypto::Digest key)
+    : record_(std::move(record)), key_(key) {}
+
+ClockGuard ClockGuard::for_store(const fs::path& store_directory, const std::string& product) {
+  auto device_key = crypto::read_private_key_file(store_directory / "device.key");
+  if (device_key.ok() && ::access(store_directory.c_str(), W_OK) == 0) {
+    return ClockGuard(store_directory / "clock.json",
+                      crypto::hmac_sha256(device_key->seed(), std::string_view("nodelock clock v1")));
+  }
+  const fs::path directory = user_state_directory(product);
+  return ClockGuard(directory / "clock.json", user_secret(directory));
+}
+
+std::string ClockGuard::mac_of(std::int64_t time) const {
+  return encoding::hex(crypto::hmac_sha256(key_.bytes, std::to_string(time)).bytes);
+}
+
+Status ClockGuard::observe(std::int64_t now) const {
+  std::int64_t last_seen = 0;
+  if (auto text = read_file(record_, 4096); text.ok()) {
+    const auto json = nlohmann::json::parse(*text, nullptr, false);
+    const bool well_formed = json.is_object() && json.contains("last_seen") &&
+                             json["last_seen"].is_number_integer() && json.contains("mac") &&
+                             json["mac"].is_string();
+    if (!well_formed ||
+        !crypto::constant_time_equal(json["mac"].get<std::string>(),
+                                     mac_of(json["last_seen"].get<std::int64_t>()))) {
+      return make_error(ErrorCode::tampered,
+                        "The license store's clock record " + record_.string() +
+                            " was changed. Run `nodelock refresh` while online to repair it.");
+    }
+    last_seen = json["last_seen"].get<std::int64_t>();
+  }
+  if (now + kToleranceSeconds < last_seen) {
+    return make_error(ErrorCode::clock_rollback,
+                      "The system clock is behind the time this license was last used (by " +
+                          std::to_string((last_seen - now) / 3600) +
+                          " hours). Set the correct date and time, then try again.");
+  }
+  if (now >= last_seen + kWriteIntervalSeconds) {
+    const nlohmann::json record = {{"last_seen", now}, {"mac", mac_of(now)}};
+    std::error_code error;
+    fs::create_directories(record_.parent_path(), error);
+    // A read-only store must not stop the application: the check stays valid,
+    // only this run's time is not remembered.
+    (void)write_file_atomic(record_, record.dump() + "\n", kPrivate);
+  }
+  return {};
+}
+
+}  // namespace nodelock

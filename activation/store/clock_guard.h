@@ -1,0 +1,43 @@
+// Notices a system clock set back to stretch an expiring license.
+//
+// Each check remembers the latest time it has seen, MACed so that editing the
+// file is noticed; a later check whose clock is more than the tolerance behind
+// that time is refused. Deleting the file only falls back to the license's own
+// signed issue time, which is a floor no one but the vendor can move.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "nodelock/activation/crypto.h"
+#include "nodelock/activation/result.h"
+
+namespace nodelock {
+
+class ClockGuard {
+ public:
+  // A clock behind by less than this is accepted: a dual-boot machine whose
+  // other system keeps local time in the hardware clock is off by up to 14 h.
+  static constexpr std::int64_t kToleranceSeconds = 24 * 3600;
+
+  // Where the store keeps its clock record and the key that MACs it: the
+  // store directory keyed by the device key when this process can read it,
+  // else a per-user state directory with its own secret.
+  static ClockGuard for_store(const std::filesystem::path& store_directory,
+                              const std::string& product);
+
+  // clock_rollback when `now` is behind the remembered time by more than the
+  // tolerance; tampered when the record was edited. Remembers `now` when it is
+  // later than the record (at most one write every few minutes).
+  [[nodiscard]] Status observe(std::int64_t now) const;
+
+ private:
+  ClockGuard(std::filesystem::path record, crypto::Digest key);
+  std::string mac_of(std::int64_t time) const;
+
+  std::filesystem::path record_;
+  crypto::Digest key_;
+};
+
+}  // namespace nodelock

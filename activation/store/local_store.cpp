@@ -1,0 +1,205 @@
+#include "nodelock/activation/local_store.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+
+#include "nodelock/activation/encoding.h"
+#include "nodelock/activation/file_io.h"
+#include "nodelock/activation/json_fields.h"
+#include "nodelock/activation/key_file.h"
+
+namespace nodelock {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr fs::perms kPrivate = fs::perms::owner_read | fs::perms::owner_write;
+constexpr fs::perms kReadable = kPrivate | fs::perms::group_read | fs::perms::others_read;
+
+Result<nlohmann::json> read_json(const fs::path& path) {
+  auto text = read_file(path, 64 * 1024);
+  if (!text.ok()) return text.error();
+  auto json = nlohmann::json::parse(*text, nullptr, false);
+  if (json.is_discarded()) {
+    return make_error(ErrorCode::malformed, path.string() + " is damaged (not JSON); "
+                                            "activate again to replace it");
+  }
+  return json;
+}
+
+}  // namespace
+
+fs::path LocalStore::default_root() {
+  if (const char* chosen = std::getenv("NODELOCK_STORE"); chosen != nullptr && *chosen != 0) {
+    return chosen;
+  }
+  if (::geteuid() == 0) return "/var/lib/nodelock";
+  if (const char* data = std::getenv("XDG_DATA_HOME"); data != nullptr && *data == '/') {
+    return fs::path(data) / "nodelock";
+  }
+  if (const char* home = std::getenv("HOME"); home != nullptr && *home != 0) {
+    return fs::path(home) / ".local" / "share" / "nodelock";
+  }
+  return fs::temp_directory_path() / ("nodelock-" + std::to_string(::geteuid()));
+}
+
+LocalStore::LocalStore(fs::path root, std::string product)
+    : directory_((root.empty() ? default_root() : std::move(root)) / product) {}
+
+fs::path LocalStore::license_path() const { return directory_ / "license.nllic"; }
+fs::path LocalStore::device_key_path() const { return directory_ / "device.key"; }
+
+bool LocalStore::has_license() const {
+  std::error_code error;
+  return fs::exists(license_path(), error);
+}
+
+Status LocalStore::ensure_directory() const {
+  std::error_code error;
+  fs::create_directories(directory_, error);
+  if (error) {
+    return make_error(ErrorCode::io_error, "cannot create the license store " +
+                                               directory_.string() + ": " + error.message() +
+                                               "; choose another with --store DIR");
+  }
+  return {};
+}
+
+Result<std::string> LocalStore::read_license() const {
+  if (!has_license()) {
+    return make_error(ErrorCode::not_activated,
+                      "This machine is not activated (no license in " + directory_.string() +
+                          "). Run `nodelock activate` or `nodelock offline request`.");
+  }
+  return read_file(license_path(), 64 * 1024);
+}
+
+Result<crypto::SigningKey> LocalStore::read_device_key() const {
+  return crypto::read_private_key_file(device_key_path());
+}
+
+Result<crypto::SigningKey> LocalStore::device_key_for_request() const {
+  std::error_code error;
+  if (fs::exists(device_key_path(), error)) return read_device_key();
+  if (auto status = ensure_directory(); !status.ok()) return status.error();
+  crypto::SigningKey key = crypto::SigningKey::generate();
+  if (auto status = crypto::write_private_key_file(device_key_path(), key); !status.ok()) {
+    return status.error();
+  }
+  return key;
+}
+
+Result<ActivationRecord> LocalStore::read_record() const {
+  auto json = read_json(directory_ / "activation.json");
+  if (!json.ok()) {
+    if (json.code() != ErrorCode::io_error) return json.error();
+    return make_error(ErrorCode::not_activated,
+                      "This machine has no online activation to refresh or deactivate; "
+                      "run `nodelock activate`.");
+  }
+  FieldReader in(*json, "activation record");
+  ActivationRecord record;
+  record.server_url = in.string("server_url");
+  record.license_key = in.string("license_key");
+  record.license_id = in.string("license_id");
+  record.activation_id = in.string("activation_id");
+  if (auto status = in.finish(); !status.ok()) return status.error();
+  return record;
+}
+
+Result<std::vector<crypto::PublicKey>> LocalStore::read_vendor_keys() const {
+  const fs::path path = directory_ / "vendor-keys.json";
+  std::error_code error;
+  if (!fs::exists(path, error)) return std::vector<crypto::PublicKey>{};
+  auto json = read_json(path);
+  if (!json.ok()) return json.error();
+  std::vector<crypto::PublicKey> keys;
+  if (!json->is_array()) return make_error(ErrorCode::malformed, path.string() + " is damaged");
+  for (const auto& item : *json) {
+    auto bytes = item.is_string() ? encoding::from_base64(item.get<std::string>())
+                                  : Result<crypto::Bytes>(make_error(ErrorCode::malformed, ""));
+    if (!bytes.ok() || bytes->size() != 32) {
+      return make_error(ErrorCode::malformed, path.string() + " holds a damaged key");
+    }
+    crypto::PublicKey key;
+    std::copy(bytes->begin(), bytes->end(), key.bytes.begin());
+    keys.push_back(key);
+  }
+  return keys;
+}
+
+Status LocalStore::save_vendor_keys(const std::vector<crypto::PublicKey>& keys) const {
+  if (auto status = ensure_directory(); !status.ok()) return status;
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& key : keys) list.push_back(encoding::base64(key.bytes));
+  return write_file_atomic(directory_ / "vendor-keys.json", list.dump(2) + "\n", kReadable);
+}
+
+std::optional<Refusal> LocalStore::read_refusal() const {
+  auto json = read_json(directory_ / "refusal.json");
+  if (!json.ok()) return std::nullopt;
+  FieldReader in(*json, "refusal");
+  Refusal refusal;
+  refusal.code = in.string("code") == "suspended" ? ErrorCode::suspended : ErrorCode::revoked;
+  refusal.message = in.string("message");
+  if (!in.finish().ok()) return Refusal{ErrorCode::revoked, "This license was revoked."};
+  return refusal;
+}
+
+Status LocalStore::save_refusal(const Refusal& refusal) const {
+  const nlohmann::json json = {{"code", code_name(refusal.code)}, {"message", refusal.message}};
+  return write_file_atomic(directory_ / "refusal.json", json.dump(2) + "\n", kReadable);
+}
+
+Result<std::string> LocalStore::read_pending_request() const {
+  const fs::path path = directory_ / "pending.nlreq";
+  std::error_code error;
+  if (!fs::exists(path, error)) {
+    return make_error(ErrorCode::not_found,
+                      "No offline request is pending on this machine; make one with "
+                      "`nodelock offline request` first.");
+  }
+  return read_file(path, 64 * 1024);
+}
+
+Status LocalStore::save_pending_request(const std::string& armored) const {
+  if (auto status = ensure_directory(); !status.ok()) return status;
+  return write_file_atomic(directory_ / "pending.nlreq", armored, kPrivate);
+}
+
+Status LocalStore::save_activation(const std::string& license,
+                                   const ActivationRecord& record) const {
+  if (auto status = ensure_directory(); !status.ok()) return status;
+  const nlohmann::json json = {{"server_url", record.server_url},
+                               {"license_key", record.license_key},
+                               {"license_id", record.license_id},
+                               {"activation_id", record.activation_id}};
+  if (auto status = write_file_atomic(directory_ / "activation.json", json.dump(2) + "\n",
+                                      kPrivate);
+      !status.ok()) {
+    return status;
+  }
+  if (auto status = write_file_atomic(license_path(), license, kReadable); !status.ok()) {
+    return status;
+  }
+  std::error_code ignored;
+  fs::remove(directory_ / "pending.nlreq", ignored);
+  fs::remove(directory_ / "refusal.json", ignored);
+  return {};
+}
+
+Status LocalStore::remove_activation() const {
+  for (const fs::path& path : {license_path(), device_key_path(), directory_ / "activation.json",
+                               directory_ / "refusal.json"}) {
+    std::error_code error;
+    fs::remove(path, error);
+    if (error) {
+      return make_error(ErrorCode::io_error,
+                        "cannot remove " + path.string() + ": " + error.message());
+    }
+  }
+  return {};
+}
+
+}  // namespace nodelock

@@ -1,0 +1,254 @@
+#include "nodelock/activation/verifier.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <ctime>
+#include <map>
+#include <mutex>
+
+#include "../store/clock_guard.h"
+#include "nodelock/activation/document.h"
+#include "nodelock/activation/enrolment.h"
+#include "nodelock/activation/local_store.h"
+#include "nodelock/activation/payloads.h"
+#include "nodelock/fingerprint/match.h"
+
+namespace nodelock {
+
+struct CheckResult::LicenseView {
+  License license;
+};
+
+namespace {
+
+constexpr std::int64_t kDay = 24 * 3600;
+
+constexpr std::pair<LicenseStatus, std::string_view> kStatusNames[] = {
+    {LicenseStatus::valid, "valid"},
+    {LicenseStatus::not_activated, "not_activated"},
+    {LicenseStatus::expired, "expired"},
+    {LicenseStatus::machine_mismatch, "machine_mismatch"},
+    {LicenseStatus::tampered, "tampered"},
+    {LicenseStatus::clock_rollback, "clock_rollback"},
+    {LicenseStatus::needs_refresh, "needs_refresh"},
+    {LicenseStatus::version_not_covered, "version_not_covered"},
+    {LicenseStatus::dongle_missing, "dongle_missing"},
+    {LicenseStatus::suspended, "suspended"},
+    {LicenseStatus::revoked, "revoked"},
+};
+
+LicenseStatus status_for(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::not_activated: return LicenseStatus::not_activated;
+    case ErrorCode::expired: return LicenseStatus::expired;
+    case ErrorCode::machine_mismatch: return LicenseStatus::machine_mismatch;
+    case ErrorCode::clock_rollback: return LicenseStatus::clock_rollback;
+    case ErrorCode::needs_refresh: return LicenseStatus::needs_refresh;
+    case ErrorCode::version_not_covered: return LicenseStatus::version_not_covered;
+    case ErrorCode::dongle_missing: return LicenseStatus::dongle_missing;
+    case ErrorCode::suspended: return LicenseStatus::suspended;
+    case ErrorCode::revoked: return LicenseStatus::revoked;
+    default: return LicenseStatus::tampered;
+  }
+}
+
+std::string date_of(std::int64_t unix_time) {
+  const std::time_t time = static_cast<std::time_t>(unix_time);
+  std::tm parts{};
+  gmtime_r(&time, &parts);
+  char text[16];
+  std::strftime(text, sizeof text, "%Y-%m-%d", &parts);
+  return text;
+}
+
+// The major version of "4.2.0" (leading digits), or -1.
+long major_version(const std::string& version) {
+  if (version.empty() || version[0] < '0' || version[0] > '9') return -1;
+  return std::strtol(version.c_str(), nullptr, 10);
+}
+
+// What one store's license looked like when last verified. The file is
+// re-read on every check; parsing, matching and the clock guard's key are
+// reused while its bytes are unchanged.
+struct VerifiedLicense {
+  std::string text;
+  Envelope envelope;
+  crypto::PublicKey signer;
+  std::shared_ptr<const CheckResult::LicenseView> view;
+  Status machine;  // the fingerprint match, fixed for this process
+  std::unique_ptr<ClockGuard> clock;
+};
+
+Status check_terms(const License& license, const CheckOptions& options, std::int64_t now,
+                   bool& in_grace) {
+  const std::int64_t grace = license.grace_days * kDay;
+  if (now + ClockGuard::kToleranceSeconds < license.issued_at) {
+    return make_error(ErrorCode::clock_rollback,
+                      "The system clock (" + date_of(now) + ") is before this license was issued (" +
+                          date_of(license.issued_at) +
+                          "). Set the correct date and time, then try again.");
+  }
+  if (license.expires_at && now > *license.expires_at + grace) {
+    return make_error(ErrorCode::expired, "This license expired on " +
+                                              date_of(*license.expires_at) +
+                                              ". Renew it with your vendor, then run "
+                                              "`nodelock refresh`.");
+  }
+  if (now > license.refresh_by + grace) {
+    return make_error(ErrorCode::needs_refresh,
+                      "This license had to check in with the license server by " +
+                          date_of(license.refresh_by) +
+                          ". Connect to the network and run `nodelock refresh`.");
+  }
+  in_grace = (license.expires_at && now > *license.expires_at) || now > license.refresh_by;
+  const long major = major_version(options.app_version);
+  if (license.max_version && major > *license.max_version) {
+    return make_error(ErrorCode::version_not_covered,
+                      "This license covers versions up to " +
+                          std::to_string(*license.max_version) + ".x, not " +
+                          options.app_version + ". Upgrade the license or use an earlier version.");
+  }
+  if (license.maintenance_end && options.app_release_time &&
+      *options.app_release_time > *license.maintenance_end) {
+    return make_error(ErrorCode::version_not_covered,
+                      "This license covers releases up to " + date_of(*license.maintenance_end) +
+                          "; this build is newer. Renew maintenance or use an earlier build.");
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string_view status_name(LicenseStatus status) {
+  for (const auto& [known, name] : kStatusNames) {
+    if (known == status) return name;
+  }
+  return "tampered";
+}
+
+bool CheckResult::has_feature(std::string_view name) const {
+  const auto& list = features();
+  return std::find(list.begin(), list.end(), name) != list.end();
+}
+
+const std::vector<std::string>& CheckResult::features() const {
+  static const std::vector<std::string> none;
+  return license_ && ok() ? license_->license.features : none;
+}
+
+const std::string& CheckResult::license_id() const {
+  static const std::string none;
+  return license_ ? license_->license.license_id : none;
+}
+
+const std::string& CheckResult::licensee() const {
+  static const std::string none;
+  return license_ ? license_->license.licensee : none;
+}
+
+const std::string& CheckResult::machine_id() const {
+  static const std::string none;
+  return license_ ? license_->license.machine_id : none;
+}
+
+std::optional<std::int64_t> CheckResult::expires_at() const {
+  return license_ ? license_->license.expires_at : std::nullopt;
+}
+
+std::int64_t CheckResult::refresh_by() const {
+  return license_ ? license_->license.refresh_by : 0;
+}
+
+struct Verifier::Impl {
+  TrustedKeys trusted;
+  std::string product;
+  std::mutex mutex;
+  std::map<std::filesystem::path, VerifiedLicense> verified;  // by store directory
+
+  // Parses and verifies a license text not seen before.
+  Result<VerifiedLicense> verify_new(std::string text, const LocalStore& store,
+                                     const CheckOptions& options) const {
+    auto envelope = parse_document(text);
+    if (!envelope.ok()) return envelope.error();
+    if (envelope->type() != DocumentType::license) {
+      return make_error(ErrorCode::wrong_document, "The license file holds another document.");
+    }
+    const crypto::PublicKey* signer = trusted.find(envelope->kid());
+    if (signer == nullptr) {
+      return make_error(ErrorCode::unknown_signer,
+                        "The license was not signed by this application's vendor.");
+    }
+    auto payload = verify_envelope(*envelope, *signer);
+    if (!payload.ok()) return payload.error();
+    auto license = license_from_payload(*payload);
+    if (!license.ok()) return license.error();
+    if (license->product != product) {
+      return make_error(ErrorCode::tampered, "The installed license is for product '" +
+                                                 license->product + "', not '" + product + "'.");
+    }
+    VerifiedLicense entry{std::move(text), std::move(*envelope), *signer, nullptr, {}, nullptr};
+    auto machine = this_machine(product, options.sysroot);
+    if (!machine.ok()) return machine.error();
+    const auto match = fingerprint::match(license->fingerprint, machine->fingerprint,
+                                          license->match_policy);
+    if (!match.ok()) {
+      entry.machine = make_error(ErrorCode::machine_mismatch,
+                                 "This license was activated on machine " + license->machine_id +
+                                     ", not on this one (" + machine->machine_id + "; " +
+                                     match.explanation() +
+                                     "). Activate this machine, or ask support to transfer "
+                                     "the license.");
+    }
+    entry.view = std::make_shared<const CheckResult::LicenseView>(
+        CheckResult::LicenseView{std::move(*license)});
+    entry.clock = std::make_unique<ClockGuard>(ClockGuard::for_store(store.directory(), product));
+    return entry;
+  }
+};
+
+Verifier::Verifier(std::vector<crypto::PublicKey> trusted_vendor_keys, std::string product)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->trusted = TrustedKeys(trusted_vendor_keys);
+  impl_->product = std::move(product);
+}
+Verifier::Verifier(Verifier&&) noexcept = default;
+Verifier& Verifier::operator=(Verifier&&) noexcept = default;
+Verifier::~Verifier() = default;
+
+CheckResult Verifier::check(const CheckOptions& options) const {
+  CheckResult result;
+  const std::int64_t now = options.now.value_or(static_cast<std::int64_t>(std::time(nullptr)));
+  const LocalStore store(options.store, impl_->product);
+  const auto fail = [&result](const Error& error) {
+    result.status_ = status_for(error.code);
+    result.message_ = error.message;
+    return result;
+  };
+
+  auto text = store.read_license();
+  if (!text.ok()) return fail(text.error());
+
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  auto found = impl_->verified.find(store.directory());
+  if (found == impl_->verified.end() || found->second.text != *text) {
+    auto entry = impl_->verify_new(std::move(*text), store, options);
+    if (!entry.ok()) return fail(entry.error());
+    found = impl_->verified.insert_or_assign(store.directory(), std::move(*entry)).first;
+  } else if (auto payload = verify_envelope(found->second.envelope, found->second.signer);
+             !payload.ok()) {
+    return fail(payload.error());
+  }
+  const VerifiedLicense& entry = found->second;
+  result.license_ = entry.view;
+  if (auto refusal = store.read_refusal()) return fail({refusal->code, refusal->message});
+  if (!entry.machine.ok()) return fail(entry.machine.error());
+  if (auto status = entry.clock->observe(now); !status.ok()) return fail(status.error());
+  if (auto status = check_terms(entry.view->license, options, now, result.in_grace_);
+      !status.ok()) {
+    return fail(status.error());
+  }
+  result.status_ = LicenseStatus::valid;
+  return result;
+}
+
+}  // namespace nodelock

@@ -1,0 +1,123 @@
+// nodelock activate / refresh / deactivate: the installer's online commands.
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "commands.h"
+#include "license_output.h"
+#include "nodelock/activation/key_file.h"
+#include "nodelock/activation/online.h"
+
+namespace nodelock::cli {
+namespace {
+
+// --server, --ca, --pubkey, --store and --sysroot, as every online command takes them.
+Result<OnlineOptions> online_options(const Args& args) {
+  OnlineOptions options;
+  options.server.url = args.get("--server").value_or("");
+  options.server.ca_file = args.get("--ca").value_or("");
+  options.store_root = args.get("--store").value_or("");
+  options.sysroot = args.get("--sysroot").value_or("");
+  if (auto pubkey = args.get("--pubkey")) {
+    auto key = crypto::read_public_key_file(*pubkey);
+    if (!key.ok()) return key.error();
+    options.vendor_keys.push_back(*key);
+  }
+  return options;
+}
+
+const ArgSpec kOnlineSpec{{"--server", "--key", "--product", "--store", "--sysroot", "--ca",
+                           "--pubkey"},
+                          {}};
+
+int print_outcome(const ActivationOutcome& outcome, bool json, const char* verb) {
+  if (json) {
+    nlohmann::json out = license_json(outcome.license);
+    out["existing"] = outcome.existing;
+    if (outcome.seats_max > 0) {
+      out["seats"] = {{"used", outcome.seats_used}, {"max", outcome.seats_max}};
+    }
+    std::cout << out.dump() << '\n';
+    return exit_ok;
+  }
+  std::cout << verb << " " << outcome.machine_id << " for " << outcome.license.product;
+  if (outcome.existing) std::cout << " (this machine already held a seat; it was kept)";
+  std::cout << ".\n";
+  if (outcome.seats_max > 0) {
+    std::cout << "Seats in use: " << outcome.seats_used << " of " << outcome.seats_max << "\n";
+  }
+  print_license(std::cout, outcome.license);
+  return exit_ok;
+}
+
+int run_activate(const Args& args) {
+  const bool json = args.has("--json");
+  auto key = args.require("--key");
+  auto product = args.require("--product");
+  auto server = args.require("--server");
+  if (!key.ok() || !product.ok() || !server.ok()) {
+    return report(!key.ok() ? key.error() : !product.ok() ? product.error() : server.error(),
+                  json);
+  }
+  auto options = online_options(args);
+  if (!options.ok()) return report(options.error(), json);
+  auto outcome = activate_online(*options, *key, *product);
+  if (!outcome.ok()) return report(outcome.error(), json);
+  return print_outcome(*outcome, json, "Activated");
+}
+
+int run_refresh(const Args& args) {
+  const bool json = args.has("--json");
+  auto product = args.require("--product");
+  if (!product.ok()) return report(product.error(), json);
+  auto options = online_options(args);
+  if (!options.ok()) return report(options.error(), json);
+  auto outcome = refresh_online(*options, *product);
+  if (!outcome.ok()) return report(outcome.error(), json);
+  return print_outcome(*outcome, json, "Refreshed the license of");
+}
+
+int run_deactivate(const Args& args) {
+  const bool json = args.has("--json");
+  auto product = args.require("--product");
+  if (!product.ok()) return report(product.error(), json);
+  auto options = online_options(args);
+  if (!options.ok()) return report(options.error(), json);
+  auto activation_id = deactivate_online(*options, *product);
+  if (!activation_id.ok()) return report(activation_id.error(), json);
+  if (json) {
+    std::cout << nlohmann::json{{"deactivated", *activation_id}}.dump() << '\n';
+  } else {
+    std::cout << "Deactivated: the license is removed from this machine and its seat is free.\n";
+  }
+  return exit_ok;
+}
+
+}  // namespace
+
+const Command activate_command{
+    "activate", "activate this machine online with a license key",
+    "Usage: nodelock activate --server URL --key KEY --product P [--store DIR] [--ca FILE]\n"
+    "                         [--pubkey FILE] [--sysroot DIR] [--json]\n\n"
+    "Sends a signed activation request for this machine to the license server and\n"
+    "installs the license it returns. Re-activating an activated machine keeps its seat.\n"
+    "  --ca FILE      trust this CA for the server's certificate (default: the system's)\n"
+    "  --pubkey FILE  the vendor's public key; the license must be signed with it\n"
+    "Exit codes: 0 activated, 1 refused (invalid key, no seats left), 2 usage,\n"
+    "3 server unreachable (then activate offline: `nodelock offline request`).\n",
+    kOnlineSpec, run_activate};
+
+const Command refresh_command{
+    "refresh", "check in with the license server and renew the license",
+    "Usage: nodelock refresh --product P [--store DIR] [--server URL] [--ca FILE] [--json]\n\n"
+    "Renews the installed license (new refresh date, current terms). The server given\n"
+    "at activation is used unless --server names another.\n",
+    kOnlineSpec, run_refresh};
+
+const Command deactivate_command{
+    "deactivate", "remove the license from this machine and free its seat",
+    "Usage: nodelock deactivate --product P [--store DIR] [--server URL] [--ca FILE] [--json]\n\n"
+    "Destroys the local license and device key, then tells the server with a signed\n"
+    "receipt so the seat can be used by another machine.\n",
+    kOnlineSpec, run_deactivate};
+
+}  // namespace nodelock::cli

@@ -1,0 +1,83 @@
+// nodelock status: the offline check an application makes, run by hand.
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "commands.h"
+#include "license_output.h"
+#include "nodelock/activation/key_file.h"
+#include "nodelock/activation/local_store.h"
+#include "nodelock/activation/verifier.h"
+
+namespace nodelock::cli {
+namespace {
+
+// --pubkey when given; else the keys pinned in the store at activation (an
+// application embeds its vendor keys instead).
+Result<std::vector<crypto::PublicKey>> vendor_keys(const Args& args, const LocalStore& store) {
+  if (auto pubkey = args.get("--pubkey")) {
+    auto key = crypto::read_public_key_file(*pubkey);
+    if (!key.ok()) return key.error();
+    return std::vector<crypto::PublicKey>{*key};
+  }
+  return store.read_vendor_keys();
+}
+
+int exit_code_of(LicenseStatus status) {
+  if (status == LicenseStatus::valid) return exit_ok;
+  return status == LicenseStatus::tampered ? exit_bad_input : exit_refused;
+}
+
+int run_status(const Args& args) {
+  const bool json = args.has("--json");
+  auto product = args.require("--product");
+  if (!product.ok()) return report(product.error(), json);
+  const LocalStore store(args.get("--store").value_or(""), *product);
+  auto keys = vendor_keys(args, store);
+  if (!keys.ok()) return report(keys.error(), json);
+
+  const Verifier verifier(*keys, *product);
+  CheckOptions options;
+  options.store = args.get("--store").value_or("");
+  options.sysroot = args.get("--sysroot").value_or("");
+  options.app_version = args.get("--app-version").value_or("");
+  const CheckResult result = verifier.check(options);
+
+  if (json) {
+    nlohmann::json out = {{"status", status_name(result.status())},
+                          {"message", result.message()},
+                          {"in_grace", result.in_grace()},
+                          {"license_id", result.license_id()},
+                          {"machine_id", result.machine_id()},
+                          {"features", result.features()},
+                          {"refresh_by", result.refresh_by()}};
+    if (result.expires_at()) out["expires_at"] = *result.expires_at();
+    std::cout << out.dump() << '\n';
+  } else if (result.ok()) {
+    std::cout << "License valid for " << *product << " on " << result.machine_id()
+              << (result.in_grace() ? " (in grace period: run `nodelock refresh` soon)" : "")
+              << ".\n  License:     " << result.license_id()
+              << "\n  Expires:     "
+              << (result.expires_at() ? date_text(*result.expires_at()) : "never")
+              << "\n  Check in by: " << date_text(result.refresh_by()) << "\n";
+  } else {
+    std::cerr << "nodelock: license " << status_name(result.status()) << ": " << result.message()
+              << '\n';
+  }
+  return exit_code_of(result.status());
+}
+
+}  // namespace
+
+const Command status_command{
+    "status", "check the installed license offline, as the application does",
+    "Usage: nodelock status --product P [--store DIR] [--pubkey FILE] [--app-version V]\n"
+    "                       [--sysroot DIR] [--json]\n\n"
+    "Verifies the installed license: vendor signature, this machine's fingerprint,\n"
+    "clock, expiry, refresh date and version. Without --pubkey, the vendor keys pinned\n"
+    "at activation are used.\n"
+    "Exit codes: 0 valid, 1 not valid (the message says why and what to do),\n"
+    "4 the license file was changed.\n",
+    {{"--product", "--store", "--pubkey", "--app-version", "--sysroot"}, {}},
+    run_status};
+
+}  // namespace nodelock::cli

@@ -1,0 +1,203 @@
+// The license server's durable state, behind one interface.
+//
+// A Store keeps products, licenses, activations (seats), the nonces of signed
+// requests already seen, and admin tokens. It knows nothing of HTTP or of the
+// activation rules: the service layer passes the rules it needs inside a write
+// (which license states admit a seat, which seat belongs to the requesting
+// machine) as functions that the store runs inside the write's transaction.
+//
+// Promises every implementation keeps:
+//   - A write returns only after its transaction is durable: an acknowledged
+//     activation survives kill -9 and power loss.
+//   - Seat limits hold under concurrent transactions from any number of
+//     threads, processes or server instances sharing the database, because the
+//     claim re-reads the seats under the database's write lock (BEGIN IMMEDIATE
+//     on SQLite, SELECT ... FOR UPDATE on PostgreSQL), never under a mutex of
+//     one process.
+//   - A write that fails changes nothing.
+//   - Secrets are never stored: license keys and admin tokens arrive hashed.
+//
+// Every method may be called from many threads at once.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nodelock/activation/result.h"
+
+namespace nodelock::server {
+
+using UnixTime = std::int64_t;  // seconds since 1970-01-01 UTC
+
+struct Product {
+  std::string id;  // chosen by the vendor, e.g. "acme-cad"
+  std::string name;
+  UnixTime created_at = 0;
+};
+
+enum class LicenseState { active, suspended, revoked };
+enum class Term { perpetual, subscription, trial };
+
+struct License {
+  std::string id;
+  std::string product_id;
+  std::string key_hash;   // keyed hash of the canonical key text; the key itself is never kept
+  std::string key_last5;  // the key's last group, for people to recognise it
+  std::string model = "node-locked";
+  std::string licensee;
+  int max_activations = 1;
+  Term term = Term::perpetual;
+  std::optional<UnixTime> expires_at;  // subscriptions; trials once first activated
+  int trial_days = 0;
+  int grace_days = 0;
+  int refresh_days = 30;
+  std::vector<std::string> features;
+  std::optional<int> max_version;  // highest covered major version
+  std::optional<UnixTime> maintenance_end;
+  LicenseState state = LicenseState::active;
+  std::string match_policy;  // MatchPolicy JSON; empty means the standard policy
+  UnixTime created_at = 0;
+};
+
+enum class ActivationState { active, deactivated, reset, revoked };
+
+struct Activation {
+  std::string id;
+  std::string license_id;
+  std::string machine_id;  // "NL-XXXX-XXXX-XXXX-XXXX"
+  std::string fingerprint;  // the enrolled fingerprint JSON
+  std::string device_public_key;  // base64 of the 32-byte Ed25519 key made at activation
+  std::string hostname;
+  std::string environment;  // "bare_metal", "virtual_machine", "container"
+  std::string mode = "online";  // "online" or "offline"
+  ActivationState state = ActivationState::active;
+  UnixTime activated_at = 0;
+  UnixTime last_seen_at = 0;
+  std::string request_nonce;  // nonce of the request that last enrolled this seat
+};
+
+enum class AdminRole { viewer, support, admin };  // each may do what the ones before it may
+
+struct AdminToken {
+  std::string id;
+  std::string token_hash;  // hex SHA-256 of the token; the token itself is never kept
+  AdminRole role = AdminRole::viewer;
+  UnixTime created_at = 0;
+};
+
+// The stable names used in the database and in JSON, and their parsers.
+std::string_view name_of(LicenseState state);
+std::string_view name_of(Term term);
+std::string_view name_of(ActivationState state);
+std::string_view name_of(AdminRole role);
+std::optional<LicenseState> license_state_named(std::string_view name);
+std::optional<Term> term_named(std::string_view name);
+std::optional<ActivationState> activation_state_named(std::string_view name);
+std::optional<AdminRole> admin_role_named(std::string_view name);
+
+// A request for a seat on a license by one machine.
+struct SeatClaim {
+  std::string license_id;
+  // The seat to create when the machine has none; its id, license_id, state and
+  // times are set by the caller. When the machine already holds a seat, that seat
+  // keeps its id and takes this enrolment (fingerprint, device key, machine id,
+  // hostname, environment, nonce).
+  Activation enrolment;
+  // The signed request's nonce, recorded as used in the same transaction.
+  std::string nonce;
+  UnixTime now = 0;
+  // Run inside the transaction on the license as it is then (a trial's expiry
+  // already fixed); an error refuses the claim with that error.
+  std::function<Status(const License& license)> admit;
+  // True when `seat`, an active seat of the license, belongs to the requesting
+  // machine. Run inside the transaction on each active seat.
+  std::function<bool(const Activation& seat)> same_machine;
+};
+
+struct SeatClaimOutcome {
+  bool granted = false;   // false: every seat is held by other machines; nothing changed
+  bool existing = false;  // the machine's own seat was given back, no seat was consumed
+  Activation activation;  // the granted seat
+  License license;        // as of the claim; a trial's expiry is fixed at its first claim
+  int used = 0;           // active seats after the claim
+};
+
+// A check-in (refresh) by the machine holding a seat.
+struct CheckIn {
+  std::string activation_id;
+  std::string device_public_key;  // must equal the seat's enrolled key
+  std::string nonce;
+  UnixTime now = 0;
+  std::function<Status(const License& license)> admit;
+};
+
+struct CheckInOutcome {
+  Activation activation;
+  License license;
+};
+
+// Frees a seat on a deactivation receipt signed by `device_public_key`.
+struct SeatRelease {
+  std::string activation_id;
+  std::string device_public_key;  // must still be the seat's enrolled key
+  std::string nonce;
+  UnixTime now = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // already_exists when the id is taken.
+  virtual Status add_product(const Product& product) = 0;
+  // not_found when there is no such product.
+  virtual Result<Product> product(std::string_view id) = 0;
+  virtual Result<std::vector<Product>> products() = 0;
+
+  // not_found when the product does not exist; already_exists for a used id or key hash.
+  virtual Status add_license(const License& license) = 0;
+  virtual Result<License> license(std::string_view id) = 0;
+  virtual Result<License> license_by_key_hash(std::string_view key_hash) = 0;
+  // All licenses, or those of one product when `product_id` is not empty.
+  virtual Result<std::vector<License>> licenses(std::string_view product_id) = 0;
+  virtual Result<License> set_license_state(std::string_view id, LicenseState state) = 0;
+
+  // Grants the machine its existing seat or a new one, in one transaction that
+  // re-reads the seats under the write lock. Errors: replayed (nonce seen),
+  // not_found (license), or whatever `admit` returns; nothing changes on error.
+  virtual Result<SeatClaimOutcome> claim_seat(const SeatClaim& claim) = 0;
+  // Errors: replayed, not_found, machine_mismatch (another device key),
+  // not_activated (the seat was deactivated), revoked (reset or revoked by
+  // support), or whatever `admit` returns.
+  virtual Result<CheckInOutcome> check_in(const CheckIn& check_in) = 0;
+  // Errors: replayed, not_found, machine_mismatch, conflict (seat not active).
+  virtual Result<Activation> release_seat(const SeatRelease& release) = 0;
+  virtual Result<Activation> activation(std::string_view id) = 0;
+  virtual Result<std::vector<Activation>> activations(std::string_view license_id) = 0;
+  virtual Result<int> active_seats(std::string_view license_id) = 0;
+
+  virtual Status add_admin_token(const AdminToken& token) = 0;
+  // not_found when no token has this hash.
+  virtual Result<AdminToken> admin_token_by_hash(std::string_view token_hash) = 0;
+
+  // Forgets nonces seen before `cutoff`; requests that old are refused by their
+  // age, so their nonces need no memory. Returns how many were forgotten.
+  virtual Result<int> forget_nonces_before(UnixTime cutoff) = 0;
+};
+
+// The schema version this build writes. A database with a newer version is
+// refused (conflict) rather than misread.
+inline constexpr int kSchemaVersion = 1;
+
+// Opens (creating and migrating when needed) the store at `url`:
+// "sqlite:PATH" for the embedded SQLite store. Errors: invalid_argument for an
+// unknown scheme, conflict for a database newer than this build, io_error when
+// the file cannot be opened.
+Result<std::unique_ptr<Store>> open_store(std::string_view url);
+
+}  // namespace nodelock::server

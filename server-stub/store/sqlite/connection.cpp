@@ -1,0 +1,178 @@
+#include "connection.h"
+
+namespace nodelock::server::sqlite {
+
+namespace {
+
+// Long enough for another server process's group commit to finish; a writer
+// waiting this long means the database is stuck, not busy.
+constexpr int kBusyTimeoutMs = 15000;
+
+ErrorCode code_for(int rc) {
+  switch (rc) {
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+    case SQLITE_CONSTRAINT_UNIQUE:
+      return ErrorCode::already_exists;
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+      return ErrorCode::not_found;
+    default:
+      break;
+  }
+  switch (rc & 0xff) {
+    case SQLITE_CONSTRAINT:
+      return ErrorCode::invalid_argument;
+    case SQLITE_CANTOPEN:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+      return ErrorCode::io_error;
+    default:
+      return ErrorCode::server_error;
+  }
+}
+
+}  // namespace
+
+void Connection::Closer::operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+
+void Connection::Finalizer::operator()(sqlite3_stmt* statement) const {
+  sqlite3_finalize(statement);
+}
+
+Result<Connection> Connection::open(const std::string& path, bool create) {
+  Connection connection;
+  sqlite3* db = nullptr;
+  const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) |
+                    SQLITE_OPEN_NOMUTEX;
+  const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  connection.db_.reset(db);
+  if (rc != SQLITE_OK) {
+    const std::string reason = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    return make_error(ErrorCode::io_error, "cannot open the license database " + path + ": " +
+                                               reason + "; check the path and its permissions");
+  }
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
+  // WAL lets readers run beside the writer; synchronous=FULL makes every commit
+  // durable before it returns, which is what an acknowledged activation promises.
+  Status pragmas = connection.execute(
+      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+  if (!pragmas.ok()) return pragmas.error();
+  return connection;
+}
+
+Connection::~Connection() {
+  // Statements must be finalized before sqlite3_close_v2 can free the handle.
+  statements_.clear();
+}
+
+Status Connection::execute(const char* sql) {
+  char* message = nullptr;
+  const int rc = sqlite3_exec(db_.get(), sql, nullptr, nullptr, &message);
+  if (rc == SQLITE_OK) return {};
+  std::string reason = message != nullptr ? message : sqlite3_errstr(rc);
+  sqlite3_free(message);
+  return make_error(code_for(rc), "the license database failed: " + reason);
+}
+
+Query Connection::query(const char* sql) {
+  auto found = statements_.find(sql);
+  if (found == statements_.end()) {
+    sqlite3_stmt* statement = nullptr;
+    const int rc = sqlite3_prepare_v3(db_.get(), sql, -1, SQLITE_PREPARE_PERSISTENT, &statement,
+                                      nullptr);
+    if (rc != SQLITE_OK) {
+      prepare_error_ = last_error("preparing a query");
+      return Query(this, nullptr);
+    }
+    found = statements_.emplace(sql, std::unique_ptr<sqlite3_stmt, Finalizer>(statement)).first;
+  }
+  return Query(this, found->second.get());
+}
+
+bool Connection::in_transaction() const { return sqlite3_get_autocommit(db_.get()) == 0; }
+
+int Connection::changes() const { return sqlite3_changes(db_.get()); }
+
+Error Connection::last_error(std::string_view what) const {
+  const int rc = sqlite3_extended_errcode(db_.get());
+  return make_error(code_for(rc), "the license database failed " + std::string(what) + ": " +
+                                      sqlite3_errmsg(db_.get()));
+}
+
+Query::Query(Query&& other) noexcept
+    : connection_(other.connection_),
+      statement_(other.statement_),
+      bind_error_(other.bind_error_) {
+  other.statement_ = nullptr;
+}
+
+Query::~Query() {
+  if (statement_ != nullptr) {
+    sqlite3_reset(statement_);
+    sqlite3_clear_bindings(statement_);
+  }
+}
+
+void Query::note_bind(int rc) {
+  if (rc != SQLITE_OK && bind_error_ == SQLITE_OK) bind_error_ = rc;
+}
+
+Query& Query::bind(int index, std::string_view text) {
+  if (statement_ != nullptr) {
+    note_bind(sqlite3_bind_text(statement_, index, text.data(), static_cast<int>(text.size()),
+                                SQLITE_TRANSIENT));
+  }
+  return *this;
+}
+
+Query& Query::bind(int index, std::int64_t number) {
+  if (statement_ != nullptr) note_bind(sqlite3_bind_int64(statement_, index, number));
+  return *this;
+}
+
+Query& Query::bind(int index, const std::optional<std::int64_t>& number) {
+  if (statement_ == nullptr) return *this;
+  note_bind(number ? sqlite3_bind_int64(statement_, index, *number)
+                   : sqlite3_bind_null(statement_, index));
+  return *this;
+}
+
+Result<bool> Query::step() {
+  if (statement_ == nullptr) {
+    return connection_->prepare_error_.value_or(
+        make_error(ErrorCode::internal, "a query was used after it was moved"));
+  }
+  if (bind_error_ != SQLITE_OK) {
+    return make_error(ErrorCode::internal, std::string("binding a query parameter failed: ") +
+                                               sqlite3_errstr(bind_error_));
+  }
+  const int rc = sqlite3_step(statement_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return connection_->last_error("running a query");
+}
+
+Status Query::run() {
+  for (;;) {
+    auto row = step();
+    if (!row.ok()) return row.error();
+    if (!*row) return {};
+  }
+}
+
+std::string Query::text(int column) const {
+  const auto* bytes = sqlite3_column_text(statement_, column);
+  const int size = sqlite3_column_bytes(statement_, column);
+  return bytes != nullptr ? std::string(reinterpret_cast<const char*>(bytes), size) : std::string();
+}
+
+std::int64_t Query::integer(int column) const { return sqlite3_column_int64(statement_, column); }
+
+std::optional<std::int64_t> Query::optional_integer(int column) const {
+  if (sqlite3_column_type(statement_, column) == SQLITE_NULL) return std::nullopt;
+  return sqlite3_column_int64(statement_, column);
+}
+
+}  // namespace nodelock::server::sqlite

@@ -1,0 +1,107 @@
+#include "group_commit.h"
+
+#include <algorithm>
+#include <exception>
+#include <iterator>
+#include <optional>
+#include <vector>
+
+namespace nodelock::server::sqlite {
+
+namespace {
+
+// Bounds the work lost to one failed commit and the wait of the first caller.
+constexpr std::size_t kMaxGroup = 512;
+
+Status run_guarded(const GroupCommit::Write& write, Connection& db) {
+  try {
+    return write(db);
+  } catch (const std::exception& e) {
+    return make_error(ErrorCode::internal, std::string("a database write failed: ") + e.what());
+  }
+}
+
+}  // namespace
+
+GroupCommit::GroupCommit(Connection writer)
+    : db_(std::move(writer)), writer_([this] { writer_loop(); }) {}
+
+GroupCommit::~GroupCommit() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  queued_.notify_one();
+  writer_.join();
+}
+
+Status GroupCommit::run(Write write) {
+  std::future<Status> done;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (stopping_) {
+      return make_error(ErrorCode::server_error, "the license database is closing; retry");
+    }
+    queue_.push_back(Pending{std::move(write), {}});
+    done = queue_.back().done.get_future();
+  }
+  queued_.notify_one();
+  return done.get();
+}
+
+void GroupCommit::writer_loop() {
+  std::deque<Pending> group;
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      queued_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;
+      const std::size_t take = std::min(queue_.size(), kMaxGroup);
+      std::move(queue_.begin(), queue_.begin() + static_cast<long>(take),
+                std::back_inserter(group));
+      queue_.erase(queue_.begin(), queue_.begin() + static_cast<long>(take));
+    }
+    commit_group(group);
+    group.clear();
+  }
+}
+
+void GroupCommit::commit_group(std::deque<Pending>& group) {
+  std::vector<Status> results(group.size());
+  Status begun = db_.execute("BEGIN IMMEDIATE");
+  if (!begun.ok()) {
+    for (auto& pending : group) pending.done.set_value(begun);
+    return;
+  }
+  // Set when SQLite rolled the whole transaction back under us (disk full,
+  // I/O error): every write of the group is lost, not only the failing one.
+  std::optional<Error> group_lost;
+  for (std::size_t i = 0; i < group.size() && !group_lost; ++i) {
+    Status marked = db_.execute("SAVEPOINT write");
+    results[i] = marked.ok() ? run_guarded(group[i].write, db_) : marked;
+    if (!db_.in_transaction()) {
+      group_lost = results[i].ok() ? db_.last_error("during a write") : results[i].error();
+      break;
+    }
+    if (!results[i].ok()) {
+      Status undone = db_.execute("ROLLBACK TO write");
+      if (!undone.ok()) group_lost = undone.error();
+    }
+    if (!group_lost) {
+      Status released = db_.execute("RELEASE write");
+      if (!released.ok()) group_lost = released.error();
+    }
+  }
+  if (!group_lost) {
+    Status committed = db_.execute("COMMIT");
+    if (!committed.ok()) group_lost = committed.error();
+  }
+  if (group_lost) {
+    if (db_.in_transaction()) (void)db_.execute("ROLLBACK");
+    for (auto& pending : group) pending.done.set_value(*group_lost);
+    return;
+  }
+  for (std::size_t i = 0; i < group.size(); ++i) group[i].done.set_value(std::move(results[i]));
+}
+
+}  // namespace nodelock::server::sqlite

@@ -1,0 +1,319 @@
+#include "records.h"
+
+#include <nlohmann/json.hpp>
+
+namespace nodelock::server::sqlite {
+
+namespace {
+
+Error absent(std::string_view what, std::string_view id) {
+  return make_error(ErrorCode::not_found, "no " + std::string(what) + " '" + std::string(id) + "'");
+}
+
+template <class T, class ReadRow>
+Result<std::vector<T>> collect(Query& query, ReadRow read_row) {
+  std::vector<T> rows;
+  for (;;) {
+    auto row = query.step();
+    if (!row.ok()) return row.error();
+    if (!*row) return rows;
+    rows.push_back(read_row(query));
+  }
+}
+
+template <class T, class ReadRow>
+Result<T> first(Query& query, ReadRow read_row, std::string_view what, std::string_view id) {
+  auto row = query.step();
+  if (!row.ok()) return row.error();
+  if (!*row) return absent(what, id);
+  return read_row(query);
+}
+
+Product read_product(const Query& row) {
+  return Product{row.text(0), row.text(1), row.integer(2)};
+}
+
+std::vector<std::string> features_from(const std::string& text) {
+  const auto parsed = nlohmann::json::parse(text, nullptr, false);
+  std::vector<std::string> features;
+  if (!parsed.is_array()) return features;
+  for (const auto& feature : parsed) {
+    if (feature.is_string()) features.push_back(feature.get<std::string>());
+  }
+  return features;
+}
+
+std::optional<int> optional_int(const std::optional<std::int64_t>& value) {
+  if (!value) return std::nullopt;
+  return static_cast<int>(*value);
+}
+
+constexpr const char* kLicenseColumns =
+    "id, product_id, key_hash, key_last5, model, licensee, max_activations, term, expires_at, "
+    "trial_days, grace_days, refresh_days, features, max_version, maintenance_end, status, "
+    "policy, created_at";
+
+License read_license(const Query& row) {
+  License license;
+  license.id = row.text(0);
+  license.product_id = row.text(1);
+  license.key_hash = row.text(2);
+  license.key_last5 = row.text(3);
+  license.model = row.text(4);
+  license.licensee = row.text(5);
+  license.max_activations = static_cast<int>(row.integer(6));
+  // An unreadable term or state fails closed: the license grants nothing.
+  license.term = term_named(row.text(7)).value_or(Term::trial);
+  license.expires_at = row.optional_integer(8);
+  license.trial_days = static_cast<int>(row.integer(9));
+  license.grace_days = static_cast<int>(row.integer(10));
+  license.refresh_days = static_cast<int>(row.integer(11));
+  license.features = features_from(row.text(12));
+  license.max_version = optional_int(row.optional_integer(13));
+  license.maintenance_end = row.optional_integer(14);
+  license.state = license_state_named(row.text(15)).value_or(LicenseState::revoked);
+  license.match_policy = row.text(16);
+  license.created_at = row.integer(17);
+  return license;
+}
+
+constexpr const char* kActivationColumns =
+    "id, license_id, machine_id, fingerprint, device_public_key, hostname, environment, mode, "
+    "status, activated_at, last_seen_at, request_nonce";
+
+Activation read_activation(const Query& row) {
+  Activation activation;
+  activation.id = row.text(0);
+  activation.license_id = row.text(1);
+  activation.machine_id = row.text(2);
+  activation.fingerprint = row.text(3);
+  activation.device_public_key = row.text(4);
+  activation.hostname = row.text(5);
+  activation.environment = row.text(6);
+  activation.mode = row.text(7);
+  activation.state = activation_state_named(row.text(8)).value_or(ActivationState::revoked);
+  activation.activated_at = row.integer(9);
+  activation.last_seen_at = row.integer(10);
+  activation.request_nonce = row.text(11);
+  return activation;
+}
+
+AdminToken read_admin_token(const Query& row) {
+  return AdminToken{row.text(0), row.text(1),
+                    admin_role_named(row.text(2)).value_or(AdminRole::viewer), row.integer(3)};
+}
+
+}  // namespace
+
+Result<Product> select_product(Connection& db, std::string_view id) {
+  Query query = db.query("SELECT id, name, created_at FROM products WHERE id = ?");
+  query.bind(1, id);
+  return first<Product>(query, read_product, "product", id);
+}
+
+Result<std::vector<Product>> select_products(Connection& db) {
+  Query query = db.query("SELECT id, name, created_at FROM products ORDER BY id");
+  return collect<Product>(query, read_product);
+}
+
+Status insert_product(Connection& db, const Product& product) {
+  Status inserted = db.query("INSERT INTO products(id, name, created_at) VALUES(?, ?, ?)")
+                        .bind(1, product.id)
+                        .bind(2, product.name)
+                        .bind(3, product.created_at)
+                        .run();
+  if (inserted.code() == ErrorCode::already_exists) {
+    return make_error(ErrorCode::already_exists, "product '" + product.id + "' already exists");
+  }
+  return inserted;
+}
+
+Result<License> select_license(Connection& db, std::string_view id) {
+  static const std::string text =
+      std::string("SELECT ") + kLicenseColumns + " FROM licenses WHERE id = ?";
+  Query query = db.query(text.c_str());
+  query.bind(1, id);
+  return first<License>(query, read_license, "license", id);
+}
+
+Result<License> select_license_by_key_hash(Connection& db, std::string_view key_hash) {
+  static const std::string text =
+      std::string("SELECT ") + kLicenseColumns + " FROM licenses WHERE key_hash = ?";
+  Query query = db.query(text.c_str());
+  query.bind(1, key_hash);
+  auto row = query.step();
+  if (!row.ok()) return row.error();
+  // The hash is not named: it would only help someone matching keys to hashes.
+  if (!*row) return make_error(ErrorCode::not_found, "no license has this key");
+  return read_license(query);
+}
+
+Result<std::vector<License>> select_licenses(Connection& db, std::string_view product_id) {
+  static const std::string text = std::string("SELECT ") + kLicenseColumns +
+                                  " FROM licenses WHERE ?1 = '' OR product_id = ?1 "
+                                  "ORDER BY created_at, id";
+  Query query = db.query(text.c_str());
+  query.bind(1, product_id);
+  return collect<License>(query, read_license);
+}
+
+Status insert_license(Connection& db, const License& license) {
+  Query query = db.query(
+      "INSERT INTO licenses(id, product_id, key_hash, key_last5, model, licensee, "
+      "max_activations, term, expires_at, trial_days, grace_days, refresh_days, features, "
+      "max_version, maintenance_end, status, policy, created_at) "
+      "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  std::optional<std::int64_t> max_version;
+  if (license.max_version) max_version = *license.max_version;
+  query.bind(1, license.id)
+      .bind(2, license.product_id)
+      .bind(3, license.key_hash)
+      .bind(4, license.key_last5)
+      .bind(5, license.model)
+      .bind(6, license.licensee)
+      .bind(7, std::int64_t{license.max_activations})
+      .bind(8, name_of(license.term))
+      .bind(9, license.expires_at)
+      .bind(10, std::int64_t{license.trial_days})
+      .bind(11, std::int64_t{license.grace_days})
+      .bind(12, std::int64_t{license.refresh_days})
+      .bind(13, nlohmann::json(license.features).dump())
+      .bind(14, max_version)
+      .bind(15, license.maintenance_end)
+      .bind(16, name_of(license.state))
+      .bind(17, license.match_policy)
+      .bind(18, license.created_at);
+  Status inserted = query.run();
+  if (inserted.code() == ErrorCode::already_exists) {
+    return make_error(ErrorCode::already_exists, "a license with this id or key already exists");
+  }
+  return inserted;
+}
+
+Status update_license_state(Connection& db, std::string_view id, LicenseState state) {
+  return db.query("UPDATE licenses SET status = ? WHERE id = ?")
+      .bind(1, name_of(state))
+      .bind(2, id)
+      .run();
+}
+
+Status update_license_expiry(Connection& db, std::string_view id, UnixTime expires_at) {
+  return db.query("UPDATE licenses SET expires_at = ? WHERE id = ?")
+      .bind(1, expires_at)
+      .bind(2, id)
+      .run();
+}
+
+Result<Activation> select_activation(Connection& db, std::string_view id) {
+  static const std::string text =
+      std::string("SELECT ") + kActivationColumns + " FROM activations WHERE id = ?";
+  Query query = db.query(text.c_str());
+  query.bind(1, id);
+  return first<Activation>(query, read_activation, "activation", id);
+}
+
+Result<std::vector<Activation>> select_activations(Connection& db, std::string_view license_id) {
+  static const std::string text = std::string("SELECT ") + kActivationColumns +
+                                  " FROM activations WHERE license_id = ? "
+                                  "ORDER BY activated_at, id";
+  Query query = db.query(text.c_str());
+  query.bind(1, license_id);
+  return collect<Activation>(query, read_activation);
+}
+
+Result<std::vector<Activation>> select_active_seats(Connection& db, std::string_view license_id) {
+  static const std::string text = std::string("SELECT ") + kActivationColumns +
+                                  " FROM activations WHERE license_id = ? AND status = 'active' "
+                                  "ORDER BY activated_at, id";
+  Query query = db.query(text.c_str());
+  query.bind(1, license_id);
+  return collect<Activation>(query, read_activation);
+}
+
+Result<int> count_active_seats(Connection& db, std::string_view license_id) {
+  Query query =
+      db.query("SELECT count(*) FROM activations WHERE license_id = ? AND status = 'active'");
+  query.bind(1, license_id);
+  auto row = query.step();
+  if (!row.ok()) return row.error();
+  return static_cast<int>(query.integer(0));
+}
+
+Status insert_activation(Connection& db, const Activation& activation) {
+  return db
+      .query(
+          "INSERT INTO activations(id, license_id, machine_id, fingerprint, device_public_key, "
+          "hostname, environment, mode, status, activated_at, last_seen_at, request_nonce) "
+          "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind(1, activation.id)
+      .bind(2, activation.license_id)
+      .bind(3, activation.machine_id)
+      .bind(4, activation.fingerprint)
+      .bind(5, activation.device_public_key)
+      .bind(6, activation.hostname)
+      .bind(7, activation.environment)
+      .bind(8, activation.mode)
+      .bind(9, name_of(activation.state))
+      .bind(10, activation.activated_at)
+      .bind(11, activation.last_seen_at)
+      .bind(12, activation.request_nonce)
+      .run();
+}
+
+Status update_activation(Connection& db, const Activation& activation) {
+  return db
+      .query(
+          "UPDATE activations SET machine_id = ?, fingerprint = ?, device_public_key = ?, "
+          "hostname = ?, environment = ?, status = ?, last_seen_at = ?, request_nonce = ? "
+          "WHERE id = ?")
+      .bind(1, activation.machine_id)
+      .bind(2, activation.fingerprint)
+      .bind(3, activation.device_public_key)
+      .bind(4, activation.hostname)
+      .bind(5, activation.environment)
+      .bind(6, name_of(activation.state))
+      .bind(7, activation.last_seen_at)
+      .bind(8, activation.request_nonce)
+      .bind(9, activation.id)
+      .run();
+}
+
+Status insert_nonce(Connection& db, std::string_view nonce, UnixTime seen_at) {
+  Status inserted = db.query("INSERT INTO used_nonces(nonce, seen_at) VALUES(?, ?)")
+                        .bind(1, nonce)
+                        .bind(2, seen_at)
+                        .run();
+  if (inserted.code() == ErrorCode::already_exists) {
+    return make_error(ErrorCode::replayed,
+                      "this signed request was already used; a request is accepted once, so "
+                      "make a new one");
+  }
+  return inserted;
+}
+
+Result<int> delete_nonces_before(Connection& db, UnixTime cutoff) {
+  Status deleted = db.query("DELETE FROM used_nonces WHERE seen_at < ?").bind(1, cutoff).run();
+  if (!deleted.ok()) return deleted.error();
+  return db.changes();
+}
+
+Status insert_admin_token(Connection& db, const AdminToken& token) {
+  return db.query("INSERT INTO admin_tokens(id, token_hash, role, created_at) VALUES(?, ?, ?, ?)")
+      .bind(1, token.id)
+      .bind(2, token.token_hash)
+      .bind(3, name_of(token.role))
+      .bind(4, token.created_at)
+      .run();
+}
+
+Result<AdminToken> select_admin_token_by_hash(Connection& db, std::string_view token_hash) {
+  Query query =
+      db.query("SELECT id, token_hash, role, created_at FROM admin_tokens WHERE token_hash = ?");
+  query.bind(1, token_hash);
+  auto row = query.step();
+  if (!row.ok()) return row.error();
+  if (!*row) return make_error(ErrorCode::not_found, "no admin token matches");
+  return read_admin_token(query);
+}
+
+}  // namespace nodelock::server::sqlite

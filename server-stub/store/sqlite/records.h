@@ -1,0 +1,40 @@
+// Reading and writing the store's records as rows: the one place that knows
+// which column holds which field.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "connection.h"
+#include "nodelock/server/store.h"
+
+namespace nodelock::server::sqlite {
+
+Result<Product> select_product(Connection& db, std::string_view id);
+Result<std::vector<Product>> select_products(Connection& db);
+Status insert_product(Connection& db, const Product& product);
+
+// not_found when absent.
+Result<License> select_license(Connection& db, std::string_view id);
+Result<License> select_license_by_key_hash(Connection& db, std::string_view key_hash);
+Result<std::vector<License>> select_licenses(Connection& db, std::string_view product_id);
+Status insert_license(Connection& db, const License& license);
+Status update_license_state(Connection& db, std::string_view id, LicenseState state);
+Status update_license_expiry(Connection& db, std::string_view id, UnixTime expires_at);
+
+Result<Activation> select_activation(Connection& db, std::string_view id);
+Result<std::vector<Activation>> select_activations(Connection& db, std::string_view license_id);
+Result<std::vector<Activation>> select_active_seats(Connection& db, std::string_view license_id);
+Result<int> count_active_seats(Connection& db, std::string_view license_id);
+Status insert_activation(Connection& db, const Activation& activation);
+// Writes the enrolment fields, state and last-seen time of an existing activation.
+Status update_activation(Connection& db, const Activation& activation);
+
+// replayed when the nonce was seen before.
+Status insert_nonce(Connection& db, std::string_view nonce, UnixTime seen_at);
+Result<int> delete_nonces_before(Connection& db, UnixTime cutoff);
+
+Status insert_admin_token(Connection& db, const AdminToken& token);
+Result<AdminToken> select_admin_token_by_hash(Connection& db, std::string_view token_hash);
+
+}  // namespace nodelock::server::sqlite

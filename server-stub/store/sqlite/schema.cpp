@@ -1,0 +1,118 @@
+#include "schema.h"
+
+#include <string>
+
+#include "nodelock/server/store.h"
+
+namespace nodelock::server::sqlite {
+
+namespace {
+
+struct Migration {
+  int version;
+  const char* sql;
+};
+
+// Append only: a released migration never changes, since databases in the field
+// already ran it. Migration N brings the schema from version N-1 to N.
+constexpr Migration kMigrations[] = {
+    {1, R"sql(
+CREATE TABLE products(
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  created_at INTEGER NOT NULL);
+CREATE TABLE licenses(
+  id TEXT PRIMARY KEY,
+  product_id TEXT NOT NULL REFERENCES products(id),
+  key_hash TEXT NOT NULL UNIQUE,
+  key_last5 TEXT NOT NULL,
+  model TEXT NOT NULL,
+  licensee TEXT NOT NULL,
+  max_activations INTEGER NOT NULL CHECK(max_activations >= 0),
+  term TEXT NOT NULL CHECK(term IN ('perpetual', 'subscription', 'trial')),
+  expires_at INTEGER,
+  trial_days INTEGER NOT NULL,
+  grace_days INTEGER NOT NULL,
+  refresh_days INTEGER NOT NULL,
+  features TEXT NOT NULL,
+  max_version INTEGER,
+  maintenance_end INTEGER,
+  status TEXT NOT NULL CHECK(status IN ('active', 'suspended', 'revoked')),
+  policy TEXT NOT NULL,
+  created_at INTEGER NOT NULL);
+CREATE INDEX licenses_by_product ON licenses(product_id);
+CREATE TABLE activations(
+  id TEXT PRIMARY KEY,
+  license_id TEXT NOT NULL REFERENCES licenses(id),
+  machine_id TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  device_public_key TEXT NOT NULL,
+  hostname TEXT NOT NULL,
+  environment TEXT NOT NULL,
+  mode TEXT NOT NULL CHECK(mode IN ('online', 'offline')),
+  status TEXT NOT NULL CHECK(status IN ('active', 'deactivated', 'reset', 'revoked')),
+  activated_at INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL,
+  request_nonce TEXT NOT NULL);
+CREATE INDEX activations_by_license ON activations(license_id, status);
+CREATE TABLE used_nonces(
+  nonce TEXT PRIMARY KEY,
+  seen_at INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX used_nonces_by_age ON used_nonces(seen_at);
+CREATE TABLE admin_tokens(
+  id TEXT PRIMARY KEY,
+  token_hash TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL CHECK(role IN ('admin', 'support', 'viewer')),
+  created_at INTEGER NOT NULL);
+)sql"},
+};
+
+static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion,
+              "every schema version has exactly one migration");
+
+Result<int> recorded_version(Connection& db) {
+  Status table = db.execute("CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)");
+  if (!table.ok()) return table.error();
+  Query query = db.query("SELECT max(version) FROM schema_version");
+  auto row = query.step();
+  if (!row.ok()) return row.error();
+  return static_cast<int>(query.optional_integer(0).value_or(0));
+}
+
+Status apply_migrations(Connection& db) {
+  auto version = recorded_version(db);
+  if (!version.ok()) return version.error();
+  if (*version > kSchemaVersion) {
+    return make_error(ErrorCode::conflict,
+                      "the license database has schema version " + std::to_string(*version) +
+                          ", newer than this nodelock-server understands (" +
+                          std::to_string(kSchemaVersion) +
+                          "); run the nodelock-server release that wrote it, or a later one");
+  }
+  for (const Migration& migration : kMigrations) {
+    if (migration.version <= *version) continue;
+    Status applied = db.execute(migration.sql);
+    if (!applied.ok()) return applied;
+    Status recorded = db.query("INSERT INTO schema_version(version) VALUES(?)")
+                          .bind(1, std::int64_t{migration.version})
+                          .run();
+    if (!recorded.ok()) return recorded;
+  }
+  return {};
+}
+
+}  // namespace
+
+Status migrate(Connection& db) {
+  // IMMEDIATE: two servers starting on one new database must not both migrate it.
+  Status begun = db.execute("BEGIN IMMEDIATE");
+  if (!begun.ok()) return begun;
+  Status migrated = apply_migrations(db);
+  if (!migrated.ok()) {
+    (void)db.execute("ROLLBACK");
+    return migrated;
+  }
+  return db.execute("COMMIT");
+}
+
+}  // namespace nodelock::server::sqlite

@@ -1,0 +1,13 @@
+// The SQLite schema and its versioned migrations.
+#pragma once
+
+#include "connection.h"
+
+namespace nodelock::server::sqlite {
+
+// Brings the database to kSchemaVersion (store.h) by applying, in order and in
+// one transaction, every migration newer than the recorded schema_version. A
+// database written by a newer build is refused with conflict, never misread.
+Status migrate(Connection& db);
+
+}  // namespace nodelock::server::sqlite

@@ -1,0 +1,292 @@
+#include "sqlite_store.h"
+
+#include <mutex>
+#include <vector>
+
+#include "group_commit.h"
+#include "records.h"
+#include "schema.h"
+
+namespace nodelock::server::sqlite {
+
+namespace {
+
+constexpr UnixTime kSecondsPerDay = 86400;
+// Idle reader connections kept open; more are opened under load and closed after.
+constexpr std::size_t kIdleReaders = 16;
+
+// Reader connections, each lent to one thread at a time. In WAL mode readers
+// see the last commit and never wait for the writer.
+class ReaderPool {
+ public:
+  explicit ReaderPool(std::string path) : path_(std::move(path)) {}
+
+  template <class T, class Read>
+  Result<T> run(Read read) {
+    auto connection = borrow();
+    if (!connection.ok()) return connection.error();
+    Result<T> result = read(*connection);
+    give_back(std::move(*connection));
+    return result;
+  }
+
+ private:
+  Result<Connection> borrow() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!idle_.empty()) {
+        Connection connection = std::move(idle_.back());
+        idle_.pop_back();
+        return connection;
+      }
+    }
+    return Connection::open(path_, false);
+  }
+
+  void give_back(Connection connection) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (idle_.size() < kIdleReaders) idle_.push_back(std::move(connection));
+  }
+
+  std::string path_;
+  std::mutex mutex_;
+  std::vector<Connection> idle_;
+};
+
+Error seat_not_active(const Activation& seat) {
+  switch (seat.state) {
+    case ActivationState::deactivated:
+      return make_error(ErrorCode::not_activated,
+                        "this machine's activation " + seat.id +
+                            " was deactivated; activate the machine again");
+    case ActivationState::reset:
+      return make_error(ErrorCode::revoked,
+                        "this machine's activation was reset by support; contact support");
+    default:
+      return make_error(ErrorCode::revoked,
+                        "this machine's activation was revoked by the vendor; contact support");
+  }
+}
+
+Error other_device(const Activation& seat) {
+  return make_error(ErrorCode::machine_mismatch,
+                    "activation " + seat.id +
+                        " belongs to another device key; it was re-enrolled from another "
+                        "installation of this machine or the request is not from its holder");
+}
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(const std::string& path, Connection writer)
+      : readers_(path), writes_(std::move(writer)) {}
+
+  Status add_product(const Product& product) override {
+    return writes_.run([&](Connection& db) { return insert_product(db, product); });
+  }
+
+  Result<Product> product(std::string_view id) override {
+    return readers_.run<Product>([&](Connection& db) { return select_product(db, id); });
+  }
+
+  Result<std::vector<Product>> products() override {
+    return readers_.run<std::vector<Product>>(
+        [&](Connection& db) { return select_products(db); });
+  }
+
+  Status add_license(const License& license) override {
+    return writes_.run([&](Connection& db) -> Status {
+      auto product = select_product(db, license.product_id);
+      if (!product.ok()) return product.error();
+      return insert_license(db, license);
+    });
+  }
+
+  Result<License> license(std::string_view id) override {
+    return readers_.run<License>([&](Connection& db) { return select_license(db, id); });
+  }
+
+  Result<License> license_by_key_hash(std::string_view key_hash) override {
+    return readers_.run<License>(
+        [&](Connection& db) { return select_license_by_key_hash(db, key_hash); });
+  }
+
+  Result<std::vector<License>> licenses(std::string_view product_id) override {
+    return readers_.run<std::vector<License>>(
+        [&](Connection& db) { return select_licenses(db, product_id); });
+  }
+
+  Result<License> set_license_state(std::string_view id, LicenseState state) override {
+    License changed;
+    Status written = writes_.run([&](Connection& db) -> Status {
+      auto license = select_license(db, id);
+      if (!license.ok()) return license.error();
+      Status updated = update_license_state(db, id, state);
+      if (!updated.ok()) return updated;
+      changed = std::move(*license);
+      changed.state = state;
+      return {};
+    });
+    if (!written.ok()) return written.error();
+    return changed;
+  }
+
+  Result<SeatClaimOutcome> claim_seat(const SeatClaim& claim) override {
+    SeatClaimOutcome outcome;
+    bool limit_reached = false;
+    Status written = writes_.run([&](Connection& db) -> Status {
+      outcome = SeatClaimOutcome{};
+      limit_reached = false;
+      Status fresh = insert_nonce(db, claim.nonce, claim.now);
+      if (!fresh.ok()) return fresh;
+      auto license = select_license(db, claim.license_id);
+      if (!license.ok()) return license.error();
+      if (license->term == Term::trial && !license->expires_at) {
+        license->expires_at = claim.now + license->trial_days * kSecondsPerDay;
+        Status started = update_license_expiry(db, license->id, *license->expires_at);
+        if (!started.ok()) return started;
+      }
+      if (claim.admit) {
+        Status admitted = claim.admit(*license);
+        if (!admitted.ok()) return admitted;
+      }
+      outcome.license = *license;
+      auto seats = select_active_seats(db, claim.license_id);
+      if (!seats.ok()) return seats.error();
+      outcome.used = static_cast<int>(seats->size());
+      for (Activation& seat : *seats) {
+        if (!claim.same_machine || !claim.same_machine(seat)) continue;
+        seat.machine_id = claim.enrolment.machine_id;
+        seat.fingerprint = claim.enrolment.fingerprint;
+        seat.device_public_key = claim.enrolment.device_public_key;
+        seat.hostname = claim.enrolment.hostname;
+        seat.environment = claim.enrolment.environment;
+        seat.last_seen_at = claim.now;
+        seat.request_nonce = claim.nonce;
+        outcome.granted = outcome.existing = true;
+        outcome.activation = std::move(seat);
+        return update_activation(db, outcome.activation);
+      }
+      if (outcome.used >= license->max_activations) {
+        limit_reached = true;
+        return make_error(ErrorCode::activation_limit, "no seat left");
+      }
+      Activation seat = claim.enrolment;
+      seat.license_id = claim.license_id;
+      seat.state = ActivationState::active;
+      seat.activated_at = seat.last_seen_at = claim.now;
+      seat.request_nonce = claim.nonce;
+      Status inserted = insert_activation(db, seat);
+      if (!inserted.ok()) return inserted;
+      outcome.granted = true;
+      outcome.used += 1;
+      outcome.activation = std::move(seat);
+      return {};
+    });
+    if (limit_reached) {
+      outcome.granted = false;
+      return outcome;
+    }
+    if (!written.ok()) return written.error();
+    return outcome;
+  }
+
+  Result<CheckInOutcome> check_in(const CheckIn& check_in) override {
+    CheckInOutcome outcome;
+    Status written = writes_.run([&](Connection& db) -> Status {
+      Status fresh = insert_nonce(db, check_in.nonce, check_in.now);
+      if (!fresh.ok()) return fresh;
+      auto seat = select_activation(db, check_in.activation_id);
+      if (!seat.ok()) return seat.error();
+      if (seat->device_public_key != check_in.device_public_key) return other_device(*seat);
+      if (seat->state != ActivationState::active) return seat_not_active(*seat);
+      auto license = select_license(db, seat->license_id);
+      if (!license.ok()) return license.error();
+      if (check_in.admit) {
+        Status admitted = check_in.admit(*license);
+        if (!admitted.ok()) return admitted;
+      }
+      seat->last_seen_at = check_in.now;
+      seat->request_nonce = check_in.nonce;
+      Status updated = update_activation(db, *seat);
+      if (!updated.ok()) return updated;
+      outcome = CheckInOutcome{std::move(*seat), std::move(*license)};
+      return {};
+    });
+    if (!written.ok()) return written.error();
+    return outcome;
+  }
+
+  Result<Activation> release_seat(const SeatRelease& release) override {
+    Activation released;
+    Status written = writes_.run([&](Connection& db) -> Status {
+      Status fresh = insert_nonce(db, release.nonce, release.now);
+      if (!fresh.ok()) return fresh;
+      auto seat = select_activation(db, release.activation_id);
+      if (!seat.ok()) return seat.error();
+      if (seat->device_public_key != release.device_public_key) return other_device(*seat);
+      if (seat->state != ActivationState::active) {
+        return make_error(ErrorCode::conflict, "activation " + seat->id + " is already " +
+                                                   std::string(name_of(seat->state)) +
+                                                   "; its seat is free");
+      }
+      seat->state = ActivationState::deactivated;
+      seat->last_seen_at = release.now;
+      Status updated = update_activation(db, *seat);
+      if (!updated.ok()) return updated;
+      released = std::move(*seat);
+      return {};
+    });
+    if (!written.ok()) return written.error();
+    return released;
+  }
+
+  Result<Activation> activation(std::string_view id) override {
+    return readers_.run<Activation>([&](Connection& db) { return select_activation(db, id); });
+  }
+
+  Result<std::vector<Activation>> activations(std::string_view license_id) override {
+    return readers_.run<std::vector<Activation>>(
+        [&](Connection& db) { return select_activations(db, license_id); });
+  }
+
+  Result<int> active_seats(std::string_view license_id) override {
+    return readers_.run<int>([&](Connection& db) { return count_active_seats(db, license_id); });
+  }
+
+  Status add_admin_token(const AdminToken& token) override {
+    return writes_.run([&](Connection& db) { return insert_admin_token(db, token); });
+  }
+
+  Result<AdminToken> admin_token_by_hash(std::string_view token_hash) override {
+    return readers_.run<AdminToken>(
+        [&](Connection& db) { return select_admin_token_by_hash(db, token_hash); });
+  }
+
+  Result<int> forget_nonces_before(UnixTime cutoff) override {
+    int forgotten = 0;
+    Status written = writes_.run([&](Connection& db) -> Status {
+      auto deleted = delete_nonces_before(db, cutoff);
+      if (!deleted.ok()) return deleted.error();
+      forgotten = *deleted;
+      return {};
+    });
+    if (!written.ok()) return written.error();
+    return forgotten;
+  }
+
+ private:
+  ReaderPool readers_;
+  GroupCommit writes_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path) {
+  auto writer = Connection::open(path, true);
+  if (!writer.ok()) return writer.error();
+  Status migrated = migrate(*writer);
+  if (!migrated.ok()) return migrated.error();
+  return std::unique_ptr<Store>(std::make_unique<SqliteStore>(path, std::move(*writer)));
+}
+
+}  // namespace nodelock::server::sqlite

@@ -1,0 +1,75 @@
+#include "nodelock/server/store.h"
+
+#include <array>
+#include <utility>
+
+#include "sqlite/sqlite_store.h"
+
+namespace nodelock::server {
+
+namespace {
+
+template <class Enum, std::size_t N>
+using NameTable = std::array<std::pair<Enum, std::string_view>, N>;
+
+constexpr NameTable<LicenseState, 3> kLicenseStates{{{LicenseState::active, "active"},
+                                                     {LicenseState::suspended, "suspended"},
+                                                     {LicenseState::revoked, "revoked"}}};
+constexpr NameTable<Term, 3> kTerms{{{Term::perpetual, "perpetual"},
+                                     {Term::subscription, "subscription"},
+                                     {Term::trial, "trial"}}};
+constexpr NameTable<ActivationState, 4> kActivationStates{
+    {{ActivationState::active, "active"},
+     {ActivationState::deactivated, "deactivated"},
+     {ActivationState::reset, "reset"},
+     {ActivationState::revoked, "revoked"}}};
+constexpr NameTable<AdminRole, 3> kAdminRoles{{{AdminRole::viewer, "viewer"},
+                                               {AdminRole::support, "support"},
+                                               {AdminRole::admin, "admin"}}};
+
+template <class Enum, std::size_t N>
+std::string_view name_in(const NameTable<Enum, N>& table, Enum value) {
+  for (const auto& [entry, name] : table) {
+    if (entry == value) return name;
+  }
+  return "unknown";
+}
+
+template <class Enum, std::size_t N>
+std::optional<Enum> value_in(const NameTable<Enum, N>& table, std::string_view name) {
+  for (const auto& [entry, entry_name] : table) {
+    if (entry_name == name) return entry;
+  }
+  return std::nullopt;
+}
+
+constexpr std::string_view kSqliteScheme = "sqlite:";
+
+}  // namespace
+
+std::string_view name_of(LicenseState state) { return name_in(kLicenseStates, state); }
+std::string_view name_of(Term term) { return name_in(kTerms, term); }
+std::string_view name_of(ActivationState state) { return name_in(kActivationStates, state); }
+std::string_view name_of(AdminRole role) { return name_in(kAdminRoles, role); }
+
+std::optional<LicenseState> license_state_named(std::string_view name) {
+  return value_in(kLicenseStates, name);
+}
+std::optional<Term> term_named(std::string_view name) { return value_in(kTerms, name); }
+std::optional<ActivationState> activation_state_named(std::string_view name) {
+  return value_in(kActivationStates, name);
+}
+std::optional<AdminRole> admin_role_named(std::string_view name) {
+  return value_in(kAdminRoles, name);
+}
+
+Result<std::unique_ptr<Store>> open_store(std::string_view url) {
+  if (url.substr(0, kSqliteScheme.size()) == kSqliteScheme && url.size() > kSqliteScheme.size()) {
+    return sqlite::open_sqlite_store(std::string(url.substr(kSqliteScheme.size())));
+  }
+  return make_error(ErrorCode::invalid_argument,
+                    "unsupported store '" + std::string(url) +
+                        "': this nodelock-server stores its data in SQLite; use sqlite:PATH");
+}
+
+}  // namespace nodelock::server

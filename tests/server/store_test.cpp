@@ -1,0 +1,333 @@
+#include <sqlite3.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "store_fixture.h"
+
+namespace nodelock::server::testing {
+namespace {
+
+// --- schema migrations ---
+
+int recorded_schema_version(const std::string& path) {
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  sqlite3_stmt* query = nullptr;
+  sqlite3_prepare_v2(db, "SELECT max(version) FROM schema_version", -1, &query, nullptr);
+  const int version = sqlite3_step(query) == SQLITE_ROW ? sqlite3_column_int(query, 0) : -1;
+  sqlite3_finalize(query);
+  sqlite3_close(db);
+  return version;
+}
+
+TEST(SchemaMigration, NewDatabaseIsCreatedAtTheCurrentVersion) {
+  TempDir dir;
+  ASSERT_NE(open_or_fail(store_url(dir)), nullptr);
+  EXPECT_EQ(recorded_schema_version((dir / "nodelock.db").string()), kSchemaVersion);
+}
+
+TEST(SchemaMigration, ReopeningKeepsTheDataAndTheVersion) {
+  TempDir dir;
+  {
+    auto store = open_or_fail(store_url(dir));
+    ASSERT_TRUE(store->add_product({"acme-cad", "Acme CAD", kNow}).ok());
+  }
+  auto store = open_or_fail(store_url(dir));
+  auto product = store->product("acme-cad");
+  ASSERT_TRUE(product.ok()) << product.message();
+  EXPECT_EQ(product->name, "Acme CAD");
+  EXPECT_EQ(recorded_schema_version((dir / "nodelock.db").string()), kSchemaVersion);
+}
+
+TEST(SchemaMigration, DatabaseFromANewerServerIsRefused) {
+  TempDir dir;
+  open_or_fail(store_url(dir));
+  sqlite3* db = nullptr;
+  sqlite3_open((dir / "nodelock.db").c_str(), &db);
+  const std::string bump =
+      "INSERT INTO schema_version(version) VALUES(" + std::to_string(kSchemaVersion + 1) + ")";
+  ASSERT_EQ(sqlite3_exec(db, bump.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+
+  auto store = open_store(store_url(dir));
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.code(), ErrorCode::conflict);
+  EXPECT_NE(store.message().find("newer"), std::string::npos) << store.message();
+}
+
+TEST(OpenStore, UnknownSchemeIsRefusedWithTheSupportedOne) {
+  auto store = open_store("mysql://db/licenses");
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.code(), ErrorCode::invalid_argument);
+  EXPECT_NE(store.message().find("sqlite:"), std::string::npos);
+}
+
+TEST(OpenStore, UnwritableLocationIsAnIoError) {
+  TempDir dir;
+  auto store = open_store("sqlite:" + (dir / "missing" / "nodelock.db").string());
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.code(), ErrorCode::io_error);
+}
+
+// --- products and licenses ---
+
+TEST_F(StoreTest, ProductsAreListedAndDuplicatesRefused) {
+  ASSERT_TRUE(store_->add_product({"acme-viewer", "Acme Viewer", kNow}).ok());
+  EXPECT_EQ(store_->add_product({"acme-cad", "Again", kNow}).code(), ErrorCode::already_exists);
+  auto products = store_->products();
+  ASSERT_TRUE(products.ok());
+  ASSERT_EQ(products->size(), 2u);
+  EXPECT_EQ((*products)[0].id, "acme-cad");
+  EXPECT_EQ((*products)[1].id, "acme-viewer");
+  EXPECT_EQ(store_->product("nothing").code(), ErrorCode::not_found);
+}
+
+TEST_F(StoreTest, LicenseRoundTripsEveryField) {
+  License written = license_record("lic-1", 3);
+  written.term = Term::subscription;
+  written.expires_at = kNow + 365 * 86400;
+  written.grace_days = 7;
+  written.refresh_days = 14;
+  written.max_version = 4;
+  written.maintenance_end = kNow + 100;
+  written.match_policy = "{\"threshold\":60}";
+  ASSERT_TRUE(store_->add_license(written).ok());
+
+  for (auto read : {store_->license("lic-1"), store_->license_by_key_hash("hash-of-lic-1")}) {
+    ASSERT_TRUE(read.ok()) << read.message();
+    EXPECT_EQ(read->product_id, "acme-cad");
+    EXPECT_EQ(read->key_last5, "ABCDE");
+    EXPECT_EQ(read->licensee, "Example Ltd");
+    EXPECT_EQ(read->max_activations, 3);
+    EXPECT_EQ(read->term, Term::subscription);
+    EXPECT_EQ(read->expires_at, written.expires_at);
+    EXPECT_EQ(read->grace_days, 7);
+    EXPECT_EQ(read->refresh_days, 14);
+    EXPECT_EQ(read->features, written.features);
+    EXPECT_EQ(read->max_version, 4);
+    EXPECT_EQ(read->maintenance_end, written.maintenance_end);
+    EXPECT_EQ(read->state, LicenseState::active);
+    EXPECT_EQ(read->match_policy, written.match_policy);
+  }
+}
+
+TEST_F(StoreTest, LicenseNeedsAnExistingProductAndAnUnusedKey) {
+  License orphan = license_record("lic-1", 1);
+  orphan.product_id = "nothing";
+  EXPECT_EQ(store_->add_license(orphan).code(), ErrorCode::not_found);
+  add_license("lic-1", 1);
+  License same_key = license_record("lic-2", 1);
+  same_key.key_hash = "hash-of-lic-1";
+  EXPECT_EQ(store_->add_license(same_key).code(), ErrorCode::already_exists);
+  EXPECT_EQ(store_->license_by_key_hash("unknown").code(), ErrorCode::not_found);
+}
+
+TEST_F(StoreTest, LicensesAreListedPerProduct) {
+  ASSERT_TRUE(store_->add_product({"acme-viewer", "Acme Viewer", kNow}).ok());
+  add_license("lic-1", 1);
+  License viewer = license_record("lic-2", 1);
+  viewer.product_id = "acme-viewer";
+  ASSERT_TRUE(store_->add_license(viewer).ok());
+  EXPECT_EQ(store_->licenses("").value().size(), 2u);
+  auto cad = store_->licenses("acme-cad");
+  ASSERT_TRUE(cad.ok());
+  ASSERT_EQ(cad->size(), 1u);
+  EXPECT_EQ((*cad)[0].id, "lic-1");
+}
+
+TEST_F(StoreTest, LicenseStateChangesAreStored) {
+  add_license("lic-1", 1);
+  auto suspended = store_->set_license_state("lic-1", LicenseState::suspended);
+  ASSERT_TRUE(suspended.ok());
+  EXPECT_EQ(suspended->state, LicenseState::suspended);
+  EXPECT_EQ(store_->license("lic-1")->state, LicenseState::suspended);
+  EXPECT_EQ(store_->set_license_state("nothing", LicenseState::revoked).code(),
+            ErrorCode::not_found);
+}
+
+TEST_F(StoreTest, AdminTokensAreFoundByHashOnly) {
+  ASSERT_TRUE(store_->add_admin_token({"tok-1", "token-hash", AdminRole::support, kNow}).ok());
+  auto token = store_->admin_token_by_hash("token-hash");
+  ASSERT_TRUE(token.ok());
+  EXPECT_EQ(token->role, AdminRole::support);
+  EXPECT_EQ(store_->admin_token_by_hash("other").code(), ErrorCode::not_found);
+}
+
+// --- seats ---
+
+TEST_F(StoreTest, SeatsAreGrantedUpToTheLimitThenRefusedWithTheCount) {
+  add_license("lic-1", 3);
+  for (int machine = 0; machine < 3; ++machine) {
+    auto claim = store_->claim_seat(claim_for("lic-1", machine, "n" + std::to_string(machine)));
+    ASSERT_TRUE(claim.ok()) << claim.message();
+    EXPECT_TRUE(claim->granted);
+    EXPECT_FALSE(claim->existing);
+    EXPECT_EQ(claim->used, machine + 1);
+    EXPECT_EQ(claim->activation.state, ActivationState::active);
+  }
+  auto refused = store_->claim_seat(claim_for("lic-1", 3, "n3"));
+  ASSERT_TRUE(refused.ok()) << refused.message();
+  EXPECT_FALSE(refused->granted);
+  EXPECT_EQ(refused->used, 3);
+  EXPECT_EQ(refused->license.max_activations, 3);
+  EXPECT_EQ(store_->active_seats("lic-1").value(), 3);
+}
+
+TEST_F(StoreTest, SameMachineGetsItsSeatBackWithTheNewEnrolment) {
+  add_license("lic-1", 1);
+  auto first = store_->claim_seat(claim_for("lic-1", 7, "n1"));
+  ASSERT_TRUE(first.ok() && first->granted);
+  SeatClaim again = claim_for("lic-1", 7, "n2");
+  again.enrolment.device_public_key = "reinstalled-device-key";
+  auto second = store_->claim_seat(again);
+  ASSERT_TRUE(second.ok()) << second.message();
+  EXPECT_TRUE(second->granted);
+  EXPECT_TRUE(second->existing);
+  EXPECT_EQ(second->activation.id, first->activation.id);
+  EXPECT_EQ(second->used, 1);
+  auto stored = store_->activation(first->activation.id);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->device_public_key, "reinstalled-device-key");
+  EXPECT_EQ(stored->request_nonce, "n2");
+}
+
+TEST_F(StoreTest, ReplayedNonceIsRefusedAndConsumesNothing) {
+  add_license("lic-1", 5);
+  ASSERT_TRUE(store_->claim_seat(claim_for("lic-1", 1, "same")).ok());
+  auto replay = store_->claim_seat(claim_for("lic-1", 2, "same"));
+  ASSERT_FALSE(replay.ok());
+  EXPECT_EQ(replay.code(), ErrorCode::replayed);
+  EXPECT_EQ(store_->active_seats("lic-1").value(), 1);
+}
+
+TEST_F(StoreTest, RefusedAdmissionChangesNothingAndLeavesTheNonceUnused) {
+  add_license("lic-1", 5);
+  SeatClaim claim = claim_for("lic-1", 1, "n1");
+  claim.admit = [](const License&) -> Status {
+    return make_error(ErrorCode::suspended, "suspended for the test");
+  };
+  EXPECT_EQ(store_->claim_seat(claim).code(), ErrorCode::suspended);
+  EXPECT_EQ(store_->active_seats("lic-1").value(), 0);
+  claim.admit = nullptr;
+  EXPECT_TRUE(store_->claim_seat(claim).ok());
+}
+
+TEST_F(StoreTest, TrialExpiryIsFixedAtTheFirstActivationOnly) {
+  License trial = license_record("lic-1", 5);
+  trial.term = Term::trial;
+  trial.trial_days = 14;
+  ASSERT_TRUE(store_->add_license(trial).ok());
+  EXPECT_FALSE(store_->license("lic-1")->expires_at.has_value());
+  SeatClaim first = claim_for("lic-1", 1, "n1");
+  auto granted = store_->claim_seat(first);
+  ASSERT_TRUE(granted.ok());
+  EXPECT_EQ(granted->license.expires_at, kNow + 14 * 86400);
+  SeatClaim later = claim_for("lic-1", 2, "n2");
+  later.now = kNow + 86400;
+  ASSERT_TRUE(store_->claim_seat(later).ok());
+  EXPECT_EQ(store_->license("lic-1")->expires_at, kNow + 14 * 86400);
+}
+
+TEST_F(StoreTest, ReleasedSeatIsFreeForAnotherMachine) {
+  add_license("lic-1", 1);
+  auto held = store_->claim_seat(claim_for("lic-1", 1, "n1"));
+  ASSERT_TRUE(held.ok() && held->granted);
+  EXPECT_FALSE(store_->claim_seat(claim_for("lic-1", 2, "n2"))->granted);
+
+  SeatRelease release{held->activation.id, "device-key-1", "r1", kNow};
+  auto released = store_->release_seat(release);
+  ASSERT_TRUE(released.ok()) << released.message();
+  EXPECT_EQ(released->state, ActivationState::deactivated);
+  EXPECT_EQ(store_->release_seat(release).code(), ErrorCode::replayed);
+  release.nonce = "r2";
+  EXPECT_EQ(store_->release_seat(release).code(), ErrorCode::conflict);
+
+  EXPECT_TRUE(store_->claim_seat(claim_for("lic-1", 2, "n3"))->granted);
+}
+
+TEST_F(StoreTest, ReleaseNeedsTheEnrolledDeviceKey) {
+  add_license("lic-1", 1);
+  auto held = store_->claim_seat(claim_for("lic-1", 1, "n1"));
+  ASSERT_TRUE(held.ok());
+  SeatRelease release{held->activation.id, "someone-else", "r1", kNow};
+  EXPECT_EQ(store_->release_seat(release).code(), ErrorCode::machine_mismatch);
+  EXPECT_EQ(store_->active_seats("lic-1").value(), 1);
+  release.activation_id = "nothing";
+  release.nonce = "r2";
+  EXPECT_EQ(store_->release_seat(release).code(), ErrorCode::not_found);
+}
+
+TEST_F(StoreTest, CheckInRenewsAnActiveSeatOnly) {
+  add_license("lic-1", 1);
+  auto held = store_->claim_seat(claim_for("lic-1", 1, "n1"));
+  ASSERT_TRUE(held.ok());
+  CheckIn check_in{held->activation.id, "device-key-1", "c1", kNow + 60, nullptr};
+  auto renewed = store_->check_in(check_in);
+  ASSERT_TRUE(renewed.ok()) << renewed.message();
+  EXPECT_EQ(renewed->activation.last_seen_at, kNow + 60);
+  EXPECT_EQ(renewed->activation.request_nonce, "c1");
+  EXPECT_EQ(renewed->license.id, "lic-1");
+  EXPECT_EQ(store_->check_in(check_in).code(), ErrorCode::replayed);
+
+  check_in.nonce = "c2";
+  check_in.device_public_key = "someone-else";
+  EXPECT_EQ(store_->check_in(check_in).code(), ErrorCode::machine_mismatch);
+
+  ASSERT_TRUE(store_->release_seat({held->activation.id, "device-key-1", "r1", kNow}).ok());
+  check_in.nonce = "c3";
+  check_in.device_public_key = "device-key-1";
+  EXPECT_EQ(store_->check_in(check_in).code(), ErrorCode::not_activated);
+}
+
+TEST_F(StoreTest, OldNoncesAreForgotten) {
+  add_license("lic-1", 5);
+  SeatClaim old = claim_for("lic-1", 1, "old");
+  old.now = kNow - 3600;
+  ASSERT_TRUE(store_->claim_seat(old).ok());
+  ASSERT_TRUE(store_->claim_seat(claim_for("lic-1", 2, "new")).ok());
+  EXPECT_EQ(store_->forget_nonces_before(kNow - 60).value(), 1);
+  EXPECT_EQ(store_->claim_seat(claim_for("lic-1", 3, "new")).code(), ErrorCode::replayed);
+}
+
+// --- the seat limit under concurrency ---
+
+int claim_concurrently(const std::vector<Store*>& stores, int requests, const char* tag) {
+  std::atomic<int> granted{0};
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int machine = 0; machine < requests; ++machine) {
+    threads.emplace_back([&, machine] {
+      Store* store = stores[static_cast<std::size_t>(machine) % stores.size()];
+      auto claim = store->claim_seat(claim_for("lic-1", machine, tag + std::to_string(machine)));
+      if (!claim.ok()) {
+        ++failures;
+      } else if (claim->granted) {
+        ++granted;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+  return granted.load();
+}
+
+TEST_F(StoreTest, FiveHundredConcurrentClaimsGrantExactlyTheSeats) {
+  add_license("lic-1", 10);
+  EXPECT_EQ(claim_concurrently({store_.get()}, 500, "n"), 10);
+  EXPECT_EQ(store_->active_seats("lic-1").value(), 10);
+  EXPECT_EQ(store_->activations("lic-1").value().size(), 10u);
+}
+
+TEST_F(StoreTest, TwoStoresOnOneDatabaseHoldTheLimitTogether) {
+  add_license("lic-1", 10);
+  auto second = open_or_fail(store_url(dir_));
+  ASSERT_NE(second, nullptr);
+  EXPECT_EQ(claim_concurrently({store_.get(), second.get()}, 500, "n"), 10);
+  EXPECT_EQ(store_->active_seats("lic-1").value(), 10);
+  EXPECT_EQ(second->active_seats("lic-1").value(), 10);
+}
+
+}  // namespace
+}  // namespace nodelock::server::testing
