@@ -4,10 +4,16 @@ namespace nodelock::cli {
 
 const std::vector<const Command*>& all_commands() {
   static const std::vector<const Command*> commands = {
+      &keygen_command,
       &activate_command,
       &status_command,
       &refresh_command,
       &deactivate_command,
+      &offline_request_command,
+      &offline_respond_command,
+      &offline_install_command,
+      &offline_deactivate_command,
+      &offline_inspect_command,
   };
   return commands;
 }

@@ -8,10 +8,16 @@
 namespace nodelock::cli {
 
 // Each command is defined in the file that implements it.
+extern const Command keygen_command;
 extern const Command activate_command;
 extern const Command status_command;
 extern const Command refresh_command;
 extern const Command deactivate_command;
+extern const Command offline_request_command;
+extern const Command offline_respond_command;
+extern const Command offline_install_command;
+extern const Command offline_deactivate_command;
+extern const Command offline_inspect_command;
 
 const std::vector<const Command*>& all_commands();
 

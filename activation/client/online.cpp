@@ -1,7 +1,6 @@
 #include "nodelock/activation/online.h"
 
 #include <algorithm>
-#include <ctime>
 
 #include "nodelock/activation/encoding.h"
 #include "nodelock/activation/enrolment.h"
@@ -131,30 +130,15 @@ Result<std::string> deactivate_online(const OnlineOptions& options, const std::s
   if (!record.ok()) return record.error();
   auto server = connect(options, store);
   if (!server.ok()) return server.error();
-  auto device_key = store.read_device_key();
-  if (!device_key.ok()) return device_key.error();
   auto machine = this_machine(product, options.sysroot);
   if (!machine.ok()) return machine.error();
-
-  DeactivationReceipt receipt;
-  receipt.activation_id = record->activation_id;
-  receipt.license_id = record->license_id;
-  receipt.product = product;
-  receipt.machine_id = machine->machine_id;
-  receipt.device_public_key = device_key->public_key();
-  receipt.nonce = make_nonce();
-  receipt.created_at = static_cast<std::int64_t>(std::time(nullptr));
-  auto armored = seal(DocumentType::deactivation_receipt, to_payload(receipt), *device_key,
-                      {{"Product", product}, {"Machine", machine->machine_id}});
-  if (!armored.ok()) return armored.error();
-  // The license goes before the server hears of it: a seat is never freed
-  // while a usable license for it remains on this machine.
-  if (auto status = store.remove_activation(); !status.ok()) return status.error();
-  auto answer = server->post("/v1/deactivations", {{"receipt", *armored}});
+  auto receipt = destroy_and_sign_receipt(store, *machine, product);
+  if (!receipt.ok()) return receipt.error();
+  auto answer = server->post("/v1/deactivations", {{"receipt", *receipt}});
   if (!answer.ok()) {
     return make_error(answer.code(),
-                      answer.message() + " The local license is already removed; give this "
-                      "receipt to support to free the seat:\n" + *armored);
+                      answer.message() + " The license is already removed from this machine; "
+                      "give this receipt to support to free the seat:\n" + *receipt);
   }
   return record->activation_id;
 }

@@ -20,6 +20,20 @@ const CryptoPP::byte* bytes_of(ByteView view) {
   return view.empty() ? &none : view.data();
 }
 
+// RFC 8032 requires the scalar S of a signature to be below the group order L.
+// donna checks only its top bits, so without this anyone could turn a signature
+// into a second valid one (S + L) for the same message, which OpenSSL rejects.
+bool scalar_below_group_order(const std::uint8_t* scalar) {
+  static constexpr std::uint8_t kGroupOrder[32] = {0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58,
+                                                   0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
+                                                   0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+                                                   0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10};
+  for (int i = 31; i >= 0; --i) {
+    if (scalar[i] != kGroupOrder[i]) return scalar[i] < kGroupOrder[i];
+  }
+  return false;
+}
+
 }  // namespace
 
 std::string_view backend_name() { return "cryptopp"; }
@@ -73,7 +87,8 @@ Signature SigningKey::sign(ByteView message) const {
 bool verify(const PublicKey& key, ByteView message, const Signature& signature) {
   // The stateless donna call is what ed25519Verifier runs underneath, minus the
   // verifier object and the heap copy of the message its accumulator makes.
-  return CryptoPP::Donna::ed25519_sign_open(bytes_of(message), message.size(), key.bytes.data(),
+  return scalar_below_group_order(signature.bytes.data() + 32) &&
+         CryptoPP::Donna::ed25519_sign_open(bytes_of(message), message.size(), key.bytes.data(),
                                             signature.bytes.data()) == 0;
 }
 

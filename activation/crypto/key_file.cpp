@@ -86,7 +86,8 @@ Result<Bytes> pem_der(std::string_view text, std::string_view label, std::string
   const std::string_view found =
       first_line.substr(begin.size(), first_line.size() - begin.size() - dashes.size());
   if (found != label) {
-    return malformed(source, "holds a " + std::string(found) + ", not a " + std::string(label));
+    return malformed(
+        source, "holds a PEM \"" + std::string(found) + "\", not a \"" + std::string(label) + "\"");
   }
   const std::size_t last_break = text.rfind('\n');
   const std::string end_line = std::string(end) + std::string(label) + std::string(dashes);
@@ -113,17 +114,22 @@ Result<SigningKey> private_key_from_pem(std::string_view text, std::string_view 
   if (!der.ok()) return der.error();
   const WipeOnExit wipe_der(*der);
   const ByteView bytes = *der;
+  // Both forms hold the seed at the same offset; version 2 then has the public key.
+  constexpr std::size_t seed_at = kPrivateKeyPrefix.size();
+  constexpr std::size_t tag_at = seed_at + 32;
+  constexpr std::size_t public_key_at = tag_at + kEmbeddedPublicKeyTag.size();
   const bool with_public_key = starts_with(bytes, kPrivateKeyWithPublicPrefix);
-  const std::size_t expected_size = with_public_key ? 83 : 48;
-  if (!(with_public_key || starts_with(bytes, kPrivateKeyPrefix)) ||
-      bytes.size() != expected_size ||
-      (with_public_key && !starts_with(ByteView(bytes.data() + 48, 35), kEmbeddedPublicKeyTag))) {
-    return malformed(source, "not an Ed25519 private key");
-  }
-  auto key = SigningKey::from_seed(ByteView(bytes.data() + 16, 32));
+  const bool well_formed =
+      with_public_key ? bytes.size() == public_key_at + 32 &&
+                            starts_with(ByteView(bytes.data() + tag_at, bytes.size() - tag_at),
+                                        kEmbeddedPublicKeyTag)
+                      : bytes.size() == tag_at && starts_with(bytes, kPrivateKeyPrefix);
+  if (!well_formed) return malformed(source, "not an Ed25519 private key");
+  auto key = SigningKey::from_seed(ByteView(bytes.data() + seed_at, 32));
   if (!key.ok()) return key.error();
-  if (with_public_key && !std::equal(key->public_key().bytes.begin(), key->public_key().bytes.end(),
-                                     bytes.data() + 51)) {
+  const PublicKey& derived = key->public_key();
+  if (with_public_key &&
+      !std::equal(derived.bytes.begin(), derived.bytes.end(), bytes.data() + public_key_at)) {
     return malformed(source, "the public key inside does not belong to the private key");
   }
   return key;

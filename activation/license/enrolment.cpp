@@ -80,6 +80,27 @@ Result<SignedRequest> make_request(const LocalStore& store, const Machine& machi
   return signed_request;
 }
 
+Result<std::string> destroy_and_sign_receipt(const LocalStore& store, const Machine& machine,
+                                             const std::string& product) {
+  auto record = store.read_record();
+  if (!record.ok()) return record.error();
+  auto device_key = store.read_device_key();
+  if (!device_key.ok()) return device_key.error();
+  DeactivationReceipt receipt;
+  receipt.activation_id = record->activation_id;
+  receipt.license_id = record->license_id;
+  receipt.product = product;
+  receipt.machine_id = machine.machine_id;
+  receipt.device_public_key = device_key->public_key();
+  receipt.nonce = make_nonce();
+  receipt.created_at = static_cast<std::int64_t>(std::time(nullptr));
+  auto armored = seal(DocumentType::deactivation_receipt, to_payload(receipt), *device_key,
+                      {{"Product", product}, {"Machine", machine.machine_id}});
+  if (!armored.ok()) return armored.error();
+  if (auto status = store.remove_activation(); !status.ok()) return status.error();
+  return armored;
+}
+
 Result<ActivationRequest> read_signed_request(std::string_view armored) {
   auto envelope = parse_document(armored);
   if (!envelope.ok()) return envelope.error();

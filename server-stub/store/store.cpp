@@ -15,9 +15,6 @@ using NameTable = std::array<std::pair<Enum, std::string_view>, N>;
 constexpr NameTable<LicenseState, 3> kLicenseStates{{{LicenseState::active, "active"},
                                                      {LicenseState::suspended, "suspended"},
                                                      {LicenseState::revoked, "revoked"}}};
-constexpr NameTable<Term, 3> kTerms{{{Term::perpetual, "perpetual"},
-                                     {Term::subscription, "subscription"},
-                                     {Term::trial, "trial"}}};
 constexpr NameTable<ActivationState, 4> kActivationStates{
     {{ActivationState::active, "active"},
      {ActivationState::deactivated, "deactivated"},
@@ -48,14 +45,12 @@ constexpr std::string_view kSqliteScheme = "sqlite:";
 }  // namespace
 
 std::string_view name_of(LicenseState state) { return name_in(kLicenseStates, state); }
-std::string_view name_of(Term term) { return name_in(kTerms, term); }
 std::string_view name_of(ActivationState state) { return name_in(kActivationStates, state); }
 std::string_view name_of(AdminRole role) { return name_in(kAdminRoles, role); }
 
 std::optional<LicenseState> license_state_named(std::string_view name) {
   return value_in(kLicenseStates, name);
 }
-std::optional<Term> term_named(std::string_view name) { return value_in(kTerms, name); }
 std::optional<ActivationState> activation_state_named(std::string_view name) {
   return value_in(kActivationStates, name);
 }

@@ -48,7 +48,8 @@ TEST(CanonicalJson, RefusesFloatingPointNumbersAnywhere) {
 }
 
 TEST(CanonicalJson, RefusesStringsThatAreNotUtf8) {
-  for (const json& value : {json("\xC3"), json({{"ok", "\xFF\xFE"}}), json({{"\xED\xA0\x80", 1}})}) {
+  for (const json& value :
+       {json("\xC3"), json({{"ok", "\xFF\xFE"}}), json({{"\xED\xA0\x80", 1}})}) {
     auto text = canonical_json(value);
     ASSERT_FALSE(text.ok());
     EXPECT_EQ(text.code(), ErrorCode::malformed);

@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -62,8 +63,8 @@ inline std::string signing_message(std::string_view label, std::string_view payl
 inline std::string armor(std::string_view label, std::string_view envelope_text,
                          std::string_view header_lines = "") {
   const std::string body = encoding::base64(envelope_text);
-  std::string text = "-----BEGIN NODELOCK " + std::string(label) + "-----\n" +
-                     std::string(header_lines) + "\n";
+  std::string text =
+      "-----BEGIN NODELOCK " + std::string(label) + "-----\n" + std::string(header_lines) + "\n";
   for (std::size_t at = 0; at < body.size(); at += 64) text += body.substr(at, 64) + "\n";
   return text + "-----END NODELOCK " + std::string(label) + "-----\n";
 }

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "document_fixtures.h"
@@ -64,8 +66,8 @@ TEST_F(Documents, EveryTypeRoundTripsWithItsLabelAndHeaders) {
 }
 
 TEST_F(Documents, ArmorFollowsTheFormat) {
-  const std::string text = sealed(DocumentType::license, license_payload(), vendor_,
-                                  {{"Product", "Acme CAD 4"}});
+  const std::string text =
+      sealed(DocumentType::license, license_payload(), vendor_, {{"Product", "Acme CAD 4"}});
   std::vector<std::string> lines;
   for (std::size_t start = 0; start < text.size();) {
     const std::size_t end = text.find('\n', start);
@@ -80,7 +82,9 @@ TEST_F(Documents, ArmorFollowsTheFormat) {
   std::string body;
   for (std::size_t i = 3; i + 1 < lines.size(); ++i) {
     EXPECT_LE(lines[i].size(), 64u);
-    if (i + 2 < lines.size()) EXPECT_EQ(lines[i].size(), 64u);
+    if (i + 2 < lines.size()) {
+      EXPECT_EQ(lines[i].size(), 64u);
+    }
     body += lines[i];
   }
   auto envelope_bytes = encoding::from_base64(body);
@@ -95,15 +99,14 @@ TEST_F(Documents, ArmorFollowsTheFormat) {
   ASSERT_EQ(signature->size(), 64u);
   crypto::Signature sig;
   std::copy(signature->begin(), signature->end(), sig.bytes.begin());
-  EXPECT_TRUE(crypto::verify(
-      vendor_.public_key(),
-      testing::signing_message("LICENSE", *canonical_json(license_payload())), sig));
+  EXPECT_TRUE(
+      crypto::verify(vendor_.public_key(),
+                     testing::signing_message("LICENSE", *canonical_json(license_payload())), sig));
 }
 
 TEST_F(Documents, AnotherTypeIsAWrongDocumentNamingBothTypes) {
-  const std::string receipt =
-      sealed(DocumentType::deactivation_receipt, payload_of(DocumentType::deactivation_receipt),
-             vendor_);
+  const std::string receipt = sealed(DocumentType::deactivation_receipt,
+                                     payload_of(DocumentType::deactivation_receipt), vendor_);
   auto opened = open_document(receipt, DocumentType::license, trusted_);
   ASSERT_FALSE(opened.ok());
   EXPECT_EQ(opened.code(), ErrorCode::wrong_document);
@@ -116,8 +119,8 @@ TEST_F(Documents, AnUntrustedSignerIsUnknownAndAForgedKeyIdIsTampered) {
   const std::string foreign = sealed(DocumentType::license, license_payload(), intruder);
   expect_error(foreign, ErrorCode::unknown_signer, trusted_);
 
-  const std::string forged = hand_signed("LICENSE", *canonical_json(license_payload()), intruder,
-                                         kid_);
+  const std::string forged =
+      hand_signed("LICENSE", *canonical_json(license_payload()), intruder, kid_);
   expect_error(forged, ErrorCode::tampered, trusted_);
   auto message = open_document(forged, DocumentType::license, trusted_).message();
   EXPECT_NE(message.find("changed after it was signed"), std::string::npos) << message;
@@ -126,7 +129,7 @@ TEST_F(Documents, AnUntrustedSignerIsUnknownAndAForgedKeyIdIsTampered) {
 TEST_F(Documents, RotatedKeysBothVerifyByKeyId) {
   const auto next = crypto::SigningKey::generate();
   TrustedKeys both{{vendor_.public_key(), next.public_key()}};
-  for (const crypto::SigningKey* key : {&vendor_, &next}) {
+  for (const crypto::SigningKey* key : {&std::as_const(vendor_), &next}) {
     auto opened = open_document(sealed(DocumentType::license, license_payload(), *key),
                                 DocumentType::license, both);
     ASSERT_TRUE(opened.ok()) << opened.message();
@@ -136,16 +139,23 @@ TEST_F(Documents, RotatedKeysBothVerifyByKeyId) {
   EXPECT_EQ(both.find("0000000000000000"), nullptr);
 }
 
-TEST_F(Documents, ASignatureCannotBeReplayedAsAnotherType) {
-  json lease = payload_of(DocumentType::lease);
-  const std::string payload_text = *canonical_json(lease);
-  const crypto::Signature signature =
-      vendor_.sign(testing::signing_message("LICENSE", payload_text));
-  const std::string envelope = R"({"alg":"ed25519","kid":")" + kid_ + R"(","payload":)" +
-                               payload_text + R"(,"sig":")" + encoding::base64(signature.bytes) +
-                               R"("})";
-  expect_error(testing::armor("LEASE", envelope), ErrorCode::tampered, trusted_,
-               DocumentType::lease);
+// Only the specified message "nodelock-v1 <LABEL>\n<payload>" verifies: a
+// signature made for another type's label, or over the bare payload, does not.
+TEST_F(Documents, TheSignatureCoversTheLabelSoItCannotBeReplayedAsAnotherType) {
+  const std::string payload_text = *canonical_json(payload_of(DocumentType::lease));
+  const auto signed_over = [&](const std::string& message) {
+    const std::string sig = encoding::base64(vendor_.sign(message).bytes);
+    return testing::armor("LEASE", R"({"alg":"ed25519","kid":")" + kid_ + R"(","payload":)" +
+                                       payload_text + R"(,"sig":")" + sig + R"("})");
+  };
+  auto opened = open_document(signed_over(testing::signing_message("LEASE", payload_text)),
+                              DocumentType::lease, trusted_);
+  ASSERT_TRUE(opened.ok()) << opened.message();
+  for (const char* label : {"LICENSE", "BORROW", "ACTIVATION REQUEST", "LEASE "}) {
+    expect_error(signed_over(testing::signing_message(label, payload_text)), ErrorCode::tampered,
+                 trusted_, DocumentType::lease);
+  }
+  expect_error(signed_over(payload_text), ErrorCode::tampered, trusted_, DocumentType::lease);
 }
 
 TEST_F(Documents, DeviceSignedDocumentsVerifyWithTheKeyTheCallerChooses) {
@@ -165,8 +175,8 @@ TEST_F(Documents, DeviceSignedDocumentsVerifyWithTheKeyTheCallerChooses) {
 }
 
 TEST_F(Documents, WindowsLineEndingsAndTrailingBlanksAreTolerated) {
-  const std::string text = sealed(DocumentType::license, license_payload(), vendor_,
-                                  license_headers());
+  const std::string text =
+      sealed(DocumentType::license, license_payload(), vendor_, license_headers());
   std::string crlf;
   for (const char c : text) {
     if (c == '\n') crlf += "  \t\r";
@@ -205,8 +215,8 @@ TEST_F(Documents, DeepNestingIsRefusedWhenSealingAndWhenParsing) {
   ASSERT_FALSE(text.ok());
   EXPECT_EQ(text.code(), ErrorCode::invalid_argument);
 
-  const std::string hostile =
-      R"({"deep":)" + std::string(5000, '[') + std::string(5000, ']') + R"(,"type":"license","v":1})";
+  const std::string hostile = R"({"deep":)" + std::string(5000, '[') + std::string(5000, ']') +
+                              R"(,"type":"license","v":1})";
   expect_error(hand_signed("LICENSE", hostile, vendor_, kid_), ErrorCode::malformed, trusted_);
 }
 
@@ -233,24 +243,24 @@ TEST_F(Documents, EnvelopesWithWrongFieldsAreMalformed) {
   for (char& c : upper_kid) c = static_cast<char>(std::toupper(c));
   const std::vector<std::string> envelopes = {
       R"({"alg":"ed25519","kid":")" + kid_ + R"(","payload":)" + payload + "}",
-      R"({"alg":"ed25519","extra":1,"kid":")" + kid_ + R"(","payload":)" + payload +
-          R"(,"sig":")" + sig + R"("})",
+      R"({"alg":"ed25519","extra":1,"kid":")" + kid_ + R"(","payload":)" + payload + R"(,"sig":")" +
+          sig + R"("})",
       R"({"alg":"ed448","kid":")" + kid_ + R"(","payload":)" + payload + R"(,"sig":")" + sig +
           R"("})",
       R"({"alg":"ed25519","kid":")" + upper_kid + R"(","payload":)" + payload + R"(,"sig":")" +
           sig + R"("})",
-      R"({"alg":"ed25519","kid":")" + kid_.substr(2) + R"(","payload":)" + payload +
-          R"(,"sig":")" + sig + R"("})",
+      R"({"alg":"ed25519","kid":")" + kid_.substr(2) + R"(","payload":)" + payload + R"(,"sig":")" +
+          sig + R"("})",
       R"({"alg":"ed25519","kid":")" + kid_ + R"(","payload":)" + payload + R"(,"sig":")" +
           sig.substr(4) + R"("})",
-      R"({"alg":"ed25519","kid":")" + kid_ + R"(","payload":)" + payload + R"(,"sig":")" +
-          sig + "AAAA" + R"("})",
+      R"({"alg":"ed25519","kid":")" + kid_ + R"(","payload":)" + payload + R"(,"sig":")" + sig +
+          "AAAA" + R"("})",
       R"({"alg":"ed25519","kid":")" + kid_ + R"(","payload":)" + payload + R"(,"sig":64})",
       R"({"alg":"ed25519","kid":")" + kid_ + R"(","payload":"x","sig":")" + sig + R"("})",
       R"({"alg":"ed25519","kid":")" + kid_ + R"(","payload":{"type":"license"},"sig":")" + sig +
           R"("})",
-      R"({"alg":"ed25519","kid":")" + kid_ + R"(","payload":{"type":"lease","v":1},"sig":")" +
-          sig + R"("})",
+      R"({"alg":"ed25519","kid":")" + kid_ + R"(","payload":{"type":"lease","v":1},"sig":")" + sig +
+          R"("})",
       R"({"alg":"ed25519","kid":")" + kid_ + R"(","payload":{"type":"license","v":2},"sig":")" +
           sig + R"("})",
       R"({"alg": "ed25519","kid":")" + kid_ + R"(","payload":)" + payload + R"(,"sig":")" + sig +
@@ -264,8 +274,8 @@ TEST_F(Documents, EnvelopesWithWrongFieldsAreMalformed) {
 }
 
 TEST_F(Documents, BrokenArmorIsMalformed) {
-  const std::string text = sealed(DocumentType::license, license_payload(), vendor_,
-                                  license_headers());
+  const std::string text =
+      sealed(DocumentType::license, license_payload(), vendor_, license_headers());
   const auto replaced = [&](const std::string& from, const std::string& to) {
     std::string copy = text;
     copy.replace(copy.find(from), from.size(), to);
@@ -315,9 +325,9 @@ TEST_F(Documents, SealRefusesPayloadsAndHeadersItCouldNotStandBehind) {
     EXPECT_EQ(text.code(), ErrorCode::invalid_argument);
   }
   const std::vector<Header> headers[] = {
-      {{"", "x"}},           {{"Pro duct", "x"}},      {{"Product:", "x"}},
-      {{"Product", ""}},     {{"Product", " x"}},      {{"Product", "x\ny"}},
-      {{"Product", "x\r"}},  {{"Product", "\x1B[31m"}}, {{"Product", std::string(300, 'x')}},
+      {{"", "x"}},          {{"Pro duct", "x"}},       {{"Product:", "x"}},
+      {{"Product", ""}},    {{"Product", " x"}},       {{"Product", "x\ny"}},
+      {{"Product", "x\r"}}, {{"Product", "\x1B[31m"}}, {{"Product", std::string(300, 'x')}},
   };
   for (const auto& bad : headers) {
     auto text = seal(DocumentType::license, license_payload(), vendor_, bad);

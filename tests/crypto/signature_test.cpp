@@ -66,6 +66,31 @@ TEST(Ed25519, EveryFlippedBitOfTheSignatureIsRejected) {
   }
 }
 
+// S + L, little-endian: the same point, so only the S < L rule of RFC 8032 tells it
+// from the genuine signature.
+Signature with_group_order_added(Signature signature) {
+  constexpr std::uint8_t kGroupOrder[32] = {0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58,
+                                            0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
+                                            0,    0,    0,    0,    0,    0,    0,    0,
+                                            0,    0,    0,    0,    0,    0,    0,    0x10};
+  unsigned carry = 0;
+  for (std::size_t i = 0; i < 32; ++i) {
+    carry += unsigned{signature.bytes[32 + i]} + kGroupOrder[i];
+    signature.bytes[32 + i] = static_cast<std::uint8_t>(carry);
+    carry >>= 8;
+  }
+  return signature;
+}
+
+TEST(Ed25519, ASecondSignatureMadeByAddingTheGroupOrderIsRejected) {
+  const SigningKey key = key_from_seed_byte(9);
+  for (const std::string_view message : {"seat 1"sv, "seat 2"sv, "seat 3"sv}) {
+    const Signature malleated = with_group_order_added(key.sign(message));
+    ASSERT_LT(malleated.bytes[63], 0x20) << "S + L must still fit the encoding's 253 bits";
+    EXPECT_FALSE(verify(key.public_key(), message, malleated)) << message;
+  }
+}
+
 TEST(Ed25519, AChangedMessageIsRejected) {
   const SigningKey key = key_from_seed_byte(8);
   const std::string message = R"({"features":["export"],"seats":10})";

@@ -97,6 +97,7 @@ TEST(StoreDurability, EveryAcknowledgedSeatSurvivesKillNine) {
     ASSERT_EQ(present.count(id), 1u) << "acknowledged seat " << id << " was lost";
   }
   EXPECT_EQ(store->active_seats("lic-1").value(), static_cast<int>(stored->size()));
+  EXPECT_EQ(store->license("lic-1")->seats_used, static_cast<int>(stored->size()));
 }
 
 }  // namespace

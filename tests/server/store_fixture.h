@@ -48,6 +48,7 @@ inline SeatClaim claim_for(const std::string& license_id, int machine, const std
   claim.enrolment.environment = "bare_metal";
   claim.nonce = nonce;
   claim.now = kNow;
+  claim.machine_keys = {claim.enrolment.machine_id};
   claim.same_machine = [machine_id = claim.enrolment.machine_id](const Activation& seat) {
     return seat.machine_id == machine_id;
   };

@@ -245,6 +245,7 @@ TEST_F(StoreTest, ReleasedSeatIsFreeForAnotherMachine) {
   EXPECT_EQ(store_->release_seat(release).code(), ErrorCode::conflict);
 
   EXPECT_TRUE(store_->claim_seat(claim_for("lic-1", 2, "n3"))->granted);
+  EXPECT_EQ(store_->license("lic-1")->seats_used, 1);
 }
 
 TEST_F(StoreTest, ReleaseNeedsTheEnrolledDeviceKey) {
@@ -317,6 +318,7 @@ TEST_F(StoreTest, FiveHundredConcurrentClaimsGrantExactlyTheSeats) {
   add_license("lic-1", 10);
   EXPECT_EQ(claim_concurrently({store_.get()}, 500, "n"), 10);
   EXPECT_EQ(store_->active_seats("lic-1").value(), 10);
+  EXPECT_EQ(store_->license("lic-1")->seats_used, 10);
   EXPECT_EQ(store_->activations("lic-1").value().size(), 10u);
 }
 

@@ -68,7 +68,7 @@ void GroupCommit::writer_loop() {
 
 void GroupCommit::commit_group(std::deque<Pending>& group) {
   std::vector<Status> results(group.size());
-  Status begun = db_.execute("BEGIN IMMEDIATE");
+  Status begun = db_.query("BEGIN IMMEDIATE").run();
   if (!begun.ok()) {
     for (auto& pending : group) pending.done.set_value(begun);
     return;
@@ -77,27 +77,27 @@ void GroupCommit::commit_group(std::deque<Pending>& group) {
   // I/O error): every write of the group is lost, not only the failing one.
   std::optional<Error> group_lost;
   for (std::size_t i = 0; i < group.size() && !group_lost; ++i) {
-    Status marked = db_.execute("SAVEPOINT write");
+    Status marked = db_.query("SAVEPOINT write").run();
     results[i] = marked.ok() ? run_guarded(group[i].write, db_) : marked;
     if (!db_.in_transaction()) {
       group_lost = results[i].ok() ? db_.last_error("during a write") : results[i].error();
       break;
     }
     if (!results[i].ok()) {
-      Status undone = db_.execute("ROLLBACK TO write");
+      Status undone = db_.query("ROLLBACK TO write").run();
       if (!undone.ok()) group_lost = undone.error();
     }
     if (!group_lost) {
-      Status released = db_.execute("RELEASE write");
+      Status released = db_.query("RELEASE write").run();
       if (!released.ok()) group_lost = released.error();
     }
   }
   if (!group_lost) {
-    Status committed = db_.execute("COMMIT");
+    Status committed = db_.query("COMMIT").run();
     if (!committed.ok()) group_lost = committed.error();
   }
   if (group_lost) {
-    if (db_.in_transaction()) (void)db_.execute("ROLLBACK");
+    if (db_.in_transaction()) (void)db_.query("ROLLBACK").run();
     for (auto& pending : group) pending.done.set_value(*group_lost);
     return;
   }

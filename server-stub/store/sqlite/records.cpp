@@ -51,7 +51,7 @@ std::optional<int> optional_int(const std::optional<std::int64_t>& value) {
 constexpr const char* kLicenseColumns =
     "id, product_id, key_hash, key_last5, model, licensee, max_activations, term, expires_at, "
     "trial_days, grace_days, refresh_days, features, max_version, maintenance_end, status, "
-    "policy, created_at";
+    "policy, created_at, seats_used";
 
 License read_license(const Query& row) {
   License license;
@@ -59,11 +59,11 @@ License read_license(const Query& row) {
   license.product_id = row.text(1);
   license.key_hash = row.text(2);
   license.key_last5 = row.text(3);
-  license.model = row.text(4);
+  license.model = seat_model_from_name(row.text(4)).value_or(SeatModel::node_locked);
   license.licensee = row.text(5);
   license.max_activations = static_cast<int>(row.integer(6));
   // An unreadable term or state fails closed: the license grants nothing.
-  license.term = term_named(row.text(7)).value_or(Term::trial);
+  license.term = term_from_name(row.text(7)).value_or(Term::trial);
   license.expires_at = row.optional_integer(8);
   license.trial_days = static_cast<int>(row.integer(9));
   license.grace_days = static_cast<int>(row.integer(10));
@@ -74,6 +74,7 @@ License read_license(const Query& row) {
   license.state = license_state_named(row.text(15)).value_or(LicenseState::revoked);
   license.match_policy = row.text(16);
   license.created_at = row.integer(17);
+  license.seats_used = static_cast<int>(row.integer(18));
   return license;
 }
 
@@ -169,10 +170,10 @@ Status insert_license(Connection& db, const License& license) {
       .bind(2, license.product_id)
       .bind(3, license.key_hash)
       .bind(4, license.key_last5)
-      .bind(5, license.model)
+      .bind(5, seat_model_name(license.model))
       .bind(6, license.licensee)
       .bind(7, std::int64_t{license.max_activations})
-      .bind(8, name_of(license.term))
+      .bind(8, term_name(license.term))
       .bind(9, license.expires_at)
       .bind(10, std::int64_t{license.trial_days})
       .bind(11, std::int64_t{license.grace_days})
@@ -221,12 +222,15 @@ Result<std::vector<Activation>> select_activations(Connection& db, std::string_v
   return collect<Activation>(query, read_activation);
 }
 
-Result<std::vector<Activation>> select_active_seats(Connection& db, std::string_view license_id) {
-  static const std::string text = std::string("SELECT ") + kActivationColumns +
-                                  " FROM activations WHERE license_id = ? AND status = 'active' "
-                                  "ORDER BY activated_at, id";
+Result<std::vector<Activation>> select_seats_sharing_keys(
+    Connection& db, std::string_view license_id, const std::vector<std::string>& machine_keys) {
+  static const std::string text =
+      std::string("SELECT ") + kActivationColumns +
+      " FROM activations WHERE status = 'active' AND id IN (SELECT activation_id FROM seat_keys "
+      "WHERE license_id = ?1 AND machine_key IN (SELECT value FROM json_each(?2))) "
+      "ORDER BY activated_at, id";
   Query query = db.query(text.c_str());
-  query.bind(1, license_id);
+  query.bind(1, license_id).bind(2, nlohmann::json(machine_keys).dump());
   return collect<Activation>(query, read_activation);
 }
 
@@ -257,6 +261,31 @@ Status insert_activation(Connection& db, const Activation& activation) {
       .bind(10, activation.activated_at)
       .bind(11, activation.last_seen_at)
       .bind(12, activation.request_nonce)
+      .run();
+}
+
+Status replace_seat_keys(Connection& db, const Activation& seat,
+                         const std::vector<std::string>& machine_keys) {
+  Status cleared =
+      db.query("DELETE FROM seat_keys WHERE activation_id = ?").bind(1, seat.id).run();
+  if (!cleared.ok()) return cleared;
+  for (const std::string& key : machine_keys) {
+    Status added = db.query(
+                         "INSERT OR IGNORE INTO seat_keys(license_id, machine_key, activation_id) "
+                         "VALUES(?, ?, ?)")
+                       .bind(1, seat.license_id)
+                       .bind(2, key)
+                       .bind(3, seat.id)
+                       .run();
+    if (!added.ok()) return added;
+  }
+  return {};
+}
+
+Status change_seats_used(Connection& db, std::string_view license_id, int delta) {
+  return db.query("UPDATE licenses SET seats_used = seats_used + ? WHERE id = ?")
+      .bind(1, std::int64_t{delta})
+      .bind(2, license_id)
       .run();
 }
 

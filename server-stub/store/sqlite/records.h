@@ -24,8 +24,16 @@ Status update_license_expiry(Connection& db, std::string_view id, UnixTime expir
 
 Result<Activation> select_activation(Connection& db, std::string_view id);
 Result<std::vector<Activation>> select_activations(Connection& db, std::string_view license_id);
-Result<std::vector<Activation>> select_active_seats(Connection& db, std::string_view license_id);
+// The license's active seats that hold at least one of `machine_keys`.
+Result<std::vector<Activation>> select_seats_sharing_keys(
+    Connection& db, std::string_view license_id, const std::vector<std::string>& machine_keys);
+// Counts the active activations rows, not the license's seat counter.
 Result<int> count_active_seats(Connection& db, std::string_view license_id);
+// Makes `machine_keys` the keys of the seat (none when empty).
+Status replace_seat_keys(Connection& db, const Activation& seat,
+                         const std::vector<std::string>& machine_keys);
+// Adds `delta` to the license's count of used seats.
+Status change_seats_used(Connection& db, std::string_view license_id, int delta);
 Status insert_activation(Connection& db, const Activation& activation);
 // Writes the enrolment fields, state and last-seen time of an existing activation.
 Status update_activation(Connection& db, const Activation& activation);

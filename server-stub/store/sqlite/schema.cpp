@@ -26,7 +26,7 @@ CREATE TABLE licenses(
   product_id TEXT NOT NULL REFERENCES products(id),
   key_hash TEXT NOT NULL UNIQUE,
   key_last5 TEXT NOT NULL,
-  model TEXT NOT NULL,
+  model TEXT NOT NULL CHECK(model IN ('node-locked', 'floating', 'site')),
   licensee TEXT NOT NULL,
   max_activations INTEGER NOT NULL CHECK(max_activations >= 0),
   term TEXT NOT NULL CHECK(term IN ('perpetual', 'subscription', 'trial')),
@@ -39,7 +39,8 @@ CREATE TABLE licenses(
   maintenance_end INTEGER,
   status TEXT NOT NULL CHECK(status IN ('active', 'suspended', 'revoked')),
   policy TEXT NOT NULL,
-  created_at INTEGER NOT NULL);
+  created_at INTEGER NOT NULL,
+  seats_used INTEGER NOT NULL DEFAULT 0 CHECK(seats_used >= 0));
 CREATE INDEX licenses_by_product ON licenses(product_id);
 CREATE TABLE activations(
   id TEXT PRIMARY KEY,
@@ -55,6 +56,12 @@ CREATE TABLE activations(
   last_seen_at INTEGER NOT NULL,
   request_nonce TEXT NOT NULL);
 CREATE INDEX activations_by_license ON activations(license_id, status);
+CREATE TABLE seat_keys(
+  license_id TEXT NOT NULL,
+  machine_key TEXT NOT NULL,
+  activation_id TEXT NOT NULL REFERENCES activations(id),
+  PRIMARY KEY(license_id, machine_key, activation_id)) WITHOUT ROWID;
+CREATE INDEX seat_keys_by_activation ON seat_keys(activation_id);
 CREATE TABLE used_nonces(
   nonce TEXT PRIMARY KEY,
   seen_at INTEGER NOT NULL) WITHOUT ROWID;

@@ -150,10 +150,10 @@ class SqliteStore final : public Store {
         if (!admitted.ok()) return admitted;
       }
       outcome.license = *license;
-      auto seats = select_active_seats(db, claim.license_id);
-      if (!seats.ok()) return seats.error();
-      outcome.used = static_cast<int>(seats->size());
-      for (Activation& seat : *seats) {
+      outcome.used = license->seats_used;
+      auto candidates = select_seats_sharing_keys(db, claim.license_id, claim.machine_keys);
+      if (!candidates.ok()) return candidates.error();
+      for (Activation& seat : *candidates) {
         if (!claim.same_machine || !claim.same_machine(seat)) continue;
         seat.machine_id = claim.enrolment.machine_id;
         seat.fingerprint = claim.enrolment.fingerprint;
@@ -164,7 +164,9 @@ class SqliteStore final : public Store {
         seat.request_nonce = claim.nonce;
         outcome.granted = outcome.existing = true;
         outcome.activation = std::move(seat);
-        return update_activation(db, outcome.activation);
+        Status updated = update_activation(db, outcome.activation);
+        if (!updated.ok()) return updated;
+        return replace_seat_keys(db, outcome.activation, claim.machine_keys);
       }
       if (outcome.used >= license->max_activations) {
         limit_reached = true;
@@ -177,8 +179,13 @@ class SqliteStore final : public Store {
       seat.request_nonce = claim.nonce;
       Status inserted = insert_activation(db, seat);
       if (!inserted.ok()) return inserted;
+      Status keyed = replace_seat_keys(db, seat, claim.machine_keys);
+      if (!keyed.ok()) return keyed;
+      Status counted = change_seats_used(db, seat.license_id, +1);
+      if (!counted.ok()) return counted;
       outcome.granted = true;
       outcome.used += 1;
+      outcome.license.seats_used = outcome.used;
       outcome.activation = std::move(seat);
       return {};
     });
@@ -233,6 +240,10 @@ class SqliteStore final : public Store {
       seat->last_seen_at = release.now;
       Status updated = update_activation(db, *seat);
       if (!updated.ok()) return updated;
+      Status unkeyed = replace_seat_keys(db, *seat, {});
+      if (!unkeyed.ok()) return unkeyed;
+      Status freed = change_seats_used(db, seat->license_id, -1);
+      if (!freed.ok()) return freed;
       released = std::move(*seat);
       return {};
     });

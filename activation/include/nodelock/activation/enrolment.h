@@ -50,6 +50,14 @@ struct SignedRequest {
                                               const Machine& machine,
                                               const ActivationRecord& record);
 
+// Ends this machine's activation: signs a DEACTIVATION RECEIPT with the device
+// key, then destroys the local license, device key and record, and returns the
+// receipt for the server. The license is gone before anyone can present the
+// receipt, so a seat is never freed while a usable license for it remains.
+[[nodiscard]] Result<std::string> destroy_and_sign_receipt(const LocalStore& store,
+                                                           const Machine& machine,
+                                                           const std::string& product);
+
 // The request a store's pending file or any request file holds, after checking
 // its device signature.
 [[nodiscard]] Result<ActivationRequest> read_signed_request(std::string_view armored);

@@ -28,6 +28,7 @@
 #include <string_view>
 #include <vector>
 
+#include "nodelock/activation/payloads.h"
 #include "nodelock/activation/result.h"
 
 namespace nodelock::server {
@@ -40,15 +41,15 @@ struct Product {
   UnixTime created_at = 0;
 };
 
+// Seat models and terms (SeatModel, Term) are those the signed documents carry.
 enum class LicenseState { active, suspended, revoked };
-enum class Term { perpetual, subscription, trial };
 
 struct License {
   std::string id;
   std::string product_id;
   std::string key_hash;   // keyed hash of the canonical key text; the key itself is never kept
   std::string key_last5;  // the key's last group, for people to recognise it
-  std::string model = "node-locked";
+  SeatModel model = SeatModel::node_locked;
   std::string licensee;
   int max_activations = 1;
   Term term = Term::perpetual;
@@ -62,6 +63,7 @@ struct License {
   LicenseState state = LicenseState::active;
   std::string match_policy;  // MatchPolicy JSON; empty means the standard policy
   UnixTime created_at = 0;
+  int seats_used = 0;  // active activations; kept by the store, ignored by add_license
 };
 
 enum class ActivationState { active, deactivated, reset, revoked };
@@ -92,11 +94,9 @@ struct AdminToken {
 
 // The stable names used in the database and in JSON, and their parsers.
 std::string_view name_of(LicenseState state);
-std::string_view name_of(Term term);
 std::string_view name_of(ActivationState state);
 std::string_view name_of(AdminRole role);
 std::optional<LicenseState> license_state_named(std::string_view name);
-std::optional<Term> term_named(std::string_view name);
 std::optional<ActivationState> activation_state_named(std::string_view name);
 std::optional<AdminRole> admin_role_named(std::string_view name);
 
@@ -114,8 +114,13 @@ struct SeatClaim {
   // Run inside the transaction on the license as it is then (a trial's expiry
   // already fixed); an error refuses the claim with that error.
   std::function<Status(const License& license)> admit;
-  // True when `seat`, an active seat of the license, belongs to the requesting
-  // machine. Run inside the transaction on each active seat.
+  // Opaque keys that identify the machine (its device key, its component
+  // hashes). They are kept with the seat, and only the license's active seats
+  // sharing at least one key with the claim are shown to same_machine, so a
+  // claim costs the same on a license with ten seats or ten thousand.
+  std::vector<std::string> machine_keys;
+  // True when `seat` belongs to the requesting machine. Run inside the
+  // transaction on each candidate seat.
   std::function<bool(const Activation& seat)> same_machine;
 };
 

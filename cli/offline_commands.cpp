@@ -1,0 +1,209 @@
+// nodelock offline request / install / deactivate (on the air-gapped machine)
+// and offline respond (on a connected machine, by support).
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "commands.h"
+#include "license_output.h"
+#include "nodelock/activation/file_io.h"
+#include "nodelock/activation/key_file.h"
+#include "nodelock/offline/offline.h"
+
+namespace nodelock::cli {
+namespace {
+
+constexpr std::filesystem::perms kReadable =
+    std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
+    std::filesystem::perms::group_read | std::filesystem::perms::others_read;
+
+Status write_output(const Args& args, const std::string& text) {
+  auto out = args.require("--out");
+  if (!out.ok()) return out.error();
+  return write_file_atomic(*out, text, kReadable);
+}
+
+Result<std::string> read_input(const Args& args, const char* what) {
+  if (args.positional().size() != 1) {
+    return make_error(ErrorCode::invalid_argument, std::string("give exactly one ") + what);
+  }
+  auto text = read_file(args.positional()[0], 1 << 20);
+  if (!text.ok() && text.code() == ErrorCode::payload_too_large) {
+    return make_error(ErrorCode::malformed,
+                      args.positional()[0] + " is too large to be a nodelock file.");
+  }
+  return text;
+}
+
+int run_request(const Args& args) {
+  const bool json = args.has("--json");
+  auto product = args.require("--product");
+  if (!product.ok()) return report(product.error(), json);
+  const LocalStore store(args.get("--store").value_or(""), *product);
+  auto machine = this_machine(*product, args.get("--sysroot").value_or(""));
+  if (!machine.ok()) return report(machine.error(), json);
+  Result<SignedRequest> request = make_error(ErrorCode::internal, "");
+  if (args.has("--renew")) {
+    request = offline::make_renewal_request(store, *machine, *product);
+  } else {
+    auto key = args.require("--key");
+    if (!key.ok()) return report(key.error(), json);
+    request = offline::make_request(store, *machine, *key, *product);
+  }
+  if (!request.ok()) return report(request.error(), json);
+  if (auto status = write_output(args, request->armored); !status.ok()) {
+    return report(status.error(), json);
+  }
+  if (json) {
+    std::cout << nlohmann::json{{"request_file", *args.get("--out")},
+                                {"machine_id", machine->machine_id},
+                                {"nonce", request->request.nonce}}
+                     .dump()
+              << '\n';
+  } else {
+    std::cout << "Wrote the activation request for " << machine->machine_id << " to "
+              << *args.get("--out") << ".\n"
+              << "Carry it to a machine with network access and have support run:\n"
+              << "  nodelock offline respond " << *args.get("--out")
+              << " --server URL --token TOKEN --out response.nlres\n"
+              << "then bring response.nlres back and run here:\n"
+              << "  nodelock offline install response.nlres --product " << *product << "\n";
+  }
+  return exit_ok;
+}
+
+int run_respond(const Args& args) {
+  const bool json = args.has("--json");
+  auto file = read_input(args, "request or receipt file");
+  if (!file.ok()) return report(file.error(), json);
+  auto server_url = args.require("--server");
+  auto token = args.require("--token");
+  if (!server_url.ok() || !token.ok()) {
+    return report(!server_url.ok() ? server_url.error() : token.error(), json);
+  }
+  ServerOptions options;
+  options.url = *server_url;
+  options.bearer_token = *token;
+  options.ca_file = args.get("--ca").value_or("");
+  auto server = ServerClient::connect(options);
+  if (!server.ok()) return report(server.error(), json);
+  auto answer = offline::respond(*server, *file);
+  if (!answer.ok()) return report(answer.error(), json);
+  if (answer->answered == DocumentType::activation_request) {
+    if (auto status = write_output(args, answer->response); !status.ok()) {
+      return report(status.error(), json);
+    }
+  }
+  if (json) {
+    std::cout << nlohmann::json{{"answered", type_name(answer->answered)},
+                                {"summary", answer->summary}}
+                     .dump()
+              << '\n';
+  } else {
+    std::cout << answer->summary << '\n';
+    if (answer->answered == DocumentType::activation_request) {
+      std::cout << "Wrote the response to " << *args.get("--out")
+                << "; install it on the air-gapped machine with `nodelock offline install`.\n";
+    }
+  }
+  return exit_ok;
+}
+
+int run_install(const Args& args) {
+  const bool json = args.has("--json");
+  auto product = args.require("--product");
+  if (!product.ok()) return report(product.error(), json);
+  auto response = read_input(args, "response file (.nlres)");
+  if (!response.ok()) return report(response.error(), json);
+  std::vector<crypto::PublicKey> vendor_keys;
+  if (auto pubkey = args.get("--pubkey")) {
+    auto key = crypto::read_public_key_file(*pubkey);
+    if (!key.ok()) return report(key.error(), json);
+    vendor_keys.push_back(*key);
+  }
+  const LocalStore store(args.get("--store").value_or(""), *product);
+  auto machine = this_machine(*product, args.get("--sysroot").value_or(""));
+  if (!machine.ok()) return report(machine.error(), json);
+  auto installed = offline::install_response(store, *response, *machine, vendor_keys);
+  if (!installed.ok()) return report(installed.error(), json);
+  if (json) {
+    nlohmann::json out = license_json(installed->license);
+    out["trusted_on_first_use"] = installed->trusted_on_first_use;
+    std::cout << out.dump() << '\n';
+    return exit_ok;
+  }
+  std::cout << "Installed the license for " << machine->machine_id << " (offline).\n";
+  if (installed->trusted_on_first_use) {
+    std::cout << "The vendor key named in the response is now trusted on this machine; pass\n"
+                 "--pubkey FILE next time to check it against the vendor's published key.\n";
+  }
+  print_license(std::cout, installed->license);
+  return exit_ok;
+}
+
+int run_deactivate(const Args& args) {
+  const bool json = args.has("--json");
+  auto product = args.require("--product");
+  auto out = args.require("--out");
+  if (!product.ok() || !out.ok()) return report(!product.ok() ? product.error() : out.error(), json);
+  const LocalStore store(args.get("--store").value_or(""), *product);
+  auto machine = this_machine(*product, args.get("--sysroot").value_or(""));
+  if (!machine.ok()) return report(machine.error(), json);
+  auto receipt = destroy_and_sign_receipt(store, *machine, *product);
+  if (!receipt.ok()) return report(receipt.error(), json);
+  if (auto status = write_file_atomic(*out, *receipt, kReadable); !status.ok()) {
+    // The license is already destroyed: the receipt must not be lost with it.
+    std::cout << *receipt;
+    return report({status.code(), status.message() +
+                                      " The receipt is printed above; save it to a file."},
+                  json);
+  }
+  if (json) {
+    std::cout << nlohmann::json{{"receipt_file", *out}, {"machine_id", machine->machine_id}}.dump()
+              << '\n';
+  } else {
+    std::cout << "The license is removed from this machine. Give " << *out
+              << " to support (`nodelock offline respond " << *out
+              << "`) to free the seat.\n";
+  }
+  return exit_ok;
+}
+
+}  // namespace
+
+const Command offline_request_command{
+    "offline request", "write an activation request file on an air-gapped machine",
+    "Usage: nodelock offline request --key KEY --product P --out FILE.nlreq [--store DIR]\n"
+    "                                [--sysroot DIR] [--json]\n"
+    "       nodelock offline request --renew --product P --out FILE.nlreq\n\n"
+    "Writes a signed activation request for this machine and remembers it as pending.\n"
+    "--renew asks for a renewal of the installed term license (same binding, new dates).\n",
+    {{"--key", "--product", "--out", "--store", "--sysroot"}, {"--renew"}},
+    run_request};
+
+const Command offline_respond_command{
+    "offline respond", "turn a request file into a response file (support side)",
+    "Usage: nodelock offline respond FILE --server URL --token T --out FILE.nlres [--ca FILE]\n\n"
+    "FILE.nlreq: the server checks and counts the activation exactly as an online one\n"
+    "and the signed license is written to --out. FILE.nldeact: the server frees the\n"
+    "seat of that deactivation (no --out needed).\n",
+    {{"--server", "--token", "--out", "--ca"}, {}},
+    run_respond};
+
+const Command offline_install_command{
+    "offline install", "install a response file on the air-gapped machine",
+    "Usage: nodelock offline install FILE.nlres --product P [--pubkey FILE] [--store DIR]\n"
+    "                                [--sysroot DIR] [--json]\n\n"
+    "Checks that the license answers this machine's pending request and installs it.\n",
+    {{"--product", "--pubkey", "--store", "--sysroot"}, {}},
+    run_install};
+
+const Command offline_deactivate_command{
+    "offline deactivate", "remove the license and write a deactivation receipt file",
+    "Usage: nodelock offline deactivate --product P --out FILE.nldeact [--store DIR]\n"
+    "                                   [--sysroot DIR] [--json]\n\n"
+    "Destroys the local license and device key first, then writes a signed receipt that\n"
+    "support submits to free the seat.\n",
+    {{"--product", "--out", "--store", "--sysroot"}, {}},
+    run_deactivate};
+
+}  // namespace nodelock::cli

@@ -1,0 +1,95 @@
+// The activation service: what the license server decides when a machine asks
+// for a license, checks in, or gives its seat back.
+//
+// It takes the signed documents as they arrived and answers with a signed
+// LICENSE or a refusal (an Error with a stable code and a message for people).
+// It knows nothing of HTTP: the same calls serve the online API and, later,
+// support staff answering an offline request.
+//
+// Every method may be called from many threads at once.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "nodelock/activation/crypto.h"
+#include "nodelock/activation/result.h"
+#include "nodelock/server/store.h"
+
+namespace nodelock::server {
+
+// Keys license key hashes with the server's pepper, so the stored hashes are
+// useless without it and a lookup stays one indexed equality.
+class LicenseKeyHasher {
+ public:
+  explicit LicenseKeyHasher(crypto::Bytes pepper);
+  ~LicenseKeyHasher();  // wipes the pepper
+  LicenseKeyHasher(const LicenseKeyHasher&) = delete;
+  LicenseKeyHasher& operator=(const LicenseKeyHasher&) = delete;
+
+  // Hex HMAC-SHA256(pepper, canonical key text).
+  std::string hash(std::string_view canonical_key) const;
+
+ private:
+  crypto::Bytes pepper_;
+};
+
+// What every service needs; the references must outlive the services.
+struct ServiceContext {
+  Store& store;
+  const crypto::SigningKey& vendor_key;
+  const LicenseKeyHasher& key_hasher;
+  // Seconds since the epoch; tests move it.
+  std::function<UnixTime()> clock;
+  // Signed requests are accepted this far from the server's clock, either way.
+  UnixTime request_window_seconds = 600;
+};
+
+struct SeatCount {
+  int used = 0;
+  int max = 0;
+};
+
+struct IssuedLicense {
+  std::string license;  // the armored, vendor-signed LICENSE
+  std::string activation_id;
+  std::string machine_id;
+  bool existing = false;  // the machine got its own seat back
+};
+
+// An activation's outcome. `seats` is known once the license is found: on
+// success and on activation_limit, the error a client most needs numbers for.
+struct [[nodiscard]] ActivationAnswer {
+  Result<IssuedLicense> result;
+  std::optional<SeatCount> seats;
+};
+
+class ActivationService {
+ public:
+  explicit ActivationService(ServiceContext context);
+
+  // Answers an armored ACTIVATION REQUEST: purpose "activate" grants the
+  // machine its seat (its own again when it already holds one), purpose
+  // "refresh" renews the license of an active seat. Errors: malformed,
+  // wrong_document, tampered, request_expired, replayed, invalid_key, not_found
+  // (no license has the key), product_mismatch, suspended, revoked, expired,
+  // activation_limit, machine_mismatch, not_activated.
+  ActivationAnswer activate(std::string_view armored_request) const;
+
+  // Frees the seat named by an armored DEACTIVATION RECEIPT signed by the
+  // seat's device key. Errors: malformed, wrong_document, tampered, not_found,
+  // product_mismatch, replayed, machine_mismatch, conflict (already free).
+  [[nodiscard]] Result<Activation> deactivate(std::string_view armored_receipt) const;
+
+ private:
+  Result<IssuedLicense> issue(const License& license, const Activation& seat,
+                              bool existing) const;
+  void forget_old_nonces(UnixTime now) const;
+
+  ServiceContext context_;
+};
+
+}  // namespace nodelock::server

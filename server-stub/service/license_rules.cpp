@@ -1,0 +1,58 @@
+#include "license_rules.h"
+
+#include <time.h>
+
+#include <algorithm>
+
+namespace nodelock::server {
+
+Status admit(const License& license, UnixTime now) {
+  switch (license.state) {
+    case LicenseState::suspended:
+      return make_error(ErrorCode::suspended, "license " + key_display(license) +
+                                                  " is suspended by the vendor; contact support");
+    case LicenseState::revoked:
+      return make_error(ErrorCode::revoked, "license " + key_display(license) +
+                                                " was revoked by the vendor; contact support");
+    case LicenseState::active:
+      break;
+  }
+  if (license.expires_at && now > *license.expires_at + license.grace_days * kSecondsPerDay) {
+    const std::string what = license.term == Term::trial ? "trial" : "license";
+    return make_error(ErrorCode::expired, "the " + what + " " + key_display(license) +
+                                              " expired on " + calendar_date(*license.expires_at) +
+                                              "; renew it or contact sales");
+  }
+  return {};
+}
+
+UnixTime refresh_by(const License& license, UnixTime issued_at) {
+  const UnixTime interval = issued_at + license.refresh_days * kSecondsPerDay;
+  if (!license.expires_at) return interval;
+  return std::min(interval, *license.expires_at + license.grace_days * kSecondsPerDay);
+}
+
+Result<fingerprint::MatchPolicy> match_policy_of(const License& license) {
+  if (license.match_policy.empty()) return fingerprint::MatchPolicy::standard();
+  const auto json = nlohmann::json::parse(license.match_policy, nullptr, false);
+  auto policy = fingerprint::match_policy_from_json(json);
+  if (!policy.ok()) {
+    return make_error(ErrorCode::server_error, "the match policy stored with license " +
+                                                   license.id + " is unreadable: " +
+                                                   policy.message());
+  }
+  return policy;
+}
+
+std::string key_display(const License& license) { return "…-" + license.key_last5; }
+
+std::string calendar_date(UnixTime time) {
+  const time_t seconds = static_cast<time_t>(time);
+  struct tm parts {};
+  gmtime_r(&seconds, &parts);
+  char text[32];
+  strftime(text, sizeof text, "%Y-%m-%d", &parts);
+  return text;
+}
+
+}  // namespace nodelock::server

@@ -1,0 +1,33 @@
+// The rules a license imposes, in one place for activation, check-in and the
+// admin views: whether it admits a machine now, when its holder must check in,
+// and how people see it named.
+#pragma once
+
+#include <string>
+
+#include "nodelock/activation/result.h"
+#include "nodelock/fingerprint/policy.h"
+#include "nodelock/server/store.h"
+
+namespace nodelock::server {
+
+inline constexpr UnixTime kSecondsPerDay = 86400;
+
+// ok when `license` may grant or renew a seat at `now`; otherwise suspended,
+// revoked or expired (grace days included), with what to do about it.
+Status admit(const License& license, UnixTime now);
+
+// When a license issued at `issued_at` must next check in: after its refresh
+// interval, and never later than the end of a subscription's grace.
+UnixTime refresh_by(const License& license, UnixTime issued_at);
+
+// The license's fingerprint match policy; the standard one when none was set.
+Result<fingerprint::MatchPolicy> match_policy_of(const License& license);
+
+// "…-ABCDE": how messages name a license key without revealing it.
+std::string key_display(const License& license);
+
+// "2026-05-01" in UTC.
+std::string calendar_date(UnixTime time);
+
+}  // namespace nodelock::server

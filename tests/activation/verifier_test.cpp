@@ -1,0 +1,178 @@
+// The Verifier's promises: each way a license can be wrong gives its own status.
+#include "nodelock/activation/verifier.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "license_factory.h"
+#include "nodelock/activation/file_io.h"
+#include "nodelock/activation/local_store.h"
+
+namespace nodelock {
+namespace {
+
+constexpr std::int64_t kNow = 1'790'000'000;  // 2026-09-21
+constexpr std::int64_t kDay = 24 * 3600;
+const std::string kProduct = "acme.cad";
+
+class VerifierTest : public ::testing::Test {
+ protected:
+  testing::TempDir root;
+  crypto::SigningKey vendor = crypto::SigningKey::generate();
+  LocalStore store{root.path(), kProduct};
+
+  CheckResult check(std::int64_t now = kNow, const std::string& version = "4.2.0",
+                    const std::filesystem::path& sysroot = {}) {
+    const Verifier verifier({vendor.public_key()}, kProduct);
+    CheckOptions options;
+    options.store = root.path();
+    options.app_version = version;
+    options.now = now;
+    options.sysroot = sysroot;
+    return verifier.check(options);
+  }
+
+  License install(const std::function<void(License&)>& adjust = {},
+                  const std::filesystem::path& sysroot = {}) {
+    return testing::install_test_license(store, vendor, kProduct, sysroot, kNow, adjust);
+  }
+};
+
+TEST_F(VerifierTest, NoLicenseIsNotActivated) {
+  const CheckResult result = check();
+  EXPECT_EQ(result.status(), LicenseStatus::not_activated);
+  EXPECT_NE(result.message().find("nodelock activate"), std::string::npos);
+}
+
+TEST_F(VerifierTest, GenuineLicenseIsValidWithItsFeatures) {
+  install();
+  const CheckResult result = check();
+  ASSERT_TRUE(result.ok()) << result.message();
+  EXPECT_TRUE(result.has_feature("export"));
+  EXPECT_FALSE(result.has_feature("admin"));
+  EXPECT_EQ(result.license_id(), "lic_test");
+  EXPECT_FALSE(result.in_grace());
+}
+
+TEST_F(VerifierTest, RepeatedChecksStayValid) {
+  install();
+  const Verifier verifier({vendor.public_key()}, kProduct);
+  CheckOptions options;
+  options.store = root.path();
+  options.now = kNow;
+  for (int i = 0; i < 100; ++i) ASSERT_TRUE(verifier.check(options).ok());
+}
+
+TEST_F(VerifierTest, EveryChangedByteOfTheLicenseFileIsRefused) {
+  install();
+  const std::string original = read_file(store.license_path()).value();
+  const Verifier verifier({vendor.public_key()}, kProduct);
+  CheckOptions options;
+  options.store = root.path();
+  options.now = kNow;
+  // Bytes of the base64 body: every change there alters the signed envelope.
+  const std::size_t body = original.find("\n\n") + 2;
+  for (std::size_t i = body; i < original.size() && original[i] != '-'; i += 7) {
+    if (original[i] == '\n') continue;
+    std::string changed = original;
+    changed[i] = changed[i] == 'A' ? 'B' : 'A';
+    ASSERT_TRUE(write_file_atomic(store.license_path(), changed).ok());
+    const CheckResult result = verifier.check(options);
+    ASSERT_EQ(result.status(), LicenseStatus::tampered) << "byte " << i;
+    EXPECT_FALSE(result.has_feature("export"));
+  }
+  ASSERT_TRUE(write_file_atomic(store.license_path(), original).ok());
+  EXPECT_TRUE(verifier.check(options).ok());
+}
+
+TEST_F(VerifierTest, LicenseOfAnotherVendorIsTampered) {
+  install();
+  const crypto::SigningKey other = crypto::SigningKey::generate();
+  const Verifier verifier({other.public_key()}, kProduct);
+  CheckOptions options;
+  options.store = root.path();
+  options.now = kNow;
+  const CheckResult result = verifier.check(options);
+  EXPECT_EQ(result.status(), LicenseStatus::tampered);
+  EXPECT_NE(result.message().find("vendor"), std::string::npos);
+}
+
+TEST_F(VerifierTest, LicenseCopiedToAnotherMachineIsAMismatch) {
+  install({}, testing::fixture_host("kvm-vm"));
+  EXPECT_TRUE(check(kNow, "4.2.0", testing::fixture_host("kvm-vm")).ok());
+  const CheckResult result = check(kNow, "4.2.0", testing::fixture_host("laptop"));
+  EXPECT_EQ(result.status(), LicenseStatus::machine_mismatch);
+  EXPECT_NE(result.message().find("another"), std::string::npos);
+}
+
+TEST_F(VerifierTest, ClockSetBackIsNoticed) {
+  install();
+  ASSERT_TRUE(check(kNow + 10 * kDay).ok());
+  EXPECT_TRUE(check(kNow + 10 * kDay - 3600).ok()) << "small corrections are tolerated";
+  EXPECT_EQ(check(kNow + 5 * kDay).status(), LicenseStatus::clock_rollback);
+}
+
+TEST_F(VerifierTest, ClockBeforeTheLicenseWasIssuedIsNoticed) {
+  install();
+  EXPECT_EQ(check(kNow - 3 * kDay).status(), LicenseStatus::clock_rollback);
+}
+
+TEST_F(VerifierTest, EditedClockRecordIsTampered) {
+  install();
+  ASSERT_TRUE(check(kNow).ok());
+  const auto record = store.directory() / "clock.json";
+  ASSERT_TRUE(write_file_atomic(record, "{\"last_seen\":1,\"mac\":\"00\"}").ok());
+  EXPECT_EQ(check(kNow).status(), LicenseStatus::tampered);
+}
+
+TEST_F(VerifierTest, SubscriptionExpiresAfterItsGraceDays) {
+  install([](License& license) {
+    license.term = Term::subscription;
+    license.expires_at = kNow + 10 * kDay;
+    license.grace_days = 3;
+    license.refresh_by = kNow + 60 * kDay;
+  });
+  EXPECT_TRUE(check(kNow + 9 * kDay).ok());
+  const CheckResult in_grace = check(kNow + 12 * kDay);
+  EXPECT_TRUE(in_grace.ok());
+  EXPECT_TRUE(in_grace.in_grace());
+  const CheckResult expired = check(kNow + 14 * kDay);
+  EXPECT_EQ(expired.status(), LicenseStatus::expired);
+  EXPECT_NE(expired.message().find("Renew"), std::string::npos);
+}
+
+TEST_F(VerifierTest, LicensePastItsRefreshDateNeedsRefresh) {
+  install([](License& license) { license.refresh_by = kNow + 5 * kDay; });
+  EXPECT_TRUE(check(kNow + 4 * kDay).ok());
+  const CheckResult result = check(kNow + 6 * kDay);
+  EXPECT_EQ(result.status(), LicenseStatus::needs_refresh);
+  EXPECT_NE(result.message().find("nodelock refresh"), std::string::npos);
+}
+
+TEST_F(VerifierTest, NewerMajorVersionIsNotCovered) {
+  install([](License& license) { license.max_version = 4; });
+  EXPECT_TRUE(check(kNow, "4.9.1").ok());
+  EXPECT_EQ(check(kNow, "5.0.0").status(), LicenseStatus::version_not_covered);
+}
+
+TEST_F(VerifierTest, RefusalLearntAtCheckInIsReported) {
+  install();
+  ASSERT_TRUE(store.save_refusal({ErrorCode::suspended, "Suspended by the vendor."}).ok());
+  EXPECT_EQ(check().status(), LicenseStatus::suspended);
+  ASSERT_TRUE(store.save_refusal({ErrorCode::revoked, "Reset by support."}).ok());
+  const CheckResult result = check();
+  EXPECT_EQ(result.status(), LicenseStatus::revoked);
+  EXPECT_EQ(result.message(), "Reset by support.");
+}
+
+TEST_F(VerifierTest, LicenseForAnotherProductIsRefused) {
+  const LocalStore other_store(root.path(), "other.app");
+  testing::install_test_license(other_store, vendor, "other.app", {}, kNow);
+  std::filesystem::create_directories(store.directory());
+  std::filesystem::copy_file(other_store.license_path(), store.license_path());
+  EXPECT_EQ(check().status(), LicenseStatus::tampered);
+}
+
+}  // namespace
+}  // namespace nodelock

@@ -1,0 +1,26 @@
+# One backend signs random messages, the other verifies them, and both must sign
+# them byte for byte the same.
+#   cmake -DSIGNER=<tool> -DVERIFIER=<tool> -DWORK_DIR=<dir> -P cross_backend.cmake
+function(run)
+  cmake_parse_arguments(ARG "" "INPUT;OUTPUT" "COMMAND" ${ARGN})
+  set(redirect)
+  if(ARG_INPUT)
+    list(APPEND redirect INPUT_FILE "${ARG_INPUT}")
+  endif()
+  if(ARG_OUTPUT)
+    list(APPEND redirect OUTPUT_FILE "${ARG_OUTPUT}")
+  endif()
+  execute_process(COMMAND ${ARG_COMMAND} ${redirect} RESULT_VARIABLE result)
+  if(NOT result EQUAL 0)
+    message(FATAL_ERROR "failed (${result}): ${ARG_COMMAND}")
+  endif()
+endfunction()
+
+file(REMOVE_RECURSE "${WORK_DIR}")
+file(MAKE_DIRECTORY "${WORK_DIR}")
+run(COMMAND "${SIGNER}" messages 200 OUTPUT "${WORK_DIR}/cases.txt")
+run(COMMAND "${SIGNER}" sign INPUT "${WORK_DIR}/cases.txt" OUTPUT "${WORK_DIR}/signer.txt")
+run(COMMAND "${VERIFIER}" verify INPUT "${WORK_DIR}/signer.txt")
+run(COMMAND "${VERIFIER}" sign INPUT "${WORK_DIR}/cases.txt" OUTPUT "${WORK_DIR}/verifier.txt")
+run(COMMAND "${CMAKE_COMMAND}" -E compare_files "${WORK_DIR}/signer.txt" "${WORK_DIR}/verifier.txt")
+file(REMOVE_RECURSE "${WORK_DIR}")

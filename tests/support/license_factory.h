@@ -1,0 +1,39 @@
+// Licenses made the way the server makes them, for tests and benchmarks that
+// need an installed license without running a server.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include "nodelock/activation/crypto.h"
+#include "nodelock/activation/local_store.h"
+#include "nodelock/activation/payloads.h"
+
+namespace nodelock::testing {
+
+// A random temporary directory, removed with the object.
+class TempDir {
+ public:
+  TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Installs into `store` a device key and a LICENSE signed by `vendor` for the
+// machine at `sysroot` (empty: this machine), valid from `now`. `adjust` may
+// change terms before signing. Returns the license as signed.
+License install_test_license(const LocalStore& store, const crypto::SigningKey& vendor,
+                             const std::string& product, const std::filesystem::path& sysroot,
+                             std::int64_t now,
+                             const std::function<void(License&)>& adjust = {});
+
+// A fixture host tree under tests/fixtures/hosts/.
+std::filesystem::path fixture_host(const std::string& name);
+
+}  // namespace nodelock::testing
