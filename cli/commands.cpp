@@ -4,6 +4,7 @@ namespace nodelock::cli {
 
 const std::vector<const Command*>& all_commands() {
   static const std::vector<const Command*> commands = {
+      &fingerprint_command,
       &keygen_command,
       &activate_command,
       &status_command,
@@ -14,6 +15,8 @@ const std::vector<const Command*>& all_commands() {
       &offline_install_command,
       &offline_deactivate_command,
       &offline_inspect_command,
+      &dongle_list_command,
+      &admin_command,
   };
   return commands;
 }

@@ -8,6 +8,7 @@
 namespace nodelock::cli {
 
 // Each command is defined in the file that implements it.
+extern const Command fingerprint_command;
 extern const Command keygen_command;
 extern const Command activate_command;
 extern const Command status_command;
@@ -18,6 +19,8 @@ extern const Command offline_respond_command;
 extern const Command offline_install_command;
 extern const Command offline_deactivate_command;
 extern const Command offline_inspect_command;
+extern const Command dongle_list_command;
+extern const Command admin_command;
 
 const std::vector<const Command*>& all_commands();
 

@@ -71,11 +71,12 @@ int run_keygen(const Args& args) {
                      .dump()
               << '\n';
   } else {
-    std::cout << "Wrote the vendor key pair:\n"
-              << "  Private key: " << private_path.string() << " (keep it secret)\n"
-              << "  Public key:  " << public_path.string() << '\n'
-              << "  Key id:      " << kid << '\n'
-              << "  Public key (hex): " << public_hex << '\n';
+    std::cout << "Wrote the vendor key pair.\n"
+              << "  Private key file: " << private_path.string()
+              << " (keep it secret: it signs every license)\n"
+              << "  Public key file:  " << public_path.string() << '\n'
+              << "  Key id:           " << kid << '\n'
+              << "  Public key:       " << public_hex << '\n';
   }
   return exit_ok;
 }

@@ -1,5 +1,6 @@
 // nodelock offline inspect: what a document file says, and whether it is intact,
 // for support staff reading it out over the phone.
+#include <algorithm>
 #include <iostream>
 #include <optional>
 
@@ -61,8 +62,8 @@ SignatureVerdict check_signature(const Envelope& envelope, const Args& args) {
   if (!*key) {
     return {SignatureState::unchecked,
             signed_by_device(envelope.type())
-                ? "signature not checked (the file carries no device key; give --pubkey)"
-                : "signature not checked (give --pubkey)"};
+                ? "not checked (the file carries no device key; give --pubkey)"
+                : "not checked (give --pubkey)"};
   }
   auto verified = verify_envelope(envelope, (*key)->key);
   if (!verified.ok()) return {SignatureState::invalid, verified.message(), verified.code()};

@@ -1,6 +1,7 @@
 #include "nodelock/fingerprint/collect.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <deque>
 #include <mutex>
 #include <system_error>
@@ -45,9 +46,8 @@ std::string document_label(std::string_view label) {
 
 std::string environment_warning(const Environment& environment) {
   return "running in a container (" + environment.name +
-         "): its machine id comes from the image and its disk and network are the "
-         "container's own, so it is not a stable identity; bind licenses for containers to "
-         "a dongle or a floating seat";
+         "): its machine id, disk and network belong to the image or the container, not to "
+         "a machine; bind licenses for containers to a dongle or a floating seat";
 }
 
 struct CacheEntry {
@@ -86,7 +86,14 @@ Result<Collected> collect(const CollectOptions& options) {
   Collected collected;
   for (const auto* sources : {&platform_sources(), &options.extra_sources}) {
     for (const Source* source : *sources) {
+      const std::size_t first = collected.components.size();
       source->collect(host, collected.components, collected.warnings);
+      // A source speaks for its own kind only: a plug-in cannot pose as a board.
+      collected.components.erase(
+          std::remove_if(collected.components.begin() + static_cast<std::ptrdiff_t>(first),
+                         collected.components.end(),
+                         [source](const Component& c) { return c.kind != source->kind(); }),
+          collected.components.end());
     }
   }
   collected.environment = linux_host::detect_environment(host);

@@ -1,5 +1,6 @@
 #include "nodelock/activation/document.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "armor.h"

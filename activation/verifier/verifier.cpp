@@ -193,8 +193,9 @@ struct Verifier::Impl {
                                           license->match_policy);
     if (!match.ok()) {
       entry.machine = make_error(ErrorCode::machine_mismatch,
-                                 "This license was activated on machine " + license->machine_id +
-                                     ", not on this one (" + machine->machine_id + "; " +
+                                 "This license was activated on another machine (" +
+                                     license->machine_id + "); this one is " +
+                                     machine->machine_id + " (" +
                                      match.explanation() +
                                      "). Activate this machine, or ask support to transfer "
                                      "the license.");

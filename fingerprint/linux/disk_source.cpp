@@ -184,7 +184,9 @@ void DiskSource::collect(const Host& host, std::vector<Component>& components,
         "one disk image shares");
     components.push_back(Component{Kind::disk, name + " filesystem", std::move(*uuid)});
   } else {
-    notes.push_back("disk: neither a disk serial nor a file system UUID is readable");
+    notes.push_back(
+        "disk: no usable disk serial, and no file system UUID (/dev/disk/by-uuid) to fall "
+        "back on");
   }
 }
 

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstddef>
 #include <cstring>
 
 #include "../generic_values.h"
@@ -26,6 +27,9 @@ constexpr std::string_view kVirtualInterfacePrefixes[] = {
     "tailscale", "zt",     "vmnet", "vboxnet", "lxcbr", "lxdbr",   "cni",    "flannel", "cali",
     "weave",     "dummy",  "ifb",   "bond",    "team",  "macvtap", "podman",
 };
+
+// The kernel's MAX_ADDR_LEN: the most address bytes ETHTOOL_GPERMADDR returns.
+constexpr std::size_t kMaxAddressLength = 32;
 
 // The sysfs addr_assign_type values (include/uapi/linux/netdevice.h).
 constexpr int kAddressPermanent = 0;
@@ -83,9 +87,9 @@ class PermanentAddressQuery {
   std::optional<Mac> ask(const std::string& interface) const {
     if (socket_ < 0 || interface.size() >= IFNAMSIZ) return std::nullopt;
     // struct ethtool_perm_addr ends in a flexible array: lay it out by hand.
-    alignas(std::uint32_t) std::uint8_t request[sizeof(ethtool_perm_addr) + MAX_ADDR_LEN] = {};
+    alignas(std::uint32_t) std::uint8_t request[sizeof(ethtool_perm_addr) + kMaxAddressLength] = {};
     const std::uint32_t command = ETHTOOL_GPERMADDR;
-    const std::uint32_t capacity = MAX_ADDR_LEN;
+    const std::uint32_t capacity = kMaxAddressLength;
     std::memcpy(request + offsetof(ethtool_perm_addr, cmd), &command, sizeof command);
     std::memcpy(request + offsetof(ethtool_perm_addr, size), &capacity, sizeof capacity);
     ifreq ifr{};

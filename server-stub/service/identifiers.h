@@ -1,5 +1,8 @@
-// Identifiers the server hands out: random, so several server instances on one
-// database never collide and an id reveals nothing about how many exist.
+// Identifiers the server hands out. Random enough that several server instances
+// on one database never collide and an id reveals nothing about how many exist;
+// ordered by time, so new rows land at the end of the id index instead of on a
+// random page of it (a random page per activation is a page written per
+// activation).
 #pragma once
 
 #include <string>
@@ -7,7 +10,8 @@
 
 namespace nodelock::server {
 
-// `prefix` + "_" + 20 lower-case hex digits (80 random bits), e.g. "act_3f9c…".
+// `prefix` + "_" + 12 hex digits of the time in milliseconds + 10 hex digits
+// (40 random bits), e.g. "act_0193a1b2c3d4e5f6a7b8c9".
 std::string new_record_id(std::string_view prefix);
 
 }  // namespace nodelock::server

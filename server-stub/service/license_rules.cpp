@@ -38,8 +38,8 @@ Result<fingerprint::MatchPolicy> match_policy_of(const License& license) {
   auto policy = fingerprint::match_policy_from_json(json);
   if (!policy.ok()) {
     return make_error(ErrorCode::server_error, "the match policy stored with license " +
-                                                   license.id + " is unreadable: " +
-                                                   policy.message());
+                                                   license.id +
+                                                   " is unreadable: " + policy.message());
   }
   return policy;
 }

@@ -20,9 +20,8 @@ constexpr NameTable<ActivationState, 4> kActivationStates{
      {ActivationState::deactivated, "deactivated"},
      {ActivationState::reset, "reset"},
      {ActivationState::revoked, "revoked"}}};
-constexpr NameTable<AdminRole, 3> kAdminRoles{{{AdminRole::viewer, "viewer"},
-                                               {AdminRole::support, "support"},
-                                               {AdminRole::admin, "admin"}}};
+constexpr NameTable<AdminRole, 3> kAdminRoles{
+    {{AdminRole::viewer, "viewer"}, {AdminRole::support, "support"}, {AdminRole::admin, "admin"}}};
 
 template <class Enum, std::size_t N>
 std::string_view name_in(const NameTable<Enum, N>& table, Enum value) {

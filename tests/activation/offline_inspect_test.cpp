@@ -20,7 +20,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-struct Run {
+struct CommandRun {
   int exit_code = -1;
   std::string out;
   std::string err;
@@ -48,11 +48,11 @@ class OfflineInspect : public ::testing::Test {
     return dir_ / name;
   }
 
-  Run inspect(const std::string& arguments) {
+  CommandRun inspect(const std::string& arguments) {
     const fs::path err = dir_ / "stderr";
     const std::string command = "'" NODELOCK_BINARY_DIR "/cli/nodelock' offline inspect " +
                                 arguments + " 2>'" + err.string() + "'";
-    Run run;
+    CommandRun run;
     FILE* pipe = popen(command.c_str(), "r");
     if (pipe == nullptr) return run;
     char buffer[4096];
@@ -91,7 +91,8 @@ class OfflineInspect : public ::testing::Test {
 
 TEST_F(OfflineInspect, AnIntactLicenseVerifiesWithTheVendorKey) {
   const fs::path file = write("site.nlres", license());
-  const Run run = inspect(quoted(file) + " --pubkey " + quoted(dir_ / "vendor.pub") + " --json");
+  const CommandRun run =
+      inspect(quoted(file) + " --pubkey " + quoted(dir_ / "vendor.pub") + " --json");
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const json out = json::parse(run.out);
   EXPECT_EQ(out["type"], "license");
@@ -103,7 +104,7 @@ TEST_F(OfflineInspect, AnIntactLicenseVerifiesWithTheVendorKey) {
 
 TEST_F(OfflineInspect, ShowsPeopleTheHeadersAsUnverifiedAndThePayload) {
   const fs::path file = write("site.nlres", license());
-  const Run checked = inspect(quoted(file) + " --pubkey " + quoted(dir_ / "vendor.pub"));
+  const CommandRun checked = inspect(quoted(file) + " --pubkey " + quoted(dir_ / "vendor.pub"));
   ASSERT_EQ(checked.exit_code, 0) << checked.err;
   EXPECT_NE(checked.out.find("Type:       LICENSE"), std::string::npos) << checked.out;
   EXPECT_NE(checked.out.find("Headers (not verified"), std::string::npos) << checked.out;
@@ -112,23 +113,24 @@ TEST_F(OfflineInspect, ShowsPeopleTheHeadersAsUnverifiedAndThePayload) {
       << checked.out;
   EXPECT_NE(checked.out.find("Signature:  valid"), std::string::npos) << checked.out;
 
-  const Run unchecked = inspect(quoted(file));
+  const CommandRun unchecked = inspect(quoted(file));
   ASSERT_EQ(unchecked.exit_code, 0) << unchecked.err;
-  EXPECT_NE(unchecked.out.find("signature not checked (give --pubkey)"), std::string::npos)
+  EXPECT_NE(unchecked.out.find("Signature:  not checked (give --pubkey)"), std::string::npos)
       << unchecked.out;
   EXPECT_EQ(json::parse(inspect(quoted(file) + " --json").out)["signature"], "unchecked");
 }
 
 TEST_F(OfflineInspect, ATamperedLicenseIsReportedWithExitCodeFour) {
   const fs::path file = write("changed.nlres", tampered_license());
-  const Run run = inspect(quoted(file) + " --pubkey " + quoted(dir_ / "vendor.pub") + " --json");
+  const CommandRun run =
+      inspect(quoted(file) + " --pubkey " + quoted(dir_ / "vendor.pub") + " --json");
   EXPECT_EQ(run.exit_code, 4);
   const json out = json::parse(run.out);
   EXPECT_EQ(out["signature"], "invalid");
   EXPECT_EQ(out["payload"]["licensee"], "Somebody Else Ltd");
   EXPECT_NE(run.err.find("changed after it was signed"), std::string::npos) << run.err;
 
-  const Run people = inspect(quoted(file) + " --pubkey " + quoted(dir_ / "vendor.pub"));
+  const CommandRun people = inspect(quoted(file) + " --pubkey " + quoted(dir_ / "vendor.pub"));
   EXPECT_EQ(people.exit_code, 4);
   EXPECT_NE(people.out.find("Signature:  INVALID"), std::string::npos) << people.out;
   EXPECT_NE(people.out.find("Payload (not verified)"), std::string::npos) << people.out;
@@ -138,7 +140,8 @@ TEST_F(OfflineInspect, AnotherVendorsKeyDoesNotVerify) {
   const auto other = crypto::SigningKey::generate();
   ASSERT_TRUE(crypto::write_public_key_file(dir_ / "other.pub", other.public_key()).ok());
   const fs::path file = write("site.nlres", license());
-  const Run run = inspect(quoted(file) + " --pubkey " + quoted(dir_ / "other.pub") + " --json");
+  const CommandRun run =
+      inspect(quoted(file) + " --pubkey " + quoted(dir_ / "other.pub") + " --json");
   EXPECT_EQ(run.exit_code, 4);
   EXPECT_EQ(json::parse(run.out)["signature"], "invalid");
 }
@@ -152,7 +155,7 @@ TEST_F(OfflineInspect, DeviceSignedRequestsVerifyWithTheKeyTheyCarry) {
                   {"nonce", "k3mN5pQ7xQ2mN4pR6sT8uQ=="}};
   auto sealed = seal(DocumentType::activation_request, request, device, {{"Product", "Acme"}});
   ASSERT_TRUE(sealed.ok()) << sealed.message();
-  const Run intact = inspect(quoted(write("site.nlreq", *sealed)) + " --json");
+  const CommandRun intact = inspect(quoted(write("site.nlreq", *sealed)) + " --json");
   ASSERT_EQ(intact.exit_code, 0) << intact.err;
   EXPECT_EQ(json::parse(intact.out)["signature"], "valid");
   EXPECT_EQ(json::parse(intact.out)["type"], "activation_request");
@@ -161,13 +164,13 @@ TEST_F(OfflineInspect, DeviceSignedRequestsVerifyWithTheKeyTheyCarry) {
   request["nonce"] = "AAAAAAAAAAAAAAAAAAAAAA==";
   const std::string forged = testing::hand_signed("ACTIVATION REQUEST", *canonical_json(request),
                                                   impostor, crypto::key_id(device.public_key()));
-  const Run run = inspect(quoted(write("forged.nlreq", forged)) + " --json");
+  const CommandRun run = inspect(quoted(write("forged.nlreq", forged)) + " --json");
   EXPECT_EQ(run.exit_code, 4);
   EXPECT_EQ(json::parse(run.out)["signature"], "invalid");
 }
 
 TEST_F(OfflineInspect, UnreadableFilesAndWrongUsageHaveTheirExitCodes) {
-  const Run garbage = inspect(quoted(write("garbage.nlres", "hello\n")) + " --json");
+  const CommandRun garbage = inspect(quoted(write("garbage.nlres", "hello\n")) + " --json");
   EXPECT_EQ(garbage.exit_code, 4);
   EXPECT_EQ(json::parse(garbage.out)["error"]["code"], "malformed");
 

@@ -16,6 +16,10 @@ constexpr std::int64_t kNow = 1'790'000'000;  // 2026-09-21
 constexpr std::int64_t kDay = 24 * 3600;
 const std::string kProduct = "acme.cad";
 
+// Tests act as a fixture host, never as the machine they run on, whose
+// identity may be too weak to bind a license to.
+std::filesystem::path desktop() { return testing::fixture_host("desktop-two-nics"); }
+
 class VerifierTest : public ::testing::Test {
  protected:
   testing::TempDir root;
@@ -23,7 +27,7 @@ class VerifierTest : public ::testing::Test {
   LocalStore store{root.path(), kProduct};
 
   CheckResult check(std::int64_t now = kNow, const std::string& version = "4.2.0",
-                    const std::filesystem::path& sysroot = {}) {
+                    const std::filesystem::path& sysroot = desktop()) {
     const Verifier verifier({vendor.public_key()}, kProduct);
     CheckOptions options;
     options.store = root.path();
@@ -34,7 +38,7 @@ class VerifierTest : public ::testing::Test {
   }
 
   License install(const std::function<void(License&)>& adjust = {},
-                  const std::filesystem::path& sysroot = {}) {
+                  const std::filesystem::path& sysroot = desktop()) {
     return testing::install_test_license(store, vendor, kProduct, sysroot, kNow, adjust);
   }
 };
@@ -60,6 +64,7 @@ TEST_F(VerifierTest, RepeatedChecksStayValid) {
   const Verifier verifier({vendor.public_key()}, kProduct);
   CheckOptions options;
   options.store = root.path();
+  options.sysroot = desktop();
   options.now = kNow;
   for (int i = 0; i < 100; ++i) ASSERT_TRUE(verifier.check(options).ok());
 }
@@ -70,6 +75,7 @@ TEST_F(VerifierTest, EveryChangedByteOfTheLicenseFileIsRefused) {
   const Verifier verifier({vendor.public_key()}, kProduct);
   CheckOptions options;
   options.store = root.path();
+  options.sysroot = desktop();
   options.now = kNow;
   // Bytes of the base64 body: every change there alters the signed envelope.
   const std::size_t body = original.find("\n\n") + 2;
@@ -92,6 +98,7 @@ TEST_F(VerifierTest, LicenseOfAnotherVendorIsTampered) {
   const Verifier verifier({other.public_key()}, kProduct);
   CheckOptions options;
   options.store = root.path();
+  options.sysroot = desktop();
   options.now = kNow;
   const CheckResult result = verifier.check(options);
   EXPECT_EQ(result.status(), LicenseStatus::tampered);
@@ -99,9 +106,9 @@ TEST_F(VerifierTest, LicenseOfAnotherVendorIsTampered) {
 }
 
 TEST_F(VerifierTest, LicenseCopiedToAnotherMachineIsAMismatch) {
-  install({}, testing::fixture_host("kvm-vm"));
-  EXPECT_TRUE(check(kNow, "4.2.0", testing::fixture_host("kvm-vm")).ok());
-  const CheckResult result = check(kNow, "4.2.0", testing::fixture_host("laptop"));
+  install({}, testing::fixture_host("kvm-virtio"));
+  EXPECT_TRUE(check(kNow, "4.2.0", testing::fixture_host("kvm-virtio")).ok());
+  const CheckResult result = check(kNow, "4.2.0", testing::fixture_host("laptop-wifi-docker"));
   EXPECT_EQ(result.status(), LicenseStatus::machine_mismatch);
   EXPECT_NE(result.message().find("another"), std::string::npos);
 }
@@ -168,7 +175,7 @@ TEST_F(VerifierTest, RefusalLearntAtCheckInIsReported) {
 
 TEST_F(VerifierTest, LicenseForAnotherProductIsRefused) {
   const LocalStore other_store(root.path(), "other.app");
-  testing::install_test_license(other_store, vendor, "other.app", {}, kNow);
+  testing::install_test_license(other_store, vendor, "other.app", desktop(), kNow);
   std::filesystem::create_directories(store.directory());
   std::filesystem::copy_file(other_store.license_path(), store.license_path());
   EXPECT_EQ(check().status(), LicenseStatus::tampered);

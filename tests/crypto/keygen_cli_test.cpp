@@ -17,19 +17,19 @@ namespace {
 using test::read_text;
 using test::TempDir;
 
-struct Run {
+struct CommandRun {
   int exit_code = -1;
   std::string out;
   std::string err;
 };
 
 // Runs the nodelock binary with `arguments` (already shell-quoted) in `dir`.
-Run run_nodelock(const TempDir& dir, const std::string& arguments) {
+CommandRun run_nodelock(const TempDir& dir, const std::string& arguments) {
   const std::string binary = std::string(NODELOCK_BINARY_DIR) + "/cli/nodelock";
   const std::string command = "cd '" + dir.path().string() + "' && '" + binary + "' " + arguments +
                               " >stdout.txt 2>stderr.txt";
   const int status = std::system(command.c_str());
-  Run run;
+  CommandRun run;
   run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   run.out = read_text(dir / "stdout.txt");
   run.err = read_text(dir / "stderr.txt");
@@ -40,7 +40,7 @@ Run run_nodelock(const TempDir& dir, const std::string& arguments) {
 
 TEST(KeygenCommand, WritesAnOwnerOnlyPrivateKeyAndItsPublicKey) {
   const TempDir dir;
-  const Run run = run_nodelock(dir, "keygen --out vendor.key --json");
+  const CommandRun run = run_nodelock(dir, "keygen --out vendor.key --json");
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(test::file_mode(dir / "vendor.key"), 0600u);
 
@@ -61,7 +61,7 @@ TEST(KeygenCommand, WritesAnOwnerOnlyPrivateKeyAndItsPublicKey) {
 
 TEST(KeygenCommand, PrintsTheKeyIdAndPublicKeyForPeople) {
   const TempDir dir;
-  const Run run = run_nodelock(dir, "keygen --out vendor.key");
+  const CommandRun run = run_nodelock(dir, "keygen --out vendor.key");
   ASSERT_EQ(run.exit_code, 0) << run.err;
   auto public_key = read_public_key_file(dir / "vendor.key.pub");
   ASSERT_TRUE(public_key.ok()) << public_key.message();
@@ -74,7 +74,7 @@ TEST(KeygenCommand, RefusesToOverwriteEitherFileWithoutForce) {
   ASSERT_EQ(run_nodelock(dir, "keygen --out vendor.key").exit_code, 0);
   const std::string original = read_text(dir / "vendor.key");
 
-  const Run again = run_nodelock(dir, "keygen --out vendor.key");
+  const CommandRun again = run_nodelock(dir, "keygen --out vendor.key");
   EXPECT_EQ(again.exit_code, 1);
   EXPECT_NE(again.err.find("vendor.key already exists"), std::string::npos) << again.err;
   EXPECT_NE(again.err.find("--force"), std::string::npos) << again.err;
@@ -82,7 +82,7 @@ TEST(KeygenCommand, RefusesToOverwriteEitherFileWithoutForce) {
 
   // Only the public half in the way: still refused, naming that file, nothing written.
   std::filesystem::rename(dir / "vendor.key", dir / "kept.key");
-  const Run public_in_the_way = run_nodelock(dir, "keygen --out vendor.key --json");
+  const CommandRun public_in_the_way = run_nodelock(dir, "keygen --out vendor.key --json");
   EXPECT_EQ(public_in_the_way.exit_code, 1);
   EXPECT_NE(public_in_the_way.err.find("vendor.key.pub already exists"), std::string::npos)
       << public_in_the_way.err;
@@ -97,7 +97,7 @@ TEST(KeygenCommand, ForceReplacesBothFilesWithANewKey) {
   auto before = read_public_key_file(dir / "vendor.key.pub");
   ASSERT_TRUE(before.ok());
 
-  const Run forced = run_nodelock(dir, "keygen --out vendor.key --force");
+  const CommandRun forced = run_nodelock(dir, "keygen --out vendor.key --force");
   ASSERT_EQ(forced.exit_code, 0) << forced.err;
   auto key = read_private_key_file(dir / "vendor.key");
   auto after = read_public_key_file(dir / "vendor.key.pub");
@@ -117,7 +117,7 @@ TEST(KeygenCommand, WithoutOutItIsAUsageError) {
 
 TEST(KeygenCommand, AnUnwritableDirectoryIsReportedAndNothingIsLeft) {
   const TempDir dir;
-  const Run run = run_nodelock(dir, "keygen --out missing/vendor.key");
+  const CommandRun run = run_nodelock(dir, "keygen --out missing/vendor.key");
   EXPECT_NE(run.exit_code, 0);
   EXPECT_NE(run.err.find("missing"), std::string::npos) << run.err;
   EXPECT_FALSE(std::filesystem::exists(dir / "missing"));

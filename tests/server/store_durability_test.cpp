@@ -30,7 +30,8 @@ constexpr int kClaimingThreads = 8;
     threads.emplace_back([&] {
       for (;;) {
         const int machine = next_machine++;
-        auto claim = (*store)->claim_seat(claim_for("lic-1", machine, "n" + std::to_string(machine)));
+        auto claim =
+            (*store)->claim_seat(claim_for("lic-1", machine, "n" + std::to_string(machine)));
         if (!claim.ok() || !claim->granted) _exit(3);
         const std::string line = claim->activation.id + "\n";
         if (write(out, line.data(), line.size()) != static_cast<ssize_t>(line.size())) _exit(4);

@@ -11,7 +11,10 @@ namespace nodelock::server::testing {
 class TempDir {
  public:
   TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "nodelock-test-XXXXXX").string();
+    // mkdtemp replaces the six trailing X with a unique suffix.
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / ("nodelock-test-" + std::string(6, 'X')))
+            .string();
     path_ = ::mkdtemp(pattern.data());
   }
   ~TempDir() {

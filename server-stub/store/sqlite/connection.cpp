@@ -43,8 +43,7 @@ void Connection::Finalizer::operator()(sqlite3_stmt* statement) const {
 Result<Connection> Connection::open(const std::string& path, bool create) {
   Connection connection;
   sqlite3* db = nullptr;
-  const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) |
-                    SQLITE_OPEN_NOMUTEX;
+  const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
   const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
   connection.db_.reset(db);
   if (rc != SQLITE_OK) {
@@ -56,8 +55,10 @@ Result<Connection> Connection::open(const std::string& path, bool create) {
   sqlite3_busy_timeout(db, kBusyTimeoutMs);
   // WAL lets readers run beside the writer; synchronous=FULL makes every commit
   // durable before it returns, which is what an acknowledged activation promises.
+  // Checkpoints are the Checkpointer's job, never a committing writer's.
   Status pragmas = connection.execute(
-      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+      "PRAGMA wal_autocheckpoint=0;");
   if (!pragmas.ok()) return pragmas.error();
   return connection;
 }
@@ -80,8 +81,8 @@ Query Connection::query(const char* sql) {
   auto found = statements_.find(sql);
   if (found == statements_.end()) {
     sqlite3_stmt* statement = nullptr;
-    const int rc = sqlite3_prepare_v3(db_.get(), sql, -1, SQLITE_PREPARE_PERSISTENT, &statement,
-                                      nullptr);
+    const int rc =
+        sqlite3_prepare_v3(db_.get(), sql, -1, SQLITE_PREPARE_PERSISTENT, &statement, nullptr);
     if (rc != SQLITE_OK) {
       prepare_error_ = last_error("preparing a query");
       return Query(this, nullptr);
@@ -95,6 +96,16 @@ bool Connection::in_transaction() const { return sqlite3_get_autocommit(db_.get(
 
 int Connection::changes() const { return sqlite3_changes(db_.get()); }
 
+void Connection::count_wal_frames(int* frames) {
+  sqlite3_wal_hook(
+      db_.get(),
+      [](void* out, sqlite3*, const char*, int pages) {
+        *static_cast<int*>(out) = pages;
+        return SQLITE_OK;
+      },
+      frames);
+}
+
 Error Connection::last_error(std::string_view what) const {
   const int rc = sqlite3_extended_errcode(db_.get());
   return make_error(code_for(rc), "the license database failed " + std::string(what) + ": " +
@@ -102,9 +113,7 @@ Error Connection::last_error(std::string_view what) const {
 }
 
 Query::Query(Query&& other) noexcept
-    : connection_(other.connection_),
-      statement_(other.statement_),
-      bind_error_(other.bind_error_) {
+    : connection_(other.connection_), statement_(other.statement_), bind_error_(other.bind_error_) {
   other.statement_ = nullptr;
 }
 

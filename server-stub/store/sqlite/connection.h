@@ -39,6 +39,9 @@ class Connection {
   bool in_transaction() const;
   // The rows changed by the last statement.
   int changes() const;
+  // After each commit of this connection, stores the number of frames in the
+  // WAL in *frames (which must outlive the connection's use).
+  void count_wal_frames(int* frames);
 
   // The error of the last failed call, as a nodelock Error.
   Error last_error(std::string_view what) const;
@@ -84,7 +87,8 @@ class Query {
 
  private:
   friend class Connection;
-  Query(Connection* connection, sqlite3_stmt* statement) : connection_(connection), statement_(statement) {}
+  Query(Connection* connection, sqlite3_stmt* statement)
+      : connection_(connection), statement_(statement) {}
   void note_bind(int rc);
 
   Connection* connection_;

@@ -29,9 +29,7 @@ Result<T> first(Query& query, ReadRow read_row, std::string_view what, std::stri
   return read_row(query);
 }
 
-Product read_product(const Query& row) {
-  return Product{row.text(0), row.text(1), row.integer(2)};
-}
+Product read_product(const Query& row) { return Product{row.text(0), row.text(1), row.integer(2)}; }
 
 std::vector<std::string> features_from(const std::string& text) {
   const auto parsed = nlohmann::json::parse(text, nullptr, false);
@@ -243,43 +241,68 @@ Result<int> count_active_seats(Connection& db, std::string_view license_id) {
   return static_cast<int>(query.integer(0));
 }
 
-Status insert_activation(Connection& db, const Activation& activation) {
+namespace {
+
+// One statement files all of a seat's keys: a claim runs in the single writer
+// thread, where every statement counts.
+Status insert_seat_keys(Connection& db, const Activation& seat, const std::string& keys_json) {
   return db
       .query(
-          "INSERT INTO activations(id, license_id, machine_id, fingerprint, device_public_key, "
-          "hostname, environment, mode, status, activated_at, last_seen_at, request_nonce) "
-          "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-      .bind(1, activation.id)
-      .bind(2, activation.license_id)
-      .bind(3, activation.machine_id)
-      .bind(4, activation.fingerprint)
-      .bind(5, activation.device_public_key)
-      .bind(6, activation.hostname)
-      .bind(7, activation.environment)
-      .bind(8, activation.mode)
-      .bind(9, name_of(activation.state))
-      .bind(10, activation.activated_at)
-      .bind(11, activation.last_seen_at)
-      .bind(12, activation.request_nonce)
+          "INSERT OR IGNORE INTO seat_keys(license_id, machine_key, activation_id) "
+          "SELECT ?1, value, ?2 FROM json_each(?3)")
+      .bind(1, seat.license_id)
+      .bind(2, seat.id)
+      .bind(3, keys_json)
       .run();
+}
+
+}  // namespace
+
+Status insert_activation(Connection& db, const Activation& activation,
+                         const std::vector<std::string>& machine_keys) {
+  const std::string keys_json = nlohmann::json(machine_keys).dump();
+  Status inserted =
+      db.query(
+            "INSERT INTO activations(id, license_id, machine_id, fingerprint, device_public_key, "
+            "hostname, environment, mode, status, activated_at, last_seen_at, request_nonce, "
+            "machine_keys) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+          .bind(1, activation.id)
+          .bind(2, activation.license_id)
+          .bind(3, activation.machine_id)
+          .bind(4, activation.fingerprint)
+          .bind(5, activation.device_public_key)
+          .bind(6, activation.hostname)
+          .bind(7, activation.environment)
+          .bind(8, activation.mode)
+          .bind(9, name_of(activation.state))
+          .bind(10, activation.activated_at)
+          .bind(11, activation.last_seen_at)
+          .bind(12, activation.request_nonce)
+          .bind(13, keys_json)
+          .run();
+  if (!inserted.ok()) return inserted;
+  return insert_seat_keys(db, activation, keys_json);
 }
 
 Status replace_seat_keys(Connection& db, const Activation& seat,
                          const std::vector<std::string>& machine_keys) {
-  Status cleared =
-      db.query("DELETE FROM seat_keys WHERE activation_id = ?").bind(1, seat.id).run();
-  if (!cleared.ok()) return cleared;
-  for (const std::string& key : machine_keys) {
-    Status added = db.query(
-                         "INSERT OR IGNORE INTO seat_keys(license_id, machine_key, activation_id) "
-                         "VALUES(?, ?, ?)")
+  // The seat's row remembers its keys, so they are found by primary key and
+  // seat_keys needs no second index.
+  Status removed = db.query(
+                         "DELETE FROM seat_keys WHERE license_id = ?1 AND activation_id = ?2 AND "
+                         "machine_key IN (SELECT value FROM json_each("
+                         "(SELECT machine_keys FROM activations WHERE id = ?2)))")
                        .bind(1, seat.license_id)
-                       .bind(2, key)
-                       .bind(3, seat.id)
+                       .bind(2, seat.id)
                        .run();
-    if (!added.ok()) return added;
-  }
-  return {};
+  if (!removed.ok()) return removed;
+  const std::string keys_json = nlohmann::json(machine_keys).dump();
+  Status added = insert_seat_keys(db, seat, keys_json);
+  if (!added.ok()) return added;
+  return db.query("UPDATE activations SET machine_keys = ? WHERE id = ?")
+      .bind(1, keys_json)
+      .bind(2, seat.id)
+      .run();
 }
 
 Status change_seats_used(Connection& db, std::string_view license_id, int delta) {

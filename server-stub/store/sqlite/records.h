@@ -29,12 +29,14 @@ Result<std::vector<Activation>> select_seats_sharing_keys(
     Connection& db, std::string_view license_id, const std::vector<std::string>& machine_keys);
 // Counts the active activations rows, not the license's seat counter.
 Result<int> count_active_seats(Connection& db, std::string_view license_id);
-// Makes `machine_keys` the keys of the seat (none when empty).
+// Makes `machine_keys` the keys of an existing seat (none when empty).
 Status replace_seat_keys(Connection& db, const Activation& seat,
                          const std::vector<std::string>& machine_keys);
 // Adds `delta` to the license's count of used seats.
 Status change_seats_used(Connection& db, std::string_view license_id, int delta);
-Status insert_activation(Connection& db, const Activation& activation);
+// Inserts the activation and files it under `machine_keys`.
+Status insert_activation(Connection& db, const Activation& activation,
+                         const std::vector<std::string>& machine_keys);
 // Writes the enrolment fields, state and last-seen time of an existing activation.
 Status update_activation(Connection& db, const Activation& activation);
 

@@ -54,14 +54,14 @@ CREATE TABLE activations(
   status TEXT NOT NULL CHECK(status IN ('active', 'deactivated', 'reset', 'revoked')),
   activated_at INTEGER NOT NULL,
   last_seen_at INTEGER NOT NULL,
-  request_nonce TEXT NOT NULL);
+  request_nonce TEXT NOT NULL,
+  machine_keys TEXT NOT NULL DEFAULT '[]');
 CREATE INDEX activations_by_license ON activations(license_id, status);
 CREATE TABLE seat_keys(
   license_id TEXT NOT NULL,
   machine_key TEXT NOT NULL,
   activation_id TEXT NOT NULL REFERENCES activations(id),
   PRIMARY KEY(license_id, machine_key, activation_id)) WITHOUT ROWID;
-CREATE INDEX seat_keys_by_activation ON seat_keys(activation_id);
 CREATE TABLE used_nonces(
   nonce TEXT PRIMARY KEY,
   seen_at INTEGER NOT NULL) WITHOUT ROWID;

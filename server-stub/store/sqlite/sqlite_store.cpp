@@ -3,6 +3,7 @@
 #include <mutex>
 #include <vector>
 
+#include "checkpointer.h"
 #include "group_commit.h"
 #include "records.h"
 #include "schema.h"
@@ -12,6 +13,11 @@ namespace nodelock::server::sqlite {
 namespace {
 
 constexpr UnixTime kSecondsPerDay = 86400;
+// The writer touches index pages all over the file (nonces, seat keys); its
+// page cache decides whether a group commit reads from memory or from disk.
+// Each write runs in a savepoint, whose undo journal would otherwise be a
+// temporary file written for every page a write touches.
+constexpr const char* kWriterSettings = "PRAGMA cache_size=-32768; PRAGMA temp_store=MEMORY;";
 // Idle reader connections kept open; more are opened under load and closed after.
 constexpr std::size_t kIdleReaders = 16;
 
@@ -56,9 +62,9 @@ class ReaderPool {
 Error seat_not_active(const Activation& seat) {
   switch (seat.state) {
     case ActivationState::deactivated:
-      return make_error(ErrorCode::not_activated,
-                        "this machine's activation " + seat.id +
-                            " was deactivated; activate the machine again");
+      return make_error(
+          ErrorCode::not_activated,
+          "this machine's activation " + seat.id + " was deactivated; activate the machine again");
     case ActivationState::reset:
       return make_error(ErrorCode::revoked,
                         "this machine's activation was reset by support; contact support");
@@ -77,8 +83,8 @@ Error other_device(const Activation& seat) {
 
 class SqliteStore final : public Store {
  public:
-  SqliteStore(const std::string& path, Connection writer)
-      : readers_(path), writes_(std::move(writer)) {}
+  SqliteStore(const std::string& path, Connection writer, Connection checkpointer)
+      : readers_(path), writes_(std::move(writer)), checkpointer_(std::move(checkpointer)) {}
 
   Status add_product(const Product& product) override {
     return writes_.run([&](Connection& db) { return insert_product(db, product); });
@@ -89,8 +95,7 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<Product>> products() override {
-    return readers_.run<std::vector<Product>>(
-        [&](Connection& db) { return select_products(db); });
+    return readers_.run<std::vector<Product>>([&](Connection& db) { return select_products(db); });
   }
 
   Status add_license(const License& license) override {
@@ -177,10 +182,8 @@ class SqliteStore final : public Store {
       seat.state = ActivationState::active;
       seat.activated_at = seat.last_seen_at = claim.now;
       seat.request_nonce = claim.nonce;
-      Status inserted = insert_activation(db, seat);
+      Status inserted = insert_activation(db, seat, claim.machine_keys);
       if (!inserted.ok()) return inserted;
-      Status keyed = replace_seat_keys(db, seat, claim.machine_keys);
-      if (!keyed.ok()) return keyed;
       Status counted = change_seats_used(db, seat.license_id, +1);
       if (!counted.ok()) return counted;
       outcome.granted = true;
@@ -288,6 +291,7 @@ class SqliteStore final : public Store {
  private:
   ReaderPool readers_;
   GroupCommit writes_;
+  Checkpointer checkpointer_;
 };
 
 }  // namespace
@@ -297,7 +301,12 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path) {
   if (!writer.ok()) return writer.error();
   Status migrated = migrate(*writer);
   if (!migrated.ok()) return migrated.error();
-  return std::unique_ptr<Store>(std::make_unique<SqliteStore>(path, std::move(*writer)));
+  Status tuned = writer->execute(kWriterSettings);
+  if (!tuned.ok()) return tuned.error();
+  auto checkpointer = Connection::open(path, false);
+  if (!checkpointer.ok()) return checkpointer.error();
+  return std::unique_ptr<Store>(
+      std::make_unique<SqliteStore>(path, std::move(*writer), std::move(*checkpointer)));
 }
 
 }  // namespace nodelock::server::sqlite

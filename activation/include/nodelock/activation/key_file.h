@@ -34,8 +34,7 @@ enum class ExistingFile {
 [[nodiscard]] Result<SigningKey> read_private_key_file(const std::filesystem::path& path);
 
 // Writes `key` to `path` (0644), atomically like the private key.
-[[nodiscard]] Status write_public_key_file(const std::filesystem::path& path,
-                                           const PublicKey& key,
+[[nodiscard]] Status write_public_key_file(const std::filesystem::path& path, const PublicKey& key,
                                            ExistingFile existing = ExistingFile::refuse);
 // Reads any form parse_public_key() accepts.
 [[nodiscard]] Result<PublicKey> read_public_key_file(const std::filesystem::path& path);

@@ -1,4 +1,4 @@
-// License keys: what a customer types to activate, XXXXX-XXXXX-XXXXX-XXXXX-XXXXX.
+// License keys: what a customer types to activate, e.g. 04106-1050R-3GG28-A1C60-T3GF5.
 //
 // 25 Crockford base32 symbols ("0123456789ABCDEFGHJKMNPQRSTVWXYZ"): 24 carry 120
 // random bits, the 25th is a check symbol that catches every single mistyped
@@ -37,9 +37,9 @@ class LicenseKey {
   // of characters, or a failed check symbol (a mistyped character).
   static Result<LicenseKey> parse(std::string_view typed);
 
-  // "7K2MQ-9XD4T-RB0WH-E5N3P-ZC8FA": upper case, dashed, as it is printed.
+  // "04106-1050R-3GG28-A1C60-T3GF5": upper case, dashed, as it is printed.
   std::string text() const;
-  // The last group, e.g. "ZC8FA": enough for people to tell their keys apart, too
+  // The last group, e.g. "T3GF5": enough for people to tell their keys apart, too
   // little to use one.
   std::string last_group() const;
   // The 120 random bits, e.g. for the keyed hash the server stores.

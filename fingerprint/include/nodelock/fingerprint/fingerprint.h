@@ -70,7 +70,7 @@ class Fingerprint {
   const Environment& environment() const { return environment_; }
   bool has(Kind kind) const;
 
-  // "NL-XXXX-XXXX-XXXX-XXXX", the name support staff read over the phone: the
+  // "NL-7K2M-Q9XD-4HRT-B1CW", the name support staff read over the phone: the
   // first 80 bits of SHA-256 over the sorted hashes of the disk and machine_id
   // components, in Crockford base32. Those two kinds are chosen because any user
   // can read them (board serials need root, so an ID built on them would differ

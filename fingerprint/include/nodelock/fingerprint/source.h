@@ -64,10 +64,11 @@ class Source {
  public:
   virtual ~Source() = default;
   virtual Kind kind() const = 0;
-  // Appends the components of kind() found on `host` (none is a valid answer)
-  // and, to `notes`, one line for people per piece of evidence it saw and
-  // ignored, with the reason (a placeholder serial, a virtual MAC). Notes never
-  // quote raw values. Must not throw.
+  // Appends the components of kind() found on `host` (none is a valid answer;
+  // collect() drops components of any other kind) and, to `notes`, one line for
+  // people per piece of evidence it saw and ignored, with the reason (a
+  // placeholder serial, a virtual MAC). Notes never quote raw values. Must not
+  // throw.
   virtual void collect(const Host& host, std::vector<Component>& components,
                        std::vector<std::string>& notes) const = 0;
 };

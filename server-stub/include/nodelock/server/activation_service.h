@@ -9,6 +9,7 @@
 // Every method may be called from many threads at once.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -76,7 +77,8 @@ class ActivationService {
   // "refresh" renews the license of an active seat. Errors: malformed,
   // wrong_document, tampered, request_expired, replayed, invalid_key, not_found
   // (no license has the key), product_mismatch, suspended, revoked, expired,
-  // activation_limit, machine_mismatch, not_activated.
+  // activation_limit, machine_mismatch (also: a machine whose fingerprint
+  // cannot reach the license's match policy even against itself), not_activated.
   ActivationAnswer activate(std::string_view armored_request) const;
 
   // Frees the seat named by an armored DEACTIVATION RECEIPT signed by the
@@ -85,11 +87,10 @@ class ActivationService {
   [[nodiscard]] Result<Activation> deactivate(std::string_view armored_receipt) const;
 
  private:
-  Result<IssuedLicense> issue(const License& license, const Activation& seat,
-                              bool existing) const;
   void forget_old_nonces(UnixTime now) const;
 
   ServiceContext context_;
+  mutable std::atomic<UnixTime> last_pruned_{0};
 };
 
 }  // namespace nodelock::server

@@ -71,11 +71,11 @@ enum class ActivationState { active, deactivated, reset, revoked };
 struct Activation {
   std::string id;
   std::string license_id;
-  std::string machine_id;  // "NL-XXXX-XXXX-XXXX-XXXX"
-  std::string fingerprint;  // the enrolled fingerprint JSON
+  std::string machine_id;         // "NL-" and 16 Crockford symbols in groups of 4
+  std::string fingerprint;        // the enrolled fingerprint JSON
   std::string device_public_key;  // base64 of the 32-byte Ed25519 key made at activation
   std::string hostname;
-  std::string environment;  // "bare_metal", "virtual_machine", "container"
+  std::string environment;      // "bare_metal", "virtual_machine", "container"
   std::string mode = "online";  // "online" or "offline"
   ActivationState state = ActivationState::active;
   UnixTime activated_at = 0;

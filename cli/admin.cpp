@@ -1,0 +1,89 @@
+// nodelock admin: finds the subcommand among the positional words and checks
+// that every flag given is one it takes.
+#include <iostream>
+#include <sstream>
+
+#include "admin_client.h"
+#include "commands.h"
+
+namespace nodelock::cli {
+namespace {
+
+const std::set<std::string> kCommonFlags = {"--server", "--token", "--ca"};
+
+std::vector<const AdminSubcommand*> all_subcommands() {
+  std::vector<const AdminSubcommand*> all;
+  for (const auto* table : {&admin_product_subcommands(), &admin_license_subcommands()}) {
+    for (const AdminSubcommand& subcommand : *table) all.push_back(&subcommand);
+  }
+  return all;
+}
+
+std::string describe_subcommands() {
+  std::ostringstream usage;
+  usage << "Usage: nodelock admin --server URL --token T [--ca FILE] [--json] SUBCOMMAND ...\n"
+           "The token may also come from $NODELOCK_ADMIN_TOKEN. Subcommands:\n";
+  for (const AdminSubcommand* subcommand : all_subcommands()) {
+    usage << "  " << subcommand->usage << '\n';
+  }
+  return usage.str();
+}
+
+// Command keeps a view of its usage text, so the text lives as long as the program.
+const std::string& admin_usage() {
+  static const std::string usage = describe_subcommands();
+  return usage;
+}
+
+ArgSpec admin_spec() {
+  ArgSpec spec{kCommonFlags, {}};
+  for (const AdminSubcommand* subcommand : all_subcommands()) {
+    spec.valued.insert(subcommand->valued.begin(), subcommand->valued.end());
+  }
+  return spec;
+}
+
+// The subcommand named by the longest run of leading positional words.
+const AdminSubcommand* find_subcommand(const std::vector<std::string>& words,
+                                       std::size_t& consumed) {
+  const AdminSubcommand* best = nullptr;
+  for (const AdminSubcommand* subcommand : all_subcommands()) {
+    std::string joined;
+    for (std::size_t n = 0; n < words.size() && n < 2; ++n) {
+      joined += (n == 0 ? "" : " ") + words[n];
+      if (joined == subcommand->words && n + 1 > consumed) {
+        best = subcommand;
+        consumed = n + 1;
+      }
+    }
+  }
+  return best;
+}
+
+int usage_error(const std::string& message) {
+  std::cerr << "nodelock admin: " << message << "\n\n" << admin_usage();
+  return exit_usage;
+}
+
+int run_admin(const Args& args) {
+  const std::vector<std::string>& words = args.positional();
+  std::size_t consumed = 0;
+  const AdminSubcommand* subcommand = find_subcommand(words, consumed);
+  if (subcommand == nullptr) {
+    return usage_error(words.empty() ? "which subcommand?"
+                                     : "unknown subcommand '" + words[0] + "'");
+  }
+  for (const std::string& flag : admin_spec().valued) {
+    if (args.has(flag) && kCommonFlags.count(flag) == 0 && subcommand->valued.count(flag) == 0) {
+      return usage_error(flag + " does not apply to admin " + std::string(subcommand->words));
+    }
+  }
+  return subcommand->run(args, {words.begin() + static_cast<long>(consumed), words.end()});
+}
+
+}  // namespace
+
+const Command admin_command{"admin", "products, licenses and machines on a server (support)",
+                            admin_usage(), admin_spec(), run_admin};
+
+}  // namespace nodelock::cli

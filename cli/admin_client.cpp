@@ -1,0 +1,45 @@
+#include "admin_client.h"
+
+#include <cstdlib>
+#include <iostream>
+
+namespace nodelock::cli {
+
+int call_server(const Args& args,
+                const std::function<Result<nlohmann::json>(const ServerClient&)>& request,
+                const std::function<void(const nlohmann::json& reply)>& print) {
+  const bool json = args.has("--json");
+  ServerOptions options;
+  auto url = args.require("--server");
+  if (!url.ok()) return report(url.error(), json);
+  options.url = *url;
+  options.ca_file = args.get("--ca").value_or("");
+  const char* token_from_environment = std::getenv("NODELOCK_ADMIN_TOKEN");
+  options.bearer_token =
+      args.get("--token").value_or(token_from_environment ? token_from_environment : "");
+  if (options.bearer_token.empty()) {
+    return report(make_error(ErrorCode::invalid_argument,
+                             "missing --token (or NODELOCK_ADMIN_TOKEN): admin commands need an "
+                             "admin token"),
+                  json);
+  }
+  auto client = ServerClient::connect(options);
+  if (!client.ok()) return report(client.error(), json);
+  auto reply = request(*client);
+  if (!reply.ok()) return report(reply.error(), json);
+  if (json) {
+    std::cout << reply->dump() << '\n';
+  } else {
+    print(*reply);
+  }
+  return exit_ok;
+}
+
+Result<std::string> single_operand(const std::vector<std::string>& operands, const char* what) {
+  if (operands.size() != 1) {
+    return make_error(ErrorCode::invalid_argument, std::string("give exactly one ") + what);
+  }
+  return operands[0];
+}
+
+}  // namespace nodelock::cli

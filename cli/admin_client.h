@@ -1,0 +1,40 @@
+// `nodelock admin …`: one command with subcommands, so the server flags may come
+// before or after the subcommand words (`nodelock admin --server URL --token T
+// product create …`, as DESIGN.md writes it), and the one way every subcommand
+// calls the server and reports what it answered.
+#pragma once
+
+#include <functional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "command.h"
+#include "nodelock/activation/server_client.h"
+
+namespace nodelock::cli {
+
+struct AdminSubcommand {
+  std::string_view words;        // e.g. "license create"
+  std::string_view usage;        // its synopsis line(s), after "nodelock admin"
+  std::set<std::string> valued;  // its own flags; --server, --token and --ca are common
+  // `operands`: the positional words after the subcommand's own.
+  int (*run)(const Args& args, const std::vector<std::string>& operands);
+};
+
+const std::vector<AdminSubcommand>& admin_product_subcommands();
+const std::vector<AdminSubcommand>& admin_license_subcommands();
+
+// Sends one request with the admin token of --token (or $NODELOCK_ADMIN_TOKEN,
+// which keeps it out of the process list) and prints the answer: the server's
+// JSON with --json, `print` otherwise. Errors are reported with their exit code.
+int call_server(const Args& args,
+                const std::function<Result<nlohmann::json>(const ServerClient&)>& request,
+                const std::function<void(const nlohmann::json& reply)>& print);
+
+// The one operand a subcommand takes (a license id), or invalid_argument.
+Result<std::string> single_operand(const std::vector<std::string>& operands, const char* what);
+
+}  // namespace nodelock::cli

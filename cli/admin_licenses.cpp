@@ -1,0 +1,230 @@
+// nodelock admin license create|list|show|suspend|resume|revoke, and admin devices.
+#include <iostream>
+#include <sstream>
+
+#include "admin_client.h"
+#include "license_output.h"
+
+namespace nodelock::cli {
+namespace {
+
+// Integer flags are sent as numbers so the server checks their range; a value
+// that is not a number is a usage error here.
+Status add_number(const Args& args, const char* flag, const char* field, nlohmann::json& order) {
+  const auto text = args.get(flag);
+  if (!text) return {};
+  try {
+    std::size_t used = 0;
+    const long long value = std::stoll(*text, &used);
+    if (used == text->size()) {
+      order[field] = value;
+      return {};
+    }
+  } catch (const std::exception&) {
+  }
+  return make_error(ErrorCode::invalid_argument, std::string(flag) + " takes a number");
+}
+
+// A date YYYY-MM-DD (the end of that day, UTC) or unix seconds.
+void add_time(const Args& args, const char* flag, const char* field, nlohmann::json& order) {
+  const auto text = args.get(flag);
+  if (!text) return;
+  const bool digits = !text->empty() && text->find_first_not_of("0123456789") == std::string::npos;
+  if (digits) {
+    order[field] = std::stoll(*text);
+  } else {
+    order[field] = *text;
+  }
+}
+
+std::vector<std::string> comma_list(const std::string& text) {
+  std::vector<std::string> items;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) {
+    const auto first = item.find_first_not_of(' ');
+    if (first != std::string::npos)
+      items.push_back(item.substr(first, item.find_last_not_of(' ') - first + 1));
+  }
+  return items;
+}
+
+Result<nlohmann::json> license_order(const Args& args) {
+  auto product = args.require("--product");
+  if (!product.ok()) return product.error();
+  nlohmann::json order = {{"product", *product},
+                          {"model", args.get("--model").value_or("node-locked")}};
+  for (const auto& [flag, field] : {std::pair{"--max-activations", "max_activations"},
+                                    {"--trial-days", "trial_days"},
+                                    {"--grace-days", "grace_days"},
+                                    {"--max-version", "max_version"},
+                                    {"--refresh-days", "refresh_days"}}) {
+    if (Status added = add_number(args, flag, field, order); !added.ok()) return added.error();
+  }
+  if (!order.contains("max_activations")) order["max_activations"] = 1;
+  add_time(args, "--expires", "expires", order);
+  add_time(args, "--maintenance-end", "maintenance_end", order);
+  if (auto features = args.get("--features")) order["features"] = comma_list(*features);
+  if (auto licensee = args.get("--licensee")) order["licensee"] = *licensee;
+  if (auto policy = args.get("--match-policy")) {
+    order["match_policy"] = nlohmann::json::parse(*policy, nullptr, false);
+    if (!order["match_policy"].is_object()) {
+      return make_error(
+          ErrorCode::invalid_argument,
+          "--match-policy takes a JSON object such as "
+          "'{\"required\":[],\"threshold\":3,\"weights\":{\"cpu\":1,\"machine_id\":2}}'");
+    }
+  }
+  return order;
+}
+
+std::string text_of(const nlohmann::json& value) {
+  return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
+void print_license_line(const nlohmann::json& license) {
+  std::cout << text_of(license["id"]) << "  " << text_of(license["product"]) << "  "
+            << text_of(license["key_hint"]) << "  " << text_of(license["status"]) << "  "
+            << license["seats_used"] << "/" << license["max_activations"] << " seats  "
+            << text_of(license["term"]);
+  if (license.contains("expires_at")) std::cout << " until " << date_text(license["expires_at"]);
+  if (!license["licensee"].get<std::string>().empty()) {
+    std::cout << "  " << text_of(license["licensee"]);
+  }
+  std::cout << '\n';
+}
+
+void print_activations(const nlohmann::json& activations) {
+  if (activations.empty()) std::cout << "No machines activated.\n";
+  for (const auto& activation : activations) {
+    std::cout << text_of(activation["id"]) << "  " << text_of(activation["machine_id"]) << "  "
+              << text_of(activation["hostname"]) << "  " << text_of(activation["status"])
+              << "  activated " << date_text(activation["activated_at"]) << ", last seen "
+              << date_text(activation["last_seen_at"]) << '\n';
+  }
+}
+
+int run_license_create(const Args& args, const std::vector<std::string>&) {
+  auto order = license_order(args);
+  if (!order.ok()) return report(order.error(), args.has("--json"));
+  if (args.has("--json")) {
+    // Scripts get exactly the id and the key, as DESIGN.md promises.
+    return call_server(
+        args,
+        [&](const ServerClient& server) -> Result<nlohmann::json> {
+          auto created = server.post("/v1/licenses", *order);
+          if (!created.ok()) return created.error();
+          return nlohmann::json{{"id", (*created)["id"]}, {"key", (*created)["key"]}};
+        },
+        [](const nlohmann::json&) {});
+  }
+  return call_server(
+      args, [&](const ServerClient& server) { return server.post("/v1/licenses", *order); },
+      [](const nlohmann::json& created) {
+        std::cout << "Created license ";
+        print_license_line(created["license"]);
+        std::cout << "License key (shown only now; give it to the customer): "
+                  << text_of(created["key"]) << '\n';
+      });
+}
+
+int run_license_list(const Args& args, const std::vector<std::string>&) {
+  const std::string product = args.get("--product").value_or("");
+  return call_server(
+      args,
+      [&](const ServerClient& server) {
+        return server.get(product.empty() ? "/v1/licenses" : "/v1/licenses?product=" + product);
+      },
+      [](const nlohmann::json& reply) {
+        if (reply["licenses"].empty()) std::cout << "No licenses.\n";
+        for (const auto& license : reply["licenses"]) print_license_line(license);
+      });
+}
+
+int run_license_show(const Args& args, const std::vector<std::string>& operands) {
+  auto id = single_operand(operands, "license id");
+  if (!id.ok()) return report(id.error(), args.has("--json"));
+  return call_server(
+      args, [&](const ServerClient& server) { return server.get("/v1/licenses/" + *id); },
+      [](const nlohmann::json& reply) {
+        const auto& license = reply["license"];
+        print_license_line(license);
+        if (!license["features"].empty())
+          std::cout << "features: " << license["features"].dump() << '\n';
+        std::cout << "seats in use: " << reply["seats"]["used"] << " of " << reply["seats"]["max"]
+                  << '\n';
+        print_activations(reply["activations"]);
+      });
+}
+
+int change_state(const Args& args, const std::vector<std::string>& operands,
+                 const std::string& action) {
+  auto id = single_operand(operands, "license id");
+  if (!id.ok()) return report(id.error(), args.has("--json"));
+  return call_server(
+      args,
+      [&](const ServerClient& server) {
+        return server.post("/v1/licenses/" + *id + "/" + action, nlohmann::json::object());
+      },
+      [](const nlohmann::json& reply) {
+        std::cout << "License " << text_of(reply["license"]["id"]) << " is now "
+                  << text_of(reply["license"]["status"]) << ".\n";
+      });
+}
+
+int run_license_suspend(const Args& args, const std::vector<std::string>& operands) {
+  return change_state(args, operands, "suspend");
+}
+int run_license_resume(const Args& args, const std::vector<std::string>& operands) {
+  return change_state(args, operands, "resume");
+}
+int run_license_revoke(const Args& args, const std::vector<std::string>& operands) {
+  return change_state(args, operands, "revoke");
+}
+
+int run_devices(const Args& args, const std::vector<std::string>&) {
+  auto id = args.require("--license");
+  if (!id.ok()) return report(id.error(), args.has("--json"));
+  return call_server(
+      args,
+      [&](const ServerClient& server) {
+        return server.get("/v1/licenses/" + *id + "/activations");
+      },
+      [](const nlohmann::json& reply) { print_activations(reply["activations"]); });
+}
+
+}  // namespace
+
+const std::vector<AdminSubcommand>& admin_license_subcommands() {
+  static const std::vector<AdminSubcommand> subcommands = {
+      {"license create",
+       "license create --product P [--model node-locked] [--max-activations N]     (admin)\n"
+       "      [--expires YYYY-MM-DD | --trial-days N] [--grace-days N] [--features a,b]\n"
+       "      [--max-version MAJOR] [--maintenance-end YYYY-MM-DD] [--licensee NAME]\n"
+       "      [--refresh-days N] [--match-policy JSON]\n"
+       "      --expires makes a subscription, --trial-days a trial counted from the first\n"
+       "      activation, neither a perpetual license; --match-policy sets how far a\n"
+       "      machine may change (docs/FINGERPRINT.md). --json prints {\"id\", \"key\"}.",
+       {"--product", "--model", "--max-activations", "--expires", "--trial-days", "--grace-days",
+        "--features", "--max-version", "--maintenance-end", "--licensee", "--refresh-days",
+        "--match-policy"},
+       run_license_create},
+      {"license list", "license list [--product P]", {"--product"}, run_license_list},
+      {"license show", "license show LICENSE_ID", {}, run_license_show},
+      {"license suspend",
+       "license suspend LICENSE_ID                (support)",
+       {},
+       run_license_suspend},
+      {"license resume",
+       "license resume LICENSE_ID                 (support)",
+       {},
+       run_license_resume},
+      {"license revoke",
+       "license revoke LICENSE_ID                 (support; final)",
+       {},
+       run_license_revoke},
+      {"devices", "devices --license LICENSE_ID", {"--license"}, run_devices},
+  };
+  return subcommands;
+}
+
+}  // namespace nodelock::cli

@@ -1,0 +1,114 @@
+#include "nodelock/server/api_server.h"
+
+#include <httplib.h>
+#include <sys/socket.h>
+
+#include "routes.h"
+
+namespace nodelock::server {
+
+namespace {
+
+// Slow or stalled clients must not hold a worker for long.
+constexpr time_t kReadTimeoutSeconds = 10;
+constexpr time_t kWriteTimeoutSeconds = 10;
+// Installers and load generators keep a connection for many requests; the
+// library's default of 5 requests per connection would cost a handshake (and a
+// TLS one) every fifth request.
+constexpr std::size_t kKeepAliveRequests = 1000000;
+
+Result<std::unique_ptr<httplib::Server>> make_http_server(const ApiOptions& options) {
+  const bool has_certificate = !options.tls_certificate.empty();
+  const bool has_key = !options.tls_private_key.empty();
+  if (has_certificate != has_key) {
+    return make_error(ErrorCode::invalid_argument, "HTTPS needs both --tls-cert and --tls-key");
+  }
+  if (!has_certificate) return std::make_unique<httplib::Server>();
+  auto server = std::make_unique<httplib::SSLServer>(options.tls_certificate.c_str(),
+                                                     options.tls_private_key.c_str());
+  if (!server->is_valid()) {
+    return make_error(ErrorCode::io_error,
+                      "cannot load the TLS certificate " + options.tls_certificate.string() +
+                          " or its key " + options.tls_private_key.string() +
+                          "; check that both are readable PEM files that belong together");
+  }
+  return std::unique_ptr<httplib::Server>(std::move(server));
+}
+
+}  // namespace
+
+struct ApiServer::Impl {
+  ApiOptions options;
+  Api api;
+  std::unique_ptr<httplib::Server> http;
+  int port = 0;
+  socket_t listening_socket = INVALID_SOCKET;
+};
+
+Result<std::unique_ptr<ApiServer>> ApiServer::create(const ApiOptions& options,
+                                                     ServiceContext context) {
+  auto http = make_http_server(options);
+  if (!http.ok()) return http.error();
+  const crypto::PublicKey vendor_public_key = context.vendor_key.public_key();
+  auto impl = std::unique_ptr<Impl>(
+      new Impl{options,
+               Api{ActivationService(context), AdminService(context), vendor_public_key,
+                   options.max_body_bytes, Metrics(),
+                   FailureRateLimiter(options.key_failure_burst, options.key_failure_refill)},
+               std::move(*http), 0});
+  httplib::Server& server = *impl->http;
+  server.set_tcp_nodelay(true);
+  server.set_keep_alive_max_count(kKeepAliveRequests);
+  server.set_read_timeout(kReadTimeoutSeconds);
+  server.set_write_timeout(kWriteTimeoutSeconds);
+  server.set_payload_max_length(options.max_body_bytes);
+  const std::size_t workers = options.worker_threads;
+  server.new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
+  Impl* bound = impl.get();
+  server.set_socket_options([bound](socket_t socket) {
+    httplib::default_socket_options(socket);
+    bound->listening_socket = socket;
+  });
+  register_routes(server, impl->api);
+  return std::unique_ptr<ApiServer>(new ApiServer(std::move(impl)));
+}
+
+ApiServer::ApiServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+ApiServer::~ApiServer() = default;
+
+Result<std::string> ApiServer::bind() {
+  httplib::Server& server = *impl_->http;
+  const std::string& host = impl_->options.host;
+  if (impl_->options.port == 0) {
+    impl_->port = server.bind_to_any_port(host);
+  } else if (server.bind_to_port(host, impl_->options.port)) {
+    impl_->port = impl_->options.port;
+  }
+  if (impl_->port <= 0) {
+    return make_error(ErrorCode::io_error, "cannot listen on " + host + ":" +
+                                               std::to_string(impl_->options.port) +
+                                               "; is another server using the port?");
+  }
+  // The library listens with a backlog of 5, fixed when Debian built it: a burst
+  // of installers (a lab rebooting) overflows the accept queue and the kernel
+  // resets their connections. Listening again on the bound socket widens it.
+  if (::listen(impl_->listening_socket, SOMAXCONN) != 0) {
+    return make_error(ErrorCode::io_error, "cannot widen the listening queue on " + host);
+  }
+  const bool tls = !impl_->options.tls_certificate.empty();
+  const bool ipv6 = host.find(':') != std::string::npos;
+  return std::string(tls ? "https://" : "http://") + (ipv6 ? "[" + host + "]" : host) + ":" +
+         std::to_string(impl_->port);
+}
+
+Status ApiServer::serve() {
+  if (!impl_->http->listen_after_bind()) {
+    return make_error(ErrorCode::io_error, "the server stopped listening unexpectedly");
+  }
+  return {};
+}
+
+void ApiServer::stop() { impl_->http->stop(); }
+
+}  // namespace nodelock::server

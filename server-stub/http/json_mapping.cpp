@@ -1,0 +1,156 @@
+#include "json_mapping.h"
+
+#include <time.h>
+
+#include "../service/license_rules.h"
+#include "nodelock/activation/json_fields.h"
+#include "nodelock/fingerprint/policy.h"
+
+namespace nodelock::server {
+
+namespace {
+
+// The end of day "YYYY-MM-DD" in UTC, i.e. the start of the next day.
+std::optional<UnixTime> end_of_date(const std::string& text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (text[i] < '0' || text[i] > '9') return std::nullopt;
+  }
+  struct tm parts {};
+  parts.tm_year = std::stoi(text.substr(0, 4)) - 1900;
+  parts.tm_mon = std::stoi(text.substr(5, 2)) - 1;
+  parts.tm_mday = std::stoi(text.substr(8, 2));
+  const int year = parts.tm_year, month = parts.tm_mon, day = parts.tm_mday;
+  const time_t start = timegm(&parts);
+  // timegm normalises 2026-02-30 to March 2; such a date was never valid.
+  if (parts.tm_year != year || parts.tm_mon != month || parts.tm_mday != day) return std::nullopt;
+  return static_cast<UnixTime>(start) + kSecondsPerDay;
+}
+
+std::optional<UnixTime> read_time(FieldReader& in, const nlohmann::json& body, const char* name) {
+  const auto found = body.find(name);
+  if (found == body.end()) return std::nullopt;
+  if (found->is_string()) {
+    const auto time = end_of_date(in.string(name));
+    if (!time) in.fail(std::string("\"") + name + "\" must be a date YYYY-MM-DD or unix seconds");
+    return time;
+  }
+  return in.optional_integer(name);
+}
+
+std::optional<int> read_small_int(FieldReader& in, const char* name) {
+  const auto value = in.optional_integer(name);
+  if (!value) return std::nullopt;
+  if (*value < -1000000000 || *value > 1000000000) {
+    in.fail(std::string("\"") + name + "\" is out of range");
+    return std::nullopt;
+  }
+  return static_cast<int>(*value);
+}
+
+}  // namespace
+
+Result<nlohmann::json> parse_body(std::string_view body) {
+  auto json = nlohmann::json::parse(body.begin(), body.end(), nullptr, false);
+  if (json.is_discarded() || !json.is_object()) {
+    return make_error(ErrorCode::malformed, "the request body must be a JSON object");
+  }
+  return json;
+}
+
+Result<std::string> only_string_field(const nlohmann::json& body, const char* name) {
+  FieldReader in(body, "request body");
+  std::string value = in.string(name);
+  if (Status read = in.finish(); !read.ok()) return read.error();
+  return value;
+}
+
+Result<Product> product_from_json(const nlohmann::json& body) {
+  FieldReader in(body, "product");
+  Product product;
+  product.id = in.string("id");
+  product.name = in.string("name");
+  if (Status read = in.finish(); !read.ok()) return read.error();
+  return product;
+}
+
+Result<LicenseOrder> license_order_from_json(const nlohmann::json& body) {
+  FieldReader in(body, "license");
+  LicenseOrder order;
+  order.product = in.string("product");
+  const auto model = seat_model_from_name(in.string("model"));
+  if (!model && !in.failed()) in.fail("\"model\" must be node-locked, floating or site");
+  order.model = model.value_or(SeatModel::node_locked);
+  order.max_activations = read_small_int(in, "max_activations").value_or(0);
+  if (!body.contains("max_activations")) in.fail("the license has no \"max_activations\" field");
+  order.expires_at = read_time(in, body, "expires");
+  order.maintenance_end = read_time(in, body, "maintenance_end");
+  order.trial_days = read_small_int(in, "trial_days");
+  order.grace_days = read_small_int(in, "grace_days").value_or(0);
+  order.refresh_days = read_small_int(in, "refresh_days").value_or(order.refresh_days);
+  order.max_version = read_small_int(in, "max_version");
+  if (body.contains("features")) order.features = in.string_list("features");
+  order.licensee = in.optional_string("licensee").value_or("");
+  if (body.contains("match_policy")) {
+    const nlohmann::json& policy = in.object("match_policy");
+    auto parsed = fingerprint::match_policy_from_json(policy);
+    if (!in.failed() && !parsed.ok()) in.fail(parsed.message());
+    if (parsed.ok()) order.match_policy = *parsed;
+  }
+  if (Status read = in.finish(); !read.ok()) return read.error();
+  return order;
+}
+
+Result<AdminRole> role_from_json(const nlohmann::json& body) {
+  auto name = only_string_field(body, "role");
+  if (!name.ok()) return name.error();
+  const auto role = admin_role_named(*name);
+  if (!role) return make_error(ErrorCode::malformed, "\"role\" must be admin, support or viewer");
+  return *role;
+}
+
+nlohmann::json to_json(const Product& product) {
+  return {{"id", product.id}, {"name", product.name}, {"created_at", product.created_at}};
+}
+
+nlohmann::json to_json(const License& license) {
+  nlohmann::json json = {
+      {"id", license.id},
+      {"product", license.product_id},
+      {"key_hint", key_display(license)},
+      {"model", seat_model_name(license.model)},
+      {"licensee", license.licensee},
+      {"max_activations", license.max_activations},
+      {"seats_used", license.seats_used},
+      {"term", term_name(license.term)},
+      {"trial_days", license.trial_days},
+      {"grace_days", license.grace_days},
+      {"refresh_days", license.refresh_days},
+      {"features", license.features},
+      {"status", name_of(license.state)},
+      {"created_at", license.created_at},
+  };
+  if (license.expires_at) json["expires_at"] = *license.expires_at;
+  if (license.max_version) json["max_version"] = *license.max_version;
+  if (license.maintenance_end) json["maintenance_end"] = *license.maintenance_end;
+  return json;
+}
+
+nlohmann::json to_json(const Activation& activation) {
+  auto fingerprint = nlohmann::json::parse(activation.fingerprint, nullptr, false);
+  if (fingerprint.is_discarded()) fingerprint = nullptr;
+  return {
+      {"id", activation.id},
+      {"license_id", activation.license_id},
+      {"machine_id", activation.machine_id},
+      {"hostname", activation.hostname},
+      {"environment", activation.environment},
+      {"mode", activation.mode},
+      {"status", name_of(activation.state)},
+      {"activated_at", activation.activated_at},
+      {"last_seen_at", activation.last_seen_at},
+      {"fingerprint", std::move(fingerprint)},
+  };
+}
+
+}  // namespace nodelock::server

@@ -1,0 +1,32 @@
+// The admin and client API's JSON: reading request bodies strictly (a wrong
+// type, a missing or an unknown field is malformed, naming the field) and
+// writing the store's records.
+#pragma once
+
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "nodelock/activation/result.h"
+#include "nodelock/server/admin_service.h"
+#include "nodelock/server/store.h"
+
+namespace nodelock::server {
+
+// A request body: a JSON object. malformed for anything else.
+Result<nlohmann::json> parse_body(std::string_view body);
+
+// The one string field of {"<name>": "..."} bodies (the armored documents).
+Result<std::string> only_string_field(const nlohmann::json& body, const char* name);
+
+Result<Product> product_from_json(const nlohmann::json& body);
+// "expires" and "maintenance_end" take unix seconds or a date "YYYY-MM-DD",
+// which means the end of that day (UTC).
+Result<LicenseOrder> license_order_from_json(const nlohmann::json& body);
+Result<AdminRole> role_from_json(const nlohmann::json& body);
+
+nlohmann::json to_json(const Product& product);
+nlohmann::json to_json(const License& license);
+nlohmann::json to_json(const Activation& activation);
+
+}  // namespace nodelock::server

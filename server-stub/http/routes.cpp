@@ -1,0 +1,266 @@
+#include "routes.h"
+
+#include <chrono>
+#include <string>
+#include <utility>
+
+#include "error_table.h"
+#include "json_mapping.h"
+#include "nodelock/activation/encoding.h"
+
+namespace nodelock::server {
+
+namespace {
+
+using httplib::Request;
+using httplib::Response;
+using Json = nlohmann::json;
+
+void send(Response& res, int status, const Json& body) {
+  res.status = status;
+  res.set_content(body.dump(), "application/json");
+}
+
+void send_error(Response& res, const Error& error, Json details = Json::object()) {
+  if (error.code == ErrorCode::unauthorized) res.set_header("WWW-Authenticate", "Bearer");
+  send(res, http_status(error.code), error_body(error, std::move(details)));
+}
+
+// Counts and times every answer of `pattern`.
+template <class Handler>
+httplib::Server::Handler route(Api& api, std::string pattern, Handler handler) {
+  return [&api, pattern = std::move(pattern), handler](const Request& req, Response& res) {
+    const auto started = std::chrono::steady_clock::now();
+    handler(req, res);
+    api.metrics.count_request(pattern, res.status, std::chrono::steady_clock::now() - started);
+  };
+}
+
+Result<AdminRole> caller_role(Api& api, const Request& req) {
+  const std::string header = req.get_header_value("Authorization");
+  constexpr std::string_view kScheme = "Bearer ";
+  if (header.size() <= kScheme.size() || header.compare(0, kScheme.size(), kScheme) != 0) {
+    return make_error(ErrorCode::unauthorized,
+                      "this needs an admin token: send Authorization: Bearer <token>");
+  }
+  return api.admin.authenticate(std::string_view(header).substr(kScheme.size()));
+}
+
+// Admin endpoints: authenticated first, then `handler(req, res, role)`.
+template <class Handler>
+httplib::Server::Handler admin_route(Api& api, std::string pattern, Handler handler) {
+  return route(api, std::move(pattern), [&api, handler](const Request& req, Response& res) {
+    auto role = caller_role(api, req);
+    if (!role.ok()) return send_error(res, role.error());
+    handler(req, res, *role);
+  });
+}
+
+// Sends `result` as `status` with `render(value)`, or its error.
+template <class T, class Render>
+void answer(Response& res, const Result<T>& result, int status, Render render) {
+  if (!result.ok()) return send_error(res, result.error());
+  send(res, status, render(*result));
+}
+
+template <class T>
+Json list_of(const std::vector<T>& records) {
+  Json list = Json::array();
+  for (const T& record : records) list.push_back(to_json(record));
+  return list;
+}
+
+Json seats_json(const SeatCount& seats) { return {{"used", seats.used}, {"max", seats.max}}; }
+
+void activate(Api& api, const Request& req, Response& res) {
+  if (const int wait = api.key_failures.retry_after(req.remote_addr); wait > 0) {
+    res.set_header("Retry-After", std::to_string(wait));
+    return send_error(res,
+                      make_error(ErrorCode::rate_limited,
+                                 "too many failed license key attempts from this address; "
+                                 "try again in " +
+                                     std::to_string(wait) + " seconds"),
+                      {{"retry_after", wait}});
+  }
+  auto body = parse_body(req.body);
+  if (!body.ok()) return send_error(res, body.error());
+  auto armored = only_string_field(*body, "request");
+  if (!armored.ok()) return send_error(res, armored.error());
+  const ActivationAnswer answer = api.activation.activate(*armored);
+  if (!answer.result.ok()) {
+    const Error& error = answer.result.error();
+    if (error.code == ErrorCode::invalid_key || error.code == ErrorCode::not_found) {
+      api.key_failures.record_failure(req.remote_addr);
+    }
+    api.metrics.count_activation(std::string(code_name(error.code)));
+    Json details = Json::object();
+    if (error.code == ErrorCode::activation_limit && answer.seats) {
+      details = seats_json(*answer.seats);
+    }
+    return send_error(res, error, std::move(details));
+  }
+  const IssuedLicense& issued = *answer.result;
+  api.metrics.count_activation(issued.existing ? "existing" : "granted");
+  Json reply = {{"license", issued.license},
+                {"activation_id", issued.activation_id},
+                {"machine_id", issued.machine_id},
+                {"existing", issued.existing}};
+  if (answer.seats) reply["seats"] = seats_json(*answer.seats);
+  send(res, 200, reply);
+}
+
+void deactivate(Api& api, const Request& req, Response& res) {
+  auto body = parse_body(req.body);
+  if (!body.ok()) return send_error(res, body.error());
+  auto armored = only_string_field(*body, "receipt");
+  if (!armored.ok()) return send_error(res, armored.error());
+  answer(res, api.activation.deactivate(*armored), 200, [](const Activation& freed) {
+    return Json{{"freed", true}, {"activation_id", freed.id}};
+  });
+}
+
+void register_client_routes(httplib::Server& server, Api& api) {
+  server.Get("/v1/health", route(api, "/v1/health", [](const Request&, Response& res) {
+               send(res, 200, {{"status", "ok"}});
+             }));
+  server.Get("/metrics", route(api, "/metrics", [&api](const Request&, Response& res) {
+               res.set_content(api.metrics.prometheus_text(), "text/plain; version=0.0.4");
+             }));
+  server.Get(
+      "/v1/keys", route(api, "/v1/keys", [&api](const Request&, Response& res) {
+        send(res, 200,
+             {{"keys",
+               Json::array({{{"kid", crypto::key_id(api.vendor_public_key)},
+                             {"alg", "ed25519"},
+                             {"public_key", encoding::base64(api.vendor_public_key.bytes)}}})}});
+      }));
+  server.Post("/v1/activations",
+              route(api, "/v1/activations",
+                    [&api](const Request& req, Response& res) { activate(api, req, res); }));
+  server.Post("/v1/deactivations",
+              route(api, "/v1/deactivations",
+                    [&api](const Request& req, Response& res) { deactivate(api, req, res); }));
+}
+
+void register_product_routes(httplib::Server& server, Api& api) {
+  server.Post(
+      "/v1/products",
+      admin_route(api, "/v1/products", [&api](const Request& req, Response& res, AdminRole role) {
+        auto body = parse_body(req.body);
+        if (!body.ok()) return send_error(res, body.error());
+        auto product = product_from_json(*body);
+        if (!product.ok()) return send_error(res, product.error());
+        answer(res, api.admin.create_product(role, *product), 201,
+               [](const Product& created) { return to_json(created); });
+      }));
+  server.Get(
+      "/v1/products",
+      admin_route(api, "/v1/products", [&api](const Request&, Response& res, AdminRole role) {
+        answer(res, api.admin.products(role), 200, [](const std::vector<Product>& all) {
+          return Json{{"products", list_of(all)}};
+        });
+      }));
+  server.Post("/v1/admin-tokens",
+              admin_route(api, "/v1/admin-tokens",
+                          [&api](const Request& req, Response& res, AdminRole role) {
+                            auto body = parse_body(req.body);
+                            if (!body.ok()) return send_error(res, body.error());
+                            auto wanted = role_from_json(*body);
+                            if (!wanted.ok()) return send_error(res, wanted.error());
+                            answer(res, api.admin.create_admin_token(role, *wanted), 201,
+                                   [&](const std::string& token) {
+                                     return Json{{"token", token}, {"role", name_of(*wanted)}};
+                                   });
+                          }));
+}
+
+void register_license_routes(httplib::Server& server, Api& api) {
+  server.Post(
+      "/v1/licenses",
+      admin_route(api, "/v1/licenses", [&api](const Request& req, Response& res, AdminRole role) {
+        auto body = parse_body(req.body);
+        if (!body.ok()) return send_error(res, body.error());
+        auto order = license_order_from_json(*body);
+        if (!order.ok()) return send_error(res, order.error());
+        answer(res, api.admin.create_license(role, *order), 201, [](const NewLicense& created) {
+          return Json{{"id", created.license.id},
+                      {"key", created.key},
+                      {"license", to_json(created.license)}};
+        });
+      }));
+  server.Get(
+      "/v1/licenses",
+      admin_route(api, "/v1/licenses", [&api](const Request& req, Response& res, AdminRole role) {
+        answer(res, api.admin.licenses(role, req.get_param_value("product")), 200,
+               [](const std::vector<License>& all) {
+                 return Json{{"licenses", list_of(all)}};
+               });
+      }));
+  server.Get(R"(/v1/licenses/([^/]+))",
+             admin_route(api, "/v1/licenses/{id}",
+                         [&api](const Request& req, Response& res, AdminRole role) {
+                           answer(res, api.admin.license(role, req.matches[1].str()), 200,
+                                  [](const LicenseDetails& details) {
+                                    return Json{{"license", to_json(details.license)},
+                                                {"seats",
+                                                 {{"used", details.license.seats_used},
+                                                  {"max", details.license.max_activations}}},
+                                                {"activations", list_of(details.activations)}};
+                                  });
+                         }));
+  server.Get(R"(/v1/licenses/([^/]+)/activations)",
+             admin_route(api, "/v1/licenses/{id}/activations",
+                         [&api](const Request& req, Response& res, AdminRole role) {
+                           answer(res, api.admin.activations(role, req.matches[1].str()), 200,
+                                  [](const std::vector<Activation>& all) {
+                                    return Json{{"activations", list_of(all)}};
+                                  });
+                         }));
+  server.Post(R"(/v1/licenses/([^/]+)/(suspend|resume|revoke))",
+              admin_route(api, "/v1/licenses/{id}/{action}",
+                          [&api](const Request& req, Response& res, AdminRole role) {
+                            const std::string action = req.matches[2].str();
+                            const LicenseState state = action == "suspend" ? LicenseState::suspended
+                                                       : action == "revoke" ? LicenseState::revoked
+                                                                            : LicenseState::active;
+                            answer(res,
+                                   api.admin.set_license_state(role, req.matches[1].str(), state),
+                                   200, [](const License& changed) {
+                                     return Json{{"license", to_json(changed)}};
+                                   });
+                          }));
+}
+
+// Answers httplib's own refusals (no route, body too large, unreadable request)
+// in the same envelope as every other error.
+void register_fallbacks(httplib::Server& server, Api& api) {
+  server.set_error_handler([&api](const Request& req, Response& res) {
+    if (!res.body.empty()) return;
+    Error error = make_error(ErrorCode::server_error, "the server failed; nothing was changed");
+    if (res.status == 404) {
+      error = make_error(ErrorCode::not_found, "no endpoint " + req.method + " " + req.path);
+    } else if (res.status == 413) {
+      error = make_error(
+          ErrorCode::payload_too_large,
+          "the request body is over the limit of " + std::to_string(api.max_body_bytes) + " bytes");
+    } else if (res.status < 500) {
+      error = make_error(ErrorCode::malformed, "the HTTP request could not be read");
+    }
+    const int status = res.status;
+    send(res, status, error_body(error));
+  });
+  server.set_exception_handler([](const Request&, Response& res, std::exception_ptr) {
+    send_error(res, make_error(ErrorCode::server_error, "the server failed; nothing was changed"));
+  });
+}
+
+}  // namespace
+
+void register_routes(httplib::Server& server, Api& api) {
+  register_client_routes(server, api);
+  register_product_routes(server, api);
+  register_license_routes(server, api);
+  register_fallbacks(server, api);
+}
+
+}  // namespace nodelock::server

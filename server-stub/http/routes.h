@@ -1,0 +1,26 @@
+// The API's endpoints: each handler reads and checks its input, calls one
+// service function, and maps the result to JSON and a status.
+#pragma once
+
+#include <httplib.h>
+
+#include "metrics.h"
+#include "nodelock/activation/crypto.h"
+#include "nodelock/server/admin_service.h"
+#include "rate_limiter.h"
+
+namespace nodelock::server {
+
+// What the handlers share; it outlives the httplib server that calls them.
+struct Api {
+  ActivationService activation;
+  AdminService admin;
+  crypto::PublicKey vendor_public_key;
+  std::size_t max_body_bytes;
+  Metrics metrics;
+  FailureRateLimiter key_failures;
+};
+
+void register_routes(httplib::Server& server, Api& api);
+
+}  // namespace nodelock::server

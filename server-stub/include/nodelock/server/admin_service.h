@@ -1,0 +1,87 @@
+// The admin service: what vendors and support staff may do with products,
+// licenses and admin tokens, and who may do it.
+//
+// Every call names the caller's role, checked here, not by the transport:
+//   viewer   reads products, licenses and activations;
+//   support  also suspends, resumes and revokes licenses;
+//   admin    also creates products, licenses and admin tokens.
+// A role too low for a call gets forbidden. Like the activation service it
+// knows nothing of HTTP, and may be called from many threads at once.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nodelock/activation/result.h"
+#include "nodelock/fingerprint/policy.h"
+#include "nodelock/server/activation_service.h"
+#include "nodelock/server/store.h"
+
+namespace nodelock::server {
+
+// A license as the vendor orders it. The term follows from the fields: an
+// expiry makes a subscription, trial days a trial, neither a perpetual license.
+struct LicenseOrder {
+  std::string product;
+  SeatModel model = SeatModel::node_locked;
+  int max_activations = 1;
+  std::optional<UnixTime> expires_at;
+  std::optional<int> trial_days;
+  int grace_days = 0;
+  std::vector<std::string> features;
+  std::optional<int> max_version;
+  std::optional<UnixTime> maintenance_end;
+  std::string licensee;
+  int refresh_days = 30;
+  std::optional<fingerprint::MatchPolicy> match_policy;  // the standard one when absent
+};
+
+struct NewLicense {
+  License license;
+  std::string key;  // the license key: shown once, never stored
+};
+
+struct LicenseDetails {
+  License license;
+  std::vector<Activation> activations;  // every state, oldest first
+};
+
+class AdminService {
+ public:
+  explicit AdminService(ServiceContext context);
+
+  // The role of an admin token. unauthorized when it is unknown or malformed;
+  // the message never says which.
+  [[nodiscard]] Result<AdminRole> authenticate(std::string_view token) const;
+
+  [[nodiscard]] Result<Product> create_product(AdminRole caller, Product product) const;
+  [[nodiscard]] Result<std::vector<Product>> products(AdminRole caller) const;
+
+  // invalid_argument names the first field out of bounds; not_found when the
+  // product does not exist.
+  [[nodiscard]] Result<NewLicense> create_license(AdminRole caller,
+                                                  const LicenseOrder& order) const;
+  // Every license, or one product's when `product` is not empty.
+  [[nodiscard]] Result<std::vector<License>> licenses(AdminRole caller,
+                                                      std::string_view product) const;
+  [[nodiscard]] Result<LicenseDetails> license(AdminRole caller, std::string_view id) const;
+  // Suspending and resuming are reversible; revoking is not (conflict).
+  [[nodiscard]] Result<License> set_license_state(AdminRole caller, std::string_view id,
+                                                  LicenseState state) const;
+  [[nodiscard]] Result<std::vector<Activation>> activations(AdminRole caller,
+                                                            std::string_view license_id) const;
+
+  // A new admin token of `role`, returned once.
+  [[nodiscard]] Result<std::string> create_admin_token(AdminRole caller, AdminRole role) const;
+
+ private:
+  ServiceContext context_;
+};
+
+// Makes an admin token of `role` and stores only its SHA-256; returns the token.
+// For the first token of a new server, before anyone can authenticate.
+[[nodiscard]] Result<std::string> issue_admin_token(Store& store, AdminRole role, UnixTime now);
+
+}  // namespace nodelock::server

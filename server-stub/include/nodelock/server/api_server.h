@@ -1,0 +1,61 @@
+// The HTTP(S) API of nodelock-server, on cpp-httplib. docs/API.md documents
+// every endpoint and its errors.
+//
+// Usage:
+//   auto server = ApiServer::create(options, context);   // loads TLS files
+//   auto url = (*server)->bind();                         // "http://127.0.0.1:41235"
+//   (*server)->serve();                                   // until stop()
+//
+// stop() may be called from any thread (a signal-handling thread, a test).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "nodelock/activation/result.h"
+#include "nodelock/server/activation_service.h"
+
+namespace nodelock::server {
+
+struct ApiOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;  // 0: any free port
+  // Both set: HTTPS with this certificate (chain) and key, PEM.
+  std::filesystem::path tls_certificate;
+  std::filesystem::path tls_private_key;
+  // A keep-alive connection holds a worker while it is open, so this bounds
+  // the concurrent clients served without queueing.
+  std::size_t worker_threads = 128;
+  std::size_t max_body_bytes = 64 * 1024;
+  // Failed license key lookups allowed per client address in a burst, then
+  // one per refill interval.
+  int key_failure_burst = 10;
+  std::chrono::seconds key_failure_refill{6};
+};
+
+class ApiServer {
+ public:
+  // Errors: invalid_argument for a lone TLS file, io_error when the
+  // certificate or key cannot be loaded.
+  [[nodiscard]] static Result<std::unique_ptr<ApiServer>> create(const ApiOptions& options,
+                                                                 ServiceContext context);
+  ~ApiServer();
+  ApiServer(const ApiServer&) = delete;
+  ApiServer& operator=(const ApiServer&) = delete;
+
+  // Binds the listening socket and returns the server's URL with the port it got.
+  [[nodiscard]] Result<std::string> bind();
+  // Serves on the calling thread until stop(); requests in flight complete.
+  [[nodiscard]] Status serve();
+  void stop();
+
+ private:
+  struct Impl;
+  explicit ApiServer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace nodelock::server

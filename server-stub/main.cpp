@@ -1,0 +1,239 @@
+// nodelock-server: the license server a vendor runs.
+//
+//   nodelock-server init  --data DIR [--db URL] [--json]
+//   nodelock-server serve --data DIR [--db URL] [--listen HOST:PORT]
+//                         [--tls-cert FILE --tls-key FILE] [--threads N]
+//                         [--request-window SECONDS]
+#include <pthread.h>
+#include <signal.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "nodelock/activation/encoding.h"
+#include "nodelock/server/api_server.h"
+#include "nodelock/server/data_dir.h"
+
+namespace nodelock::server {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailed = 1;
+constexpr int kExitUsage = 2;
+
+constexpr const char* kUsage =
+    "Usage:\n"
+    "  nodelock-server init  --data DIR [--db URL] [--json]\n"
+    "      Creates DIR (0700) with the vendor signing key, the store and one admin\n"
+    "      token, which is printed once.\n"
+    "  nodelock-server serve --data DIR [--db URL] [--listen HOST:PORT]\n"
+    "                        [--tls-cert FILE --tls-key FILE] [--threads N]\n"
+    "                        [--request-window SECONDS]\n"
+    "      Serves the API (default --listen 127.0.0.1:8080; port 0 picks a free one\n"
+    "      and prints it), initialising an empty DIR first. SIGTERM or SIGINT stop\n"
+    "      it cleanly.\n"
+    "  --db defaults to sqlite:DIR/nodelock.db.\n";
+
+using Flags = std::map<std::string, std::string>;
+
+int usage_error(const std::string& message) {
+  std::cerr << "nodelock-server: " << message << "\n\n" << kUsage;
+  return kExitUsage;
+}
+
+int failure(const Error& error) {
+  std::cerr << "nodelock-server: " << error.message << '\n';
+  return kExitFailed;
+}
+
+// "--flag value" and "--flag=value" for `valued`, bare words for `switches`.
+std::optional<Flags> parse_flags(const std::vector<std::string>& words,
+                                 const std::set<std::string>& valued,
+                                 const std::set<std::string>& switches, std::string& problem) {
+  Flags flags;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    const std::string& word = words[i];
+    const auto equals = word.find('=');
+    const std::string flag = word.substr(0, equals);
+    if (switches.count(word) != 0) {
+      flags[word] = "";
+    } else if (valued.count(flag) == 0) {
+      problem = "unknown option " + word;
+      return std::nullopt;
+    } else if (flags.count(flag) != 0) {
+      problem = flag + " is given twice";
+      return std::nullopt;
+    } else if (equals != std::string::npos) {
+      flags[flag] = word.substr(equals + 1);
+    } else if (i + 1 < words.size()) {
+      flags[flag] = words[++i];
+    } else {
+      problem = flag + " needs a value";
+      return std::nullopt;
+    }
+  }
+  if (flags.count("--data") == 0 || flags["--data"].empty()) {
+    problem = "--data DIR is required";
+    return std::nullopt;
+  }
+  return flags;
+}
+
+std::string store_url_of(const Flags& flags) {
+  const auto db = flags.find("--db");
+  return db != flags.end() ? db->second : default_store_url(flags.at("--data"));
+}
+
+void print_first_start(const FirstStart& first, bool json) {
+  if (json) {
+    std::cout << nlohmann::json{{"admin_token", first.admin_token},
+                                {"vendor_public_key",
+                                 encoding::base64(first.vendor_public_key.bytes)},
+                                {"kid", first.kid}}
+                     .dump()
+              << std::endl;
+    return;
+  }
+  std::cout << "vendor key id: " << first.kid << '\n'
+            << "admin token (shown only now; keep it safe): " << first.admin_token << std::endl;
+}
+
+int run_init(const std::vector<std::string>& words) {
+  std::string problem;
+  auto flags = parse_flags(words, {"--data", "--db"}, {"--json"}, problem);
+  if (!flags) return usage_error(problem);
+  auto first = initialise_data_dir((*flags)["--data"], store_url_of(*flags));
+  if (!first.ok()) return failure(first.error());
+  print_first_start(*first, flags->count("--json") != 0);
+  return kExitOk;
+}
+
+std::optional<int> parse_count(const std::string& text, int low, int high) {
+  try {
+    std::size_t used = 0;
+    const int value = std::stoi(text, &used);
+    if (used == text.size() && value >= low && value <= high) return value;
+  } catch (const std::exception&) {
+  }
+  return std::nullopt;
+}
+
+// Stops `server` on SIGTERM or SIGINT. The signals are blocked in every thread
+// (set before any thread starts) and taken here with sigwait, so no handler
+// runs in the middle of a request.
+std::thread watch_signals(ApiServer& server, const sigset_t& signals, std::atomic<bool>& done) {
+  return std::thread([&server, signals, &done] {
+    int received = 0;
+    sigwait(&signals, &received);
+    std::cerr << "nodelock-server: stopping on signal " << received << std::endl;
+    // stop() before serve() has begun would be lost; repeat until it ends.
+    while (!done) {
+      server.stop();
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  });
+}
+
+int run_serve(const std::vector<std::string>& words) {
+  std::string problem;
+  auto flags = parse_flags(
+      words,
+      {"--data", "--db", "--listen", "--tls-cert", "--tls-key", "--threads", "--request-window"},
+      {}, problem);
+  if (!flags) return usage_error(problem);
+  const std::string dir = (*flags)["--data"];
+  const std::string store_url = store_url_of(*flags);
+
+  ApiOptions options;
+  const std::string listen = flags->count("--listen") ? (*flags)["--listen"] : "127.0.0.1:8080";
+  const auto colon = listen.rfind(':');
+  const auto port =
+      colon == std::string::npos ? std::nullopt : parse_count(listen.substr(colon + 1), 0, 65535);
+  if (!port) return usage_error("--listen takes HOST:PORT, e.g. 127.0.0.1:8080");
+  options.host = listen.substr(0, colon);
+  if (options.host.size() > 2 && options.host.front() == '[') {
+    options.host = options.host.substr(1, options.host.size() - 2);
+  }
+  options.port = *port;
+  options.tls_certificate = flags->count("--tls-cert") ? (*flags)["--tls-cert"] : "";
+  options.tls_private_key = flags->count("--tls-key") ? (*flags)["--tls-key"] : "";
+  if (flags->count("--threads")) {
+    const auto threads = parse_count((*flags)["--threads"], 2, 4096);
+    if (!threads) return usage_error("--threads takes a number from 2 to 4096");
+    options.worker_threads = static_cast<std::size_t>(*threads);
+  }
+  UnixTime request_window = 600;
+  if (flags->count("--request-window")) {
+    const auto seconds = parse_count((*flags)["--request-window"], 10, 86400);
+    if (!seconds) return usage_error("--request-window takes seconds from 10 to 86400");
+    request_window = *seconds;
+  }
+
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // A client that hangs up mid-answer must not kill the server.
+  signal(SIGPIPE, SIG_IGN);
+
+  if (!is_initialised(dir)) {
+    auto first = initialise_data_dir(dir, store_url);
+    if (!first.ok()) return failure(first.error());
+    std::cout << "initialised " << dir << '\n';
+    print_first_start(*first, false);
+  }
+  auto secrets = load_secrets(dir);
+  if (!secrets.ok()) return failure(secrets.error());
+  auto store = open_store(store_url);
+  if (!store.ok()) return failure(store.error());
+  const LicenseKeyHasher key_hasher(std::move(secrets->key_pepper));
+  ServiceContext context{**store, secrets->vendor_key, key_hasher,
+                         [] { return static_cast<UnixTime>(std::time(nullptr)); }, request_window};
+  auto server = ApiServer::create(options, context);
+  if (!server.ok()) return failure(server.error());
+  auto url = (*server)->bind();
+  if (!url.ok()) return failure(url.error());
+  std::cout << "listening on " << *url << std::endl;
+
+  std::atomic<bool> done{false};
+  std::thread watcher = watch_signals(**server, signals, done);
+  Status served = (*server)->serve();
+  done = true;
+  pthread_kill(watcher.native_handle(), SIGTERM);
+  watcher.join();
+  server->reset();
+  store->reset();
+  std::cerr << "nodelock-server: stopped" << std::endl;
+  return served.ok() ? kExitOk : failure(served.error());
+}
+
+int run(const std::vector<std::string>& words) {
+  if (words.empty()) return usage_error("say init or serve");
+  const std::vector<std::string> rest(words.begin() + 1, words.end());
+  if (words[0] == "init") return run_init(rest);
+  if (words[0] == "serve") return run_serve(rest);
+  if (words[0] == "--help" || words[0] == "-h" || words[0] == "help") {
+    std::cout << kUsage;
+    return kExitOk;
+  }
+  return usage_error("unknown command '" + words[0] + "'");
+}
+
+}  // namespace
+}  // namespace nodelock::server
+
+int main(int argc, char** argv) {
+  return nodelock::server::run(std::vector<std::string>(argv + 1, argv + argc));
+}

@@ -1,0 +1,292 @@
+#include "nodelock/server/activation_service.h"
+
+#include <cstdlib>
+#include <utility>
+
+#include "identifiers.h"
+#include "license_rules.h"
+#include "nodelock/activation/document.h"
+#include "nodelock/activation/encoding.h"
+#include "nodelock/activation/license_key.h"
+#include "nodelock/activation/payloads.h"
+#include "nodelock/fingerprint/match.h"
+
+namespace nodelock::server {
+
+namespace {
+
+constexpr std::size_t kNonceBytes = 16;
+// How often used nonces older than any acceptable request are forgotten.
+constexpr UnixTime kNoncePruneInterval = 60;
+
+Error wrong_type(const Envelope& envelope, DocumentType expected) {
+  return make_error(ErrorCode::wrong_document, "this is a " +
+                                                   std::string(armor_label(envelope.type())) +
+                                                   ", not a " + std::string(armor_label(expected)));
+}
+
+Result<crypto::PublicKey> public_key_from_base64(const std::string& text, const char* what) {
+  auto bytes = encoding::from_base64(text);
+  crypto::PublicKey key;
+  if (!bytes.ok() || bytes->size() != key.bytes.size()) {
+    return make_error(ErrorCode::malformed, std::string(what) + " is not a base64 Ed25519 key");
+  }
+  std::copy(bytes->begin(), bytes->end(), key.bytes.begin());
+  return key;
+}
+
+// Verifies a document signed by a device key; the signer's key is `key`.
+Result<nlohmann::json> verify_device_signature(const Envelope& envelope,
+                                               const crypto::PublicKey& key) {
+  auto payload = verify_envelope(envelope, key);
+  if (payload.ok() || payload.code() != ErrorCode::unknown_signer) return payload;
+  return make_error(ErrorCode::tampered,
+                    "the " + std::string(armor_label(envelope.type())) +
+                        " is not signed by the device key it names; make a new one");
+}
+
+Status check_nonce(const std::string& nonce) {
+  auto bytes = encoding::from_base64(nonce);
+  if (bytes.ok() && bytes->size() == kNonceBytes) return {};
+  return make_error(ErrorCode::malformed, "the nonce must be the base64 of 16 random bytes");
+}
+
+Result<ActivationRequest> read_request(std::string_view armored) {
+  auto envelope = parse_document(armored);
+  if (!envelope.ok()) return envelope.error();
+  if (envelope->type() != DocumentType::activation_request) {
+    return wrong_type(*envelope, DocumentType::activation_request);
+  }
+  const nlohmann::json& claimed = envelope->unverified_payload();
+  const auto field = claimed.find("device_public_key");
+  if (field == claimed.end() || !field->is_string()) {
+    return make_error(ErrorCode::malformed, "the activation request names no device_public_key");
+  }
+  auto device_key = public_key_from_base64(field->get<std::string>(), "device_public_key");
+  if (!device_key.ok()) return device_key.error();
+  auto payload = verify_device_signature(*envelope, *device_key);
+  if (!payload.ok()) return payload.error();
+  auto request = activation_request_from_payload(*payload);
+  if (!request.ok()) return request.error();
+  if (Status nonce = check_nonce(request->nonce); !nonce.ok()) return nonce.error();
+  if (request->machine_id != request->fingerprint.machine_id()) {
+    return make_error(ErrorCode::malformed,
+                      "the request's machine_id does not belong to its fingerprint");
+  }
+  return request;
+}
+
+// The keys under which a seat is found again: its device key and every
+// component hash but the CPU's. check_policy() guarantees the CPU alone never
+// reaches a threshold, so any seat a policy would match shares another key.
+// 64 bits of each are plenty: a collision only shows same_machine one more seat.
+std::vector<std::string> machine_keys(const ActivationRequest& request) {
+  constexpr std::size_t kKeyBytes = 8;
+  const auto prefix = [](const std::uint8_t* bytes) {
+    return encoding::hex(crypto::ByteView(bytes, kKeyBytes));
+  };
+  std::vector<std::string> keys{"device:" + prefix(request.device_public_key.bytes.data())};
+  for (const auto& component : request.fingerprint.components()) {
+    if (component.kind == fingerprint::Kind::cpu) continue;
+    keys.push_back(std::string(fingerprint::kind_name(component.kind)) + ":" +
+                   prefix(component.hash.data()));
+  }
+  return keys;
+}
+
+bool same_machine(const Activation& seat, const std::string& device_key,
+                  const fingerprint::Fingerprint& current, const fingerprint::MatchPolicy& policy) {
+  if (seat.device_public_key == device_key) return true;
+  auto enrolled =
+      fingerprint::fingerprint_from_json(nlohmann::json::parse(seat.fingerprint, nullptr, false));
+  return enrolled.ok() && fingerprint::match(*enrolled, current, policy).ok();
+}
+
+Error no_seat_left(const License& license, int used) {
+  return make_error(ErrorCode::activation_limit,
+                    "No activations left: " + std::to_string(used) + " of " +
+                        std::to_string(license.max_activations) +
+                        " machines are activated on license " + key_display(license) +
+                        ". Deactivate one with `nodelock deactivate` on it, or ask support to "
+                        "reset a lost machine.");
+}
+
+// The LICENSE for `seat`, enrolled with `enrolled`, signed now.
+Result<IssuedLicense> issue(const ServiceContext& context, const License& license,
+                            const Activation& seat, const fingerprint::Fingerprint& enrolled,
+                            bool existing, UnixTime now) {
+  auto policy = match_policy_of(license);
+  if (!policy.ok()) return policy.error();
+  auto device_key = public_key_from_base64(seat.device_public_key, "the stored device key");
+  if (!device_key.ok()) return device_key.error();
+  nodelock::License document;
+  document.license_id = license.id;
+  document.activation_id = seat.id;
+  document.product = license.product_id;
+  document.licensee = license.licensee;
+  document.model = license.model;
+  document.term = license.term;
+  document.features = license.features;
+  document.issued_at = now;
+  document.refresh_by = refresh_by(license, now);
+  document.expires_at = license.expires_at;
+  document.grace_days = license.grace_days;
+  document.max_version = license.max_version;
+  document.maintenance_end = license.maintenance_end;
+  document.fingerprint = enrolled;
+  document.match_policy = *policy;
+  document.machine_id = seat.machine_id;
+  document.device_public_key = *device_key;
+  document.request_nonce = seat.request_nonce;
+  auto armored = seal(DocumentType::license, to_payload(document), context.vendor_key,
+                      {{"Product", license.product_id}, {"Machine", seat.machine_id}});
+  if (!armored.ok()) return armored.error();
+  return IssuedLicense{std::move(*armored), seat.id, seat.machine_id, existing};
+}
+
+}  // namespace
+
+ActivationService::ActivationService(ServiceContext context) : context_(std::move(context)) {}
+
+ActivationAnswer ActivationService::activate(std::string_view armored_request) const {
+  const UnixTime now = context_.clock();
+  forget_old_nonces(now);
+  auto request = read_request(armored_request);
+  if (!request.ok()) return {request.error(), std::nullopt};
+  if (std::llabs(now - request->created_at) > context_.request_window_seconds) {
+    return {make_error(ErrorCode::request_expired,
+                       "the request was made at " + calendar_date(request->created_at) +
+                           ", too far from the server's time (" + calendar_date(now) +
+                           "); check this machine's clock and make a new request"),
+            std::nullopt};
+  }
+  auto key = LicenseKey::parse(request->key);
+  if (!key.ok()) return {key.error(), std::nullopt};
+  auto license = context_.store.license_by_key_hash(context_.key_hasher.hash(key->text()));
+  if (!license.ok()) {
+    if (license.code() != ErrorCode::not_found) return {license.error(), std::nullopt};
+    return {make_error(ErrorCode::not_found,
+                       "no license has the key ending in " + key->last_group() + "; check the key"),
+            std::nullopt};
+  }
+  if (license->product_id != request->product) {
+    return {make_error(ErrorCode::product_mismatch, "license key " + key_display(*license) +
+                                                        " is not for product '" + request->product +
+                                                        "'"),
+            std::nullopt};
+  }
+  auto policy = match_policy_of(*license);
+  if (!policy.ok()) return {policy.error(), std::nullopt};
+  const std::string device_key = encoding::base64(request->device_public_key.bytes);
+
+  if (request->purpose == RequestPurpose::refresh) {
+    CheckIn check_in;
+    check_in.activation_id = *request->activation_id;
+    check_in.device_public_key = device_key;
+    check_in.nonce = request->nonce;
+    check_in.now = now;
+    check_in.admit = [&](const License& held) -> Status {
+      if (held.id != license->id) {
+        return make_error(
+            ErrorCode::machine_mismatch,
+            "activation " + check_in.activation_id + " is not on license " + key_display(*license));
+      }
+      return admit(held, now);
+    };
+    auto renewed = context_.store.check_in(check_in);
+    if (!renewed.ok()) return {renewed.error(), std::nullopt};
+    auto enrolled = fingerprint::fingerprint_from_json(
+        nlohmann::json::parse(renewed->activation.fingerprint, nullptr, false));
+    if (!enrolled.ok()) {
+      return {make_error(ErrorCode::server_error, "activation " + renewed->activation.id +
+                                                      " is stored unreadably; contact the vendor"),
+              std::nullopt};
+    }
+    SeatCount seats{renewed->license.seats_used, renewed->license.max_activations};
+    return {issue(context_, renewed->license, renewed->activation, *enrolled, true, now), seats};
+  }
+
+  // A machine that cannot match even itself under the policy would take a seat
+  // for a license it can never use.
+  if (auto shortfall = fingerprint::binding_shortfall(request->fingerprint, *policy)) {
+    return {make_error(ErrorCode::machine_mismatch,
+                       "license " + key_display(*license) +
+                           " cannot be bound to this machine: " + *shortfall),
+            std::nullopt};
+  }
+
+  SeatClaim claim;
+  claim.license_id = license->id;
+  claim.enrolment.id = new_record_id("act");
+  claim.enrolment.machine_id = request->machine_id;
+  claim.enrolment.fingerprint = fingerprint::to_json(request->fingerprint).dump();
+  claim.enrolment.device_public_key = device_key;
+  claim.enrolment.hostname = request->hostname;
+  claim.enrolment.environment =
+      fingerprint::environment_type_name(request->fingerprint.environment().type);
+  claim.nonce = request->nonce;
+  claim.now = now;
+  claim.admit = [now](const License& held) { return admit(held, now); };
+  claim.machine_keys = machine_keys(*request);
+  claim.same_machine = [&](const Activation& seat) {
+    return same_machine(seat, device_key, request->fingerprint, *policy);
+  };
+  auto outcome = context_.store.claim_seat(claim);
+  if (!outcome.ok()) return {outcome.error(), std::nullopt};
+  SeatCount seats{outcome->used, outcome->license.max_activations};
+  if (!outcome->granted) return {no_seat_left(outcome->license, outcome->used), seats};
+  return {issue(context_, outcome->license, outcome->activation, request->fingerprint,
+                outcome->existing, now),
+          seats};
+}
+
+Result<Activation> ActivationService::deactivate(std::string_view armored_receipt) const {
+  const UnixTime now = context_.clock();
+  auto envelope = parse_document(armored_receipt);
+  if (!envelope.ok()) return envelope.error();
+  if (envelope->type() != DocumentType::deactivation_receipt) {
+    return wrong_type(*envelope, DocumentType::deactivation_receipt);
+  }
+  const nlohmann::json& claimed = envelope->unverified_payload();
+  const auto named = claimed.find("activation_id");
+  if (named == claimed.end() || !named->is_string()) {
+    return make_error(ErrorCode::malformed, "the deactivation receipt names no activation_id");
+  }
+  auto seat = context_.store.activation(named->get<std::string>());
+  if (!seat.ok()) return seat.error();
+  auto device_key = public_key_from_base64(seat->device_public_key, "the stored device key");
+  if (!device_key.ok()) return device_key.error();
+  // The seat's enrolled key, not the one the receipt carries: only the
+  // installation that holds the seat may free it.
+  auto payload = verify_device_signature(*envelope, *device_key);
+  if (!payload.ok()) return payload.error();
+  auto receipt = deactivation_receipt_from_payload(*payload);
+  if (!receipt.ok()) return receipt.error();
+  if (Status nonce = check_nonce(receipt->nonce); !nonce.ok()) return nonce.error();
+  if (receipt->license_id != seat->license_id) {
+    return make_error(ErrorCode::malformed, "the receipt names license " + receipt->license_id +
+                                                " but activation " + seat->id + " is on another");
+  }
+  auto license = context_.store.license(seat->license_id);
+  if (!license.ok()) return license.error();
+  if (receipt->product != license->product_id) {
+    return make_error(ErrorCode::product_mismatch,
+                      "the receipt is for product '" + receipt->product + "', activation " +
+                          seat->id + " is for '" + license->product_id + "'");
+  }
+  return context_.store.release_seat(
+      SeatRelease{seat->id, seat->device_public_key, receipt->nonce, now});
+}
+
+void ActivationService::forget_old_nonces(UnixTime now) const {
+  UnixTime last = last_pruned_.load();
+  if (now - last < kNoncePruneInterval || !last_pruned_.compare_exchange_strong(last, now)) {
+    return;
+  }
+  // A request is refused once it is request_window_seconds from the server's
+  // clock, and its created_at is within that window of the time it was first
+  // seen, so a nonce seen two windows ago can no longer be replayed.
+  (void)context_.store.forget_nonces_before(now - 2 * context_.request_window_seconds);
+}
+
+}  // namespace nodelock::server

@@ -1,0 +1,219 @@
+#include "nodelock/server/admin_service.h"
+
+#include <algorithm>
+#include <set>
+#include <utility>
+
+#include "identifiers.h"
+#include "license_rules.h"
+#include "nodelock/activation/encoding.h"
+#include "nodelock/activation/license_key.h"
+
+namespace nodelock::server {
+
+namespace {
+
+constexpr std::string_view kTokenPrefix = "nla_";
+constexpr std::size_t kTokenBytes = 32;
+constexpr std::size_t kMaxFeatures = 64;
+constexpr std::size_t kMaxNameLength = 200;
+constexpr int kMaxActivations = 1000000;
+
+Status require(AdminRole caller, AdminRole needed) {
+  if (static_cast<int>(caller) >= static_cast<int>(needed)) return {};
+  return make_error(ErrorCode::forbidden, "this needs an admin token with the " +
+                                              std::string(name_of(needed)) + " role; this one is " +
+                                              std::string(name_of(caller)));
+}
+
+// Identifiers people type and scripts pass around: product ids, feature names.
+bool is_identifier(std::string_view text) {
+  if (text.empty() || text.size() > 64) return false;
+  const auto allowed = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+  };
+  return std::all_of(text.begin(), text.end(), allowed) && text.front() != '-' &&
+         text.front() != '.';
+}
+
+bool is_display_text(std::string_view text) {
+  return text.size() <= kMaxNameLength && std::none_of(text.begin(), text.end(), [](char c) {
+           return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+         });
+}
+
+Status bad_field(const std::string& message) {
+  return make_error(ErrorCode::invalid_argument, message);
+}
+
+Status in_range(const char* field, std::int64_t value, std::int64_t low, std::int64_t high) {
+  if (value >= low && value <= high) return {};
+  return bad_field(std::string(field) + " must be between " + std::to_string(low) + " and " +
+                   std::to_string(high) + ", not " + std::to_string(value));
+}
+
+Status check_order(const LicenseOrder& order, UnixTime now) {
+  if (order.model != SeatModel::node_locked) {
+    return bad_field("this server issues node-locked licenses; the " +
+                     std::string(seat_model_name(order.model)) +
+                     " model is not available in this version");
+  }
+  if (order.expires_at && order.trial_days) {
+    return bad_field(
+        "a license is either a subscription (expires) or a trial (trial_days), "
+        "not both");
+  }
+  if (order.expires_at && *order.expires_at <= now) {
+    return bad_field("the expiry " + calendar_date(*order.expires_at) + " is in the past");
+  }
+  for (Status check : {in_range("max_activations", order.max_activations, 1, kMaxActivations),
+                       in_range("trial_days", order.trial_days.value_or(1), 1, 365),
+                       in_range("grace_days", order.grace_days, 0, 365),
+                       in_range("refresh_days", order.refresh_days, 1, 3650),
+                       in_range("max_version", order.max_version.value_or(0), 0, 1000000)}) {
+    if (!check.ok()) return check;
+  }
+  if (!is_display_text(order.licensee)) {
+    return bad_field("licensee must be at most 200 printable characters");
+  }
+  if (order.features.size() > kMaxFeatures) return bad_field("at most 64 features");
+  std::set<std::string> seen;
+  for (const std::string& feature : order.features) {
+    if (!is_identifier(feature)) {
+      return bad_field("feature '" + feature +
+                       "' must be 1-64 of a-z, 0-9, '-', '_' and '.', starting with a letter "
+                       "or digit");
+    }
+    if (!seen.insert(feature).second) return bad_field("feature '" + feature + "' is repeated");
+  }
+  if (order.match_policy) return fingerprint::check_policy(*order.match_policy);
+  return {};
+}
+
+std::string token_hash(std::string_view token) {
+  return encoding::hex(crypto::sha256(token).bytes);
+}
+
+}  // namespace
+
+AdminService::AdminService(ServiceContext context) : context_(std::move(context)) {}
+
+Result<AdminRole> AdminService::authenticate(std::string_view token) const {
+  const Error refused = make_error(ErrorCode::unauthorized,
+                                   "the admin token is not valid; check --token or ask an admin "
+                                   "for a new one");
+  if (token.substr(0, kTokenPrefix.size()) != kTokenPrefix) return refused;
+  const std::string hash = token_hash(token);
+  auto stored = context_.store.admin_token_by_hash(hash);
+  if (!stored.ok()) return stored.code() == ErrorCode::not_found ? refused : stored.error();
+  // The lookup already matched; comparing again in constant time keeps a
+  // store whose index compares early-out from ever deciding alone.
+  if (!crypto::constant_time_equal(crypto::ByteView(stored->token_hash), crypto::ByteView(hash))) {
+    return refused;
+  }
+  return stored->role;
+}
+
+Result<Product> AdminService::create_product(AdminRole caller, Product product) const {
+  if (Status allowed = require(caller, AdminRole::admin); !allowed.ok()) return allowed.error();
+  if (!is_identifier(product.id)) {
+    return make_error(ErrorCode::invalid_argument,
+                      "a product id is 1-64 of a-z, 0-9, '-', '_' and '.', such as acme-cad");
+  }
+  if (product.name.empty() || !is_display_text(product.name)) {
+    return make_error(ErrorCode::invalid_argument, "a product name is 1-200 printable characters");
+  }
+  product.created_at = context_.clock();
+  Status added = context_.store.add_product(product);
+  if (!added.ok()) return added.error();
+  return product;
+}
+
+Result<std::vector<Product>> AdminService::products(AdminRole caller) const {
+  if (Status allowed = require(caller, AdminRole::viewer); !allowed.ok()) return allowed.error();
+  return context_.store.products();
+}
+
+Result<NewLicense> AdminService::create_license(AdminRole caller, const LicenseOrder& order) const {
+  if (Status allowed = require(caller, AdminRole::admin); !allowed.ok()) return allowed.error();
+  const UnixTime now = context_.clock();
+  if (Status valid = check_order(order, now); !valid.ok()) return valid.error();
+  const LicenseKey key = LicenseKey::generate();
+  License license;
+  license.id = new_record_id("lic");
+  license.product_id = order.product;
+  license.key_hash = context_.key_hasher.hash(key.text());
+  license.key_last5 = key.last_group();
+  license.model = order.model;
+  license.licensee = order.licensee;
+  license.max_activations = order.max_activations;
+  license.term = order.expires_at   ? Term::subscription
+                 : order.trial_days ? Term::trial
+                                    : Term::perpetual;
+  license.expires_at = order.expires_at;
+  license.trial_days = order.trial_days.value_or(0);
+  license.grace_days = order.grace_days;
+  license.refresh_days = order.refresh_days;
+  license.features = order.features;
+  license.max_version = order.max_version;
+  license.maintenance_end = order.maintenance_end;
+  if (order.match_policy) license.match_policy = fingerprint::to_json(*order.match_policy).dump();
+  license.created_at = now;
+  Status added = context_.store.add_license(license);
+  if (!added.ok()) {
+    if (added.code() != ErrorCode::not_found) return added.error();
+    return make_error(ErrorCode::not_found, "no product '" + order.product +
+                                                "'; create it first with `nodelock admin "
+                                                "product create`");
+  }
+  return NewLicense{std::move(license), key.text()};
+}
+
+Result<std::vector<License>> AdminService::licenses(AdminRole caller,
+                                                    std::string_view product) const {
+  if (Status allowed = require(caller, AdminRole::viewer); !allowed.ok()) return allowed.error();
+  return context_.store.licenses(product);
+}
+
+Result<LicenseDetails> AdminService::license(AdminRole caller, std::string_view id) const {
+  if (Status allowed = require(caller, AdminRole::viewer); !allowed.ok()) return allowed.error();
+  auto license = context_.store.license(id);
+  if (!license.ok()) return license.error();
+  auto activations = context_.store.activations(id);
+  if (!activations.ok()) return activations.error();
+  return LicenseDetails{std::move(*license), std::move(*activations)};
+}
+
+Result<License> AdminService::set_license_state(AdminRole caller, std::string_view id,
+                                                LicenseState state) const {
+  if (Status allowed = require(caller, AdminRole::support); !allowed.ok()) return allowed.error();
+  auto current = context_.store.license(id);
+  if (!current.ok()) return current.error();
+  if (current->state == LicenseState::revoked && state != LicenseState::revoked) {
+    return make_error(ErrorCode::conflict,
+                      "license " + current->id + " is revoked, which is final; issue a new one");
+  }
+  return context_.store.set_license_state(id, state);
+}
+
+Result<std::vector<Activation>> AdminService::activations(AdminRole caller,
+                                                          std::string_view license_id) const {
+  if (Status allowed = require(caller, AdminRole::viewer); !allowed.ok()) return allowed.error();
+  auto license = context_.store.license(license_id);
+  if (!license.ok()) return license.error();
+  return context_.store.activations(license_id);
+}
+
+Result<std::string> AdminService::create_admin_token(AdminRole caller, AdminRole role) const {
+  if (Status allowed = require(caller, AdminRole::admin); !allowed.ok()) return allowed.error();
+  return issue_admin_token(context_.store, role, context_.clock());
+}
+
+Result<std::string> issue_admin_token(Store& store, AdminRole role, UnixTime now) {
+  std::string token = std::string(kTokenPrefix) + encoding::hex(crypto::random_bytes(kTokenBytes));
+  Status added = store.add_admin_token({new_record_id("tok"), token_hash(token), role, now});
+  if (!added.ok()) return added.error();
+  return token;
+}
+
+}  // namespace nodelock::server

@@ -1,0 +1,14 @@
+#include "nodelock/activation/encoding.h"
+#include "nodelock/server/activation_service.h"
+
+namespace nodelock::server {
+
+LicenseKeyHasher::LicenseKeyHasher(crypto::Bytes pepper) : pepper_(std::move(pepper)) {}
+
+LicenseKeyHasher::~LicenseKeyHasher() { crypto::wipe(pepper_.data(), pepper_.size()); }
+
+std::string LicenseKeyHasher::hash(std::string_view canonical_key) const {
+  return encoding::hex(crypto::hmac_sha256(pepper_, canonical_key).bytes);
+}
+
+}  // namespace nodelock::server

@@ -1,0 +1,124 @@
+// `nodelock admin …` as support staff and scripts run it, against a real server.
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "server_fixture.h"
+
+namespace nodelock::server::testing {
+namespace {
+
+struct CliRun {
+  int exit_code = -1;
+  std::string out;
+};
+
+class AdminCliTest : public ServerTest {
+ protected:
+  // Runs `nodelock admin <words> --server URL --token T`; stderr is discarded.
+  CliRun admin_cli(const std::string& words, const std::string& token = "") {
+    const std::string command = cli_binary().string() + " admin " + words + " --server " +
+                                server_.url() + " --token " +
+                                (token.empty() ? server_.admin_token() : token) + " 2>/dev/null";
+    CliRun run;
+    FILE* pipe = popen(command.c_str(), "r");
+    char buffer[4096];
+    while (std::size_t n = fread(buffer, 1, sizeof buffer, pipe)) run.out.append(buffer, n);
+    const int status = pclose(pipe);
+    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return run;
+  }
+};
+
+TEST_F(AdminCliTest, LicenseCreateJsonPrintsExactlyIdAndKey) {
+  CliRun created = admin_cli(
+      "license create --product acme-cad --max-activations 3 --features export,render "
+      "--expires 2099-12-31 --licensee Example --json");
+  ASSERT_EQ(created.exit_code, 0) << created.out;
+  const auto json = nlohmann::json::parse(created.out, nullptr, false);
+  ASSERT_TRUE(json.is_object()) << created.out;
+  EXPECT_EQ(json.size(), 2u);
+  const std::string id = json["id"];
+  const std::string key = json["key"];
+
+  Reply shown = license_details(id);
+  EXPECT_EQ(shown.body["license"]["features"], nlohmann::json({"export", "render"}));
+  EXPECT_EQ(shown.body["license"]["term"], "subscription");
+  EXPECT_EQ(shown.body["license"]["licensee"], "Example");
+
+  CliRun listed = admin_cli("license list --product acme-cad");
+  EXPECT_EQ(listed.exit_code, 0);
+  EXPECT_NE(listed.out.find(id), std::string::npos) << listed.out;
+  EXPECT_NE(listed.out.find(key.substr(24)), std::string::npos) << listed.out;
+  EXPECT_EQ(listed.out.find(key), std::string::npos) << "the full key is listed";
+}
+
+TEST_F(AdminCliTest, ShowSuspendResumeRevokeAndDevices) {
+  const IssuedKey license = create_license({{"max_activations", 2}});
+  ApiClient client = anonymous();
+  const TestMachine machine;
+  Reply granted = activate(client, machine.activation_request(license.key, "acme-cad", unix_now()));
+  ASSERT_EQ(granted.status, 200);
+  const std::string machine_id = granted.body["machine_id"];
+
+  CliRun shown = admin_cli("license show " + license.id);
+  EXPECT_EQ(shown.exit_code, 0);
+  EXPECT_NE(shown.out.find("1 of 2"), std::string::npos) << shown.out;
+  EXPECT_NE(shown.out.find(machine_id), std::string::npos) << shown.out;
+
+  CliRun devices = admin_cli("devices --license " + license.id + " --json");
+  EXPECT_EQ(devices.exit_code, 0);
+  EXPECT_EQ(nlohmann::json::parse(devices.out)["activations"][0]["machine_id"], machine_id);
+
+  EXPECT_EQ(admin_cli("license suspend " + license.id).exit_code, 0);
+  EXPECT_EQ(license_details(license.id).body["license"]["status"], "suspended");
+  EXPECT_EQ(admin_cli("license resume " + license.id).exit_code, 0);
+  EXPECT_EQ(admin_cli("license revoke " + license.id).exit_code, 0);
+  EXPECT_EQ(admin_cli("license resume " + license.id).exit_code, 1);
+}
+
+TEST_F(AdminCliTest, ExitCodesSayWhatWentWrong) {
+  EXPECT_EQ(admin_cli("product create --id acme-cad --name Again").exit_code, 1);
+  EXPECT_EQ(admin_cli("license show lic_nothing").exit_code, 1);
+  EXPECT_EQ(admin_cli("product list", "nla_wrong").exit_code, 1);
+  EXPECT_EQ(admin_cli("license create --max-activations 3").exit_code, 2);
+  EXPECT_EQ(admin_cli("license create --product acme-cad --max-activations many").exit_code, 2);
+  EXPECT_EQ(admin_cli("license show").exit_code, 2);
+
+  const std::string unreachable = cli_binary().string() +
+                                  " admin product list --server http://127.0.0.1:1 --token t"
+                                  " >/dev/null 2>&1";
+  const int status = std::system(unreachable.c_str());
+  EXPECT_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 3);
+}
+
+TEST_F(AdminCliTest, ServerFlagsMayComeBeforeTheSubcommand) {
+  const std::string command = cli_binary().string() + " admin --server " + server_.url() +
+                              " --token " + server_.admin_token() +
+                              " product create --id acme-viewer --name Viewer >/dev/null 2>&1";
+  const int status = std::system(command.c_str());
+  EXPECT_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 0);
+  EXPECT_EQ(admin().get("/v1/products").body["products"].size(), 2u);
+}
+
+TEST_F(AdminCliTest, FlagsOfAnotherSubcommandAreAUsageError) {
+  EXPECT_EQ(admin_cli("product list --max-activations 3").exit_code, 2);
+  EXPECT_EQ(admin_cli("license frobnicate").exit_code, 2);
+  EXPECT_EQ(admin_cli("").exit_code, 2);
+}
+
+TEST_F(AdminCliTest, ProductsAndTokensAreManagedFromTheCli) {
+  EXPECT_EQ(admin_cli("product create --id acme-viewer --name 'Acme Viewer'").exit_code, 0);
+  CliRun listed = admin_cli("product list");
+  EXPECT_NE(listed.out.find("acme-viewer  Acme Viewer"), std::string::npos) << listed.out;
+
+  CliRun token = admin_cli("token create --role viewer --json");
+  ASSERT_EQ(token.exit_code, 0);
+  const std::string viewer = nlohmann::json::parse(token.out)["token"];
+  EXPECT_EQ(admin_cli("product list", viewer).exit_code, 0);
+  EXPECT_EQ(admin_cli("product create --id other --name Other", viewer).exit_code, 1);
+}
+
+}  // namespace
+}  // namespace nodelock::server::testing

@@ -1,0 +1,129 @@
+#include "server_process.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+namespace nodelock::server::testing {
+
+std::filesystem::path server_binary() {
+  return std::filesystem::path(NODELOCK_BINARY_DIR) / "server-stub" / "nodelock-server";
+}
+
+std::filesystem::path cli_binary() {
+  return std::filesystem::path(NODELOCK_BINARY_DIR) / "cli" / "nodelock";
+}
+
+ServerProcess::ServerProcess(Options options) {
+  if (options.data_dir.empty()) {
+    own_dir_.emplace();
+    data_dir_ = own_dir_->path() / "data";
+  } else {
+    data_dir_ = options.data_dir;
+  }
+  std::vector<std::string> words = {server_binary().string(), "serve",    "--data",
+                                    data_dir_.string(),       "--listen", "127.0.0.1:0"};
+  words.insert(words.end(), options.extra_arguments.begin(), options.extra_arguments.end());
+  int out[2];
+  if (pipe(out) != 0) {
+    ADD_FAILURE() << "pipe failed";
+    return;
+  }
+  pid_ = fork();
+  if (pid_ == 0) {
+    dup2(out[1], STDOUT_FILENO);
+    close(out[0]);
+    close(out[1]);
+    std::vector<char*> argv;
+    for (std::string& word : words) argv.push_back(word.data());
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  close(out[1]);
+  FILE* lines = fdopen(out[0], "r");
+  char line[512];
+  while (url_.empty() && fgets(line, sizeof line, lines) != nullptr) {
+    const std::string text(line);
+    const std::string token_label = "admin token (shown only now; keep it safe): ";
+    if (text.rfind(token_label, 0) == 0) {
+      admin_token_ = text.substr(token_label.size());
+      admin_token_.erase(admin_token_.find_last_not_of("\r\n") + 1);
+    }
+    const std::string listening = "listening on ";
+    if (text.rfind(listening, 0) == 0) {
+      url_ = text.substr(listening.size());
+      url_.erase(url_.find_last_not_of("\r\n") + 1);
+      port_ = std::stoi(url_.substr(url_.rfind(':') + 1));
+    }
+  }
+  // The server writes nothing more to stdout; closing our end is safe.
+  fclose(lines);
+  if (url_.empty()) ADD_FAILURE() << "nodelock-server did not start";
+}
+
+ServerProcess::~ServerProcess() {
+  if (pid_ > 0) terminate();
+}
+
+int ServerProcess::terminate() {
+  int status = -1;
+  if (pid_ <= 0) return status;
+  ::kill(pid_, SIGTERM);
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return status;
+}
+
+void ServerProcess::kill_hard() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
+std::string Reply::code() const {
+  if (!body.is_object() || !body.contains("error")) return "";
+  return body["error"].value("code", "");
+}
+
+ApiClient::ApiClient(const std::string& url, const std::string& token, const std::string& ca_file) {
+  client_ = std::make_unique<httplib::Client>(url);
+  client_->set_tcp_nodelay(true);
+  client_->set_keep_alive(true);
+  client_->set_read_timeout(30);
+  if (!ca_file.empty()) {
+    client_->set_ca_cert_path(ca_file.c_str());
+    client_->enable_server_certificate_verification(true);
+  }
+  if (!token.empty()) client_->set_bearer_token_auth(token.c_str());
+}
+
+namespace {
+
+Reply reply_of(const httplib::Result& result) {
+  Reply reply;
+  if (!result) return reply;
+  reply.status = result->status;
+  reply.body = nlohmann::json::parse(result->body, nullptr, false);
+  reply.retry_after = result->get_header_value("Retry-After");
+  return reply;
+}
+
+}  // namespace
+
+Reply ApiClient::get(const std::string& path) { return reply_of(client_->Get(path.c_str())); }
+
+Reply ApiClient::post(const std::string& path, const nlohmann::json& body) {
+  return post_raw(path, body.dump());
+}
+
+Reply ApiClient::post_raw(const std::string& path, const std::string& body) {
+  return reply_of(client_->Post(path.c_str(), body, "application/json"));
+}
+
+}  // namespace nodelock::server::testing

@@ -1,0 +1,81 @@
+// A real nodelock-server process on a free loopback port with a temporary data
+// directory, and a JSON client for it.
+#pragma once
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "temp_dir.h"
+
+namespace nodelock::server::testing {
+
+std::filesystem::path server_binary();
+std::filesystem::path cli_binary();
+
+class ServerProcess {
+ public:
+  struct Options {
+    std::filesystem::path data_dir;            // empty: a fresh one of the process's own
+    std::vector<std::string> extra_arguments;  // e.g. --tls-cert FILE --tls-key FILE
+  };
+
+  // Starts `nodelock-server serve` and waits for its "listening on" line.
+  // Fails the test (and returns an empty url) when it does not start.
+  explicit ServerProcess(Options options);
+  ServerProcess() : ServerProcess(Options{}) {}
+  ~ServerProcess();  // SIGTERM unless already stopped
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  const std::string& url() const { return url_; }
+  int port() const { return port_; }
+  // The admin token printed when the server initialised its data directory.
+  const std::string& admin_token() const { return admin_token_; }
+  const std::filesystem::path& data_dir() const { return data_dir_; }
+
+  // SIGTERM and wait; the exit status as waitpid reports it.
+  int terminate();
+  // SIGKILL and wait.
+  void kill_hard();
+
+ private:
+  std::optional<TempDir> own_dir_;
+  std::filesystem::path data_dir_;
+  pid_t pid_ = -1;
+  std::string url_;
+  int port_ = 0;
+  std::string admin_token_;
+};
+
+struct Reply {
+  int status = 0;  // 0: no answer
+  nlohmann::json body;
+  std::string retry_after;
+
+  // "error.code" of an error reply.
+  std::string code() const;
+};
+
+// A keep-alive JSON client for one server, HTTP or HTTPS.
+class ApiClient {
+ public:
+  // `ca_file` set: HTTPS verified against it.
+  explicit ApiClient(const std::string& url, const std::string& token = "",
+                     const std::string& ca_file = "");
+  Reply get(const std::string& path);
+  Reply post(const std::string& path, const nlohmann::json& body);
+  Reply post_raw(const std::string& path, const std::string& body);
+
+ private:
+  std::unique_ptr<httplib::Client> client_;
+};
+
+}  // namespace nodelock::server::testing
