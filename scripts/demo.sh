@@ -46,10 +46,23 @@ if [ -z "$url" ]; then
 fi
 echo "   listening on $url"
 
+echo "== This machine's fingerprint"
+"$nodelock" fingerprint --product demo.app
+# A container or a cloud VM built from an image may offer too little identity
+# for the standard match policy (the warnings above say what). The demo then
+# binds to what the machine has, and says so; a real deployment binds such
+# machines to a dongle or gives them floating seats.
+policy=()
+if "$nodelock" fingerprint --product demo.app --json 2>/dev/null | grep -q '"bindable":false'; then
+  policy=(--match-policy '{"required":["machine_id"],"threshold":3,"weights":{"board":3,"cpu":1,"disk":3,"dongle":3,"mac":3,"machine_id":2}}')
+  echo "   weak identity: the demo license binds to this machine's cpu and machine-id only"
+fi
+
 echo "== Creating product demo.app and a 3-seat node-locked license"
 "$nodelock" admin --server "$url" --token "$token" product create --id demo.app --name "Demo App"
 license=$("$nodelock" admin --server "$url" --token "$token" license create --product demo.app \
-  --model node-locked --max-activations 3 --features export,render --licensee "Demo Corp" --json)
+  --model node-locked --max-activations 3 --features export,render --licensee "Demo Corp" \
+  ${policy[@]+"${policy[@]}"} --json)
 key=$(printf '%s' "$license" | sed -n 's/.*"key":"\([^"]*\)".*/\1/p')
 echo "   license key: $key"
 
