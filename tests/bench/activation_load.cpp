@@ -1,0 +1,246 @@
+// Activations per second and latency of a real nodelock-server under 1, 16 and
+// 64 concurrent keep-alive clients (DESIGN.md, "Performance promises").
+//
+// Every request comes from its own simulated machine (fingerprint and device
+// key), so each takes a new seat, and all of them are signed before the clock
+// starts: the measured cost is the server's, not the signing of requests.
+// Each concurrency level gets a fresh license and fresh requests.
+//
+//   activation_load [--requests N] [--levels 1,16,64] [--url URL --token T]
+//
+// Without --url it starts nodelock-server on a free loopback port with a
+// temporary data directory (SQLite, durable) and stops it at the end. One line
+// per level goes to stdout as key=value pairs for scripts; a failed request
+// makes the exit status 1.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdlib>
+#include <iomanip>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "server_process.h"
+#include "test_machine.h"
+
+namespace nodelock::server::testing {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr const char* kProduct = "bench.load";
+
+struct Options {
+  int requests = 10000;
+  std::vector<int> levels{1, 16, 64};
+  std::string url;
+  std::string token;
+};
+
+struct LevelResult {
+  int clients = 0;
+  int requests = 0;
+  int ok = 0;
+  int failed = 0;
+  std::string first_failure;
+  double seconds = 0;
+  double p50_us = 0;
+  double p99_us = 0;
+  double presign_seconds = 0;
+};
+
+std::optional<Options> parse_options(int argc, char** argv) {
+  Options options;
+  for (int i = 1; i < argc; ++i) {
+    const std::string flag = argv[i];
+    if (i + 1 >= argc) return std::nullopt;
+    const std::string value = argv[++i];
+    if (flag == "--requests") {
+      options.requests = std::atoi(value.c_str());
+      if (options.requests < 1) return std::nullopt;
+    } else if (flag == "--levels") {
+      options.levels.clear();
+      std::istringstream words(value);
+      for (std::string word; std::getline(words, word, ',');) {
+        const int clients = std::atoi(word.c_str());
+        if (clients < 1) return std::nullopt;
+        options.levels.push_back(clients);
+      }
+    } else if (flag == "--url") {
+      options.url = value;
+    } else if (flag == "--token") {
+      options.token = value;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (options.url.empty() != options.token.empty()) return std::nullopt;
+  return options;
+}
+
+// The product, once per server; an existing one (a second run against the
+// same server) is fine.
+bool ensure_product(ApiClient& admin) {
+  const Reply reply =
+      admin.post("/v1/products", {{"id", kProduct}, {"name", "Activation load benchmark"}});
+  if (reply.status == 201 || reply.code() == "already_exists") return true;
+  std::cerr << "cannot create the product: HTTP " << reply.status << ' ' << reply.body.dump()
+            << '\n';
+  return false;
+}
+
+// A fresh license with a seat for every request; its key.
+std::optional<std::string> create_license(ApiClient& admin, int seats) {
+  const Reply reply =
+      admin.post("/v1/licenses",
+                 {{"product", kProduct}, {"model", "node-locked"}, {"max_activations", seats}});
+  if (reply.status == 201) return reply.body.value("key", "");
+  std::cerr << "cannot create a license: HTTP " << reply.status << ' ' << reply.body.dump() << '\n';
+  return std::nullopt;
+}
+
+// The bodies of `count` activation requests from distinct new machines.
+std::vector<std::string> presign(const std::string& key, int count) {
+  std::vector<std::string> bodies;
+  bodies.reserve(static_cast<std::size_t>(count));
+  const std::int64_t now = unix_now();
+  for (int i = 0; i < count; ++i) {
+    const TestMachine machine;
+    bodies.push_back(
+        nlohmann::json{{"request", machine.activation_request(key, kProduct, now)}}.dump());
+  }
+  return bodies;
+}
+
+double percentile(const std::vector<double>& sorted, double fraction) {
+  if (sorted.empty()) return 0;
+  const auto rank = static_cast<std::size_t>(fraction * static_cast<double>(sorted.size() - 1));
+  return sorted[rank];
+}
+
+// Sends every body once, `clients` at a time, each client on its own
+// keep-alive connection opened before the clock starts.
+LevelResult run_level(const std::string& url, const std::vector<std::string>& bodies, int clients) {
+  LevelResult result;
+  result.clients = clients;
+  result.requests = static_cast<int>(bodies.size());
+  std::atomic<std::size_t> next{0};
+  std::atomic<int> failed{0};
+  std::mutex mutex;
+  std::condition_variable changed;
+  int ready = 0;
+  bool go = false;
+  std::vector<std::vector<double>> latencies(static_cast<std::size_t>(clients));
+  std::vector<std::thread> workers;
+  for (int c = 0; c < clients; ++c) {
+    workers.emplace_back([&, c] {
+      httplib::Client client(url);
+      // Without TCP_NODELAY each keep-alive request waits out Nagle and the
+      // peer's delayed ACK, about 40 ms.
+      client.set_tcp_nodelay(true);
+      client.set_keep_alive(true);
+      client.set_read_timeout(30);
+      // Connects; a failure here shows in the measured requests.
+      (void)client.Get("/v1/health");
+      {
+        std::unique_lock<std::mutex> lock(mutex);
+        ++ready;
+        changed.notify_all();
+        changed.wait(lock, [&] { return go; });
+      }
+      std::vector<double>& mine = latencies[static_cast<std::size_t>(c)];
+      for (std::size_t i = next++; i < bodies.size(); i = next++) {
+        const Clock::time_point sent = Clock::now();
+        const httplib::Result reply = client.Post("/v1/activations", bodies[i], "application/json");
+        mine.push_back(std::chrono::duration<double, std::micro>(Clock::now() - sent).count());
+        if (reply && reply->status == 200) continue;
+        if (failed++ == 0) {
+          std::lock_guard<std::mutex> lock(mutex);
+          result.first_failure = reply ? "HTTP " + std::to_string(reply->status) + " " + reply->body
+                                       : "no answer: " + httplib::to_string(reply.error());
+        }
+      }
+    });
+  }
+  Clock::time_point started;
+  {
+    std::unique_lock<std::mutex> lock(mutex);
+    changed.wait(lock, [&] { return ready == clients; });
+    started = Clock::now();
+    go = true;
+  }
+  changed.notify_all();
+  for (std::thread& worker : workers) worker.join();
+  result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  std::vector<double> all;
+  for (const auto& mine : latencies) all.insert(all.end(), mine.begin(), mine.end());
+  std::sort(all.begin(), all.end());
+  result.p50_us = percentile(all, 0.50);
+  result.p99_us = percentile(all, 0.99);
+  result.failed = failed;
+  result.ok = result.requests - result.failed;
+  return result;
+}
+
+void print(const LevelResult& level) {
+  const double per_second = level.ok / level.seconds;
+  std::cout << std::fixed << std::setprecision(1) << "clients=" << level.clients
+            << " requests=" << level.requests << " ok=" << level.ok << " failed=" << level.failed
+            << " seconds=" << std::setprecision(3) << level.seconds << std::setprecision(0)
+            << " activations_per_s=" << per_second << " p50_us=" << level.p50_us
+            << " p99_us=" << level.p99_us << std::setprecision(3)
+            << " presign_s=" << level.presign_seconds << std::endl;
+  if (level.failed > 0) {
+    std::cerr << level.failed << " of " << level.requests << " activations at " << level.clients
+              << " clients failed; the first: " << level.first_failure << '\n';
+  }
+}
+
+int run(const Options& options) {
+  std::unique_ptr<ServerProcess> server;
+  std::string url = options.url;
+  std::string token = options.token;
+  if (url.empty()) {
+    server = std::make_unique<ServerProcess>();
+    if (server->url().empty()) return 2;
+    url = server->url();
+    token = server->admin_token();
+  }
+  ApiClient admin(url, token);
+  if (!ensure_product(admin)) return 2;
+  bool all_ok = true;
+  for (const int clients : options.levels) {
+    auto key = create_license(admin, options.requests);
+    if (!key) return 2;
+    const Clock::time_point signing = Clock::now();
+    const std::vector<std::string> bodies = presign(*key, options.requests);
+    const double presign_seconds = std::chrono::duration<double>(Clock::now() - signing).count();
+    LevelResult level = run_level(url, bodies, clients);
+    level.presign_seconds = presign_seconds;
+    print(level);
+    all_ok = all_ok && level.failed == 0;
+  }
+  return all_ok ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace nodelock::server::testing
+
+int main(int argc, char** argv) {
+  const auto options = nodelock::server::testing::parse_options(argc, argv);
+  if (!options) {
+    std::cerr << "usage: activation_load [--requests N] [--levels 1,16,64] [--url URL --token T]\n";
+    return 2;
+  }
+  return nodelock::server::testing::run(*options);
+}
