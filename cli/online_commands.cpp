@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
+#include "dongle_flags.h"
 #include "license_output.h"
 #include "nodelock/activation/key_file.h"
 #include "nodelock/activation/online.h"
@@ -25,9 +26,12 @@ Result<OnlineOptions> online_options(const Args& args) {
   return options;
 }
 
-const ArgSpec kOnlineSpec{{"--server", "--key", "--product", "--store", "--sysroot", "--ca",
-                           "--pubkey"},
-                          {}};
+const ArgSpec kOnlineSpec{
+    {"--server", "--key", "--product", "--store", "--sysroot", "--ca", "--pubkey"}, {}};
+
+const ArgSpec kActivateSpec{{"--server", "--key", "--product", "--store", "--sysroot", "--ca",
+                             "--pubkey", kDongleSerialFlag},
+                            {kDongleSwitch}};
 
 int print_outcome(const ActivationOutcome& outcome, bool json, const char* verb) {
   if (json) {
@@ -60,7 +64,9 @@ int run_activate(const Args& args) {
   }
   auto options = online_options(args);
   if (!options.ok()) return report(options.error(), json);
-  auto outcome = activate_online(*options, *key, *product);
+  auto dongle = dongle_to_bind(args);
+  if (!dongle.ok()) return report(dongle.error(), json);
+  auto outcome = activate_online(*options, *key, *product, std::move(*dongle));
   if (!outcome.ok()) return report(outcome.error(), json);
   return print_outcome(*outcome, json, "Activated");
 }
@@ -97,14 +103,18 @@ int run_deactivate(const Args& args) {
 const Command activate_command{
     "activate", "activate this machine online with a license key",
     "Usage: nodelock activate --server URL --key KEY --product P [--store DIR] [--ca FILE]\n"
-    "                         [--pubkey FILE] [--sysroot DIR] [--json]\n\n"
+    "                         [--pubkey FILE] [--sysroot DIR] [--dongle [--dongle-serial S]]\n"
+    "                         [--json]\n\n"
     "Sends a signed activation request for this machine to the license server and\n"
     "installs the license it returns. Re-activating an activated machine keeps its seat.\n"
     "  --ca FILE      trust this CA for the server's certificate (default: the system's)\n"
     "  --pubkey FILE  the vendor's public key; the license must be signed with it\n"
-    "Exit codes: 0 activated, 1 refused (invalid key, no seats left), 2 usage,\n"
+    "  --dongle       bind the license to the dongle plugged in (see `nodelock dongle list`);\n"
+    "                 the license is then valid only while that dongle is plugged in\n"
+    "  --dongle-serial SERIAL  the dongle to bind to when several are plugged in\n"
+    "Exit codes: 0 activated, 1 refused (invalid key, no seats left, no dongle), 2 usage,\n"
     "3 server unreachable (then activate offline: `nodelock offline request`).\n",
-    kOnlineSpec, run_activate};
+    kActivateSpec, run_activate};
 
 const Command refresh_command{
     "refresh", "check in with the license server and renew the license",

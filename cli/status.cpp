@@ -22,6 +22,13 @@ Result<std::vector<crypto::PublicKey>> vendor_keys(const Args& args, const Local
   return store.read_vendor_keys();
 }
 
+// The dongle a license is bound to, and whether it proved itself in this check.
+nlohmann::json dongle_json(const dongle::DongleBinding& bound, const CheckResult& result) {
+  return {{"family", std::string(dongle::family_name(bound.family()))},
+          {"binding", bound.describe()},
+          {"proven", result.dongle_proven()}};
+}
+
 int exit_code_of(LicenseStatus status) {
   if (status == LicenseStatus::valid) return exit_ok;
   return status == LicenseStatus::tampered ? exit_bad_input : exit_refused;
@@ -51,6 +58,8 @@ int run_status(const Args& args) {
                           {"features", result.features()},
                           {"refresh_by", result.refresh_by()}};
     if (result.expires_at()) out["expires_at"] = *result.expires_at();
+    if (const dongle::DongleBinding* bound = result.dongle())
+      out["dongle"] = dongle_json(*bound, result);
     std::cout << out.dump() << '\n';
   } else if (result.ok()) {
     std::cout << "License valid for " << *product << " on " << result.machine_id()
@@ -59,6 +68,9 @@ int run_status(const Args& args) {
               << "\n  Expires:     "
               << (result.expires_at() ? date_text(*result.expires_at()) : "never")
               << "\n  Check in by: " << date_text(result.refresh_by()) << "\n";
+    if (const dongle::DongleBinding* bound = result.dongle()) {
+      std::cout << "  Dongle:      " << bound->describe() << ", plugged in and proven\n";
+    }
   } else {
     std::cerr << "nodelock: license " << status_name(result.status()) << ": " << result.message()
               << '\n';
@@ -73,8 +85,9 @@ const Command status_command{
     "Usage: nodelock status --product P [--store DIR] [--pubkey FILE] [--app-version V]\n"
     "                       [--sysroot DIR] [--json]\n\n"
     "Verifies the installed license: vendor signature, this machine's fingerprint,\n"
-    "clock, expiry, refresh date and version. Without --pubkey, the vendor keys pinned\n"
-    "at activation are used.\n"
+    "clock, expiry, refresh date and version, and for a license bound to a dongle\n"
+    "that the dongle is plugged in and proves itself. Without --pubkey, the vendor\n"
+    "keys pinned at activation are used.\n"
     "Exit codes: 0 valid, 1 not valid (the message says why and what to do),\n"
     "4 the license file was changed.\n",
     {{"--product", "--store", "--pubkey", "--app-version", "--sysroot"}, {}},

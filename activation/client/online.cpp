@@ -90,15 +90,16 @@ Result<ActivationOutcome> exchange(const OnlineOptions& options, const LocalStor
 
 }  // namespace
 
-Result<ActivationOutcome> activate_online(const OnlineOptions& options,
-                                          std::string_view typed_key,
-                                          const std::string& product) {
+Result<ActivationOutcome> activate_online(const OnlineOptions& options, std::string_view typed_key,
+                                          const std::string& product,
+                                          std::optional<dongle::DongleBinding> dongle) {
   const LocalStore store(options.store_root, product);
   auto server = ServerClient::connect(options.server);
   if (!server.ok()) return server.error();
   auto machine = this_machine(product, options.sysroot);
   if (!machine.ok()) return machine.error();
-  auto request = make_request(store, *machine, typed_key, product, RequestPurpose::activate);
+  auto request = make_request(store, *machine, typed_key, product, RequestPurpose::activate,
+                              std::nullopt, std::move(dongle));
   if (!request.ok()) return request.error();
   return exchange(options, store, *server, *machine, *request);
 }

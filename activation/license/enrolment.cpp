@@ -4,6 +4,7 @@
 
 #include <ctime>
 
+#include "nodelock/activation/bound_dongle.h"
 #include "nodelock/activation/encoding.h"
 #include "nodelock/activation/file_io.h"
 #include "nodelock/activation/license_key.h"
@@ -34,6 +35,18 @@ Error not_for_this_request(const std::string& what) {
                         "). Install the response made for this machine's request.");
 }
 
+// The binding of the license installed in `store`, which a refresh renews. The
+// server compares it with the seat's, so reading it unverified is enough here.
+Result<std::optional<dongle::DongleBinding>> installed_binding(const LocalStore& store) {
+  auto text = store.read_license();
+  if (!text.ok()) return text.error();
+  auto envelope = parse_document(*text);
+  if (!envelope.ok()) return envelope.error();
+  auto license = license_from_payload(envelope->unverified_payload());
+  if (!license.ok()) return license.error();
+  return license->dongle;
+}
+
 }  // namespace
 
 Result<Machine> this_machine(const std::string& product, const std::filesystem::path& sysroot) {
@@ -50,10 +63,15 @@ Result<Machine> this_machine(const std::string& product, const std::filesystem::
 
 Result<SignedRequest> make_request(const LocalStore& store, const Machine& machine,
                                    std::string_view typed_key, const std::string& product,
-                                   RequestPurpose purpose,
-                                   std::optional<std::string> activation_id) {
+                                   RequestPurpose purpose, std::optional<std::string> activation_id,
+                                   std::optional<dongle::DongleBinding> dongle) {
   auto key = LicenseKey::parse(typed_key);
   if (!key.ok()) return key.error();
+  if (purpose == RequestPurpose::refresh) {
+    auto installed = installed_binding(store);
+    if (!installed.ok()) return installed.error();
+    dongle = std::move(*installed);
+  }
   auto device_key = store.device_key_for_request();
   if (!device_key.ok()) return device_key.error();
 
@@ -70,6 +88,7 @@ Result<SignedRequest> make_request(const LocalStore& store, const Machine& machi
   request.client_version = kClientVersion;
   request.hostname = machine.hostname;
   request.activation_id = std::move(activation_id);
+  request.dongle = std::move(dongle);
 
   auto armored = seal(DocumentType::activation_request, to_payload(request), *device_key,
                       {{"Product", product},
@@ -132,8 +151,11 @@ Result<License> install_license(const LocalStore& store, std::string_view armore
   if (license->device_public_key != request.device_public_key) {
     return not_for_this_request("device key differs");
   }
-  const auto match = fingerprint::match(license->fingerprint, machine.fingerprint,
-                                        license->match_policy);
+  if (license->dongle != request.dongle) return not_for_this_request("dongle binding differs");
+  const auto match =
+      fingerprint::match(license->fingerprint,
+                         with_bound_dongle(machine.fingerprint, license->dongle, request.product),
+                         license->match_policy);
   if (!match.ok()) {
     return make_error(ErrorCode::machine_mismatch,
                       "This license belongs to machine " + license->machine_id + ", not " +

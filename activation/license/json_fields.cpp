@@ -99,6 +99,13 @@ const nlohmann::json& FieldReader::object(const char* name) {
   return *value;
 }
 
+const nlohmann::json* FieldReader::optional_object(const char* name) {
+  const nlohmann::json* value = field(name, false);
+  if (value == nullptr || value->is_object()) return value;
+  fail("\"" + std::string(name) + "\" in the " + what_ + " must be an object");
+  return nullptr;
+}
+
 const nlohmann::json& FieldReader::array(const char* name) {
   static const nlohmann::json empty_array = nlohmann::json::array();
   const nlohmann::json* value = field(name, true);

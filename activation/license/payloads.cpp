@@ -60,6 +60,15 @@ void read_fingerprint(FieldReader& in, const char* name, fingerprint::Fingerprin
   out = std::move(*parsed);
 }
 
+// The optional "dongle" field of requests and licenses.
+void read_dongle(FieldReader& in, std::optional<dongle::DongleBinding>& out) {
+  const nlohmann::json* json = in.optional_object("dongle");
+  if (json == nullptr) return;
+  auto parsed = dongle::dongle_binding_from_json(*json);
+  if (!parsed.ok()) return in.fail(parsed.message());
+  out = std::move(*parsed);
+}
+
 }  // namespace
 
 std::string_view seat_model_name(SeatModel model) { return name_of(kSeatModels, model); }
@@ -87,6 +96,7 @@ nlohmann::json to_payload(const ActivationRequest& request) {
       {"hostname", request.hostname},
   };
   if (request.activation_id) payload["activation_id"] = *request.activation_id;
+  if (request.dongle) payload["dongle"] = dongle::to_json(*request.dongle);
   return payload;
 }
 
@@ -107,6 +117,7 @@ Result<ActivationRequest> activation_request_from_payload(const nlohmann::json& 
   request.client_version = in.string("client_version");
   request.hostname = in.string("hostname");
   request.activation_id = in.optional_string("activation_id");
+  read_dongle(in, request.dongle);
   if (!in.failed() && request.purpose == RequestPurpose::refresh && !request.activation_id) {
     in.fail("a refresh request must name its activation_id");
   }
@@ -137,6 +148,7 @@ nlohmann::json to_payload(const License& license) {
   if (license.expires_at) payload["expires_at"] = *license.expires_at;
   if (license.max_version) payload["max_version"] = *license.max_version;
   if (license.maintenance_end) payload["maintenance_end"] = *license.maintenance_end;
+  if (license.dongle) payload["dongle"] = dongle::to_json(*license.dongle);
   return payload;
 }
 
@@ -173,6 +185,7 @@ Result<License> license_from_payload(const nlohmann::json& payload) {
   license.machine_id = in.string("machine_id");
   license.device_public_key = in.public_key("device_public_key");
   license.request_nonce = in.string("request_nonce");
+  read_dongle(in, license.dongle);
   if (auto status = in.finish(); !status.ok()) return status.error();
   return license;
 }

@@ -1,12 +1,14 @@
 #include "nodelock/activation/verifier.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <ctime>
 #include <map>
 #include <mutex>
 
 #include "../store/clock_guard.h"
+#include "nodelock/activation/bound_dongle.h"
 #include "nodelock/activation/document.h"
 #include "nodelock/activation/enrolment.h"
 #include "nodelock/activation/local_store.h"
@@ -77,7 +79,23 @@ struct VerifiedLicense {
   std::shared_ptr<const CheckResult::LicenseView> view;
   Status machine;  // the fingerprint match, fixed for this process
   std::unique_ptr<ClockGuard> clock;
+  // Null for a license without a dongle. Shared so a proof, which may talk USB
+  // for milliseconds, runs without holding the Verifier's lock.
+  std::shared_ptr<const dongle::ProofCache> dongle;
 };
+
+// The dongle's refusal in the Verifier's terms: a signature that does not
+// verify is a forgery, anything else (absent, another one, not answering, no
+// permission) means the license's dongle is not there for it. The module's
+// message says which and what to do.
+Error dongle_refusal(const Error& error) {
+  std::string message = error.message;
+  if (!message.empty())
+    message[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(message[0])));
+  return make_error(
+      error.code == ErrorCode::tampered ? ErrorCode::tampered : ErrorCode::dongle_missing,
+      message + ".");
+}
 
 Status check_terms(const License& license, const CheckOptions& options, std::int64_t now,
                    bool& in_grace) {
@@ -155,13 +173,16 @@ std::optional<std::int64_t> CheckResult::expires_at() const {
   return license_ ? license_->license.expires_at : std::nullopt;
 }
 
-std::int64_t CheckResult::refresh_by() const {
-  return license_ ? license_->license.refresh_by : 0;
+std::int64_t CheckResult::refresh_by() const { return license_ ? license_->license.refresh_by : 0; }
+
+const dongle::DongleBinding* CheckResult::dongle() const {
+  return license_ && license_->license.dongle ? &*license_->license.dongle : nullptr;
 }
 
 struct Verifier::Impl {
   TrustedKeys trusted;
   std::string product;
+  VerifierOptions dongles;
   std::mutex mutex;
   std::map<std::filesystem::path, VerifiedLicense> verified;  // by store directory
 
@@ -186,11 +207,13 @@ struct Verifier::Impl {
       return make_error(ErrorCode::tampered, "The installed license is for product '" +
                                                  license->product + "', not '" + product + "'.");
     }
-    VerifiedLicense entry{std::move(text), std::move(*envelope), *signer, nullptr, {}, nullptr};
+    VerifiedLicense entry{std::move(text), std::move(*envelope), *signer, nullptr, {}, nullptr,
+                          nullptr};
     auto machine = this_machine(product, options.sysroot);
     if (!machine.ok()) return machine.error();
-    const auto match = fingerprint::match(license->fingerprint, machine->fingerprint,
-                                          license->match_policy);
+    const auto match = fingerprint::match(
+        license->fingerprint, with_bound_dongle(machine->fingerprint, license->dongle, product),
+        license->match_policy);
     if (!match.ok()) {
       entry.machine = make_error(ErrorCode::machine_mismatch,
                                  "This license was activated on another machine (" +
@@ -203,14 +226,20 @@ struct Verifier::Impl {
     entry.view = std::make_shared<const CheckResult::LicenseView>(
         CheckResult::LicenseView{std::move(*license)});
     entry.clock = std::make_unique<ClockGuard>(ClockGuard::for_store(store.directory(), product));
+    if (const auto& binding = entry.view->license.dongle) {
+      entry.dongle = std::make_shared<const dongle::ProofCache>(*binding, dongles.dongle_devices,
+                                                                dongles.dongle_proof_lifetime);
+    }
     return entry;
   }
 };
 
-Verifier::Verifier(std::vector<crypto::PublicKey> trusted_vendor_keys, std::string product)
+Verifier::Verifier(std::vector<crypto::PublicKey> trusted_vendor_keys, std::string product,
+                   VerifierOptions options)
     : impl_(std::make_unique<Impl>()) {
   impl_->trusted = TrustedKeys(trusted_vendor_keys);
   impl_->product = std::move(product);
+  impl_->dongles = std::move(options);
 }
 Verifier::Verifier(Verifier&&) noexcept = default;
 Verifier& Verifier::operator=(Verifier&&) noexcept = default;
@@ -229,7 +258,7 @@ CheckResult Verifier::check(const CheckOptions& options) const {
   auto text = store.read_license();
   if (!text.ok()) return fail(text.error());
 
-  std::lock_guard<std::mutex> lock(impl_->mutex);
+  std::unique_lock<std::mutex> lock(impl_->mutex);
   auto found = impl_->verified.find(store.directory());
   if (found == impl_->verified.end() || found->second.text != *text) {
     auto entry = impl_->verify_new(std::move(*text), store, options);
@@ -247,6 +276,13 @@ CheckResult Verifier::check(const CheckOptions& options) const {
   if (auto status = check_terms(entry.view->license, options, now, result.in_grace_);
       !status.ok()) {
     return fail(status.error());
+  }
+  if (entry.dongle != nullptr) {
+    const std::shared_ptr<const dongle::ProofCache> dongle = entry.dongle;
+    lock.unlock();
+    auto proof = dongle->check();
+    if (!proof.ok()) return fail(dongle_refusal(proof.error()));
+    result.dongle_proven_ = true;
   }
   result.status_ = LicenseStatus::valid;
   return result;

@@ -137,5 +137,86 @@ TEST(DeactivationReceiptPayload, RoundTripsAndRejectsExtraFields) {
   EXPECT_EQ(deactivation_receipt_from_payload(broken).code(), ErrorCode::malformed);
 }
 
+template <class T>
+Status status_of(const Result<T>& result) {
+  return result.ok() ? Status() : Status(result.error());
+}
+
+dongle::DongleBinding nldg_binding() {
+  return dongle::DongleBinding{dongle::NldgBinding{crypto::SigningKey::generate().public_key()}};
+}
+
+dongle::DongleBinding yubikey_binding() {
+  dongle::YubiKeyBinding binding;
+  binding.challenge.fill(0x11);
+  binding.salt.fill(0x22);
+  binding.response_hash.bytes.fill(0x33);
+  return dongle::DongleBinding{binding};
+}
+
+// Bindings that must be refused wherever a document carries one.
+std::vector<std::pair<std::string, nlohmann::json>> bad_dongles() {
+  nlohmann::json bad_base64 = dongle::to_json(nldg_binding());
+  bad_base64["public_key"] = "not base64!";
+  nlohmann::json short_key = dongle::to_json(nldg_binding());
+  short_key["public_key"] = "AAAA";
+  nlohmann::json unknown_family = dongle::to_json(nldg_binding());
+  unknown_family["family"] = "hasp";
+  nlohmann::json extra_field = dongle::to_json(nldg_binding());
+  extra_field["serial"] = "NLDG-0001-A7";
+  nlohmann::json other_slot = dongle::to_json(yubikey_binding());
+  other_slot["slot"] = 1;
+  return {{"a string", "nldg"},
+          {"a list", nlohmann::json::array()},
+          {"null", nullptr},
+          {"bad base64", bad_base64},
+          {"a short key", short_key},
+          {"an unknown family", unknown_family},
+          {"an unknown field", extra_field},
+          {"another YubiKey slot", other_slot}};
+}
+
+TEST(DonglePayload, LicenseAndRequestCarryEitherFamilyOfBinding) {
+  for (const dongle::DongleBinding& binding : {nldg_binding(), yubikey_binding()}) {
+    License license = sample_license();
+    license.dongle = binding;
+    auto parsed_license = license_from_payload(to_payload(license));
+    ASSERT_TRUE(parsed_license.ok()) << parsed_license.message();
+    EXPECT_EQ(parsed_license->dongle, binding);
+    EXPECT_EQ(to_payload(*parsed_license), to_payload(license));
+
+    ActivationRequest request = sample_request();
+    request.dongle = binding;
+    auto parsed_request = activation_request_from_payload(to_payload(request));
+    ASSERT_TRUE(parsed_request.ok()) << parsed_request.message();
+    EXPECT_EQ(parsed_request->dongle, binding);
+  }
+}
+
+TEST(DonglePayload, ADocumentWithoutADongleHasNoDongleField) {
+  EXPECT_FALSE(to_payload(sample_license()).contains("dongle"));
+  EXPECT_FALSE(to_payload(sample_request()).contains("dongle"));
+  auto parsed = license_from_payload(to_payload(sample_license()));
+  ASSERT_TRUE(parsed.ok()) << parsed.message();
+  EXPECT_FALSE(parsed->dongle.has_value());
+}
+
+TEST(DonglePayload, AMalformedBindingMakesLicenseAndRequestMalformed) {
+  const nlohmann::json license = to_payload(sample_license());
+  const nlohmann::json request = to_payload(sample_request());
+  for (const auto& [what, value] : bad_dongles()) {
+    for (const nlohmann::json& payload : {license, request}) {
+      nlohmann::json broken = payload;
+      broken["dongle"] = value;
+      const bool is_license = payload == license;
+      const Status parsed = is_license ? status_of(license_from_payload(broken))
+                                       : status_of(activation_request_from_payload(broken));
+      ASSERT_FALSE(parsed.ok()) << what << " in the " << (is_license ? "license" : "request");
+      EXPECT_EQ(parsed.code(), ErrorCode::malformed) << what;
+      EXPECT_NE(parsed.message().find("dongle"), std::string::npos) << parsed.message();
+    }
+  }
+}
+
 }  // namespace
 }  // namespace nodelock

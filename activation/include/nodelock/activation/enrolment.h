@@ -34,16 +34,20 @@ struct SignedRequest {
 
 // Signs an ACTIVATION REQUEST with the store's device key (made and saved 0600
 // on first use). `typed_key` is checked and normalised before anything else, so
-// a mistyped key never costs a round trip.
+// a mistyped key never costs a round trip. `dongle` (dongle::enrol()) asks for
+// a license bound to that dongle. A refresh carries the binding of the
+// installed license instead, whatever `dongle` holds, since the server keeps a
+// seat's binding for as long as the seat.
 [[nodiscard]] Result<SignedRequest> make_request(const LocalStore& store, const Machine& machine,
                                                  std::string_view typed_key,
-                                                 const std::string& product,
-                                                 RequestPurpose purpose,
-                                                 std::optional<std::string> activation_id = {});
+                                                 const std::string& product, RequestPurpose purpose,
+                                                 std::optional<std::string> activation_id = {},
+                                                 std::optional<dongle::DongleBinding> dongle = {});
 
 // Checks that `armored` is a LICENSE signed by a trusted vendor key that answers
-// `request` (its nonce, product and device key) and fits `machine`, then installs
-// it with `record`. Nothing is written when any check fails.
+// `request` (its nonce, product, device key and dongle binding) and fits
+// `machine` (with the bound dongle counted in, bound_dongle.h), then installs it
+// with `record`. Nothing is written when any check fails.
 [[nodiscard]] Result<License> install_license(const LocalStore& store, std::string_view armored,
                                               const TrustedKeys& trusted,
                                               const ActivationRequest& request,

@@ -39,6 +39,8 @@ class FieldReader {
   // A nested object or array, to be read by its own parser.
   const nlohmann::json& object(const char* name);
   const nlohmann::json& array(const char* name);
+  // An optional nested object: null when the field is absent.
+  const nlohmann::json* optional_object(const char* name);
   // Base64 of exactly N bytes (keys, signatures, nonces).
   crypto::PublicKey public_key(const char* name);
 

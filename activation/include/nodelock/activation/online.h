@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,10 +31,11 @@ struct ActivationOutcome {
   std::int64_t seats_max = 0;
 };
 
-// Activates this machine for `product` with the license key as typed.
-[[nodiscard]] Result<ActivationOutcome> activate_online(const OnlineOptions& options,
-                                                        std::string_view typed_key,
-                                                        const std::string& product);
+// Activates this machine for `product` with the license key as typed; with
+// `dongle` (dongle::enrol()), the license is bound to that dongle too.
+[[nodiscard]] Result<ActivationOutcome> activate_online(
+    const OnlineOptions& options, std::string_view typed_key, const std::string& product,
+    std::optional<dongle::DongleBinding> dongle = {});
 
 // Checks in: the server renews the license, or refuses it (suspended, revoked,
 // reset), which is remembered so the Verifier reports it offline.

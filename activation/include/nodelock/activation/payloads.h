@@ -16,6 +16,7 @@
 
 #include "nodelock/activation/crypto.h"
 #include "nodelock/activation/result.h"
+#include "nodelock/dongle/binding.h"
 #include "nodelock/fingerprint/fingerprint.h"
 
 namespace nodelock {
@@ -44,6 +45,9 @@ struct ActivationRequest {
   std::string client_version;
   std::string hostname;
   std::optional<std::string> activation_id;  // present when purpose is refresh
+  // The dongle to bind the license to (`nodelock activate --dongle`); a refresh
+  // carries the binding of the license it renews.
+  std::optional<dongle::DongleBinding> dongle;
 };
 
 // LICENSE, signed by the vendor key: what the machine may run, bound to its
@@ -67,6 +71,10 @@ struct License {
   std::string machine_id;
   crypto::PublicKey device_public_key;
   std::string request_nonce;  // the nonce of the request this license answers
+  // Present: the license is valid only while this dongle proves itself
+  // (binding.h), and the dongle counts as the `dongle` kind of the match policy
+  // (bound_dongle.h).
+  std::optional<dongle::DongleBinding> dongle;
 };
 
 // DEACTIVATION RECEIPT, signed by the device key after the local license and

@@ -9,8 +9,14 @@
 // the machine's fingerprint is collected once per process, and the parsed
 // license is reused while the file is unchanged. Needs no network and, on the
 // Crypto++ backend, no OpenSSL. A Verifier may be shared by several threads.
+//
+// A license bound to a dongle is valid only while that dongle proves itself
+// (dongle/binding.h). The proof is kept for VerifierOptions::dongle_proof_lifetime,
+// so a busy application talks USB at most that often; a license without a
+// dongle never touches USB.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -20,6 +26,7 @@
 #include <vector>
 
 #include "nodelock/activation/crypto.h"
+#include "nodelock/dongle/binding.h"
 
 namespace nodelock {
 
@@ -45,8 +52,18 @@ struct CheckOptions {
   std::string app_version;            // "4.2.0"; empty: no version check
   std::optional<std::int64_t> app_release_time;  // unix time of this build, for
                                                  // maintenance-end licenses
-  std::filesystem::path sysroot;      // empty: this machine
-  std::optional<std::int64_t> now;    // unix time; empty: the system clock
+  std::filesystem::path sysroot;                 // empty: this machine
+  std::optional<std::int64_t> now;               // unix time; empty: the system clock
+};
+
+// How a Verifier reaches the dongles licenses may be bound to.
+struct VerifierOptions {
+  // The USB ids that count as dongles (a vendor adds its own NLDG ids) and the
+  // USB timeout.
+  dongle::DeviceOptions dongle_devices;
+  // How long a successful proof of the bound dongle is trusted before the
+  // dongle is asked again: a pulled dongle is noticed within this time.
+  std::chrono::milliseconds dongle_proof_lifetime = dongle::default_proof_lifetime;
 };
 
 class CheckResult {
@@ -66,6 +83,11 @@ class CheckResult {
   std::int64_t refresh_by() const;
   // Valid, but only thanks to grace days: tell the user to renew or check in.
   bool in_grace() const { return in_grace_; }
+  // The dongle the license is bound to, or null for a license without one.
+  const dongle::DongleBinding* dongle() const;
+  // The bound dongle proved itself in this check (false when the license was
+  // refused before the dongle was asked).
+  bool dongle_proven() const { return dongle_proven_; }
 
   struct LicenseView;  // what the result shows of the license; shared, immutable
 
@@ -74,12 +96,14 @@ class CheckResult {
   LicenseStatus status_ = LicenseStatus::not_activated;
   std::string message_;
   bool in_grace_ = false;
+  bool dongle_proven_ = false;
   std::shared_ptr<const LicenseView> license_;
 };
 
 class Verifier {
  public:
-  Verifier(std::vector<crypto::PublicKey> trusted_vendor_keys, std::string product);
+  Verifier(std::vector<crypto::PublicKey> trusted_vendor_keys, std::string product,
+           VerifierOptions options = {});
   Verifier(Verifier&&) noexcept;
   Verifier& operator=(Verifier&&) noexcept;
   ~Verifier();
