@@ -13,7 +13,8 @@ const std::set<std::string> kCommonFlags = {"--server", "--token", "--ca"};
 
 std::vector<const AdminSubcommand*> all_subcommands() {
   std::vector<const AdminSubcommand*> all;
-  for (const auto* table : {&admin_product_subcommands(), &admin_license_subcommands()}) {
+  for (const auto* table :
+       {&admin_product_subcommands(), &admin_license_subcommands(), &admin_audit_subcommands()}) {
     for (const AdminSubcommand& subcommand : *table) all.push_back(&subcommand);
   }
   return all;
@@ -39,6 +40,7 @@ ArgSpec admin_spec() {
   ArgSpec spec{kCommonFlags, {}};
   for (const AdminSubcommand* subcommand : all_subcommands()) {
     spec.valued.insert(subcommand->valued.begin(), subcommand->valued.end());
+    spec.switches.insert(subcommand->switches.begin(), subcommand->switches.end());
   }
   return spec;
 }
@@ -75,6 +77,11 @@ int run_admin(const Args& args) {
   }
   for (const std::string& flag : admin_spec().valued) {
     if (args.has(flag) && kCommonFlags.count(flag) == 0 && subcommand->valued.count(flag) == 0) {
+      return usage_error(flag + " does not apply to admin " + std::string(subcommand->words));
+    }
+  }
+  for (const std::string& flag : admin_spec().switches) {
+    if (args.has(flag) && subcommand->switches.count(flag) == 0) {
       return usage_error(flag + " does not apply to admin " + std::string(subcommand->words));
     }
   }

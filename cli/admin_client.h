@@ -22,10 +22,12 @@ struct AdminSubcommand {
   std::set<std::string> valued;  // its own flags; --server, --token and --ca are common
   // `operands`: the positional words after the subcommand's own.
   int (*run)(const Args& args, const std::vector<std::string>& operands);
+  std::set<std::string> switches = {};  // its own flags without a value
 };
 
 const std::vector<AdminSubcommand>& admin_product_subcommands();
 const std::vector<AdminSubcommand>& admin_license_subcommands();
+const std::vector<AdminSubcommand>& admin_audit_subcommands();
 
 // Sends one request with the admin token of --token (or $NODELOCK_ADMIN_TOKEN,
 // which keeps it out of the process list) and prints the answer: the server's

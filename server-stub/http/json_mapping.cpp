@@ -2,6 +2,8 @@
 
 #include <time.h>
 
+#include <limits>
+
 #include "../service/license_rules.h"
 #include "nodelock/activation/json_fields.h"
 #include "nodelock/fingerprint/policy.h"
@@ -107,6 +109,27 @@ Result<AdminRole> role_from_json(const nlohmann::json& body) {
   const auto role = admin_role_named(*name);
   if (!role) return make_error(ErrorCode::malformed, "\"role\" must be admin, support or viewer");
   return *role;
+}
+
+Result<std::pair<UnixTime, UnixTime>> audit_range_from_query(const std::string& from,
+                                                             const std::string& to) {
+  const auto bound = [](const std::string& text, bool end,
+                        UnixTime open) -> std::optional<UnixTime> {
+    if (text.empty()) return open;
+    if (text.size() <= 18 && text.find_first_not_of("0123456789") == std::string::npos) {
+      return static_cast<UnixTime>(std::stoll(text));
+    }
+    const auto day_end = end_of_date(text);
+    if (!day_end) return std::nullopt;
+    return end ? *day_end - 1 : *day_end - kSecondsPerDay;
+  };
+  const auto first = bound(from, false, 0);
+  const auto last = bound(to, true, std::numeric_limits<UnixTime>::max());
+  if (!first || !last) {
+    return make_error(ErrorCode::invalid_argument,
+                      "from and to must be dates YYYY-MM-DD or unix seconds");
+  }
+  return std::pair{*first, *last};
 }
 
 nlohmann::json to_json(const Product& product) {

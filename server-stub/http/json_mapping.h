@@ -3,12 +3,15 @@
 // writing the store's records.
 #pragma once
 
+#include <string>
 #include <string_view>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
 #include "nodelock/activation/result.h"
 #include "nodelock/server/admin_service.h"
+#include "nodelock/server/audit.h"
 #include "nodelock/server/store.h"
 
 namespace nodelock::server {
@@ -24,6 +27,10 @@ Result<Product> product_from_json(const nlohmann::json& body);
 // which means the end of that day (UTC).
 Result<LicenseOrder> license_order_from_json(const nlohmann::json& body);
 Result<AdminRole> role_from_json(const nlohmann::json& body);
+// The ?from=&to= of an audit query: dates "YYYY-MM-DD" (from the start of
+// `from` to the end of `to`, UTC) or unix seconds; an absent bound is open.
+Result<std::pair<UnixTime, UnixTime>> audit_range_from_query(const std::string& from,
+                                                             const std::string& to);
 
 nlohmann::json to_json(const Product& product);
 nlohmann::json to_json(const License& license);

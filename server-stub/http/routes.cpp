@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 #include "error_table.h"
@@ -36,23 +37,29 @@ httplib::Server::Handler route(Api& api, std::string pattern, Handler handler) {
   };
 }
 
-Result<AdminRole> caller_role(Api& api, const Request& req) {
+Result<AdminCaller> authenticated_caller(Api& api, const Request& req) {
   const std::string header = req.get_header_value("Authorization");
   constexpr std::string_view kScheme = "Bearer ";
   if (header.size() <= kScheme.size() || header.compare(0, kScheme.size(), kScheme) != 0) {
     return make_error(ErrorCode::unauthorized,
                       "this needs an admin token: send Authorization: Bearer <token>");
   }
-  return api.admin.authenticate(std::string_view(header).substr(kScheme.size()));
+  return api.admin.authenticate(std::string_view(header).substr(kScheme.size()), req.remote_addr);
 }
 
-// Admin endpoints: authenticated first, then `handler(req, res, role)`.
+// Admin endpoints: authenticated first, then `handler(req, res, caller)`, or
+// `handler(req, res, role)` for a handler that only reads and so needs only
+// the caller's role.
 template <class Handler>
 httplib::Server::Handler admin_route(Api& api, std::string pattern, Handler handler) {
   return route(api, std::move(pattern), [&api, handler](const Request& req, Response& res) {
-    auto role = caller_role(api, req);
-    if (!role.ok()) return send_error(res, role.error());
-    handler(req, res, *role);
+    auto caller = authenticated_caller(api, req);
+    if (!caller.ok()) return send_error(res, caller.error());
+    if constexpr (std::is_invocable_v<Handler, const Request&, Response&, const AdminCaller&>) {
+      handler(req, res, *caller);
+    } else {
+      handler(req, res, caller->role);
+    }
   });
 }
 
@@ -143,16 +150,16 @@ void register_client_routes(httplib::Server& server, Api& api) {
 }
 
 void register_product_routes(httplib::Server& server, Api& api) {
-  server.Post(
-      "/v1/products",
-      admin_route(api, "/v1/products", [&api](const Request& req, Response& res, AdminRole role) {
-        auto body = parse_body(req.body);
-        if (!body.ok()) return send_error(res, body.error());
-        auto product = product_from_json(*body);
-        if (!product.ok()) return send_error(res, product.error());
-        answer(res, api.admin.create_product(role, *product), 201,
-               [](const Product& created) { return to_json(created); });
-      }));
+  server.Post("/v1/products",
+              admin_route(api, "/v1/products",
+                          [&api](const Request& req, Response& res, const AdminCaller& caller) {
+                            auto body = parse_body(req.body);
+                            if (!body.ok()) return send_error(res, body.error());
+                            auto product = product_from_json(*body);
+                            if (!product.ok()) return send_error(res, product.error());
+                            answer(res, api.admin.create_product(caller, *product), 201,
+                                   [](const Product& created) { return to_json(created); });
+                          }));
   server.Get(
       "/v1/products",
       admin_route(api, "/v1/products", [&api](const Request&, Response& res, AdminRole role) {
@@ -162,12 +169,12 @@ void register_product_routes(httplib::Server& server, Api& api) {
       }));
   server.Post("/v1/admin-tokens",
               admin_route(api, "/v1/admin-tokens",
-                          [&api](const Request& req, Response& res, AdminRole role) {
+                          [&api](const Request& req, Response& res, const AdminCaller& caller) {
                             auto body = parse_body(req.body);
                             if (!body.ok()) return send_error(res, body.error());
                             auto wanted = role_from_json(*body);
                             if (!wanted.ok()) return send_error(res, wanted.error());
-                            answer(res, api.admin.create_admin_token(role, *wanted), 201,
+                            answer(res, api.admin.create_admin_token(caller, *wanted), 201,
                                    [&](const std::string& token) {
                                      return Json{{"token", token}, {"role", name_of(*wanted)}};
                                    });
@@ -175,19 +182,20 @@ void register_product_routes(httplib::Server& server, Api& api) {
 }
 
 void register_license_routes(httplib::Server& server, Api& api) {
-  server.Post(
-      "/v1/licenses",
-      admin_route(api, "/v1/licenses", [&api](const Request& req, Response& res, AdminRole role) {
-        auto body = parse_body(req.body);
-        if (!body.ok()) return send_error(res, body.error());
-        auto order = license_order_from_json(*body);
-        if (!order.ok()) return send_error(res, order.error());
-        answer(res, api.admin.create_license(role, *order), 201, [](const NewLicense& created) {
-          return Json{{"id", created.license.id},
-                      {"key", created.key},
-                      {"license", to_json(created.license)}};
-        });
-      }));
+  server.Post("/v1/licenses",
+              admin_route(api, "/v1/licenses",
+                          [&api](const Request& req, Response& res, const AdminCaller& caller) {
+                            auto body = parse_body(req.body);
+                            if (!body.ok()) return send_error(res, body.error());
+                            auto order = license_order_from_json(*body);
+                            if (!order.ok()) return send_error(res, order.error());
+                            answer(res, api.admin.create_license(caller, *order), 201,
+                                   [](const NewLicense& created) {
+                                     return Json{{"id", created.license.id},
+                                                 {"key", created.key},
+                                                 {"license", to_json(created.license)}};
+                                   });
+                          }));
   server.Get(
       "/v1/licenses",
       admin_route(api, "/v1/licenses", [&api](const Request& req, Response& res, AdminRole role) {
@@ -218,17 +226,30 @@ void register_license_routes(httplib::Server& server, Api& api) {
                          }));
   server.Post(R"(/v1/licenses/([^/]+)/(suspend|resume|revoke))",
               admin_route(api, "/v1/licenses/{id}/{action}",
-                          [&api](const Request& req, Response& res, AdminRole role) {
+                          [&api](const Request& req, Response& res, const AdminCaller& caller) {
                             const std::string action = req.matches[2].str();
                             const LicenseState state = action == "suspend" ? LicenseState::suspended
                                                        : action == "revoke" ? LicenseState::revoked
                                                                             : LicenseState::active;
                             answer(res,
-                                   api.admin.set_license_state(role, req.matches[1].str(), state),
+                                   api.admin.set_license_state(caller, req.matches[1].str(), state),
                                    200, [](const License& changed) {
                                      return Json{{"license", to_json(changed)}};
                                    });
                           }));
+}
+
+void register_audit_routes(httplib::Server& server, Api& api) {
+  server.Get(
+      "/v1/audit",
+      admin_route(api, "/v1/audit", [&api](const Request& req, Response& res, AdminRole role) {
+        auto range = audit_range_from_query(req.get_param_value("from"), req.get_param_value("to"));
+        if (!range.ok()) return send_error(res, range.error());
+        answer(res, api.admin.audit_log(role, range->first, range->second), 200,
+               [](const std::vector<AuditEntry>& entries) {
+                 return Json{{"entries", list_of(entries)}};
+               });
+      }));
 }
 
 // Answers httplib's own refusals (no route, body too large, unreadable request)
@@ -260,6 +281,7 @@ void register_routes(httplib::Server& server, Api& api) {
   register_client_routes(server, api);
   register_product_routes(server, api);
   register_license_routes(server, api);
+  register_audit_routes(server, api);
   register_fallbacks(server, api);
 }
 

@@ -98,24 +98,37 @@ std::string token_hash(std::string_view token) {
 
 AdminService::AdminService(ServiceContext context) : context_(std::move(context)) {}
 
-Result<AdminRole> AdminService::authenticate(std::string_view token) const {
-  const Error refused = make_error(ErrorCode::unauthorized,
-                                   "the admin token is not valid; check --token or ask an admin "
-                                   "for a new one");
-  if (token.substr(0, kTokenPrefix.size()) != kTokenPrefix) return refused;
+Result<AdminCaller> AdminService::authenticate(std::string_view token,
+                                               std::string_view origin) const {
+  const auto refused = [&]() -> Error {
+    AuditEntry attempt;
+    attempt.at = context_.clock();
+    attempt.actor = std::string(kAnonymousActor);
+    attempt.action = "admin.auth_failed";
+    attempt.subject = std::string(origin);
+    attempt.before = attempt.after = "null";
+    // The token is refused even when its entry cannot be written: no state
+    // changed, and a failing log must never let a caller in.
+    (void)context_.store.append_audit(attempt);
+    return make_error(ErrorCode::unauthorized,
+                      "the admin token is not valid; check --token or ask an admin for a new one");
+  };
+  if (token.substr(0, kTokenPrefix.size()) != kTokenPrefix) return refused();
   const std::string hash = token_hash(token);
   auto stored = context_.store.admin_token_by_hash(hash);
-  if (!stored.ok()) return stored.code() == ErrorCode::not_found ? refused : stored.error();
+  if (!stored.ok()) return stored.code() == ErrorCode::not_found ? refused() : stored.error();
   // The lookup already matched; comparing again in constant time keeps a
   // store whose index compares early-out from ever deciding alone.
   if (!crypto::constant_time_equal(crypto::ByteView(stored->token_hash), crypto::ByteView(hash))) {
-    return refused;
+    return refused();
   }
-  return stored->role;
+  return AdminCaller{stored->id, stored->role};
 }
 
-Result<Product> AdminService::create_product(AdminRole caller, Product product) const {
-  if (Status allowed = require(caller, AdminRole::admin); !allowed.ok()) return allowed.error();
+Result<Product> AdminService::create_product(const AdminCaller& caller, Product product) const {
+  if (Status allowed = require(caller.role, AdminRole::admin); !allowed.ok()) {
+    return allowed.error();
+  }
   if (!is_identifier(product.id)) {
     return make_error(ErrorCode::invalid_argument,
                       "a product id is 1-64 of a-z, 0-9, '-', '_' and '.', such as acme-cad");
@@ -124,7 +137,7 @@ Result<Product> AdminService::create_product(AdminRole caller, Product product) 
     return make_error(ErrorCode::invalid_argument, "a product name is 1-200 printable characters");
   }
   product.created_at = context_.clock();
-  Status added = context_.store.add_product(product);
+  Status added = context_.store.add_product(product, {caller.token_id, product.created_at});
   if (!added.ok()) return added.error();
   return product;
 }
@@ -134,8 +147,11 @@ Result<std::vector<Product>> AdminService::products(AdminRole caller) const {
   return context_.store.products();
 }
 
-Result<NewLicense> AdminService::create_license(AdminRole caller, const LicenseOrder& order) const {
-  if (Status allowed = require(caller, AdminRole::admin); !allowed.ok()) return allowed.error();
+Result<NewLicense> AdminService::create_license(const AdminCaller& caller,
+                                                const LicenseOrder& order) const {
+  if (Status allowed = require(caller.role, AdminRole::admin); !allowed.ok()) {
+    return allowed.error();
+  }
   const UnixTime now = context_.clock();
   if (Status valid = check_order(order, now); !valid.ok()) return valid.error();
   const LicenseKey key = LicenseKey::generate();
@@ -159,7 +175,7 @@ Result<NewLicense> AdminService::create_license(AdminRole caller, const LicenseO
   license.maintenance_end = order.maintenance_end;
   if (order.match_policy) license.match_policy = fingerprint::to_json(*order.match_policy).dump();
   license.created_at = now;
-  Status added = context_.store.add_license(license);
+  Status added = context_.store.add_license(license, {caller.token_id, now});
   if (!added.ok()) {
     if (added.code() != ErrorCode::not_found) return added.error();
     return make_error(ErrorCode::not_found, "no product '" + order.product +
@@ -184,16 +200,18 @@ Result<LicenseDetails> AdminService::license(AdminRole caller, std::string_view 
   return LicenseDetails{std::move(*license), std::move(*activations)};
 }
 
-Result<License> AdminService::set_license_state(AdminRole caller, std::string_view id,
+Result<License> AdminService::set_license_state(const AdminCaller& caller, std::string_view id,
                                                 LicenseState state) const {
-  if (Status allowed = require(caller, AdminRole::support); !allowed.ok()) return allowed.error();
+  if (Status allowed = require(caller.role, AdminRole::support); !allowed.ok()) {
+    return allowed.error();
+  }
   auto current = context_.store.license(id);
   if (!current.ok()) return current.error();
   if (current->state == LicenseState::revoked && state != LicenseState::revoked) {
     return make_error(ErrorCode::conflict,
                       "license " + current->id + " is revoked, which is final; issue a new one");
   }
-  return context_.store.set_license_state(id, state);
+  return context_.store.set_license_state(id, state, {caller.token_id, context_.clock()});
 }
 
 Result<std::vector<Activation>> AdminService::activations(AdminRole caller,
@@ -204,14 +222,27 @@ Result<std::vector<Activation>> AdminService::activations(AdminRole caller,
   return context_.store.activations(license_id);
 }
 
-Result<std::string> AdminService::create_admin_token(AdminRole caller, AdminRole role) const {
-  if (Status allowed = require(caller, AdminRole::admin); !allowed.ok()) return allowed.error();
-  return issue_admin_token(context_.store, role, context_.clock());
+Result<std::string> AdminService::create_admin_token(const AdminCaller& caller,
+                                                     AdminRole role) const {
+  if (Status allowed = require(caller.role, AdminRole::admin); !allowed.ok()) {
+    return allowed.error();
+  }
+  return issue_admin_token(context_.store, role, {caller.token_id, context_.clock()});
 }
 
-Result<std::string> issue_admin_token(Store& store, AdminRole role, UnixTime now) {
+Result<std::vector<AuditEntry>> AdminService::audit_log(AdminRole caller, UnixTime from,
+                                                        UnixTime to) const {
+  if (Status allowed = require(caller, AdminRole::support); !allowed.ok()) return allowed.error();
+  if (from > to) {
+    return make_error(ErrorCode::invalid_argument,
+                      "the audit range starts after it ends; give --from before --to");
+  }
+  return context_.store.audit_entries(from, to);
+}
+
+Result<std::string> issue_admin_token(Store& store, AdminRole role, const ChangedBy& by) {
   std::string token = std::string(kTokenPrefix) + encoding::hex(crypto::random_bytes(kTokenBytes));
-  Status added = store.add_admin_token({new_record_id("tok"), token_hash(token), role, now});
+  Status added = store.add_admin_token({new_record_id("tok"), token_hash(token), role, by.at}, by);
   if (!added.ok()) return added.error();
   return token;
 }

@@ -59,7 +59,8 @@ Result<FirstStart> initialise_data_dir(const fs::path& dir, const std::string& s
 
   auto store = open_store(store_url);
   if (!store.ok()) return store.error();
-  auto token = issue_admin_token(**store, AdminRole::admin, std::time(nullptr));
+  auto token =
+      issue_admin_token(**store, AdminRole::admin, {std::string(kServerActor), std::time(nullptr)});
   if (!token.ok()) return token.error();
 
   // The vendor key goes last: its presence marks the directory initialised, so

@@ -12,6 +12,8 @@ namespace {
 
 constexpr UnixTime kDay = 86400;
 
+AdminCaller caller(AdminRole role) { return {"tok-" + std::string(name_of(role)), role}; }
+
 class ActivationServiceTest : public ::testing::Test {
  protected:
   ActivationServiceTest()
@@ -22,12 +24,12 @@ class ActivationServiceTest : public ::testing::Test {
         activation_(context_) {}
 
   void SetUp() override {
-    ASSERT_TRUE(admin_.create_product(AdminRole::admin, {"acme-cad", "Acme CAD", 0}).ok());
+    ASSERT_TRUE(admin_.create_product(caller(AdminRole::admin), {"acme-cad", "Acme CAD", 0}).ok());
   }
 
   NewLicense order(LicenseOrder order) {
     order.product = "acme-cad";
-    auto created = admin_.create_license(AdminRole::admin, order);
+    auto created = admin_.create_license(caller(AdminRole::admin), order);
     EXPECT_TRUE(created.ok()) << created.message();
     return created.value();
   }
@@ -172,21 +174,25 @@ TEST_F(ActivationServiceTest, SuspendedAndRevokedLicensesRefuseRefresh) {
   auto first = activate(machine, license);
   ASSERT_TRUE(first.result.ok());
   const std::string& activation_id = first.result->activation_id;
-  ASSERT_TRUE(
-      admin_.set_license_state(AdminRole::support, license.license.id, LicenseState::suspended)
-          .ok());
+  ASSERT_TRUE(admin_
+                  .set_license_state(caller(AdminRole::support), license.license.id,
+                                     LicenseState::suspended)
+                  .ok());
   EXPECT_EQ(
       activation_.activate(machine.refresh_request(license.key, "acme-cad", activation_id, now_))
           .result.code(),
       ErrorCode::suspended);
   ASSERT_TRUE(
-      admin_.set_license_state(AdminRole::support, license.license.id, LicenseState::revoked).ok());
+      admin_
+          .set_license_state(caller(AdminRole::support), license.license.id, LicenseState::revoked)
+          .ok());
   EXPECT_EQ(
       activation_.activate(machine.refresh_request(license.key, "acme-cad", activation_id, now_))
           .result.code(),
       ErrorCode::revoked);
   EXPECT_EQ(
-      admin_.set_license_state(AdminRole::support, license.license.id, LicenseState::active).code(),
+      admin_.set_license_state(caller(AdminRole::support), license.license.id, LicenseState::active)
+          .code(),
       ErrorCode::conflict);
 }
 
@@ -218,30 +224,33 @@ TEST_F(ActivationServiceTest, MachineIdMustBelongToTheFingerprint) {
 }
 
 TEST_F(ActivationServiceTest, RolesLimitWhatAnAdminTokenMayDo) {
-  EXPECT_EQ(admin_.create_product(AdminRole::support, {"other", "Other", 0}).code(),
+  EXPECT_EQ(admin_.create_product(caller(AdminRole::support), {"other", "Other", 0}).code(),
             ErrorCode::forbidden);
-  EXPECT_EQ(admin_.create_license(AdminRole::viewer, LicenseOrder{}).code(), ErrorCode::forbidden);
+  EXPECT_EQ(admin_.create_license(caller(AdminRole::viewer), LicenseOrder{}).code(),
+            ErrorCode::forbidden);
   const NewLicense license = order({});
-  EXPECT_EQ(admin_.set_license_state(AdminRole::viewer, license.license.id, LicenseState::suspended)
-                .code(),
-            ErrorCode::forbidden);
+  EXPECT_EQ(
+      admin_
+          .set_license_state(caller(AdminRole::viewer), license.license.id, LicenseState::suspended)
+          .code(),
+      ErrorCode::forbidden);
   EXPECT_TRUE(admin_.licenses(AdminRole::viewer, "").ok());
-  EXPECT_EQ(admin_.create_admin_token(AdminRole::support, AdminRole::viewer).code(),
+  EXPECT_EQ(admin_.create_admin_token(caller(AdminRole::support), AdminRole::viewer).code(),
             ErrorCode::forbidden);
 
-  auto token = admin_.create_admin_token(AdminRole::admin, AdminRole::viewer);
+  auto token = admin_.create_admin_token(caller(AdminRole::admin), AdminRole::viewer);
   ASSERT_TRUE(token.ok());
-  EXPECT_EQ(admin_.authenticate(*token).value(), AdminRole::viewer);
+  EXPECT_EQ(admin_.authenticate(*token, "test").value().role, AdminRole::viewer);
   std::string wrong = *token;
   wrong.back() = wrong.back() == '0' ? '1' : '0';
-  EXPECT_EQ(admin_.authenticate(wrong).code(), ErrorCode::unauthorized);
-  EXPECT_EQ(admin_.authenticate("").code(), ErrorCode::unauthorized);
+  EXPECT_EQ(admin_.authenticate(wrong, "test").code(), ErrorCode::unauthorized);
+  EXPECT_EQ(admin_.authenticate("", "test").code(), ErrorCode::unauthorized);
 }
 
 TEST_F(ActivationServiceTest, LicenseOrdersOutOfBoundsAreRefusedByField) {
   const auto refused = [&](LicenseOrder wanted, const std::string& field) {
     wanted.product = "acme-cad";
-    auto created = admin_.create_license(AdminRole::admin, wanted);
+    auto created = admin_.create_license(caller(AdminRole::admin), wanted);
     ASSERT_FALSE(created.ok()) << field;
     EXPECT_EQ(created.code(), ErrorCode::invalid_argument);
     EXPECT_NE(created.message().find(field), std::string::npos) << created.message();

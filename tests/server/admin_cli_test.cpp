@@ -1,35 +1,12 @@
 // `nodelock admin …` as support staff and scripts run it, against a real server.
 #include <sys/wait.h>
 
-#include <cstdio>
 #include <cstdlib>
 
-#include "server_fixture.h"
+#include "admin_cli_fixture.h"
 
 namespace nodelock::server::testing {
 namespace {
-
-struct CliRun {
-  int exit_code = -1;
-  std::string out;
-};
-
-class AdminCliTest : public ServerTest {
- protected:
-  // Runs `nodelock admin <words> --server URL --token T`; stderr is discarded.
-  CliRun admin_cli(const std::string& words, const std::string& token = "") {
-    const std::string command = cli_binary().string() + " admin " + words + " --server " +
-                                server_.url() + " --token " +
-                                (token.empty() ? server_.admin_token() : token) + " 2>/dev/null";
-    CliRun run;
-    FILE* pipe = popen(command.c_str(), "r");
-    char buffer[4096];
-    while (std::size_t n = fread(buffer, 1, sizeof buffer, pipe)) run.out.append(buffer, n);
-    const int status = pclose(pipe);
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return run;
-  }
-};
 
 TEST_F(AdminCliTest, LicenseCreateJsonPrintsExactlyIdAndKey) {
   CliRun created = admin_cli(

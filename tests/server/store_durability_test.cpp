@@ -47,8 +47,8 @@ TEST(StoreDurability, EveryAcknowledgedSeatSurvivesKillNine) {
   const std::string url = store_url(dir);
   {
     auto store = open_or_fail(url);
-    ASSERT_TRUE(store->add_product({"acme-cad", "Acme CAD", kNow}).ok());
-    ASSERT_TRUE(store->add_license(license_record("lic-1", 1000000)).ok());
+    ASSERT_TRUE(store->add_product({"acme-cad", "Acme CAD", kNow}, kByAdmin).ok());
+    ASSERT_TRUE(store->add_license(license_record("lic-1", 1000000), kByAdmin).ok());
   }
 
   int pipe_ends[2];

@@ -13,6 +13,9 @@ namespace nodelock::server::testing {
 
 inline constexpr UnixTime kNow = 1750000000;
 
+// The admin who makes the changes these tests write.
+inline const ChangedBy kByAdmin{"tok-admin", kNow};
+
 inline std::string store_url(const TempDir& dir) {
   return "sqlite:" + (dir / "nodelock.db").string();
 }
@@ -60,11 +63,11 @@ class StoreTest : public ::testing::Test {
   void SetUp() override {
     store_ = open_or_fail(store_url(dir_));
     ASSERT_NE(store_, nullptr);
-    ASSERT_TRUE(store_->add_product({"acme-cad", "Acme CAD", kNow}).ok());
+    ASSERT_TRUE(store_->add_product({"acme-cad", "Acme CAD", kNow}, kByAdmin).ok());
   }
 
   void add_license(const std::string& id, int max_activations) {
-    Status added = store_->add_license(license_record(id, max_activations));
+    Status added = store_->add_license(license_record(id, max_activations), kByAdmin);
     ASSERT_TRUE(added.ok()) << added.message();
   }
 

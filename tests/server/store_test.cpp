@@ -32,7 +32,7 @@ TEST(SchemaMigration, ReopeningKeepsTheDataAndTheVersion) {
   TempDir dir;
   {
     auto store = open_or_fail(store_url(dir));
-    ASSERT_TRUE(store->add_product({"acme-cad", "Acme CAD", kNow}).ok());
+    ASSERT_TRUE(store->add_product({"acme-cad", "Acme CAD", kNow}, kByAdmin).ok());
   }
   auto store = open_or_fail(store_url(dir));
   auto product = store->product("acme-cad");
@@ -74,8 +74,9 @@ TEST(OpenStore, UnwritableLocationIsAnIoError) {
 // --- products and licenses ---
 
 TEST_F(StoreTest, ProductsAreListedAndDuplicatesRefused) {
-  ASSERT_TRUE(store_->add_product({"acme-viewer", "Acme Viewer", kNow}).ok());
-  EXPECT_EQ(store_->add_product({"acme-cad", "Again", kNow}).code(), ErrorCode::already_exists);
+  ASSERT_TRUE(store_->add_product({"acme-viewer", "Acme Viewer", kNow}, kByAdmin).ok());
+  EXPECT_EQ(store_->add_product({"acme-cad", "Again", kNow}, kByAdmin).code(),
+            ErrorCode::already_exists);
   auto products = store_->products();
   ASSERT_TRUE(products.ok());
   ASSERT_EQ(products->size(), 2u);
@@ -93,7 +94,7 @@ TEST_F(StoreTest, LicenseRoundTripsEveryField) {
   written.max_version = 4;
   written.maintenance_end = kNow + 100;
   written.match_policy = "{\"threshold\":60}";
-  ASSERT_TRUE(store_->add_license(written).ok());
+  ASSERT_TRUE(store_->add_license(written, kByAdmin).ok());
 
   for (auto read : {store_->license("lic-1"), store_->license_by_key_hash("hash-of-lic-1")}) {
     ASSERT_TRUE(read.ok()) << read.message();
@@ -116,20 +117,20 @@ TEST_F(StoreTest, LicenseRoundTripsEveryField) {
 TEST_F(StoreTest, LicenseNeedsAnExistingProductAndAnUnusedKey) {
   License orphan = license_record("lic-1", 1);
   orphan.product_id = "nothing";
-  EXPECT_EQ(store_->add_license(orphan).code(), ErrorCode::not_found);
+  EXPECT_EQ(store_->add_license(orphan, kByAdmin).code(), ErrorCode::not_found);
   add_license("lic-1", 1);
   License same_key = license_record("lic-2", 1);
   same_key.key_hash = "hash-of-lic-1";
-  EXPECT_EQ(store_->add_license(same_key).code(), ErrorCode::already_exists);
+  EXPECT_EQ(store_->add_license(same_key, kByAdmin).code(), ErrorCode::already_exists);
   EXPECT_EQ(store_->license_by_key_hash("unknown").code(), ErrorCode::not_found);
 }
 
 TEST_F(StoreTest, LicensesAreListedPerProduct) {
-  ASSERT_TRUE(store_->add_product({"acme-viewer", "Acme Viewer", kNow}).ok());
+  ASSERT_TRUE(store_->add_product({"acme-viewer", "Acme Viewer", kNow}, kByAdmin).ok());
   add_license("lic-1", 1);
   License viewer = license_record("lic-2", 1);
   viewer.product_id = "acme-viewer";
-  ASSERT_TRUE(store_->add_license(viewer).ok());
+  ASSERT_TRUE(store_->add_license(viewer, kByAdmin).ok());
   EXPECT_EQ(store_->licenses("").value().size(), 2u);
   auto cad = store_->licenses("acme-cad");
   ASSERT_TRUE(cad.ok());
@@ -139,16 +140,17 @@ TEST_F(StoreTest, LicensesAreListedPerProduct) {
 
 TEST_F(StoreTest, LicenseStateChangesAreStored) {
   add_license("lic-1", 1);
-  auto suspended = store_->set_license_state("lic-1", LicenseState::suspended);
+  auto suspended = store_->set_license_state("lic-1", LicenseState::suspended, kByAdmin);
   ASSERT_TRUE(suspended.ok());
   EXPECT_EQ(suspended->state, LicenseState::suspended);
   EXPECT_EQ(store_->license("lic-1")->state, LicenseState::suspended);
-  EXPECT_EQ(store_->set_license_state("nothing", LicenseState::revoked).code(),
+  EXPECT_EQ(store_->set_license_state("nothing", LicenseState::revoked, kByAdmin).code(),
             ErrorCode::not_found);
 }
 
 TEST_F(StoreTest, AdminTokensAreFoundByHashOnly) {
-  ASSERT_TRUE(store_->add_admin_token({"tok-1", "token-hash", AdminRole::support, kNow}).ok());
+  ASSERT_TRUE(
+      store_->add_admin_token({"tok-1", "token-hash", AdminRole::support, kNow}, kByAdmin).ok());
   auto token = store_->admin_token_by_hash("token-hash");
   ASSERT_TRUE(token.ok());
   EXPECT_EQ(token->role, AdminRole::support);
@@ -218,7 +220,7 @@ TEST_F(StoreTest, TrialExpiryIsFixedAtTheFirstActivationOnly) {
   License trial = license_record("lic-1", 5);
   trial.term = Term::trial;
   trial.trial_days = 14;
-  ASSERT_TRUE(store_->add_license(trial).ok());
+  ASSERT_TRUE(store_->add_license(trial, kByAdmin).ok());
   EXPECT_FALSE(store_->license("lic-1")->expires_at.has_value());
   SeatClaim first = claim_for("lic-1", 1, "n1");
   auto granted = store_->claim_seat(first);

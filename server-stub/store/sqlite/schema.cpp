@@ -72,6 +72,33 @@ CREATE TABLE admin_tokens(
   role TEXT NOT NULL CHECK(role IN ('admin', 'support', 'viewer')),
   created_at INTEGER NOT NULL);
 )sql"},
+    // The audit log. Its sequence never reuses a number (AUTOINCREMENT), so
+    // entries removed from its end show as a gap once the next one is written;
+    // the triggers keep the server itself, and anyone using SQL casually, from
+    // rewriting history (the hash chain catches those who drop them).
+    {2, R"sql(
+CREATE TABLE audit_log(
+  sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+  at INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  before TEXT NOT NULL,
+  after TEXT NOT NULL,
+  previous_hash TEXT NOT NULL,
+  hash TEXT NOT NULL);
+CREATE INDEX audit_log_by_time ON audit_log(at);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+)sql"},
+    // The dongle a seat is bound to (its DongleBinding JSON), kept so every
+    // license issued for the seat, a refresh's included, carries it. Seats
+    // enrolled before had none.
+    {3, R"sql(
+ALTER TABLE activations ADD COLUMN dongle TEXT NOT NULL DEFAULT '';
+)sql"},
 };
 
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion,

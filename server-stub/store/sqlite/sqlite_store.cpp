@@ -3,6 +3,8 @@
 #include <mutex>
 #include <vector>
 
+#include "../audit_views.h"
+#include "audit_records.h"
 #include "checkpointer.h"
 #include "group_commit.h"
 #include "records.h"
@@ -86,8 +88,12 @@ class SqliteStore final : public Store {
   SqliteStore(const std::string& path, Connection writer, Connection checkpointer)
       : readers_(path), writes_(std::move(writer)), checkpointer_(std::move(checkpointer)) {}
 
-  Status add_product(const Product& product) override {
-    return writes_.run([&](Connection& db) { return insert_product(db, product); });
+  Status add_product(const Product& product, const ChangedBy& by) override {
+    return writes_.run([&](Connection& db) -> Status {
+      Status inserted = insert_product(db, product);
+      if (!inserted.ok()) return inserted;
+      return record_change(db, by, "product.create", product.id, nullptr, audit_view(product));
+    });
   }
 
   Result<Product> product(std::string_view id) override {
@@ -98,11 +104,13 @@ class SqliteStore final : public Store {
     return readers_.run<std::vector<Product>>([&](Connection& db) { return select_products(db); });
   }
 
-  Status add_license(const License& license) override {
+  Status add_license(const License& license, const ChangedBy& by) override {
     return writes_.run([&](Connection& db) -> Status {
       auto product = select_product(db, license.product_id);
       if (!product.ok()) return product.error();
-      return insert_license(db, license);
+      Status inserted = insert_license(db, license);
+      if (!inserted.ok()) return inserted;
+      return record_change(db, by, "license.create", license.id, nullptr, audit_view(license));
     });
   }
 
@@ -120,13 +128,18 @@ class SqliteStore final : public Store {
         [&](Connection& db) { return select_licenses(db, product_id); });
   }
 
-  Result<License> set_license_state(std::string_view id, LicenseState state) override {
+  Result<License> set_license_state(std::string_view id, LicenseState state,
+                                    const ChangedBy& by) override {
     License changed;
     Status written = writes_.run([&](Connection& db) -> Status {
       auto license = select_license(db, id);
       if (!license.ok()) return license.error();
       Status updated = update_license_state(db, id, state);
       if (!updated.ok()) return updated;
+      Status recorded =
+          record_change(db, by, "license.state", license->id, {{"status", name_of(license->state)}},
+                        {{"status", name_of(state)}});
+      if (!recorded.ok()) return recorded;
       changed = std::move(*license);
       changed.state = state;
       return {};
@@ -158,20 +171,26 @@ class SqliteStore final : public Store {
       outcome.used = license->seats_used;
       auto candidates = select_seats_sharing_keys(db, claim.license_id, claim.machine_keys);
       if (!candidates.ok()) return candidates.error();
+      const ChangedBy device{std::string(kDeviceActor), claim.now};
       for (Activation& seat : *candidates) {
         if (!claim.same_machine || !claim.same_machine(seat)) continue;
+        const nlohmann::json before = audit_view(seat);
         seat.machine_id = claim.enrolment.machine_id;
         seat.fingerprint = claim.enrolment.fingerprint;
         seat.device_public_key = claim.enrolment.device_public_key;
         seat.hostname = claim.enrolment.hostname;
         seat.environment = claim.enrolment.environment;
+        seat.dongle = claim.enrolment.dongle;
         seat.last_seen_at = claim.now;
         seat.request_nonce = claim.nonce;
         outcome.granted = outcome.existing = true;
         outcome.activation = std::move(seat);
         Status updated = update_activation(db, outcome.activation);
         if (!updated.ok()) return updated;
-        return replace_seat_keys(db, outcome.activation, claim.machine_keys);
+        Status rekeyed = replace_seat_keys(db, outcome.activation, claim.machine_keys);
+        if (!rekeyed.ok()) return rekeyed;
+        return record_change(db, device, "activation.reenrol", outcome.activation.id, before,
+                             audit_view(outcome.activation));
       }
       if (outcome.used >= license->max_activations) {
         limit_reached = true;
@@ -186,6 +205,9 @@ class SqliteStore final : public Store {
       if (!inserted.ok()) return inserted;
       Status counted = change_seats_used(db, seat.license_id, +1);
       if (!counted.ok()) return counted;
+      Status recorded =
+          record_change(db, device, "activation.create", seat.id, nullptr, audit_view(seat));
+      if (!recorded.ok()) return recorded;
       outcome.granted = true;
       outcome.used += 1;
       outcome.license.seats_used = outcome.used;
@@ -247,6 +269,10 @@ class SqliteStore final : public Store {
       if (!unkeyed.ok()) return unkeyed;
       Status freed = change_seats_used(db, seat->license_id, -1);
       if (!freed.ok()) return freed;
+      Status recorded = record_change(
+          db, {std::string(kDeviceActor), release.now}, "activation.deactivate", seat->id,
+          {{"status", name_of(ActivationState::active)}}, {{"status", name_of(seat->state)}});
+      if (!recorded.ok()) return recorded;
       released = std::move(*seat);
       return {};
     });
@@ -267,8 +293,12 @@ class SqliteStore final : public Store {
     return readers_.run<int>([&](Connection& db) { return count_active_seats(db, license_id); });
   }
 
-  Status add_admin_token(const AdminToken& token) override {
-    return writes_.run([&](Connection& db) { return insert_admin_token(db, token); });
+  Status add_admin_token(const AdminToken& token, const ChangedBy& by) override {
+    return writes_.run([&](Connection& db) -> Status {
+      Status inserted = insert_admin_token(db, token);
+      if (!inserted.ok()) return inserted;
+      return record_change(db, by, "token.create", token.id, nullptr, audit_view(token));
+    });
   }
 
   Result<AdminToken> admin_token_by_hash(std::string_view token_hash) override {
@@ -286,6 +316,15 @@ class SqliteStore final : public Store {
     });
     if (!written.ok()) return written.error();
     return forgotten;
+  }
+
+  Status append_audit(const AuditEntry& entry) override {
+    return writes_.run([&](Connection& db) { return append_audit_entry(db, entry); });
+  }
+
+  Result<std::vector<AuditEntry>> audit_entries(UnixTime from, UnixTime to) override {
+    return readers_.run<std::vector<AuditEntry>>(
+        [&](Connection& db) { return select_audit_entries(db, from, to); });
   }
 
  private:

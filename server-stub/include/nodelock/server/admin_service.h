@@ -5,8 +5,10 @@
 //   viewer   reads products, licenses and activations;
 //   support  also suspends, resumes and revokes licenses;
 //   admin    also creates products, licenses and admin tokens.
-// A role too low for a call gets forbidden. Like the activation service it
-// knows nothing of HTTP, and may be called from many threads at once.
+// A role too low for a call gets forbidden. A call that changes state names
+// its caller's token too, which the audit log records with the change; support
+// and admins read that log. Like the activation service it knows nothing of
+// HTTP, and may be called from many threads at once.
 #pragma once
 
 #include <optional>
@@ -48,33 +50,47 @@ struct LicenseDetails {
   std::vector<Activation> activations;  // every state, oldest first
 };
 
+// An authenticated admin token: who the audit log says made a change.
+struct AdminCaller {
+  std::string token_id;
+  AdminRole role = AdminRole::viewer;
+};
+
 class AdminService {
  public:
   explicit AdminService(ServiceContext context);
 
-  // The role of an admin token. unauthorized when it is unknown or malformed;
-  // the message never says which.
-  [[nodiscard]] Result<AdminRole> authenticate(std::string_view token) const;
+  // The caller holding an admin token. unauthorized when it is unknown or
+  // malformed; the message never says which. A refusal is recorded in the
+  // audit log with `origin` (where the attempt came from, e.g. an address).
+  [[nodiscard]] Result<AdminCaller> authenticate(std::string_view token,
+                                                 std::string_view origin) const;
 
-  [[nodiscard]] Result<Product> create_product(AdminRole caller, Product product) const;
+  [[nodiscard]] Result<Product> create_product(const AdminCaller& caller, Product product) const;
   [[nodiscard]] Result<std::vector<Product>> products(AdminRole caller) const;
 
   // invalid_argument names the first field out of bounds; not_found when the
   // product does not exist.
-  [[nodiscard]] Result<NewLicense> create_license(AdminRole caller,
+  [[nodiscard]] Result<NewLicense> create_license(const AdminCaller& caller,
                                                   const LicenseOrder& order) const;
   // Every license, or one product's when `product` is not empty.
   [[nodiscard]] Result<std::vector<License>> licenses(AdminRole caller,
                                                       std::string_view product) const;
   [[nodiscard]] Result<LicenseDetails> license(AdminRole caller, std::string_view id) const;
   // Suspending and resuming are reversible; revoking is not (conflict).
-  [[nodiscard]] Result<License> set_license_state(AdminRole caller, std::string_view id,
+  [[nodiscard]] Result<License> set_license_state(const AdminCaller& caller, std::string_view id,
                                                   LicenseState state) const;
   [[nodiscard]] Result<std::vector<Activation>> activations(AdminRole caller,
                                                             std::string_view license_id) const;
 
   // A new admin token of `role`, returned once.
-  [[nodiscard]] Result<std::string> create_admin_token(AdminRole caller, AdminRole role) const;
+  [[nodiscard]] Result<std::string> create_admin_token(const AdminCaller& caller,
+                                                       AdminRole role) const;
+
+  // The audit log's entries made from `from` up to and including `to`, oldest
+  // first (support and admin).
+  [[nodiscard]] Result<std::vector<AuditEntry>> audit_log(AdminRole caller, UnixTime from,
+                                                          UnixTime to) const;
 
  private:
   ServiceContext context_;
@@ -82,6 +98,7 @@ class AdminService {
 
 // Makes an admin token of `role` and stores only its SHA-256; returns the token.
 // For the first token of a new server, before anyone can authenticate.
-[[nodiscard]] Result<std::string> issue_admin_token(Store& store, AdminRole role, UnixTime now);
+[[nodiscard]] Result<std::string> issue_admin_token(Store& store, AdminRole role,
+                                                    const ChangedBy& by);
 
 }  // namespace nodelock::server

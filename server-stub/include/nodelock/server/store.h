@@ -17,6 +17,10 @@
 //   - A write that fails changes nothing.
 //   - Secrets are never stored: license keys and admin tokens arrive hashed.
 //
+//   - Every change is recorded in the audit log in the transaction that makes
+//     it, so there is no change without its entry and no entry without its
+//     change.
+//
 // Every method may be called from many threads at once.
 #pragma once
 
@@ -81,6 +85,7 @@ struct Activation {
   UnixTime activated_at = 0;
   UnixTime last_seen_at = 0;
   std::string request_nonce;  // nonce of the request that last enrolled this seat
+  std::string dongle;         // the DongleBinding JSON the seat is bound to; empty: none
 };
 
 enum class AdminRole { viewer, support, admin };  // each may do what the ones before it may
@@ -90,6 +95,31 @@ struct AdminToken {
   std::string token_hash;  // hex SHA-256 of the token; the token itself is never kept
   AdminRole role = AdminRole::viewer;
   UnixTime created_at = 0;
+};
+
+// One entry of the append-only audit log. The store assigns the sequence and
+// the hashes (audit.h) when it appends the entry.
+struct AuditEntry {
+  std::int64_t sequence = 0;  // 1, 2, 3, ... in the order the changes were made
+  UnixTime at = 0;
+  std::string actor;          // an admin token id, or one of the actors below
+  std::string action;         // e.g. "license.create", "activation.deactivate"
+  std::string subject;        // the id of what changed
+  std::string before;         // canonical JSON of what the change replaced; "null" when nothing
+  std::string after;          // canonical JSON of what it made; "null" when nothing
+  std::string previous_hash;  // the hash of the entry before; empty for the first
+  std::string hash;
+};
+
+// Actors that are not admin tokens.
+inline constexpr std::string_view kDeviceActor = "device";        // a machine's signed request
+inline constexpr std::string_view kAnonymousActor = "anonymous";  // no valid admin token
+inline constexpr std::string_view kServerActor = "server";        // nodelock-server itself (init)
+
+// Who makes a change, and when: what its audit entry records.
+struct ChangedBy {
+  std::string actor;
+  UnixTime at = 0;
 };
 
 // The stable names used in the database and in JSON, and their parsers.
@@ -106,7 +136,7 @@ struct SeatClaim {
   // The seat to create when the machine has none; its id, license_id, state and
   // times are set by the caller. When the machine already holds a seat, that seat
   // keeps its id and takes this enrolment (fingerprint, device key, machine id,
-  // hostname, environment, nonce).
+  // hostname, environment, dongle, nonce).
   Activation enrolment;
   // The signed request's nonce, recorded as used in the same transaction.
   std::string nonce;
@@ -159,18 +189,19 @@ class Store {
   virtual ~Store() = default;
 
   // already_exists when the id is taken.
-  virtual Status add_product(const Product& product) = 0;
+  virtual Status add_product(const Product& product, const ChangedBy& by) = 0;
   // not_found when there is no such product.
   virtual Result<Product> product(std::string_view id) = 0;
   virtual Result<std::vector<Product>> products() = 0;
 
   // not_found when the product does not exist; already_exists for a used id or key hash.
-  virtual Status add_license(const License& license) = 0;
+  virtual Status add_license(const License& license, const ChangedBy& by) = 0;
   virtual Result<License> license(std::string_view id) = 0;
   virtual Result<License> license_by_key_hash(std::string_view key_hash) = 0;
   // All licenses, or those of one product when `product_id` is not empty.
   virtual Result<std::vector<License>> licenses(std::string_view product_id) = 0;
-  virtual Result<License> set_license_state(std::string_view id, LicenseState state) = 0;
+  virtual Result<License> set_license_state(std::string_view id, LicenseState state,
+                                            const ChangedBy& by) = 0;
 
   // Grants the machine its existing seat or a new one, in one transaction that
   // re-reads the seats under the write lock. Errors: replayed (nonce seen),
@@ -186,18 +217,24 @@ class Store {
   virtual Result<std::vector<Activation>> activations(std::string_view license_id) = 0;
   virtual Result<int> active_seats(std::string_view license_id) = 0;
 
-  virtual Status add_admin_token(const AdminToken& token) = 0;
+  virtual Status add_admin_token(const AdminToken& token, const ChangedBy& by) = 0;
   // not_found when no token has this hash.
   virtual Result<AdminToken> admin_token_by_hash(std::string_view token_hash) = 0;
 
   // Forgets nonces seen before `cutoff`; requests that old are refused by their
   // age, so their nonces need no memory. Returns how many were forgotten.
   virtual Result<int> forget_nonces_before(UnixTime cutoff) = 0;
+
+  // Appends an entry that records an event rather than a change of other
+  // state (a refused admin token); its sequence and hashes are ignored.
+  virtual Status append_audit(const AuditEntry& entry) = 0;
+  // The entries made from `from` up to and including `to`, oldest first.
+  virtual Result<std::vector<AuditEntry>> audit_entries(UnixTime from, UnixTime to) = 0;
 };
 
 // The schema version this build writes. A database with a newer version is
 // refused (conflict) rather than misread.
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 3;
 
 // Opens (creating and migrating when needed) the store at `url`:
 // "sqlite:PATH" for the embedded SQLite store. Errors: invalid_argument for an

@@ -1,0 +1,60 @@
+#include "audit_views.h"
+
+#include <utility>
+
+#include "nodelock/activation/canonical_json.h"
+
+namespace nodelock::server {
+
+nlohmann::json audit_view(const Product& product) {
+  return {{"id", product.id}, {"name", product.name}};
+}
+
+nlohmann::json audit_view(const License& license) {
+  nlohmann::json view = {{"id", license.id},
+                         {"product", license.product_id},
+                         {"key_last5", license.key_last5},
+                         {"model", seat_model_name(license.model)},
+                         {"licensee", license.licensee},
+                         {"max_activations", license.max_activations},
+                         {"term", term_name(license.term)},
+                         {"features", license.features},
+                         {"status", name_of(license.state)}};
+  if (license.expires_at) view["expires_at"] = *license.expires_at;
+  if (license.trial_days > 0) view["trial_days"] = license.trial_days;
+  if (license.max_version) view["max_version"] = *license.max_version;
+  if (license.maintenance_end) view["maintenance_end"] = *license.maintenance_end;
+  return view;
+}
+
+nlohmann::json audit_view(const Activation& activation) {
+  return {{"id", activation.id},
+          {"license_id", activation.license_id},
+          {"machine_id", activation.machine_id},
+          {"hostname", activation.hostname},
+          {"environment", activation.environment},
+          {"mode", activation.mode},
+          {"status", name_of(activation.state)}};
+}
+
+nlohmann::json audit_view(const AdminToken& token) {
+  return {{"id", token.id}, {"role", name_of(token.role)}};
+}
+
+Result<AuditEntry> audit_entry(const ChangedBy& by, std::string action, std::string subject,
+                               const nlohmann::json& before, const nlohmann::json& after) {
+  AuditEntry entry;
+  entry.at = by.at;
+  entry.actor = by.actor;
+  entry.action = std::move(action);
+  entry.subject = std::move(subject);
+  auto before_text = canonical_json(before);
+  if (!before_text.ok()) return before_text.error();
+  auto after_text = canonical_json(after);
+  if (!after_text.ok()) return after_text.error();
+  entry.before = std::move(*before_text);
+  entry.after = std::move(*after_text);
+  return entry;
+}
+
+}  // namespace nodelock::server
