@@ -11,7 +11,9 @@
 // Without --url it starts nodelock-server on a free loopback port with a
 // temporary data directory (SQLite, durable) and stops it at the end. One line
 // per level goes to stdout as key=value pairs for scripts; a failed request
-// makes the exit status 1.
+// makes the exit status 1. Beside wall-clock figures it reports the CPU time
+// per activation of this program and (when it started the server) of the
+// server: on a machine shared with other work those say what the load costs.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -28,6 +30,11 @@
 #include <vector>
 
 #include <httplib.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "server_process.h"
@@ -57,7 +64,36 @@ struct LevelResult {
   double p50_us = 0;
   double p99_us = 0;
   double presign_seconds = 0;
+  double client_cpu_seconds = 0;
+  std::optional<double> server_cpu_seconds;
 };
+
+// User plus system CPU time of this process, all threads.
+double own_cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const auto seconds = [](const timeval& time) {
+    return static_cast<double>(time.tv_sec) + static_cast<double>(time.tv_usec) / 1e6;
+  };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+// User plus system CPU time of process `pid`, from /proc/PID/stat.
+std::optional<double> cpu_seconds_of(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  const std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  // The command name in parentheses may hold spaces; fields count from after it.
+  const auto end_of_name = text.rfind(')');
+  if (end_of_name == std::string::npos) return std::nullopt;
+  std::istringstream fields(text.substr(end_of_name + 2));
+  std::string field;
+  double ticks = 0;
+  // utime and stime are fields 14 and 15; the first after the name is field 3.
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i >= 14) ticks += std::stod(field);
+  }
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
 
 std::optional<Options> parse_options(int argc, char** argv) {
   Options options;
@@ -130,7 +166,9 @@ double percentile(const std::vector<double>& sorted, double fraction) {
 
 // Sends every body once, `clients` at a time, each client on its own
 // keep-alive connection opened before the clock starts.
-LevelResult run_level(const std::string& url, const std::vector<std::string>& bodies, int clients) {
+// `server_pid` > 0: the server's CPU time is measured too.
+LevelResult run_level(const std::string& url, const std::vector<std::string>& bodies, int clients,
+                      pid_t server_pid) {
   LevelResult result;
   result.clients = clients;
   result.requests = static_cast<int>(bodies.size());
@@ -173,15 +211,23 @@ LevelResult run_level(const std::string& url, const std::vector<std::string>& bo
     });
   }
   Clock::time_point started;
+  double client_cpu = 0;
+  std::optional<double> server_cpu;
   {
     std::unique_lock<std::mutex> lock(mutex);
     changed.wait(lock, [&] { return ready == clients; });
     started = Clock::now();
+    client_cpu = own_cpu_seconds();
+    if (server_pid > 0) server_cpu = cpu_seconds_of(server_pid);
     go = true;
   }
   changed.notify_all();
   for (std::thread& worker : workers) worker.join();
   result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  result.client_cpu_seconds = own_cpu_seconds() - client_cpu;
+  if (server_cpu) {
+    if (auto now = cpu_seconds_of(server_pid)) result.server_cpu_seconds = *now - *server_cpu;
+  }
   std::vector<double> all;
   for (const auto& mine : latencies) all.insert(all.end(), mine.begin(), mine.end());
   std::sort(all.begin(), all.end());
@@ -199,7 +245,12 @@ void print(const LevelResult& level) {
             << " seconds=" << std::setprecision(3) << level.seconds << std::setprecision(0)
             << " activations_per_s=" << per_second << " p50_us=" << level.p50_us
             << " p99_us=" << level.p99_us << std::setprecision(3)
-            << " presign_s=" << level.presign_seconds << std::endl;
+            << " presign_s=" << level.presign_seconds << std::setprecision(0)
+            << " client_cpu_us=" << level.client_cpu_seconds * 1e6 / level.requests;
+  if (level.server_cpu_seconds) {
+    std::cout << " server_cpu_us=" << *level.server_cpu_seconds * 1e6 / level.requests;
+  }
+  std::cout << std::endl;
   if (level.failed > 0) {
     std::cerr << level.failed << " of " << level.requests << " activations at " << level.clients
               << " clients failed; the first: " << level.first_failure << '\n';
@@ -225,7 +276,7 @@ int run(const Options& options) {
     const Clock::time_point signing = Clock::now();
     const std::vector<std::string> bodies = presign(*key, options.requests);
     const double presign_seconds = std::chrono::duration<double>(Clock::now() - signing).count();
-    LevelResult level = run_level(url, bodies, clients);
+    LevelResult level = run_level(url, bodies, clients, server ? server->pid() : -1);
     level.presign_seconds = presign_seconds;
     print(level);
     all_ok = all_ok && level.failed == 0;

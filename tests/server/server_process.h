@@ -40,6 +40,8 @@ class ServerProcess {
   // The admin token printed when the server initialised its data directory.
   const std::string& admin_token() const { return admin_token_; }
   const std::filesystem::path& data_dir() const { return data_dir_; }
+  // The server's process id while it runs; -1 once stopped.
+  pid_t pid() const { return pid_; }
 
   // SIGTERM and wait; the exit status as waitpid reports it.
   int terminate();
