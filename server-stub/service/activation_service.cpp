@@ -3,8 +3,10 @@
 #include <cstdlib>
 #include <utility>
 
+#include "dongle_rules.h"
 #include "identifiers.h"
 #include "license_rules.h"
+#include "nodelock/activation/bound_dongle.h"
 #include "nodelock/activation/document.h"
 #include "nodelock/activation/encoding.h"
 #include "nodelock/activation/license_key.h"
@@ -138,6 +140,9 @@ Result<IssuedLicense> issue(const ServiceContext& context, const License& licens
   document.machine_id = seat.machine_id;
   document.device_public_key = *device_key;
   document.request_nonce = seat.request_nonce;
+  auto dongle = dongle_of(seat);
+  if (!dongle.ok()) return dongle.error();
+  document.dongle = std::move(*dongle);
   auto armored = seal(DocumentType::license, to_payload(document), context.vendor_key,
                       {{"Product", license.product_id}, {"Machine", seat.machine_id}});
   if (!armored.ok()) return armored.error();
@@ -185,6 +190,9 @@ ActivationAnswer ActivationService::activate(std::string_view armored_request) c
     check_in.device_public_key = device_key;
     check_in.nonce = request->nonce;
     check_in.now = now;
+    if (Status kept = keeps_its_dongle(context_.store, *request); !kept.ok()) {
+      return {kept.error(), std::nullopt};
+    }
     check_in.admit = [&](const License& held) -> Status {
       if (held.id != license->id) {
         return make_error(
@@ -206,6 +214,13 @@ ActivationAnswer ActivationService::activate(std::string_view armored_request) c
     return {issue(context_, renewed->license, renewed->activation, *enrolled, true, now), seats};
   }
 
+  if (Status dongle = require_dongle(*license, *policy, *request); !dongle.ok()) {
+    return {dongle.error(), std::nullopt};
+  }
+  // From here on the machine is enrolled with its bound dongle counted in, so
+  // the seat is found again by the dongle and the policy can require it.
+  request->fingerprint =
+      with_bound_dongle(request->fingerprint, request->dongle, request->product);
   // A machine that cannot match even itself under the policy would take a seat
   // for a license it can never use.
   if (auto shortfall = fingerprint::binding_shortfall(request->fingerprint, *policy)) {
@@ -221,6 +236,7 @@ ActivationAnswer ActivationService::activate(std::string_view armored_request) c
   claim.enrolment.machine_id = request->machine_id;
   claim.enrolment.fingerprint = fingerprint::to_json(request->fingerprint).dump();
   claim.enrolment.device_public_key = device_key;
+  claim.enrolment.dongle = stored_dongle(request->dongle);
   claim.enrolment.hostname = request->hostname;
   claim.enrolment.environment =
       fingerprint::environment_type_name(request->fingerprint.environment().type);

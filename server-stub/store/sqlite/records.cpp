@@ -78,7 +78,7 @@ License read_license(const Query& row) {
 
 constexpr const char* kActivationColumns =
     "id, license_id, machine_id, fingerprint, device_public_key, hostname, environment, mode, "
-    "status, activated_at, last_seen_at, request_nonce";
+    "status, activated_at, last_seen_at, request_nonce, dongle";
 
 Activation read_activation(const Query& row) {
   Activation activation;
@@ -94,6 +94,7 @@ Activation read_activation(const Query& row) {
   activation.activated_at = row.integer(9);
   activation.last_seen_at = row.integer(10);
   activation.request_nonce = row.text(11);
+  activation.dongle = row.text(12);
   return activation;
 }
 
@@ -265,7 +266,7 @@ Status insert_activation(Connection& db, const Activation& activation,
       db.query(
             "INSERT INTO activations(id, license_id, machine_id, fingerprint, device_public_key, "
             "hostname, environment, mode, status, activated_at, last_seen_at, request_nonce, "
-            "machine_keys) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            "machine_keys, dongle) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
           .bind(1, activation.id)
           .bind(2, activation.license_id)
           .bind(3, activation.machine_id)
@@ -279,6 +280,7 @@ Status insert_activation(Connection& db, const Activation& activation,
           .bind(11, activation.last_seen_at)
           .bind(12, activation.request_nonce)
           .bind(13, keys_json)
+          .bind(14, activation.dongle)
           .run();
   if (!inserted.ok()) return inserted;
   return insert_seat_keys(db, activation, keys_json);
@@ -316,8 +318,8 @@ Status update_activation(Connection& db, const Activation& activation) {
   return db
       .query(
           "UPDATE activations SET machine_id = ?, fingerprint = ?, device_public_key = ?, "
-          "hostname = ?, environment = ?, status = ?, last_seen_at = ?, request_nonce = ? "
-          "WHERE id = ?")
+          "hostname = ?, environment = ?, status = ?, last_seen_at = ?, request_nonce = ?, "
+          "dongle = ? WHERE id = ?")
       .bind(1, activation.machine_id)
       .bind(2, activation.fingerprint)
       .bind(3, activation.device_public_key)
@@ -326,7 +328,8 @@ Status update_activation(Connection& db, const Activation& activation) {
       .bind(6, name_of(activation.state))
       .bind(7, activation.last_seen_at)
       .bind(8, activation.request_nonce)
-      .bind(9, activation.id)
+      .bind(9, activation.dongle)
+      .bind(10, activation.id)
       .run();
 }
 
