@@ -50,11 +50,13 @@ echo "$(nproc) CPUs ($cpu), $(uname -sr), load average $(cut -d' ' -f1-3 /proc/l
 # Google Benchmark's CSV, medians of 5 repetitions: name,iterations,real_time,cpu_time,...
 # CPU time is what a core spends; wall time also counts waiting for a core.
 median_cpu_ns() {  # FILE BENCHMARK
-  awk -F, -v name="\"$2_median\"" '$1 == name { print $4 }' "$1"
+  awk -F, -v name="\"$2_median\"" '$1 == name {
+    scale["ns"] = 1; scale["us"] = 1e3; scale["ms"] = 1e6; scale["s"] = 1e9
+    print $4 * scale[$5] }' "$1"
 }
 median_counter() {  # FILE BENCHMARK COLUMN_NAME
-  awk -F, -v name="\"$2_median\"" -v column="$3" '
-    NR == 1 { for (i = 1; i <= NF; i++) if ($i == column) c = i }
+  awk -F, -v name="\"$2_median\"" -v column="\"$3\"" '
+    $1 == "name" { for (i = 1; i <= NF; i++) if ($i == column) c = i }
     $1 == name && c { print $c }' "$1"
 }
 run_benchmark() {  # BINARY OUT FILTER
