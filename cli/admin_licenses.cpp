@@ -57,7 +57,8 @@ Result<nlohmann::json> license_order(const Args& args) {
                                     {"--trial-days", "trial_days"},
                                     {"--grace-days", "grace_days"},
                                     {"--max-version", "max_version"},
-                                    {"--refresh-days", "refresh_days"}}) {
+                                    {"--refresh-days", "refresh_days"},
+                                    {"--max-resets-per-year", "max_resets_per_year"}}) {
     if (Status added = add_number(args, flag, field, order); !added.ok()) return added.error();
   }
   if (!order.contains("max_activations")) order["max_activations"] = 1;
@@ -97,7 +98,8 @@ void print_activations(const nlohmann::json& activations) {
   if (activations.empty()) std::cout << "No machines activated.\n";
   for (const auto& activation : activations) {
     std::cout << text_of(activation["id"]) << "  " << text_of(activation["machine_id"]) << "  "
-              << text_of(activation["hostname"]) << "  " << text_of(activation["status"])
+              << text_of(activation["hostname"]) << "  " << text_of(activation["environment"])
+              << "  " << text_of(activation["mode"]) << "  " << text_of(activation["status"])
               << "  activated " << date_text(activation["activated_at"]) << ", last seen "
               << date_text(activation["last_seen_at"]) << '\n';
   }
@@ -200,13 +202,13 @@ const std::vector<AdminSubcommand>& admin_license_subcommands() {
        "license create --product P [--model node-locked] [--max-activations N]     (admin)\n"
        "      [--expires YYYY-MM-DD | --trial-days N] [--grace-days N] [--features a,b]\n"
        "      [--max-version MAJOR] [--maintenance-end YYYY-MM-DD] [--licensee NAME]\n"
-       "      [--refresh-days N] [--match-policy JSON]\n"
+       "      [--refresh-days N] [--match-policy JSON] [--max-resets-per-year N]\n"
        "      --expires makes a subscription, --trial-days a trial counted from the first\n"
        "      activation, neither a perpetual license; --match-policy sets how far a\n"
        "      machine may change (docs/FINGERPRINT.md). --json prints {\"id\", \"key\"}.",
        {"--product", "--model", "--max-activations", "--expires", "--trial-days", "--grace-days",
         "--features", "--max-version", "--maintenance-end", "--licensee", "--refresh-days",
-        "--match-policy"},
+        "--match-policy", "--max-resets-per-year"},
        run_license_create},
       {"license list", "license list [--product P]", {"--product"}, run_license_list},
       {"license show", "license show LICENSE_ID", {}, run_license_show},

@@ -118,7 +118,8 @@ Result<ActivationOutcome> refresh_online(const OnlineOptions& options,
   if (!request.ok()) return request.error();
   auto outcome = exchange(options, store, *server, *machine, *request);
   if (!outcome.ok() &&
-      (outcome.code() == ErrorCode::suspended || outcome.code() == ErrorCode::revoked)) {
+      (outcome.code() == ErrorCode::suspended || outcome.code() == ErrorCode::revoked ||
+       outcome.code() == ErrorCode::seat_reset)) {
     // Remembered so the application learns it offline, until a later check-in.
     (void)store.save_refusal({outcome.code(), outcome.message()});
   }

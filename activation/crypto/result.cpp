@@ -38,6 +38,7 @@ constexpr std::pair<ErrorCode, std::string_view> kCodeNames[] = {
     {ErrorCode::tls_failure, "tls_failure"},
     {ErrorCode::server_error, "server_error"},
     {ErrorCode::internal, "internal"},
+    {ErrorCode::seat_reset, "seat_reset"},
 };
 
 }  // namespace

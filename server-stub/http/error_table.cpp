@@ -15,6 +15,7 @@ int http_status(ErrorCode code) {
     case ErrorCode::expired:
     case ErrorCode::suspended:
     case ErrorCode::revoked:
+    case ErrorCode::seat_reset:
     case ErrorCode::forbidden:
     case ErrorCode::machine_mismatch:
     case ErrorCode::not_activated:

@@ -91,6 +91,7 @@ Result<LicenseOrder> license_order_from_json(const nlohmann::json& body) {
   order.grace_days = read_small_int(in, "grace_days").value_or(0);
   order.refresh_days = read_small_int(in, "refresh_days").value_or(order.refresh_days);
   order.max_version = read_small_int(in, "max_version");
+  order.max_resets_per_year = read_small_int(in, "max_resets_per_year");
   if (body.contains("features")) order.features = in.string_list("features");
   order.licensee = in.optional_string("licensee").value_or("");
   if (body.contains("match_policy")) {
@@ -132,6 +133,16 @@ Result<std::pair<UnixTime, UnixTime>> audit_range_from_query(const std::string& 
   return std::pair{*first, *last};
 }
 
+Result<bool> reset_override_from_json(std::string_view body) {
+  if (body.empty()) return false;
+  auto json = parse_body(body);
+  if (!json.ok()) return json.error();
+  FieldReader in(*json, "reset");
+  const bool override_limit = json->contains("override") && in.boolean("override");
+  if (Status read = in.finish(); !read.ok()) return read.error();
+  return override_limit;
+}
+
 nlohmann::json to_json(const Product& product) {
   return {{"id", product.id}, {"name", product.name}, {"created_at", product.created_at}};
 }
@@ -156,6 +167,7 @@ nlohmann::json to_json(const License& license) {
   if (license.expires_at) json["expires_at"] = *license.expires_at;
   if (license.max_version) json["max_version"] = *license.max_version;
   if (license.maintenance_end) json["maintenance_end"] = *license.maintenance_end;
+  if (license.max_resets_per_year) json["max_resets_per_year"] = *license.max_resets_per_year;
   return json;
 }
 

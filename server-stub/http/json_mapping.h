@@ -27,6 +27,8 @@ Result<Product> product_from_json(const nlohmann::json& body);
 // which means the end of that day (UTC).
 Result<LicenseOrder> license_order_from_json(const nlohmann::json& body);
 Result<AdminRole> role_from_json(const nlohmann::json& body);
+// The optional {"override": true} of a seat reset; an empty body is none.
+Result<bool> reset_override_from_json(std::string_view body);
 // The ?from=&to= of an audit query: dates "YYYY-MM-DD" (from the start of
 // `from` to the end of `to`, UTC) or unix seconds; an absent bound is open.
 Result<std::pair<UnixTime, UnixTime>> audit_range_from_query(const std::string& from,

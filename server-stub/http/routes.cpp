@@ -239,6 +239,22 @@ void register_license_routes(httplib::Server& server, Api& api) {
                           }));
 }
 
+void register_support_routes(httplib::Server& server, Api& api) {
+  server.Post(R"(/v1/activations/([^/]+)/reset)",
+              admin_route(api, "/v1/activations/{id}/reset",
+                          [&api](const Request& req, Response& res, const AdminCaller& caller) {
+                            auto override_limit = reset_override_from_json(req.body);
+                            if (!override_limit.ok())
+                              return send_error(res, override_limit.error());
+                            answer(res,
+                                   api.admin.reset_activation(caller, req.matches[1].str(),
+                                                              *override_limit),
+                                   200, [](const Activation& freed) {
+                                     return Json{{"activation", to_json(freed)}};
+                                   });
+                          }));
+}
+
 void register_audit_routes(httplib::Server& server, Api& api) {
   server.Get(
       "/v1/audit",
@@ -281,6 +297,7 @@ void register_routes(httplib::Server& server, Api& api) {
   register_client_routes(server, api);
   register_product_routes(server, api);
   register_license_routes(server, api);
+  register_support_routes(server, api);
   register_audit_routes(server, api);
   register_fallbacks(server, api);
 }

@@ -70,7 +70,9 @@ Status check_order(const LicenseOrder& order, UnixTime now) {
                        in_range("trial_days", order.trial_days.value_or(1), 1, 365),
                        in_range("grace_days", order.grace_days, 0, 365),
                        in_range("refresh_days", order.refresh_days, 1, 3650),
-                       in_range("max_version", order.max_version.value_or(0), 0, 1000000)}) {
+                       in_range("max_version", order.max_version.value_or(0), 0, 1000000),
+                       in_range("max_resets_per_year", order.max_resets_per_year.value_or(0), 0,
+                                kMaxActivations)}) {
     if (!check.ok()) return check;
   }
   if (!is_display_text(order.licensee)) {
@@ -173,6 +175,7 @@ Result<NewLicense> AdminService::create_license(const AdminCaller& caller,
   license.features = order.features;
   license.max_version = order.max_version;
   license.maintenance_end = order.maintenance_end;
+  license.max_resets_per_year = order.max_resets_per_year;
   if (order.match_policy) license.match_policy = fingerprint::to_json(*order.match_policy).dump();
   license.created_at = now;
   Status added = context_.store.add_license(license, {caller.token_id, now});
@@ -220,6 +223,36 @@ Result<std::vector<Activation>> AdminService::activations(AdminRole caller,
   auto license = context_.store.license(license_id);
   if (!license.ok()) return license.error();
   return context_.store.activations(license_id);
+}
+
+Result<Activation> AdminService::reset_activation(const AdminCaller& caller,
+                                                  std::string_view activation_id,
+                                                  bool override_limit) const {
+  if (Status allowed = require(caller.role, AdminRole::support); !allowed.ok()) {
+    return allowed.error();
+  }
+  if (override_limit) {
+    if (Status allowed = require(caller.role, AdminRole::admin); !allowed.ok()) {
+      return make_error(ErrorCode::forbidden,
+                        "only an admin token may reset beyond a license's yearly allowance");
+    }
+  }
+  const UnixTime now = context_.clock();
+  SeatReset reset;
+  reset.activation_id = std::string(activation_id);
+  reset.by = {caller.token_id, now};
+  reset.counted_since = now - 365 * kSecondsPerDay;
+  reset.admit = [override_limit](const License& license, int resets) -> Status {
+    if (override_limit || !license.max_resets_per_year || resets < *license.max_resets_per_year) {
+      return {};
+    }
+    return make_error(ErrorCode::forbidden,
+                      "license " + key_display(license) + " allows " +
+                          std::to_string(*license.max_resets_per_year) +
+                          " device resets in 365 days and " + std::to_string(resets) +
+                          " were made; an admin may reset beyond that with --override");
+  };
+  return context_.store.reset_seat(reset);
 }
 
 Result<std::string> AdminService::create_admin_token(const AdminCaller& caller,

@@ -24,6 +24,7 @@ nlohmann::json audit_view(const License& license) {
   if (license.trial_days > 0) view["trial_days"] = license.trial_days;
   if (license.max_version) view["max_version"] = *license.max_version;
   if (license.maintenance_end) view["maintenance_end"] = *license.maintenance_end;
+  if (license.max_resets_per_year) view["max_resets_per_year"] = *license.max_resets_per_year;
   return view;
 }
 

@@ -49,7 +49,7 @@ std::optional<int> optional_int(const std::optional<std::int64_t>& value) {
 constexpr const char* kLicenseColumns =
     "id, product_id, key_hash, key_last5, model, licensee, max_activations, term, expires_at, "
     "trial_days, grace_days, refresh_days, features, max_version, maintenance_end, status, "
-    "policy, created_at, seats_used";
+    "policy, created_at, seats_used, max_resets_per_year";
 
 License read_license(const Query& row) {
   License license;
@@ -73,6 +73,7 @@ License read_license(const Query& row) {
   license.match_policy = row.text(16);
   license.created_at = row.integer(17);
   license.seats_used = static_cast<int>(row.integer(18));
+  license.max_resets_per_year = optional_int(row.optional_integer(19));
   return license;
 }
 
@@ -161,10 +162,12 @@ Status insert_license(Connection& db, const License& license) {
   Query query = db.query(
       "INSERT INTO licenses(id, product_id, key_hash, key_last5, model, licensee, "
       "max_activations, term, expires_at, trial_days, grace_days, refresh_days, features, "
-      "max_version, maintenance_end, status, policy, created_at) "
-      "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "max_version, maintenance_end, status, policy, created_at, max_resets_per_year) "
+      "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   std::optional<std::int64_t> max_version;
   if (license.max_version) max_version = *license.max_version;
+  std::optional<std::int64_t> max_resets;
+  if (license.max_resets_per_year) max_resets = *license.max_resets_per_year;
   query.bind(1, license.id)
       .bind(2, license.product_id)
       .bind(3, license.key_hash)
@@ -182,7 +185,8 @@ Status insert_license(Connection& db, const License& license) {
       .bind(15, license.maintenance_end)
       .bind(16, name_of(license.state))
       .bind(17, license.match_policy)
-      .bind(18, license.created_at);
+      .bind(18, license.created_at)
+      .bind(19, max_resets);
   Status inserted = query.run();
   if (inserted.code() == ErrorCode::already_exists) {
     return make_error(ErrorCode::already_exists, "a license with this id or key already exists");
@@ -305,6 +309,23 @@ Status replace_seat_keys(Connection& db, const Activation& seat,
       .bind(1, keys_json)
       .bind(2, seat.id)
       .run();
+}
+
+Status mark_seat_reset(Connection& db, std::string_view activation_id, UnixTime at) {
+  return db.query("UPDATE activations SET reset_at = ? WHERE id = ?")
+      .bind(1, at)
+      .bind(2, activation_id)
+      .run();
+}
+
+Result<int> count_resets_since(Connection& db, std::string_view license_id, UnixTime since) {
+  Query query = db.query(
+      "SELECT count(*) FROM activations WHERE license_id = ? AND status = 'reset' AND "
+      "reset_at >= ?");
+  query.bind(1, license_id).bind(2, since);
+  auto row = query.step();
+  if (!row.ok()) return row.error();
+  return static_cast<int>(query.integer(0));
 }
 
 Status change_seats_used(Connection& db, std::string_view license_id, int delta) {

@@ -32,6 +32,10 @@ Result<int> count_active_seats(Connection& db, std::string_view license_id);
 // Makes `machine_keys` the keys of an existing seat (none when empty).
 Status replace_seat_keys(Connection& db, const Activation& seat,
                          const std::vector<std::string>& machine_keys);
+// Records when support reset the seat.
+Status mark_seat_reset(Connection& db, std::string_view activation_id, UnixTime at);
+// The license's seats reset by support at or after `since`.
+Result<int> count_resets_since(Connection& db, std::string_view license_id, UnixTime since);
 // Adds `delta` to the license's count of used seats.
 Status change_seats_used(Connection& db, std::string_view license_id, int delta);
 // Inserts the activation and files it under `machine_keys`.

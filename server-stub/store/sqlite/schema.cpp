@@ -99,6 +99,12 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
     {3, R"sql(
 ALTER TABLE activations ADD COLUMN dongle TEXT NOT NULL DEFAULT '';
 )sql"},
+    // Support resets: a license's yearly allowance, and when each seat was
+    // reset, so the allowance is counted over the last 365 days.
+    {4, R"sql(
+ALTER TABLE licenses ADD COLUMN max_resets_per_year INTEGER;
+ALTER TABLE activations ADD COLUMN reset_at INTEGER;
+)sql"},
 };
 
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion,

@@ -68,8 +68,10 @@ Error seat_not_active(const Activation& seat) {
           ErrorCode::not_activated,
           "this machine's activation " + seat.id + " was deactivated; activate the machine again");
     case ActivationState::reset:
-      return make_error(ErrorCode::revoked,
-                        "this machine's activation was reset by support; contact support");
+      return make_error(ErrorCode::seat_reset,
+                        "support reset this machine's activation " + seat.id +
+                            " and gave its seat to another machine; contact support to use the "
+                            "license here again");
     default:
       return make_error(ErrorCode::revoked,
                         "this machine's activation was revoked by the vendor; contact support");
@@ -278,6 +280,44 @@ class SqliteStore final : public Store {
     });
     if (!written.ok()) return written.error();
     return released;
+  }
+
+  Result<Activation> reset_seat(const SeatReset& reset) override {
+    Activation freed;
+    Status written = writes_.run([&](Connection& db) -> Status {
+      auto seat = select_activation(db, reset.activation_id);
+      if (!seat.ok()) return seat.error();
+      if (seat->state != ActivationState::active) {
+        return make_error(ErrorCode::conflict, "activation " + seat->id + " is already " +
+                                                   std::string(name_of(seat->state)) +
+                                                   "; its seat is free");
+      }
+      auto license = select_license(db, seat->license_id);
+      if (!license.ok()) return license.error();
+      if (reset.admit) {
+        auto resets = count_resets_since(db, license->id, reset.counted_since);
+        if (!resets.ok()) return resets.error();
+        Status admitted = reset.admit(*license, *resets);
+        if (!admitted.ok()) return admitted;
+      }
+      seat->state = ActivationState::reset;
+      Status updated = update_activation(db, *seat);
+      if (!updated.ok()) return updated;
+      Status stamped = mark_seat_reset(db, seat->id, reset.by.at);
+      if (!stamped.ok()) return stamped;
+      Status unkeyed = replace_seat_keys(db, *seat, {});
+      if (!unkeyed.ok()) return unkeyed;
+      Status counted = change_seats_used(db, seat->license_id, -1);
+      if (!counted.ok()) return counted;
+      Status recorded = record_change(db, reset.by, "activation.reset", seat->id,
+                                      {{"status", name_of(ActivationState::active)}},
+                                      {{"status", name_of(seat->state)}});
+      if (!recorded.ok()) return recorded;
+      freed = std::move(*seat);
+      return {};
+    });
+    if (!written.ok()) return written.error();
+    return freed;
   }
 
   Result<Activation> activation(std::string_view id) override {

@@ -51,6 +51,7 @@ enum class ErrorCode {
   tls_failure,          // the TLS handshake or certificate check failed
   server_error,         // the server failed; nothing was changed
   internal,             // a bug or an environment failure in this process
+  seat_reset,           // support freed this machine's seat (a lost or replaced machine)
 };
 
 // The stable name of a code, e.g. "activation_limit".

@@ -38,6 +38,7 @@ struct LicenseOrder {
   std::string licensee;
   int refresh_days = 30;
   std::optional<fingerprint::MatchPolicy> match_policy;  // the standard one when absent
+  std::optional<int> max_resets_per_year;  // seats support may reset a year; none: no limit
 };
 
 struct NewLicense {
@@ -82,6 +83,14 @@ class AdminService {
                                                   LicenseState state) const;
   [[nodiscard]] Result<std::vector<Activation>> activations(AdminRole caller,
                                                             std::string_view license_id) const;
+
+  // Frees the seat of a lost or replaced machine at once; that machine's next
+  // check-in is refused with seat_reset (support). Beyond the license's
+  // resets a year the reset is forbidden unless an admin passes `override`.
+  // not_found, conflict (the seat is already free).
+  [[nodiscard]] Result<Activation> reset_activation(const AdminCaller& caller,
+                                                    std::string_view activation_id,
+                                                    bool override_limit) const;
 
   // A new admin token of `role`, returned once.
   [[nodiscard]] Result<std::string> create_admin_token(const AdminCaller& caller,

@@ -64,6 +64,8 @@ struct License {
   std::vector<std::string> features;
   std::optional<int> max_version;  // highest covered major version
   std::optional<UnixTime> maintenance_end;
+  std::optional<int>
+      max_resets_per_year;  // seats support may reset in any 365 days; none: no limit
   LicenseState state = LicenseState::active;
   std::string match_policy;  // MatchPolicy JSON; empty means the standard policy
   UnixTime created_at = 0;
@@ -176,6 +178,17 @@ struct CheckInOutcome {
   License license;
 };
 
+// Frees a seat at support's request (a lost, stolen or rebuilt machine): the
+// seat is free at once and its machine's next check-in is refused.
+struct SeatReset {
+  std::string activation_id;
+  ChangedBy by;
+  // Run inside the transaction on the seat's license and the number of its
+  // seats reset since `counted_since`; an error refuses the reset.
+  UnixTime counted_since = 0;
+  std::function<Status(const License& license, int resets)> admit;
+};
+
 // Frees a seat on a deactivation receipt signed by `device_public_key`.
 struct SeatRelease {
   std::string activation_id;
@@ -213,6 +226,9 @@ class Store {
   virtual Result<CheckInOutcome> check_in(const CheckIn& check_in) = 0;
   // Errors: replayed, not_found, machine_mismatch, conflict (seat not active).
   virtual Result<Activation> release_seat(const SeatRelease& release) = 0;
+  // The seat as reset. Errors: not_found, conflict (seat not active), or
+  // whatever `admit` returns; nothing changes on error.
+  virtual Result<Activation> reset_seat(const SeatReset& reset) = 0;
   virtual Result<Activation> activation(std::string_view id) = 0;
   virtual Result<std::vector<Activation>> activations(std::string_view license_id) = 0;
   virtual Result<int> active_seats(std::string_view license_id) = 0;
@@ -234,7 +250,7 @@ class Store {
 
 // The schema version this build writes. A database with a newer version is
 // refused (conflict) rather than misread.
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 // Opens (creating and migrating when needed) the store at `url`:
 // "sqlite:PATH" for the embedded SQLite store. Errors: invalid_argument for an

@@ -1,0 +1,126 @@
+// Support requests end to end: the built `nodelock` on simulated machines
+// (fixture system trees) and `nodelock admin` against a real server.
+#include "admin_cli_fixture.h"
+
+namespace nodelock::server::testing {
+namespace {
+
+const std::string kLaptop = std::string(NODELOCK_TESTS_DIR) + "/fixtures/hosts/laptop-wifi-docker";
+const std::string kDesktop = std::string(NODELOCK_TESTS_DIR) + "/fixtures/hosts/desktop-two-nics";
+
+nlohmann::json json_of(const CliRun& run) {
+  const auto json = nlohmann::json::parse(run.out, nullptr, false);
+  EXPECT_TRUE(json.is_object()) << run.out;
+  return json.is_object() ? json : nlohmann::json::object();
+}
+
+// A machine: a fixture system tree and a license store of its own.
+struct Machine {
+  std::string sysroot;
+  TempDir store;
+};
+
+class SupportCliTest : public AdminCliTest {
+ protected:
+  void SetUp() override {
+    AdminCliTest::SetUp();
+    CliRun token = admin_cli("token create --role support --json");
+    ASSERT_EQ(token.exit_code, 0);
+    support_ = json_of(token)["token"];
+  }
+
+  // `nodelock <words>` on `machine`, with --json.
+  CliRun on(const Machine& machine, const std::string& words) {
+    return run_command(cli_binary().string() + " " + words + " --product acme-cad --store " +
+                       machine.store.path().string() + " --sysroot " + machine.sysroot + " --json");
+  }
+  CliRun activate(const Machine& machine, const std::string& key) {
+    return on(machine, "activate --server " + server_.url() + " --key " + key);
+  }
+
+  IssuedKey license(const std::string& flags) {
+    CliRun created = admin_cli("license create --product acme-cad " + flags + " --json");
+    EXPECT_EQ(created.exit_code, 0) << created.out;
+    const auto json = json_of(created);
+    return {json.value("id", ""), json.value("key", "")};
+  }
+
+  std::string support_;
+};
+
+TEST_F(SupportCliTest, StolenLaptopIsResetAndItsSeatGoesToTheReplacement) {
+  const IssuedKey key = license("--max-activations 1");
+  const Machine laptop{kLaptop, {}};
+  const Machine replacement{kDesktop, {}};
+  CliRun activated = activate(laptop, key.key);
+  ASSERT_EQ(activated.exit_code, 0) << activated.out;
+  const std::string activation_id = json_of(activated)["activation_id"];
+  const std::string machine_id = json_of(activated)["machine_id"];
+  EXPECT_EQ(activate(replacement, key.key).exit_code, 1) << "the license is full";
+
+  CliRun devices = admin_cli("devices --license " + key.id, support_);
+  EXPECT_EQ(devices.exit_code, 0);
+  for (const std::string& shown : {activation_id, machine_id, std::string("bare_metal"),
+                                   std::string("online"), std::string("active")}) {
+    EXPECT_NE(devices.out.find(shown), std::string::npos) << shown << " in " << devices.out;
+  }
+
+  CliRun reset = admin_cli("reset --device " + activation_id, support_);
+  EXPECT_EQ(reset.exit_code, 0) << reset.out;
+  EXPECT_NE(reset.out.find("seat is free"), std::string::npos) << reset.out;
+  EXPECT_EQ(activate(replacement, key.key).exit_code, 0)
+      << "the freed seat goes to the new machine";
+
+  CliRun refused = on(laptop, "refresh");
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_EQ(json_of(refused)["error"]["code"], "seat_reset") << refused.out;
+  CliRun status = on(laptop, "status");
+  EXPECT_EQ(status.exit_code, 1);
+  EXPECT_EQ(json_of(status)["status"], "revoked");
+  EXPECT_NE(json_of(status)["message"].get<std::string>().find("contact support"),
+            std::string::npos)
+      << status.out;
+
+  const auto entries = json_of(admin_cli("audit list --json"))["entries"];
+  ASSERT_FALSE(entries.empty());
+  const auto& last_reset = entries[entries.size() - 2];
+  EXPECT_EQ(last_reset["action"], "activation.reset");
+  EXPECT_EQ(last_reset["subject"], activation_id);
+  EXPECT_NE(last_reset["actor"], "device");
+}
+
+TEST_F(SupportCliTest, ResetsBeyondTheYearlyAllowanceNeedAnAdminOverride) {
+  const IssuedKey key = license("--max-activations 3 --max-resets-per-year 1");
+  const Machine first{kLaptop, {}};
+  const Machine second{kDesktop, {}};
+  const std::string a = json_of(activate(first, key.key))["activation_id"];
+  const std::string b = json_of(activate(second, key.key))["activation_id"];
+  EXPECT_EQ(admin_cli("reset --device " + a, support_).exit_code, 0);
+
+  CliRun refused = admin_cli("reset --device " + b + " --json", support_);
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_EQ(json_of(refused)["error"]["code"], "forbidden");
+  EXPECT_NE(json_of(refused)["error"]["message"].get<std::string>().find("--override"),
+            std::string::npos);
+  EXPECT_EQ(admin_cli("reset --device " + b + " --override", support_).exit_code, 1)
+      << "support may not override";
+  EXPECT_EQ(admin_cli("reset --device " + b + " --override").exit_code, 0);
+  EXPECT_EQ(license_details(key.id).body["seats"]["used"], 0);
+}
+
+TEST_F(SupportCliTest, ResetRefusesViewersAndSeatsAlreadyFree) {
+  const IssuedKey key = license("--max-activations 2");
+  const Machine laptop{kLaptop, {}};
+  const std::string id = json_of(activate(laptop, key.key))["activation_id"];
+  const std::string viewer = json_of(admin_cli("token create --role viewer --json"))["token"];
+  EXPECT_EQ(admin_cli("reset --device " + id, viewer).exit_code, 1);
+  EXPECT_EQ(admin_cli("reset --device " + id, support_).exit_code, 0);
+  CliRun again = admin_cli("reset --device " + id + " --json", support_);
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_EQ(json_of(again)["error"]["code"], "conflict");
+  EXPECT_EQ(admin_cli("reset --device act_nothing", support_).exit_code, 1);
+  EXPECT_EQ(admin_cli("reset", support_).exit_code, 2);
+}
+
+}  // namespace
+}  // namespace nodelock::server::testing
