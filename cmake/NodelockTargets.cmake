@@ -7,6 +7,10 @@ if(NODELOCK_WERROR)
 endif()
 
 if(NODELOCK_SANITIZE)
+  # GCC 12's flow analysis under ASan reports std::function inside <regex>
+  # (reached through httplib.h) as maybe-uninitialized: a known false positive
+  # that would stop the -Werror build, so this one warning stays off there.
+  target_compile_options(nodelock_warnings INTERFACE -Wno-maybe-uninitialized)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer
                       -fno-sanitize-recover=undefined)
   add_link_options(-fsanitize=address,undefined)
