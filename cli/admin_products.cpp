@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "admin_client.h"
+#include "license_output.h"
 
 namespace nodelock::cli {
 namespace {
@@ -49,6 +50,32 @@ int run_token_create(const Args& args, const std::vector<std::string>&) {
       });
 }
 
+int run_token_list(const Args& args, const std::vector<std::string>&) {
+  return call_server(
+      args, [](const ServerClient& server) { return server.get("/v1/admin-tokens"); },
+      [](const nlohmann::json& reply) {
+        for (const auto& token : reply["tokens"]) {
+          std::cout << token["id"].get<std::string>() << "  " << token["role"].get<std::string>()
+                    << "  created " << date_text(token["created_at"].get<std::int64_t>()) << '\n';
+        }
+      });
+}
+
+int run_token_revoke(const Args& args, const std::vector<std::string>& operands) {
+  auto id = single_operand(operands, "token id");
+  if (!id.ok()) return report(id.error(), args.has("--json"));
+  return call_server(
+      args,
+      [&](const ServerClient& server) {
+        return server.post("/v1/admin-tokens/" + *id + "/revoke", nlohmann::json::object());
+      },
+      [](const nlohmann::json& reply) {
+        std::cout << "Revoked " << reply["revoked"]["role"].get<std::string>() << " token "
+                  << reply["revoked"]["id"].get<std::string>()
+                  << "; the server refuses it from now on.\n";
+      });
+}
+
 }  // namespace
 
 const std::vector<AdminSubcommand>& admin_product_subcommands() {
@@ -63,6 +90,14 @@ const std::vector<AdminSubcommand>& admin_product_subcommands() {
        "                                             suspends, resumes and revokes)",
        {"--role"},
        run_token_create},
+      {"token list",
+       "token list                  (admin; ids, roles and dates, never secrets)",
+       {},
+       run_token_list},
+      {"token revoke",
+       "token revoke TOKEN_ID       (admin; refused by the server at once)",
+       {},
+       run_token_revoke},
   };
   return subcommands;
 }

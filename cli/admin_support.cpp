@@ -1,4 +1,5 @@
-// nodelock admin reset: what support does for a lost, stolen or rebuilt machine.
+// nodelock admin reset and license set-limit: what support does for a lost,
+// stolen or rebuilt machine, and for a customer who needs more or fewer seats.
 #include <iostream>
 
 #include "admin_client.h"
@@ -26,6 +27,35 @@ int run_reset(const Args& args, const std::vector<std::string>&) {
       });
 }
 
+int run_set_limit(const Args& args, const std::vector<std::string>& operands) {
+  const bool json = args.has("--json");
+  auto id = single_operand(operands, "license id");
+  if (!id.ok()) return report(id.error(), json);
+  auto text = args.require("--max-activations");
+  if (!text.ok()) return report(text.error(), json);
+  if (text->empty() || text->size() > 9 ||
+      text->find_first_not_of("0123456789") != std::string::npos) {
+    return report(make_error(ErrorCode::invalid_argument, "--max-activations takes a number"),
+                  json);
+  }
+  const nlohmann::json body = {{"max_activations", std::stoi(*text)}};
+  return call_server(
+      args,
+      [&](const ServerClient& server) {
+        return server.post("/v1/licenses/" + *id + "/limit", body);
+      },
+      [](const nlohmann::json& reply) {
+        const auto& license = reply["license"];
+        std::cout << "License " << license["id"].get<std::string>() << " now admits "
+                  << license["max_activations"] << " machines (" << license["seats_used"]
+                  << " activated).\n";
+        if (license["seats_used"].get<int>() > license["max_activations"].get<int>()) {
+          std::cout << "More machines are activated than the new limit: none is dropped, "
+                       "and new activations are refused until enough are freed.\n";
+        }
+      });
+}
+
 }  // namespace
 
 const std::vector<AdminSubcommand>& admin_support_subcommands() {
@@ -37,6 +67,11 @@ const std::vector<AdminSubcommand>& admin_support_subcommands() {
        {"--device"},
        run_reset,
        {"--override"}},
+      {"license set-limit",
+       "license set-limit LICENSE_ID --max-activations N   (support may lower, admin raise;\n"
+       "      machines already activated are never dropped)",
+       {"--max-activations"},
+       run_set_limit},
   };
   return subcommands;
 }

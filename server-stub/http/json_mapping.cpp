@@ -143,6 +143,18 @@ Result<bool> reset_override_from_json(std::string_view body) {
   return override_limit;
 }
 
+Result<int> max_activations_from_json(const nlohmann::json& body) {
+  FieldReader in(body, "limit");
+  const auto max = read_small_int(in, "max_activations");
+  if (!max && !in.failed()) in.fail("the limit has no \"max_activations\" field");
+  if (Status read = in.finish(); !read.ok()) return read.error();
+  return *max;
+}
+
+nlohmann::json to_json(const AdminToken& token) {
+  return {{"id", token.id}, {"role", name_of(token.role)}, {"created_at", token.created_at}};
+}
+
 nlohmann::json to_json(const Product& product) {
   return {{"id", product.id}, {"name", product.name}, {"created_at", product.created_at}};
 }

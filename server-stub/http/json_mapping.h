@@ -35,6 +35,10 @@ Result<std::pair<UnixTime, UnixTime>> audit_range_from_query(const std::string& 
                                                              const std::string& to);
 
 nlohmann::json to_json(const Product& product);
+// Never the token's hash.
+nlohmann::json to_json(const AdminToken& token);
+// The {"max_activations": N} of a limit change.
+Result<int> max_activations_from_json(const nlohmann::json& body);
 nlohmann::json to_json(const License& license);
 nlohmann::json to_json(const Activation& activation);
 

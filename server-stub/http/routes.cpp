@@ -240,6 +240,34 @@ void register_license_routes(httplib::Server& server, Api& api) {
 }
 
 void register_support_routes(httplib::Server& server, Api& api) {
+  server.Post(R"(/v1/licenses/([^/]+)/limit)",
+              admin_route(api, "/v1/licenses/{id}/limit",
+                          [&api](const Request& req, Response& res, const AdminCaller& caller) {
+                            auto body = parse_body(req.body);
+                            if (!body.ok()) return send_error(res, body.error());
+                            auto max = max_activations_from_json(*body);
+                            if (!max.ok()) return send_error(res, max.error());
+                            answer(res,
+                                   api.admin.set_license_limit(caller, req.matches[1].str(), *max),
+                                   200, [](const License& changed) {
+                                     return Json{{"license", to_json(changed)}};
+                                   });
+                          }));
+  server.Get(
+      "/v1/admin-tokens",
+      admin_route(api, "/v1/admin-tokens", [&api](const Request&, Response& res, AdminRole role) {
+        answer(res, api.admin.admin_tokens(role), 200, [](const std::vector<AdminToken>& all) {
+          return Json{{"tokens", list_of(all)}};
+        });
+      }));
+  server.Post(R"(/v1/admin-tokens/([^/]+)/revoke)",
+              admin_route(api, "/v1/admin-tokens/{id}/revoke",
+                          [&api](const Request& req, Response& res, const AdminCaller& caller) {
+                            answer(res, api.admin.revoke_admin_token(caller, req.matches[1].str()),
+                                   200, [](const AdminToken& revoked) {
+                                     return Json{{"revoked", to_json(revoked)}};
+                                   });
+                          }));
   server.Post(R"(/v1/activations/([^/]+)/reset)",
               admin_route(api, "/v1/activations/{id}/reset",
                           [&api](const Request& req, Response& res, const AdminCaller& caller) {

@@ -225,6 +225,31 @@ Result<std::vector<Activation>> AdminService::activations(AdminRole caller,
   return context_.store.activations(license_id);
 }
 
+Result<License> AdminService::set_license_limit(const AdminCaller& caller, std::string_view id,
+                                                int max_activations) const {
+  if (Status allowed = require(caller.role, AdminRole::support); !allowed.ok()) {
+    return allowed.error();
+  }
+  if (Status valid = in_range("max_activations", max_activations, 1, kMaxActivations);
+      !valid.ok()) {
+    return valid.error();
+  }
+  LimitChange change;
+  change.license_id = std::string(id);
+  change.max_activations = max_activations;
+  change.by = {caller.token_id, context_.clock()};
+  const AdminRole role = caller.role;
+  change.admit = [role, max_activations](const License& license) -> Status {
+    if (max_activations <= license.max_activations || role == AdminRole::admin) return {};
+    return make_error(ErrorCode::forbidden,
+                      "raising license " + key_display(license) + " from " +
+                          std::to_string(license.max_activations) + " to " +
+                          std::to_string(max_activations) +
+                          " machines needs an admin token; support may only lower it");
+  };
+  return context_.store.set_max_activations(change);
+}
+
 Result<Activation> AdminService::reset_activation(const AdminCaller& caller,
                                                   std::string_view activation_id,
                                                   bool override_limit) const {
@@ -261,6 +286,28 @@ Result<std::string> AdminService::create_admin_token(const AdminCaller& caller,
     return allowed.error();
   }
   return issue_admin_token(context_.store, role, {caller.token_id, context_.clock()});
+}
+
+Result<std::vector<AdminToken>> AdminService::admin_tokens(AdminRole caller) const {
+  if (Status allowed = require(caller, AdminRole::admin); !allowed.ok()) return allowed.error();
+  return context_.store.admin_tokens();
+}
+
+Result<AdminToken> AdminService::revoke_admin_token(const AdminCaller& caller,
+                                                    std::string_view token_id) const {
+  if (Status allowed = require(caller.role, AdminRole::admin); !allowed.ok()) {
+    return allowed.error();
+  }
+  TokenRevocation revocation;
+  revocation.token_id = std::string(token_id);
+  revocation.by = {caller.token_id, context_.clock()};
+  revocation.admit = [](const AdminToken& token, int admin_tokens) -> Status {
+    if (token.role != AdminRole::admin || admin_tokens > 1) return {};
+    return make_error(ErrorCode::conflict, "token " + token.id +
+                                               " is the last admin token; create another "
+                                               "admin token before revoking this one");
+  };
+  return context_.store.revoke_admin_token(revocation);
 }
 
 Result<std::vector<AuditEntry>> AdminService::audit_log(AdminRole caller, UnixTime from,

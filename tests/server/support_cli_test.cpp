@@ -7,6 +7,7 @@ namespace {
 
 const std::string kLaptop = std::string(NODELOCK_TESTS_DIR) + "/fixtures/hosts/laptop-wifi-docker";
 const std::string kDesktop = std::string(NODELOCK_TESTS_DIR) + "/fixtures/hosts/desktop-two-nics";
+const std::string kVirtualMachine = std::string(NODELOCK_TESTS_DIR) + "/fixtures/hosts/kvm-virtio";
 
 nlohmann::json json_of(const CliRun& run) {
   const auto json = nlohmann::json::parse(run.out, nullptr, false);
@@ -120,6 +121,76 @@ TEST_F(SupportCliTest, ResetRefusesViewersAndSeatsAlreadyFree) {
   EXPECT_EQ(json_of(again)["error"]["code"], "conflict");
   EXPECT_EQ(admin_cli("reset --device act_nothing", support_).exit_code, 1);
   EXPECT_EQ(admin_cli("reset", support_).exit_code, 2);
+}
+
+TEST_F(SupportCliTest, LoweringALimitDropsNoMachineAndOnlyAnAdminMayRaiseIt) {
+  const IssuedKey key = license("--max-activations 2");
+  const Machine laptop{kLaptop, {}};
+  const Machine desktop{kDesktop, {}};
+  const Machine vm{kVirtualMachine, {}};
+  ASSERT_EQ(activate(laptop, key.key).exit_code, 0);
+  ASSERT_EQ(activate(desktop, key.key).exit_code, 0);
+
+  CliRun lowered = admin_cli("license set-limit " + key.id + " --max-activations 1", support_);
+  EXPECT_EQ(lowered.exit_code, 0) << lowered.out;
+  EXPECT_NE(lowered.out.find("none is dropped"), std::string::npos) << lowered.out;
+  EXPECT_EQ(license_details(key.id).body["seats"], nlohmann::json({{"used", 2}, {"max", 1}}));
+  EXPECT_EQ(on(laptop, "refresh").exit_code, 0) << "an activated machine keeps working";
+  EXPECT_EQ(activate(desktop, key.key).exit_code, 0)
+      << "and keeps its seat when it activates again";
+  EXPECT_EQ(activate(vm, key.key).exit_code, 1) << "a new machine is refused";
+
+  CliRun raised =
+      admin_cli("license set-limit " + key.id + " --max-activations 3 --json", support_);
+  EXPECT_EQ(raised.exit_code, 1);
+  EXPECT_EQ(json_of(raised)["error"]["code"], "forbidden");
+  EXPECT_EQ(admin_cli("license set-limit " + key.id + " --max-activations 3").exit_code, 0);
+  EXPECT_EQ(activate(vm, key.key).exit_code, 0);
+
+  EXPECT_EQ(admin_cli("license set-limit " + key.id + " --max-activations 0").exit_code, 2);
+  EXPECT_EQ(admin_cli("license set-limit " + key.id + " --max-activations many").exit_code, 2);
+  EXPECT_EQ(admin_cli("license set-limit --max-activations 3").exit_code, 2);
+  EXPECT_EQ(admin_cli("license set-limit lic_nothing --max-activations 3").exit_code, 1);
+  const auto entries = json_of(admin_cli("audit list --json"))["entries"];
+  int limit_changes = 0;
+  for (const auto& entry : entries) limit_changes += entry["action"] == "license.limit";
+  EXPECT_EQ(limit_changes, 2);
+}
+
+TEST_F(SupportCliTest, TokensAreListedWithoutSecretsAndARevokedTokenIsRefusedAtOnce) {
+  CliRun listed = admin_cli("token list --json");
+  ASSERT_EQ(listed.exit_code, 0) << listed.out;
+  EXPECT_EQ(listed.out.find("nla_"), std::string::npos) << "a token is listed";
+  EXPECT_EQ(listed.out.find("hash"), std::string::npos) << "a token hash is listed";
+  std::string support_id, admin_id;
+  const nlohmann::json tokens = json_of(listed)["tokens"];
+  for (const auto& token : tokens) {
+    EXPECT_TRUE(token.contains("created_at"));
+    (token["role"] == "support" ? support_id : admin_id) = token["id"].get<std::string>();
+  }
+  ASSERT_FALSE(support_id.empty()) << listed.out;
+  ASSERT_FALSE(admin_id.empty());
+  EXPECT_EQ(admin_cli("token list", support_).exit_code, 1);
+  EXPECT_EQ(admin_cli("token revoke " + admin_id, support_).exit_code, 1);
+
+  EXPECT_EQ(admin_cli("license list", support_).exit_code, 0);
+  CliRun revoked = admin_cli("token revoke " + support_id);
+  EXPECT_EQ(revoked.exit_code, 0) << revoked.out;
+  CliRun refused = admin_cli("license list --json", support_);
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_EQ(json_of(refused)["error"]["code"], "unauthorized");
+
+  CliRun last = admin_cli("token revoke " + admin_id + " --json");
+  EXPECT_EQ(last.exit_code, 1);
+  EXPECT_EQ(json_of(last)["error"]["code"], "conflict");
+  EXPECT_EQ(admin_cli("token revoke tok_nothing").exit_code, 1);
+  const auto entries = json_of(admin_cli("audit list --json"))["entries"];
+  bool recorded = false;
+  for (const auto& entry : entries) {
+    recorded = recorded || (entry["action"] == "token.revoke" && entry["subject"] == support_id &&
+                            entry["actor"] == admin_id);
+  }
+  EXPECT_TRUE(recorded);
 }
 
 }  // namespace

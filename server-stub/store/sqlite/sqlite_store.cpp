@@ -1,6 +1,7 @@
 #include "sqlite_store.h"
 
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include "../audit_views.h"
@@ -9,6 +10,7 @@
 #include "group_commit.h"
 #include "records.h"
 #include "schema.h"
+#include "support_writes.h"
 
 namespace nodelock::server::sqlite {
 
@@ -148,6 +150,10 @@ class SqliteStore final : public Store {
     });
     if (!written.ok()) return written.error();
     return changed;
+  }
+
+  Result<License> set_max_activations(const LimitChange& change) override {
+    return written<License>([&](Connection& db) { return write_license_limit(db, change); });
   }
 
   Result<SeatClaimOutcome> claim_seat(const SeatClaim& claim) override {
@@ -346,6 +352,16 @@ class SqliteStore final : public Store {
         [&](Connection& db) { return select_admin_token_by_hash(db, token_hash); });
   }
 
+  Result<std::vector<AdminToken>> admin_tokens() override {
+    return readers_.run<std::vector<AdminToken>>(
+        [&](Connection& db) { return select_admin_tokens(db); });
+  }
+
+  Result<AdminToken> revoke_admin_token(const TokenRevocation& revocation) override {
+    return written<AdminToken>(
+        [&](Connection& db) { return write_token_revocation(db, revocation); });
+  }
+
   Result<int> forget_nonces_before(UnixTime cutoff) override {
     int forgotten = 0;
     Status written = writes_.run([&](Connection& db) -> Status {
@@ -368,6 +384,20 @@ class SqliteStore final : public Store {
   }
 
  private:
+  // Runs `write` in the next group and returns what it made once durable.
+  template <class T, class Write>
+  Result<T> written(Write write) {
+    std::optional<T> made;
+    Status status = writes_.run([&](Connection& db) -> Status {
+      auto result = write(db);
+      if (!result.ok()) return result.error();
+      made = std::move(*result);
+      return {};
+    });
+    if (!status.ok()) return status.error();
+    return std::move(*made);
+  }
+
   ReaderPool readers_;
   GroupCommit writes_;
   Checkpointer checkpointer_;

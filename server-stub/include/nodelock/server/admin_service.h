@@ -84,6 +84,12 @@ class AdminService {
   [[nodiscard]] Result<std::vector<Activation>> activations(AdminRole caller,
                                                             std::string_view license_id) const;
 
+  // Sets how many machines the license admits. Support may lower it (seats in
+  // use above it stay; new machines are refused until enough are freed); only
+  // an admin may raise it (forbidden). invalid_argument, not_found.
+  [[nodiscard]] Result<License> set_license_limit(const AdminCaller& caller, std::string_view id,
+                                                  int max_activations) const;
+
   // Frees the seat of a lost or replaced machine at once; that machine's next
   // check-in is refused with seat_reset (support). Beyond the license's
   // resets a year the reset is forbidden unless an admin passes `override`.
@@ -95,6 +101,13 @@ class AdminService {
   // A new admin token of `role`, returned once.
   [[nodiscard]] Result<std::string> create_admin_token(const AdminCaller& caller,
                                                        AdminRole role) const;
+
+  // Every admin token (admin only); the hashes are for the store alone.
+  [[nodiscard]] Result<std::vector<AdminToken>> admin_tokens(AdminRole caller) const;
+  // Withdraws a token at once (admin only). not_found; conflict for the last
+  // admin token, which would leave nobody able to make another.
+  [[nodiscard]] Result<AdminToken> revoke_admin_token(const AdminCaller& caller,
+                                                      std::string_view token_id) const;
 
   // The audit log's entries made from `from` up to and including `to`, oldest
   // first (support and admin).

@@ -189,6 +189,25 @@ struct SeatReset {
   std::function<Status(const License& license, int resets)> admit;
 };
 
+// Sets how many machines a license admits. Lowering it below the seats in use
+// frees none: new machines are refused until enough seats are freed.
+struct LimitChange {
+  std::string license_id;
+  int max_activations = 1;
+  ChangedBy by;
+  // Run inside the transaction on the license as it is before the change.
+  std::function<Status(const License& license)> admit;
+};
+
+// Withdraws an admin token: it is refused from the moment this returns.
+struct TokenRevocation {
+  std::string token_id;
+  ChangedBy by;
+  // Run inside the transaction on the token and the number of admin-role
+  // tokens there are before the revocation.
+  std::function<Status(const AdminToken& token, int admin_tokens)> admit;
+};
+
 // Frees a seat on a deactivation receipt signed by `device_public_key`.
 struct SeatRelease {
   std::string activation_id;
@@ -215,6 +234,8 @@ class Store {
   virtual Result<std::vector<License>> licenses(std::string_view product_id) = 0;
   virtual Result<License> set_license_state(std::string_view id, LicenseState state,
                                             const ChangedBy& by) = 0;
+  // The license as changed. Errors: not_found, or whatever `admit` returns.
+  virtual Result<License> set_max_activations(const LimitChange& change) = 0;
 
   // Grants the machine its existing seat or a new one, in one transaction that
   // re-reads the seats under the write lock. Errors: replayed (nonce seen),
@@ -236,6 +257,10 @@ class Store {
   virtual Status add_admin_token(const AdminToken& token, const ChangedBy& by) = 0;
   // not_found when no token has this hash.
   virtual Result<AdminToken> admin_token_by_hash(std::string_view token_hash) = 0;
+  // Every admin token, oldest first.
+  virtual Result<std::vector<AdminToken>> admin_tokens() = 0;
+  // The token as it was. Errors: not_found, or whatever `admit` returns.
+  virtual Result<AdminToken> revoke_admin_token(const TokenRevocation& revocation) = 0;
 
   // Forgets nonces seen before `cutoff`; requests that old are refused by their
   // age, so their nonces need no memory. Returns how many were forgotten.

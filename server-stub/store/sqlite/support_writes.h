@@ -1,0 +1,16 @@
+// The writes support staff make besides seat resets: license limits and admin
+// token revocations, each with its audit entry, inside the caller's write.
+#pragma once
+
+#include <vector>
+
+#include "connection.h"
+#include "nodelock/server/store.h"
+
+namespace nodelock::server::sqlite {
+
+Result<License> write_license_limit(Connection& db, const LimitChange& change);
+Result<AdminToken> write_token_revocation(Connection& db, const TokenRevocation& revocation);
+Result<std::vector<AdminToken>> select_admin_tokens(Connection& db);
+
+}  // namespace nodelock::server::sqlite
