@@ -54,6 +54,7 @@ Result<std::unique_ptr<ApiServer>> ApiServer::create(const ApiOptions& options,
       new Impl{options,
                Api{ActivationService(context), AdminService(context), vendor_public_key,
                    options.max_body_bytes, Metrics(),
+                   FailureRateLimiter(options.key_failure_burst, options.key_failure_refill),
                    FailureRateLimiter(options.key_failure_burst, options.key_failure_refill)},
                std::move(*http), 0});
   httplib::Server& server = *impl->http;

@@ -1,6 +1,7 @@
 #include "routes.h"
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -37,14 +38,17 @@ httplib::Server::Handler route(Api& api, std::string pattern, Handler handler) {
   };
 }
 
-Result<AdminCaller> authenticated_caller(Api& api, const Request& req) {
+// `record_refusal`: a refused token is written to the audit log.
+Result<AdminCaller> authenticated_caller(Api& api, const Request& req, bool record_refusal) {
   const std::string header = req.get_header_value("Authorization");
   constexpr std::string_view kScheme = "Bearer ";
   if (header.size() <= kScheme.size() || header.compare(0, kScheme.size(), kScheme) != 0) {
     return make_error(ErrorCode::unauthorized,
                       "this needs an admin token: send Authorization: Bearer <token>");
   }
-  return api.admin.authenticate(std::string_view(header).substr(kScheme.size()), req.remote_addr);
+  std::optional<std::string_view> origin;
+  if (record_refusal) origin = req.remote_addr;
+  return api.admin.authenticate(std::string_view(header).substr(kScheme.size()), origin);
 }
 
 // Admin endpoints: authenticated first, then `handler(req, res, caller)`, or
@@ -53,8 +57,23 @@ Result<AdminCaller> authenticated_caller(Api& api, const Request& req) {
 template <class Handler>
 httplib::Server::Handler admin_route(Api& api, std::string pattern, Handler handler) {
   return route(api, std::move(pattern), [&api, handler](const Request& req, Response& res) {
-    auto caller = authenticated_caller(api, req);
-    if (!caller.ok()) return send_error(res, caller.error());
+    // A valid token is always let in; refused ones past the address's
+    // allowance are answered rate_limited and leave no audit entry, so a
+    // stale script or a guesser cannot fill the log or lock staff out.
+    const int wait = api.token_failures.retry_after(req.remote_addr);
+    auto caller = authenticated_caller(api, req, wait == 0);
+    if (!caller.ok()) {
+      if (caller.code() != ErrorCode::unauthorized) return send_error(res, caller.error());
+      api.token_failures.record_failure(req.remote_addr);
+      if (wait == 0) return send_error(res, caller.error());
+      res.set_header("Retry-After", std::to_string(wait));
+      return send_error(res,
+                        make_error(ErrorCode::rate_limited,
+                                   "too many refused admin tokens from this address; try again "
+                                   "in " +
+                                       std::to_string(wait) + " seconds"),
+                        {{"retry_after", wait}});
+    }
     if constexpr (std::is_invocable_v<Handler, const Request&, Response&, const AdminCaller&>) {
       handler(req, res, *caller);
     } else {

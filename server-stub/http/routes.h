@@ -19,6 +19,9 @@ struct Api {
   std::size_t max_body_bytes;
   Metrics metrics;
   FailureRateLimiter key_failures;
+  // Refused admin tokens, per address: past the allowance they are answered
+  // rate_limited and no longer recorded, so they cannot fill the audit log.
+  FailureRateLimiter token_failures;
 };
 
 void register_routes(httplib::Server& server, Api& api);

@@ -101,19 +101,22 @@ std::string token_hash(std::string_view token) {
 AdminService::AdminService(ServiceContext context) : context_(std::move(context)) {}
 
 Result<AdminCaller> AdminService::authenticate(std::string_view token,
-                                               std::string_view origin) const {
+                                               std::optional<std::string_view> origin) const {
   const auto refused = [&]() -> Error {
+    const Error error =
+        make_error(ErrorCode::unauthorized,
+                   "the admin token is not valid; check --token or ask an admin for a new one");
+    if (!origin) return error;
     AuditEntry attempt;
     attempt.at = context_.clock();
     attempt.actor = std::string(kAnonymousActor);
     attempt.action = "admin.auth_failed";
-    attempt.subject = std::string(origin);
+    attempt.subject = std::string(*origin);
     attempt.before = attempt.after = "null";
     // The token is refused even when its entry cannot be written: no state
     // changed, and a failing log must never let a caller in.
     (void)context_.store.append_audit(attempt);
-    return make_error(ErrorCode::unauthorized,
-                      "the admin token is not valid; check --token or ask an admin for a new one");
+    return error;
   };
   if (token.substr(0, kTokenPrefix.size()) != kTokenPrefix) return refused();
   const std::string hash = token_hash(token);

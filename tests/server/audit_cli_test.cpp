@@ -82,6 +82,21 @@ TEST_F(AuditCliTest, ListTakesADateRangeAndWritesCsv) {
   EXPECT_EQ(admin_cli("audit verify --csv").exit_code, 2);
 }
 
+TEST_F(AuditCliTest, TokenGuessingIsRateLimitedAndCannotFloodTheLog) {
+  ApiClient guesser(server_.url(), "nla_guess");
+  for (int attempt = 0; attempt < 10; ++attempt) {
+    ASSERT_EQ(guesser.get("/v1/licenses").status, 401) << "attempt " << attempt;
+  }
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    Reply limited = guesser.get("/v1/licenses");
+    EXPECT_EQ(limited.status, 429);
+    EXPECT_EQ(limited.code(), "rate_limited");
+  }
+  int refused = 0;
+  for (const auto& entry : listed()) refused += entry["action"] == "admin.auth_failed";
+  EXPECT_EQ(refused, 10);
+}
+
 TEST_F(AuditCliTest, ViewersMayNotReadTheLog) {
   CliRun token = admin_cli("token create --role viewer --json");
   ASSERT_EQ(token.exit_code, 0);

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <limits>
+#include <thread>
 
 #include "nodelock/server/audit.h"
 #include "store_fixture.h"
@@ -197,6 +198,25 @@ TEST_F(AuditLogTest, VerifyNamesAReorderedEntry) {
   ASSERT_TRUE(checked.broken);
   EXPECT_EQ(checked.broken->sequence, 3);
   EXPECT_EQ(checked.broken->kind, AuditBreakKind::reordered);
+}
+
+TEST_F(AuditLogTest, TwoStoresWritingAtOnceKeepOneUnbrokenChain) {
+  add_license("lic-1", 1000);
+  auto second = open_or_fail(store_url(dir_));
+  ASSERT_NE(second, nullptr);
+  std::vector<std::thread> writers;
+  for (int machine = 0; machine < 200; ++machine) {
+    writers.emplace_back([&, machine] {
+      Store& store = machine % 2 ? *second : *store_;
+      EXPECT_TRUE(
+          store.claim_seat(claim_for("lic-1", machine, "n" + std::to_string(machine))).ok());
+    });
+  }
+  for (auto& writer : writers) writer.join();
+  const std::vector<AuditEntry> log = entries();
+  EXPECT_EQ(log.size(), 2u + 200u);
+  const auto checked = verify_audit_chain(log);
+  EXPECT_FALSE(checked.broken) << checked.broken->message;
 }
 
 TEST(AuditEntryJson, RoundTripsAndKeepsTheHash) {

@@ -63,9 +63,11 @@ class AdminService {
 
   // The caller holding an admin token. unauthorized when it is unknown or
   // malformed; the message never says which. A refusal is recorded in the
-  // audit log with `origin` (where the attempt came from, e.g. an address).
+  // audit log with `origin` (where the attempt came from, e.g. an address);
+  // with no origin it is not (a source already refused too often, whose
+  // attempts must not fill the log).
   [[nodiscard]] Result<AdminCaller> authenticate(std::string_view token,
-                                                 std::string_view origin) const;
+                                                 std::optional<std::string_view> origin) const;
 
   [[nodiscard]] Result<Product> create_product(const AdminCaller& caller, Product product) const;
   [[nodiscard]] Result<std::vector<Product>> products(AdminRole caller) const;

@@ -31,7 +31,8 @@ struct ApiOptions {
   std::size_t worker_threads = 128;
   std::size_t max_body_bytes = 64 * 1024;
   // Failed license key lookups allowed per client address in a burst, then
-  // one per refill interval.
+  // one per refill interval; refused admin tokens are allowed as many, counted
+  // apart.
   int key_failure_burst = 10;
   std::chrono::seconds key_failure_refill{6};
 };
