@@ -25,6 +25,7 @@ nlohmann::json license_json(const License& license) {
                         {"refresh_by", license.refresh_by}};
   if (license.expires_at) out["expires_at"] = *license.expires_at;
   if (license.max_version) out["max_version"] = *license.max_version;
+  if (license.dongle) out["dongle"] = license.dongle->describe();
   return out;
 }
 
@@ -41,6 +42,8 @@ void print_license(std::ostream& out, const License& license) {
   out << "  Expires:     " << (license.expires_at ? date_text(*license.expires_at) : "never")
       << "\n  Check in by: " << date_text(license.refresh_by) << "\n";
   if (license.max_version) out << "  Versions:    up to " << *license.max_version << ".x\n";
+  if (license.dongle)
+    out << "  Dongle:      " << license.dongle->describe() << " must be plugged in\n";
 }
 
 }  // namespace nodelock::cli
