@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
+#include "dongle_flags.h"
 #include "license_output.h"
 #include "nodelock/activation/file_io.h"
 #include "nodelock/activation/key_file.h"
@@ -43,11 +44,18 @@ int run_request(const Args& args) {
   if (!machine.ok()) return report(machine.error(), json);
   Result<SignedRequest> request = make_error(ErrorCode::internal, "");
   if (args.has("--renew")) {
+    if (args.has("--key")) {
+      return report(make_error(ErrorCode::invalid_argument,
+                               "--renew takes no --key: the installed license's key is renewed"),
+                    json);
+    }
     request = offline::make_renewal_request(store, *machine, *product);
   } else {
     auto key = args.require("--key");
     if (!key.ok()) return report(key.error(), json);
-    request = offline::make_request(store, *machine, *key, *product);
+    auto dongle = dongle_to_bind(args);
+    if (!dongle.ok()) return report(dongle.error(), json);
+    request = offline::make_request(store, *machine, *key, *product, std::move(*dongle));
   }
   if (!request.ok()) return report(request.error(), json);
   if (auto status = write_output(args, request->armored); !status.ok()) {
@@ -56,12 +64,13 @@ int run_request(const Args& args) {
   if (json) {
     std::cout << nlohmann::json{{"request_file", *args.get("--out")},
                                 {"machine_id", machine->machine_id},
-                                {"nonce", request->request.nonce}}
+                                {"nonce", request->request.nonce},
+                                {"renewal", args.has("--renew")}}
                      .dump()
               << '\n';
   } else {
-    std::cout << "Wrote the activation request for " << machine->machine_id << " to "
-              << *args.get("--out") << ".\n"
+    std::cout << "Wrote the " << (args.has("--renew") ? "renewal" : "activation") << " request for "
+              << machine->machine_id << " to " << *args.get("--out") << ".\n"
               << "Carry it to a machine with network access and have support run:\n"
               << "  nodelock offline respond " << *args.get("--out")
               << " --server URL --token TOKEN --out response.nlres\n"
@@ -80,6 +89,12 @@ int run_respond(const Args& args) {
   if (!server_url.ok() || !token.ok()) {
     return report(!server_url.ok() ? server_url.error() : token.error(), json);
   }
+  // The server records the activation before the response is written: know
+  // where it goes first.
+  auto envelope = parse_document(*file);
+  if (envelope.ok() && envelope->type() == DocumentType::activation_request) {
+    if (auto out = args.require("--out"); !out.ok()) return report(out.error(), json);
+  }
   ServerOptions options;
   options.url = *server_url;
   options.bearer_token = *token;
@@ -90,7 +105,10 @@ int run_respond(const Args& args) {
   if (!answer.ok()) return report(answer.error(), json);
   if (answer->answered == DocumentType::activation_request) {
     if (auto status = write_output(args, answer->response); !status.ok()) {
-      return report(status.error(), json);
+      return report(
+          {status.code(), status.message() + " The activation is recorded; answer the same request "
+                                             "again to write its response (it keeps its seat)."},
+          json);
     }
   }
   if (json) {
@@ -144,26 +162,27 @@ int run_deactivate(const Args& args) {
   const bool json = args.has("--json");
   auto product = args.require("--product");
   auto out = args.require("--out");
-  if (!product.ok() || !out.ok()) return report(!product.ok() ? product.error() : out.error(), json);
+  if (!product.ok() || !out.ok())
+    return report(!product.ok() ? product.error() : out.error(), json);
   const LocalStore store(args.get("--store").value_or(""), *product);
   auto machine = this_machine(*product, args.get("--sysroot").value_or(""));
   if (!machine.ok()) return report(machine.error(), json);
-  auto receipt = destroy_and_sign_receipt(store, *machine, *product);
+  auto receipt = offline::deactivate(store, *machine, *product);
   if (!receipt.ok()) return report(receipt.error(), json);
   if (auto status = write_file_atomic(*out, *receipt, kReadable); !status.ok()) {
     // The license is already destroyed: the receipt must not be lost with it.
     std::cout << *receipt;
-    return report({status.code(), status.message() +
-                                      " The receipt is printed above; save it to a file."},
-                  json);
+    return report(
+        {status.code(), status.message() + " The receipt is printed above; save it to a file."},
+        json);
   }
   if (json) {
     std::cout << nlohmann::json{{"receipt_file", *out}, {"machine_id", machine->machine_id}}.dump()
               << '\n';
   } else {
     std::cout << "The license is removed from this machine. Give " << *out
-              << " to support (`nodelock offline respond " << *out
-              << "`) to free the seat.\n";
+              << " to support: `nodelock admin deactivate --receipt " << *out
+              << "` (or `nodelock offline respond " << *out << "`) frees the seat.\n";
   }
   return exit_ok;
 }
@@ -171,38 +190,52 @@ int run_deactivate(const Args& args) {
 }  // namespace
 
 const Command offline_request_command{
-    "offline request", "write an activation request file on an air-gapped machine",
+    "offline request",
+    "write an activation request file on an air-gapped machine",
     "Usage: nodelock offline request --key KEY --product P --out FILE.nlreq [--store DIR]\n"
-    "                                [--sysroot DIR] [--json]\n"
+    "                                [--sysroot DIR] [--dongle [--dongle-serial S]] [--json]\n"
     "       nodelock offline request --renew --product P --out FILE.nlreq\n\n"
-    "Writes a signed activation request for this machine and remembers it as pending.\n"
-    "--renew asks for a renewal of the installed term license (same binding, new dates).\n",
-    {{"--key", "--product", "--out", "--store", "--sysroot"}, {"--renew"}},
+    "Writes a signed activation request for this machine and remembers it as pending\n"
+    "(a newer request replaces it). --renew asks for a renewal of the installed term\n"
+    "license (same binding, new dates). Opens no network connection.\n"
+    "Exit codes: 0 written, 1 refused (invalid key, nothing to renew), 2 usage.\n",
+    {{"--key", "--product", "--out", "--store", "--sysroot", kDongleSerialFlag},
+     {"--renew", kDongleSwitch}},
     run_request};
 
 const Command offline_respond_command{
-    "offline respond", "turn a request file into a response file (support side)",
+    "offline respond",
+    "turn a request file into a response file (support side)",
     "Usage: nodelock offline respond FILE --server URL --token T --out FILE.nlres [--ca FILE]\n\n"
     "FILE.nlreq: the server checks and counts the activation exactly as an online one\n"
-    "and the signed license is written to --out. FILE.nldeact: the server frees the\n"
-    "seat of that deactivation (no --out needed).\n",
+    "and the signed license is written to --out; answering the same request again gives\n"
+    "the same seat. FILE.nldeact: the server frees the seat of that deactivation (no\n"
+    "--out needed). The token needs the support role.\n"
+    "Exit codes: 0 done, 1 refused (no seats left, request too old, receipt already\n"
+    "used...), 2 usage, 3 server unreachable, 4 unreadable, damaged or wrong file.\n",
     {{"--server", "--token", "--out", "--ca"}, {}},
     run_respond};
 
 const Command offline_install_command{
-    "offline install", "install a response file on the air-gapped machine",
+    "offline install",
+    "install a response file on the air-gapped machine",
     "Usage: nodelock offline install FILE.nlres --product P [--pubkey FILE] [--store DIR]\n"
     "                                [--sysroot DIR] [--json]\n\n"
-    "Checks that the license answers this machine's pending request and installs it.\n",
+    "Checks the vendor signature, that the license answers this machine's pending\n"
+    "request and that it fits this machine, then installs it. Opens no network connection.\n"
+    "Exit codes: 0 installed, 1 refused (another machine, another request, another\n"
+    "product, no request pending), 2 usage, 4 unreadable, damaged or wrong file.\n",
     {{"--product", "--pubkey", "--store", "--sysroot"}, {}},
     run_install};
 
 const Command offline_deactivate_command{
-    "offline deactivate", "remove the license and write a deactivation receipt file",
+    "offline deactivate",
+    "remove the license and write a deactivation receipt file",
     "Usage: nodelock offline deactivate --product P --out FILE.nldeact [--store DIR]\n"
     "                                   [--sysroot DIR] [--json]\n\n"
     "Destroys the local license and device key first, then writes a signed receipt that\n"
-    "support submits to free the seat.\n",
+    "support submits to free the seat. Opens no network connection.\n"
+    "Exit codes: 0 done, 1 nothing installed, 2 usage.\n",
     {{"--product", "--out", "--store", "--sysroot"}, {}},
     run_deactivate};
 

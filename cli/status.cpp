@@ -29,6 +29,14 @@ nlohmann::json dongle_json(const dongle::DongleBinding& bound, const CheckResult
           {"proven", result.dongle_proven()}};
 }
 
+// How the installed license got here: an offline activation leaves no server
+// to check in with, so `nodelock refresh` is not the way to renew it.
+std::string_view activation_channel(const LocalStore& store) {
+  auto record = store.read_record();
+  if (!record.ok()) return "none";
+  return record->server_url.empty() ? "offline" : "online";
+}
+
 int exit_code_of(LicenseStatus status) {
   if (status == LicenseStatus::valid) return exit_ok;
   return status == LicenseStatus::tampered ? exit_bad_input : exit_refused;
@@ -48,6 +56,7 @@ int run_status(const Args& args) {
   options.sysroot = args.get("--sysroot").value_or("");
   options.app_version = args.get("--app-version").value_or("");
   const CheckResult result = verifier.check(options);
+  const std::string_view channel = activation_channel(store);
 
   if (json) {
     nlohmann::json out = {{"status", status_name(result.status())},
@@ -56,7 +65,8 @@ int run_status(const Args& args) {
                           {"license_id", result.license_id()},
                           {"machine_id", result.machine_id()},
                           {"features", result.features()},
-                          {"refresh_by", result.refresh_by()}};
+                          {"refresh_by", result.refresh_by()},
+                          {"activation", channel}};
     if (result.expires_at()) out["expires_at"] = *result.expires_at();
     if (const dongle::DongleBinding* bound = result.dongle())
       out["dongle"] = dongle_json(*bound, result);
@@ -65,6 +75,8 @@ int run_status(const Args& args) {
     std::cout << "License valid for " << *product << " on " << result.machine_id()
               << (result.in_grace() ? " (in grace period: run `nodelock refresh` soon)" : "")
               << ".\n  License:     " << result.license_id()
+              << "\n  Activated:   " << channel
+              << (channel == "offline" ? " (renew with `nodelock offline request --renew`)" : "")
               << "\n  Expires:     "
               << (result.expires_at() ? date_text(*result.expires_at()) : "never")
               << "\n  Check in by: " << date_text(result.refresh_by()) << "\n";

@@ -1,5 +1,7 @@
 #include "nodelock/offline/offline.h"
 
+#include <ctime>
+
 #include "nodelock/activation/encoding.h"
 
 namespace nodelock::offline {
@@ -19,32 +21,101 @@ Result<crypto::PublicKey> header_key(const Envelope& envelope) {
                     "none; give the vendor's public key with --pubkey FILE.");
 }
 
-// Puts the vendor key header right after the BEGIN line of an armored document.
-std::string with_vendor_key(const std::string& armored, const std::string& key_base64) {
-  const auto end_of_begin = armored.find('\n');
-  if (end_of_begin == std::string::npos) return armored;
-  return armored.substr(0, end_of_begin + 1) + kVendorKeyHeader + ": " + key_base64 + "\n" +
-         armored.substr(end_of_begin + 1);
+// Adds a header line after the last one of an armored document. Headers are
+// outside the signature, so this changes nothing the signature covers.
+std::string with_header(const std::string& armored, const std::string& name,
+                        const std::string& value) {
+  const auto end_of_headers = armored.find("\n\n");
+  if (end_of_headers == std::string::npos) return armored;
+  return armored.substr(0, end_of_headers + 1) + name + ": " + value + "\n" +
+         armored.substr(end_of_headers + 1);
+}
+
+std::string utc_text(std::int64_t unix_time) {
+  const std::time_t time = static_cast<std::time_t>(unix_time);
+  std::tm parts{};
+  gmtime_r(&time, &parts);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
+  return text;
+}
+
+Error wrong_file(const Envelope& envelope, const std::string& what_is_needed) {
+  return make_error(
+      ErrorCode::wrong_document,
+      "This file is of type " + std::string(armor_label(envelope.type())) + "; " + what_is_needed);
 }
 
 Result<SignedRequest> save_pending(const LocalStore& store, Result<SignedRequest> request) {
   if (!request.ok()) return request;
+  request->armored =
+      with_header(request->armored, kCreatedHeader, utc_text(request->request.created_at));
   if (auto status = store.save_pending_request(request->armored); !status.ok()) {
     return status.error();
   }
   return request;
 }
 
+Error nothing_installed(const std::string& product, const char* to_do) {
+  return make_error(ErrorCode::not_activated, "No license for " + product +
+                                                  " is installed on this machine, so there is "
+                                                  "nothing to " +
+                                                  to_do + ".");
+}
+
+// The machine a document names, for messages only: which machine to take a
+// response to, which machine a receipt came from.
+std::string claimed_machine(const Envelope& envelope) {
+  const nlohmann::json& payload = envelope.unverified_payload();
+  const auto machine = payload.find("machine_id");
+  return machine != payload.end() && machine->is_string() ? machine->get<std::string>() : "";
+}
+
+Error made_for_another_machine(const std::string& claimed, const Machine& machine) {
+  return make_error(ErrorCode::machine_mismatch, "This response was made for machine " + claimed +
+                                                     ", not this one (" + machine.machine_id +
+                                                     "); install it on " + claimed + ".");
+}
+
+// A receipt's structure and its signature by the device key it carries. The
+// server checks it again against the key the seat was enrolled with.
+Status check_receipt(const Envelope& envelope) {
+  auto receipt = deactivation_receipt_from_payload(envelope.unverified_payload());
+  if (!receipt.ok()) return receipt.error();
+  auto verified = verify_envelope(envelope, receipt->device_public_key);
+  if (!verified.ok()) return verified.error();
+  return {};
+}
+
+Result<Answer> submit(const ServerClient& server, std::string_view file, const Envelope& envelope) {
+  if (Status intact = check_receipt(envelope); !intact.ok()) return intact.error();
+  auto reply = server.post("/v1/deactivations", {{"receipt", std::string(file)}});
+  if (!reply.ok() && reply.code() == ErrorCode::replayed) {
+    return make_error(ErrorCode::replayed,
+                      "This deactivation receipt was already submitted and its seat freed; a "
+                      "receipt is accepted once.");
+  }
+  if (!reply.ok()) return reply.error();
+  Answer answer;
+  answer.answered = DocumentType::deactivation_receipt;
+  answer.summary = "Freed the seat of activation " + reply->value("activation_id", std::string()) +
+                   " (machine " + claimed_machine(envelope) + ").";
+  return answer;
+}
+
 }  // namespace
 
 Result<SignedRequest> make_request(const LocalStore& store, const Machine& machine,
-                                   std::string_view typed_key, const std::string& product) {
+                                   std::string_view typed_key, const std::string& product,
+                                   std::optional<dongle::DongleBinding> dongle) {
   return save_pending(store, nodelock::make_request(store, machine, typed_key, product,
-                                                    RequestPurpose::activate));
+                                                    RequestPurpose::activate, std::nullopt,
+                                                    std::move(dongle)));
 }
 
 Result<SignedRequest> make_renewal_request(const LocalStore& store, const Machine& machine,
                                            const std::string& product) {
+  if (!store.has_license()) return nothing_installed(product, "renew");
   auto record = store.read_record();
   if (!record.ok()) return record.error();
   return save_pending(store,
@@ -58,16 +129,9 @@ Result<Installed> install_response(const LocalStore& store, std::string_view res
   auto envelope = parse_document(response);
   if (!envelope.ok()) return envelope.error();
   if (envelope->type() != DocumentType::license) {
-    return make_error(ErrorCode::wrong_document,
-                      "This is a " + std::string(armor_label(envelope->type())) +
-                          " file, not a response (LICENSE); `nodelock offline install` takes "
-                          "the .nlres file support sent back.");
+    return wrong_file(*envelope,
+                      "`nodelock offline install` takes the response (.nlres) support sent back.");
   }
-  auto pending_text = store.read_pending_request();
-  if (!pending_text.ok()) return pending_text.error();
-  auto pending = read_signed_request(*pending_text);
-  if (!pending.ok()) return pending.error();
-
   Installed installed;
   std::vector<crypto::PublicKey> keys = vendor_keys;
   if (keys.empty()) {
@@ -81,45 +145,88 @@ Result<Installed> install_response(const LocalStore& store, std::string_view res
     keys.push_back(*key);
     installed.trusted_on_first_use = true;
   }
+  // A damaged file is reported as damaged, whichever machine it is taken to.
+  if (auto intact = open_document(response, DocumentType::license, TrustedKeys(keys));
+      !intact.ok()) {
+    return intact.error();
+  }
+  const std::string claimed = claimed_machine(*envelope);
+  const bool for_another_machine = claimed != machine.machine_id;
+  auto pending_text = store.read_pending_request();
+  if (!pending_text.ok()) {
+    if (for_another_machine) return made_for_another_machine(claimed, machine);
+    return pending_text.error();
+  }
+  auto pending = read_signed_request(*pending_text);
+  if (!pending.ok()) return pending.error();
   ActivationRecord record;
   record.license_key = pending->key;
   auto license = install_license(store, response, TrustedKeys(keys), *pending, machine, record);
-  if (!license.ok()) return license.error();
+  if (!license.ok()) {
+    if (license.code() == ErrorCode::machine_mismatch && for_another_machine) {
+      return made_for_another_machine(claimed, machine);
+    }
+    return license.error();
+  }
   if (auto status = store.save_vendor_keys(keys); !status.ok()) return status.error();
   installed.license = std::move(*license);
   return installed;
 }
 
+Result<std::string> deactivate(const LocalStore& store, const Machine& machine,
+                               const std::string& product) {
+  if (!store.has_license()) return nothing_installed(product, "deactivate");
+  return destroy_and_sign_receipt(store, machine, product);
+}
+
 Result<Answer> respond(const ServerClient& server, std::string_view file) {
   auto envelope = parse_document(file);
   if (!envelope.ok()) return envelope.error();
-  Answer answer;
-  answer.answered = envelope->type();
   if (envelope->type() == DocumentType::deactivation_receipt) {
-    auto reply = server.post("/v1/deactivations", {{"receipt", std::string(file)}});
-    if (!reply.ok()) return reply.error();
-    answer.summary = "The seat of activation " + reply->value("activation_id", std::string()) +
-                     " is free.";
-    return answer;
+    return submit(server, file, *envelope);
   }
   if (envelope->type() != DocumentType::activation_request) {
-    return make_error(ErrorCode::wrong_document,
-                      "This is a " + std::string(armor_label(envelope->type())) +
-                          " file; `nodelock offline respond` takes a request (.nlreq) or a "
-                          "deactivation receipt (.nldeact).");
+    return wrong_file(*envelope,
+                      "`nodelock offline respond` takes a request (.nlreq) or a deactivation "
+                      "receipt (.nldeact).");
   }
+  auto request = read_signed_request(file);
+  if (!request.ok()) return request.error();
   auto reply = server.post("/v1/offline/activations", {{"request", std::string(file)}});
   if (!reply.ok()) return reply.error();
   if (!reply->contains("license") || !(*reply)["license"].is_string() ||
       !reply->contains("vendor_public_key") || !(*reply)["vendor_public_key"].is_string()) {
     return make_error(ErrorCode::server_error, "The server's answer holds no license.");
   }
-  answer.response = with_vendor_key((*reply)["license"].get<std::string>(),
-                                    (*reply)["vendor_public_key"].get<std::string>());
-  answer.summary = "Activation " + reply->value("activation_id", std::string()) + " for " +
-                   reply->value("machine_id", std::string()) +
-                   (reply->value("existing", false) ? " (this machine already held a seat)" : "");
+  Answer answer;
+  answer.answered = DocumentType::activation_request;
+  answer.response = with_header((*reply)["license"].get<std::string>(), kVendorKeyHeader,
+                                (*reply)["vendor_public_key"].get<std::string>());
+  const bool renewal = request->purpose == RequestPurpose::refresh;
+  answer.summary = std::string(renewal ? "Renewed activation " : "Activation ") +
+                   reply->value("activation_id", std::string()) + " for " +
+                   reply->value("machine_id", std::string());
+  if (reply->contains("seats") && (*reply)["seats"].is_object()) {
+    answer.summary +=
+        ", seats in use: " + (*reply)["seats"].value("used", nlohmann::json()).dump() + " of " +
+        (*reply)["seats"].value("max", nlohmann::json()).dump();
+  }
+  if (!renewal && reply->value("existing", false)) {
+    answer.summary += " (this machine already held this seat; it was kept)";
+  }
+  answer.summary += ".";
   return answer;
+}
+
+Result<Answer> submit_receipt(const ServerClient& server, std::string_view file) {
+  auto envelope = parse_document(file);
+  if (!envelope.ok()) return envelope.error();
+  if (envelope->type() != DocumentType::deactivation_receipt) {
+    return wrong_file(*envelope,
+                      "--receipt takes the deactivation receipt (.nldeact) an air-gapped "
+                      "machine wrote with `nodelock offline deactivate`.");
+  }
+  return submit(server, file, *envelope);
 }
 
 }  // namespace nodelock::offline

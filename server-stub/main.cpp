@@ -3,7 +3,7 @@
 //   nodelock-server init  --data DIR [--db URL] [--json]
 //   nodelock-server serve --data DIR [--db URL] [--listen HOST:PORT]
 //                         [--tls-cert FILE --tls-key FILE] [--threads N]
-//                         [--request-window SECONDS]
+//                         [--request-window SECONDS] [--offline-request-window SECONDS]
 #include <pthread.h>
 #include <signal.h>
 
@@ -39,10 +39,12 @@ constexpr const char* kUsage =
     "      token, which is printed once.\n"
     "  nodelock-server serve --data DIR [--db URL] [--listen HOST:PORT]\n"
     "                        [--tls-cert FILE --tls-key FILE] [--threads N]\n"
-    "                        [--request-window SECONDS]\n"
+    "                        [--request-window SECONDS] [--offline-request-window SECONDS]\n"
     "      Serves the API (default --listen 127.0.0.1:8080; port 0 picks a free one\n"
     "      and prints it), initialising an empty DIR first. SIGTERM or SIGINT stop\n"
-    "      it cleanly.\n"
+    "      it cleanly. Signed requests are accepted within --request-window of the\n"
+    "      server's clock (default 600), those carried from air-gapped machines\n"
+    "      within --offline-request-window (default 604800, 7 days).\n"
     "  --db defaults to sqlite:DIR/nodelock.db.\n";
 
 using Flags = std::map<std::string, std::string>;
@@ -149,7 +151,8 @@ int run_serve(const std::vector<std::string>& words) {
   std::string problem;
   auto flags = parse_flags(
       words,
-      {"--data", "--db", "--listen", "--tls-cert", "--tls-key", "--threads", "--request-window"},
+      {"--data", "--db", "--listen", "--tls-cert", "--tls-key", "--threads", "--request-window",
+       "--offline-request-window"},
       {}, problem);
   if (!flags) return usage_error(problem);
   const std::string dir = (*flags)["--data"];
@@ -179,6 +182,12 @@ int run_serve(const std::vector<std::string>& words) {
     if (!seconds) return usage_error("--request-window takes seconds from 10 to 86400");
     request_window = *seconds;
   }
+  UnixTime offline_request_window = 7 * 86400;
+  if (flags->count("--offline-request-window")) {
+    const auto seconds = parse_count((*flags)["--offline-request-window"], 60, 366 * 86400);
+    if (!seconds) return usage_error("--offline-request-window takes seconds from 60 to 31622400");
+    offline_request_window = *seconds;
+  }
 
   sigset_t signals;
   sigemptyset(&signals);
@@ -200,7 +209,8 @@ int run_serve(const std::vector<std::string>& words) {
   if (!store.ok()) return failure(store.error());
   const LicenseKeyHasher key_hasher(std::move(secrets->key_pepper));
   ServiceContext context{**store, secrets->vendor_key, key_hasher,
-                         [] { return static_cast<UnixTime>(std::time(nullptr)); }, request_window};
+                         [] { return static_cast<UnixTime>(std::time(nullptr)); }, request_window,
+                         offline_request_window};
   auto server = ApiServer::create(options, context);
   if (!server.ok()) return failure(server.error());
   auto url = (*server)->bind();

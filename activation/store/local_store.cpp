@@ -191,7 +191,7 @@ Status LocalStore::save_activation(const std::string& license,
 
 Status LocalStore::remove_activation() const {
   for (const fs::path& path : {license_path(), device_key_path(), directory_ / "activation.json",
-                               directory_ / "refusal.json"}) {
+                               directory_ / "refusal.json", directory_ / "pending.nlreq"}) {
     std::error_code error;
     fs::remove(path, error);
     if (error) {

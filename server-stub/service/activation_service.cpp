@@ -1,5 +1,6 @@
 #include "nodelock/server/activation_service.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <utility>
 
@@ -149,16 +150,49 @@ Result<IssuedLicense> issue(const ServiceContext& context, const License& licens
   return IssuedLicense{std::move(*armored), seat.id, seat.machine_id, existing};
 }
 
+Result<fingerprint::Fingerprint> enrolled_fingerprint(const Activation& seat) {
+  auto enrolled =
+      fingerprint::fingerprint_from_json(nlohmann::json::parse(seat.fingerprint, nullptr, false));
+  if (enrolled.ok()) return enrolled;
+  return make_error(ErrorCode::server_error,
+                    "activation " + seat.id + " is stored unreadably; contact the vendor");
+}
+
+// The license of the seat that `request` enrolled or renewed, issued again
+// under the license's current terms; `replayed` when no active seat of this
+// device was last answered with this request.
+Result<IssuedLicense> issue_again(const ServiceContext& context, const License& license,
+                                  const ActivationRequest& request, const std::string& device_key,
+                                  const Error& replayed, UnixTime now) {
+  if (Status admitted = admit(license, now); !admitted.ok()) return admitted.error();
+  auto seats = context.store.activations(license.id);
+  if (!seats.ok()) return seats.error();
+  for (const Activation& seat : *seats) {
+    if (seat.request_nonce != request.nonce || seat.device_public_key != device_key ||
+        seat.state != ActivationState::active) {
+      continue;
+    }
+    auto enrolled = enrolled_fingerprint(seat);
+    if (!enrolled.ok()) return enrolled.error();
+    return issue(context, license, seat, *enrolled, true, now);
+  }
+  return replayed;
+}
+
 }  // namespace
 
 ActivationService::ActivationService(ServiceContext context) : context_(std::move(context)) {}
 
-ActivationAnswer ActivationService::activate(std::string_view armored_request) const {
+ActivationAnswer ActivationService::activate(std::string_view armored_request,
+                                             RequestChannel channel) const {
   const UnixTime now = context_.clock();
   forget_old_nonces(now);
   auto request = read_request(armored_request);
   if (!request.ok()) return {request.error(), std::nullopt};
-  if (std::llabs(now - request->created_at) > context_.request_window_seconds) {
+  const bool offline = channel == RequestChannel::offline;
+  const UnixTime window =
+      offline ? context_.offline_request_window_seconds : context_.request_window_seconds;
+  if (std::llabs(now - request->created_at) > window) {
     return {make_error(ErrorCode::request_expired,
                        "the request was made at " + calendar_date(request->created_at) +
                            ", too far from the server's time (" + calendar_date(now) +
@@ -202,14 +236,13 @@ ActivationAnswer ActivationService::activate(std::string_view armored_request) c
       return admit(held, now);
     };
     auto renewed = context_.store.check_in(check_in);
-    if (!renewed.ok()) return {renewed.error(), std::nullopt};
-    auto enrolled = fingerprint::fingerprint_from_json(
-        nlohmann::json::parse(renewed->activation.fingerprint, nullptr, false));
-    if (!enrolled.ok()) {
-      return {make_error(ErrorCode::server_error, "activation " + renewed->activation.id +
-                                                      " is stored unreadably; contact the vendor"),
+    if (!renewed.ok() && offline && renewed.code() == ErrorCode::replayed) {
+      return {issue_again(context_, *license, *request, device_key, renewed.error(), now),
               std::nullopt};
     }
+    if (!renewed.ok()) return {renewed.error(), std::nullopt};
+    auto enrolled = enrolled_fingerprint(renewed->activation);
+    if (!enrolled.ok()) return {enrolled.error(), std::nullopt};
     SeatCount seats{renewed->license.seats_used, renewed->license.max_activations};
     return {issue(context_, renewed->license, renewed->activation, *enrolled, true, now), seats};
   }
@@ -240,6 +273,7 @@ ActivationAnswer ActivationService::activate(std::string_view armored_request) c
   claim.enrolment.hostname = request->hostname;
   claim.enrolment.environment =
       fingerprint::environment_type_name(request->fingerprint.environment().type);
+  claim.enrolment.mode = offline ? "offline" : "online";
   claim.nonce = request->nonce;
   claim.now = now;
   claim.admit = [now](const License& held) { return admit(held, now); };
@@ -248,6 +282,10 @@ ActivationAnswer ActivationService::activate(std::string_view armored_request) c
     return same_machine(seat, device_key, request->fingerprint, *policy);
   };
   auto outcome = context_.store.claim_seat(claim);
+  if (!outcome.ok() && offline && outcome.code() == ErrorCode::replayed) {
+    return {issue_again(context_, *license, *request, device_key, outcome.error(), now),
+            SeatCount{license->seats_used, license->max_activations}};
+  }
   if (!outcome.ok()) return {outcome.error(), std::nullopt};
   SeatCount seats{outcome->used, outcome->license.max_activations};
   if (!outcome->granted) return {no_seat_left(outcome->license, outcome->used), seats};
@@ -299,10 +337,12 @@ void ActivationService::forget_old_nonces(UnixTime now) const {
   if (now - last < kNoncePruneInterval || !last_pruned_.compare_exchange_strong(last, now)) {
     return;
   }
-  // A request is refused once it is request_window_seconds from the server's
-  // clock, and its created_at is within that window of the time it was first
-  // seen, so a nonce seen two windows ago can no longer be replayed.
-  (void)context_.store.forget_nonces_before(now - 2 * context_.request_window_seconds);
+  // A request is refused once it is its window from the server's clock, and
+  // its created_at is within that window of the time it was first seen, so a
+  // nonce seen two of the longer windows ago can no longer be replayed.
+  const UnixTime window =
+      std::max(context_.request_window_seconds, context_.offline_request_window_seconds);
+  (void)context_.store.forget_nonces_before(now - 2 * window);
 }
 
 }  // namespace nodelock::server

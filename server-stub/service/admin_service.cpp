@@ -283,6 +283,10 @@ Result<Activation> AdminService::reset_activation(const AdminCaller& caller,
   return context_.store.reset_seat(reset);
 }
 
+Status AdminService::may_answer_offline_requests(AdminRole caller) const {
+  return require(caller, AdminRole::support);
+}
+
 Result<std::string> AdminService::create_admin_token(const AdminCaller& caller,
                                                      AdminRole role) const {
   if (Status allowed = require(caller.role, AdminRole::admin); !allowed.ok()) {

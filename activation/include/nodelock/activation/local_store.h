@@ -71,7 +71,8 @@ class LocalStore {
   // Installs a license and its record; clears a pending request and a refusal.
   Status save_activation(const std::string& license, const ActivationRecord& record) const;
   Status save_refusal(const Refusal& refusal) const;
-  // Destroys the license, the device key and the record (deactivation). The
+  // Destroys the license, the device key, the record and a pending request
+  // (deactivation): a response to that request could no longer be used. The
   // license goes first: whatever happens after, it is no longer usable.
   Status remove_activation() const;
 

@@ -3,14 +3,17 @@
 // On the air-gapped machine: make_request() writes a signed ACTIVATION REQUEST
 // (and keeps it as pending in the store); install_response() checks that a
 // LICENSE answers exactly that pending request on this machine and installs it;
-// deactivation is destroy_and_sign_receipt() from enrolment.h.
+// deactivate() destroys the license and device key and returns the signed
+// DEACTIVATION RECEIPT. Nothing here opens a socket.
 // On a connected machine, support runs respond() to turn a request into a
-// response file, or to hand a deactivation receipt to the server.
+// response file, or submit_receipt() to free the seat a receipt names.
 //
 // An offline activation is checked, counted and bound exactly like an online
 // one: the same request document, the same server checks, the same license.
+// docs/OFFLINE.md is the operator's guide.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,12 +30,19 @@ namespace nodelock::offline {
 // yet and no --pubkey was given, as an online first activation trusts the keys
 // the server publishes.
 inline constexpr const char* kVendorKeyHeader = "Vendor-Key";
+// The header of a request file saying when it was made (UTC), so support can
+// tell at a glance whether it is still within the server's offline window.
+inline constexpr const char* kCreatedHeader = "Created";
 
-// A request to activate (`renewal` false) or to renew the installed license of a
-// term license (`renewal` true: same binding, new dates). Saved as pending.
+// A request to activate, or (make_renewal_request) to renew the installed term
+// license: same binding, new dates. Either is saved as pending, replacing any
+// earlier pending request.
+// With `dongle` (dongle::enrol(), `--dongle`) the license is bound to it too.
 [[nodiscard]] Result<SignedRequest> make_request(const LocalStore& store, const Machine& machine,
                                                  std::string_view typed_key,
-                                                 const std::string& product);
+                                                 const std::string& product,
+                                                 std::optional<dongle::DongleBinding> dongle = {});
+// not_activated when no license is installed to renew.
 [[nodiscard]] Result<SignedRequest> make_renewal_request(const LocalStore& store,
                                                          const Machine& machine,
                                                          const std::string& product);
@@ -43,18 +53,31 @@ struct Installed {
 };
 
 // `vendor_keys` empty: the keys pinned in the store, else the response's header.
-[[nodiscard]] Result<Installed> install_response(const LocalStore& store,
-                                                 std::string_view response,
+// Errors: malformed, tampered, unknown_signer, wrong_document (not a LICENSE),
+// not_found (no request pending), machine_mismatch (made for another machine or
+// another request), product_mismatch. Nothing is written on error.
+[[nodiscard]] Result<Installed> install_response(const LocalStore& store, std::string_view response,
                                                  const Machine& machine,
                                                  const std::vector<crypto::PublicKey>& vendor_keys);
 
+// Destroys the installed license, device key and any pending request, then
+// returns the DEACTIVATION RECEIPT for support to submit. not_activated when no
+// license is installed.
+[[nodiscard]] Result<std::string> deactivate(const LocalStore& store, const Machine& machine,
+                                             const std::string& product);
+
 struct Answer {
-  DocumentType answered;   // activation_request or deactivation_receipt
-  std::string response;    // the response file (empty for a receipt)
-  std::string summary;     // for people: what the server did
+  DocumentType answered;  // activation_request or deactivation_receipt
+  std::string response;   // the response file (empty for a receipt)
+  std::string summary;    // for people: what the server did
 };
 
-// Support side: submits a request or receipt file to the server.
+// Support side: checks a request or receipt file locally (structure and device
+// signature: a damaged file is refused before anything is sent), then submits
+// it. A request needs a support token; the same request answered again gives
+// the same seat.
 [[nodiscard]] Result<Answer> respond(const ServerClient& server, std::string_view file);
+// The same for a file that must be a DEACTIVATION RECEIPT (wrong_document otherwise).
+[[nodiscard]] Result<Answer> submit_receipt(const ServerClient& server, std::string_view file);
 
 }  // namespace nodelock::offline

@@ -47,6 +47,15 @@ struct ServiceContext {
   std::function<UnixTime()> clock;
   // Signed requests are accepted this far from the server's clock, either way.
   UnixTime request_window_seconds = 600;
+  // The same for requests carried by hand from an air-gapped machine, which
+  // take days, not seconds, to reach the server.
+  UnixTime offline_request_window_seconds = 7 * 86400;
+};
+
+// How a request reached the server.
+enum class RequestChannel {
+  online,   // sent by the machine itself
+  offline,  // carried from an air-gapped machine and submitted by support
 };
 
 struct SeatCount {
@@ -79,7 +88,12 @@ class ActivationService {
   // (no license has the key), product_mismatch, suspended, revoked, expired,
   // activation_limit, machine_mismatch (also: a machine whose fingerprint
   // cannot reach the license's match policy even against itself), not_activated.
-  ActivationAnswer activate(std::string_view armored_request) const;
+  // RequestChannel::offline: the request's age is held to the offline window,
+  // a new seat is recorded as "offline", and a request already answered gets
+  // its seat's license again instead of replayed, so support can answer the
+  // same request file twice (a lost response) without taking a second seat.
+  ActivationAnswer activate(std::string_view armored_request,
+                            RequestChannel channel = RequestChannel::online) const;
 
   // Frees the seat named by an armored DEACTIVATION RECEIPT signed by the
   // seat's device key. Errors: malformed, wrong_document, tampered, not_found,

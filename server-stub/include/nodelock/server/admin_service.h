@@ -3,7 +3,8 @@
 //
 // Every call names the caller's role, checked here, not by the transport:
 //   viewer   reads products, licenses and activations;
-//   support  also suspends, resumes and revokes licenses;
+//   support  also suspends, resumes and revokes licenses, and answers the
+//            activation requests of air-gapped machines;
 //   admin    also creates products, licenses and admin tokens.
 // A role too low for a call gets forbidden. A call that changes state names
 // its caller's token too, which the audit log records with the change; support
@@ -99,6 +100,10 @@ class AdminService {
   [[nodiscard]] Result<Activation> reset_activation(const AdminCaller& caller,
                                                     std::string_view activation_id,
                                                     bool override_limit) const;
+
+  // ok when `caller` may submit an activation request carried from an
+  // air-gapped machine (ActivationService::activate, RequestChannel::offline).
+  [[nodiscard]] Status may_answer_offline_requests(AdminRole caller) const;
 
   // A new admin token of `role`, returned once.
   [[nodiscard]] Result<std::string> create_admin_token(const AdminCaller& caller,
