@@ -108,9 +108,9 @@ Result<Answer> submit(const ServerClient& server, std::string_view file, const E
 Result<SignedRequest> make_request(const LocalStore& store, const Machine& machine,
                                    std::string_view typed_key, const std::string& product,
                                    std::optional<dongle::DongleBinding> dongle) {
-  return save_pending(store, nodelock::make_request(store, machine, typed_key, product,
-                                                    RequestPurpose::activate, std::nullopt,
-                                                    std::move(dongle)));
+  return save_pending(
+      store, nodelock::make_request(store, machine, typed_key, product, RequestPurpose::activate,
+                                    std::nullopt, std::move(dongle)));
 }
 
 Result<SignedRequest> make_renewal_request(const LocalStore& store, const Machine& machine,
