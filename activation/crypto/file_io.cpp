@@ -54,10 +54,10 @@ bool write_all(int fd, std::string_view data) {
 
 }  // namespace
 
-Result<std::string> read_file(const std::filesystem::path& path, std::size_t max_size) {
+Status read_file_into(const std::filesystem::path& path, std::size_t max_size, std::string& data) {
+  data.clear();
   FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) return io_failure("read", path);
-  std::string data;
   char buffer[8192];
   for (;;) {
     const ssize_t got = ::read(fd.get(), buffer, sizeof buffer);
@@ -73,6 +73,12 @@ Result<std::string> read_file(const std::filesystem::path& path, std::size_t max
     }
     data.append(buffer, static_cast<std::size_t>(got));
   }
+  return {};
+}
+
+Result<std::string> read_file(const std::filesystem::path& path, std::size_t max_size) {
+  std::string data;
+  if (auto status = read_file_into(path, max_size, data); !status.ok()) return status.error();
   return data;
 }
 

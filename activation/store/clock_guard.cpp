@@ -60,21 +60,35 @@ std::string ClockGuard::mac_of(std::int64_t time) const {
   return encoding::hex(crypto::hmac_sha256(key_.bytes, std::to_string(time)).bytes);
 }
 
-Status ClockGuard::observe(std::int64_t now) const {
+std::optional<std::int64_t> ClockGuard::verified_time(const std::string& text) const {
+  const auto json = nlohmann::json::parse(text, nullptr, false);
+  const bool well_formed = json.is_object() && json.contains("last_seen") &&
+                           json["last_seen"].is_number_integer() && json.contains("mac") &&
+                           json["mac"].is_string();
+  if (!well_formed || !crypto::constant_time_equal(json["mac"].get<std::string>(),
+                                                   mac_of(json["last_seen"].get<std::int64_t>()))) {
+    return std::nullopt;
+  }
+  return json["last_seen"].get<std::int64_t>();
+}
+
+Status ClockGuard::observe(std::int64_t now) {
   std::int64_t last_seen = 0;
-  if (auto text = read_file(record_, 4096); text.ok()) {
-    const auto json = nlohmann::json::parse(*text, nullptr, false);
-    const bool well_formed = json.is_object() && json.contains("last_seen") &&
-                             json["last_seen"].is_number_integer() && json.contains("mac") &&
-                             json["mac"].is_string();
-    if (!well_formed ||
-        !crypto::constant_time_equal(json["mac"].get<std::string>(),
-                                     mac_of(json["last_seen"].get<std::int64_t>()))) {
-      return make_error(ErrorCode::tampered,
-                        "The license store's clock record " + record_.string() +
-                            " was changed. Run `nodelock refresh` while online to repair it.");
+  // A record that cannot be read counts as none: the license's issue time is
+  // the floor then (see the header).
+  if (read_file_into(record_, 4096, read_buffer_).ok()) {
+    if (!known_ || read_buffer_ != known_text_) {
+      const auto time = verified_time(read_buffer_);
+      if (!time) {
+        return make_error(ErrorCode::tampered,
+                          "The license store's clock record " + record_.string() +
+                              " was changed. Run `nodelock refresh` while online to repair it.");
+      }
+      known_text_.swap(read_buffer_);
+      known_time_ = *time;
+      known_ = true;
     }
-    last_seen = json["last_seen"].get<std::int64_t>();
+    last_seen = known_time_;
   }
   if (now + kToleranceSeconds < last_seen) {
     return make_error(ErrorCode::clock_rollback,
@@ -84,11 +98,16 @@ Status ClockGuard::observe(std::int64_t now) const {
   }
   if (now >= last_seen + kWriteIntervalSeconds) {
     const nlohmann::json record = {{"last_seen", now}, {"mac", mac_of(now)}};
+    std::string text = record.dump() + "\n";
     std::error_code error;
     fs::create_directories(record_.parent_path(), error);
     // A read-only store must not stop the application: the check stays valid,
     // only this run's time is not remembered.
-    (void)write_file_atomic(record_, record.dump() + "\n", kPrivate);
+    if (write_file_atomic(record_, text, kPrivate).ok()) {
+      known_text_ = std::move(text);
+      known_time_ = now;
+      known_ = true;
+    }
   }
   return {};
 }

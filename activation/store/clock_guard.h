@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "nodelock/activation/crypto.h"
@@ -29,15 +30,26 @@ class ClockGuard {
 
   // clock_rollback when `now` is behind the remembered time by more than the
   // tolerance; tampered when the record was edited. Remembers `now` when it is
-  // later than the record (at most one write every few minutes).
-  [[nodiscard]] Status observe(std::int64_t now) const;
+  // later than the record (at most one write every few minutes). Not safe to
+  // call from several threads at once: the caller serialises.
+  [[nodiscard]] Status observe(std::int64_t now);
 
  private:
   ClockGuard(std::filesystem::path record, crypto::Digest key);
   std::string mac_of(std::int64_t time) const;
+  // The time a record's text vouches for, or nothing when its MAC does not hold.
+  std::optional<std::int64_t> verified_time(const std::string& text) const;
 
   std::filesystem::path record_;
   crypto::Digest key_;
+  // The record is re-read on every observe, but parsed and its MAC checked
+  // only when its bytes differ from the last ones that held: a MAC verified
+  // over these exact bytes with this key verifies again, so reusing the time
+  // it vouched for is exactly as strong and costs a compare.
+  std::string known_text_;
+  std::int64_t known_time_ = 0;
+  bool known_ = false;
+  std::string read_buffer_;
 };
 
 }  // namespace nodelock

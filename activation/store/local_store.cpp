@@ -49,6 +49,7 @@ LocalStore::LocalStore(fs::path root, std::string product)
 
 fs::path LocalStore::license_path() const { return directory_ / "license.nllic"; }
 fs::path LocalStore::device_key_path() const { return directory_ / "device.key"; }
+fs::path LocalStore::refusal_path() const { return directory_ / "refusal.json"; }
 
 bool LocalStore::has_license() const {
   std::error_code error;
@@ -72,7 +73,7 @@ Result<std::string> LocalStore::read_license() const {
                       "This machine is not activated (no license in " + directory_.string() +
                           "). Run `nodelock activate` or `nodelock offline request`.");
   }
-  return read_file(license_path(), 64 * 1024);
+  return read_file(license_path(), kMaxLicenseSize);
 }
 
 Result<crypto::SigningKey> LocalStore::read_device_key() const {
@@ -137,7 +138,7 @@ Status LocalStore::save_vendor_keys(const std::vector<crypto::PublicKey>& keys) 
 }
 
 std::optional<Refusal> LocalStore::read_refusal() const {
-  auto json = read_json(directory_ / "refusal.json");
+  auto json = read_json(refusal_path());
   if (!json.ok()) return std::nullopt;
   FieldReader in(*json, "refusal");
   Refusal refusal;
@@ -149,7 +150,7 @@ std::optional<Refusal> LocalStore::read_refusal() const {
 
 Status LocalStore::save_refusal(const Refusal& refusal) const {
   const nlohmann::json json = {{"code", code_name(refusal.code)}, {"message", refusal.message}};
-  return write_file_atomic(directory_ / "refusal.json", json.dump(2) + "\n", kReadable);
+  return write_file_atomic(refusal_path(), json.dump(2) + "\n", kReadable);
 }
 
 Result<std::string> LocalStore::read_pending_request() const {
@@ -185,13 +186,13 @@ Status LocalStore::save_activation(const std::string& license,
   }
   std::error_code ignored;
   fs::remove(directory_ / "pending.nlreq", ignored);
-  fs::remove(directory_ / "refusal.json", ignored);
+  fs::remove(refusal_path(), ignored);
   return {};
 }
 
 Status LocalStore::remove_activation() const {
   for (const fs::path& path : {license_path(), device_key_path(), directory_ / "activation.json",
-                               directory_ / "refusal.json", directory_ / "pending.nlreq"}) {
+                               refusal_path(), directory_ / "pending.nlreq"}) {
     std::error_code error;
     fs::remove(path, error);
     if (error) {

@@ -1,5 +1,7 @@
 #include "nodelock/activation/verifier.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
@@ -11,6 +13,7 @@
 #include "nodelock/activation/bound_dongle.h"
 #include "nodelock/activation/document.h"
 #include "nodelock/activation/enrolment.h"
+#include "nodelock/activation/file_io.h"
 #include "nodelock/activation/local_store.h"
 #include "nodelock/activation/payloads.h"
 #include "nodelock/fingerprint/match.h"
@@ -69,13 +72,10 @@ long major_version(const std::string& version) {
   return std::strtol(version.c_str(), nullptr, 10);
 }
 
-// What one store's license looked like when last verified. The file is
-// re-read on every check; parsing, matching and the clock guard's key are
-// reused while its bytes are unchanged.
+// What one store's license looked like when last verified: the exact bytes
+// whose vendor signature held, and what was learnt from them.
 struct VerifiedLicense {
   std::string text;
-  Envelope envelope;
-  crypto::PublicKey signer;
   std::shared_ptr<const CheckResult::LicenseView> view;
   Status machine;  // the fingerprint match, fixed for this process
   std::unique_ptr<ClockGuard> clock;
@@ -179,12 +179,28 @@ const dongle::DongleBinding* CheckResult::dongle() const {
   return license_ && license_->license.dongle ? &*license_->license.dongle : nullptr;
 }
 
+// One store as this Verifier knows it. Its paths are built once, and the
+// license file is read into a buffer that keeps its capacity, so a check of an
+// unchanged license allocates nothing.
+struct KnownStore {
+  explicit KnownStore(LocalStore local)
+      : store(std::move(local)),
+        license_path(store.license_path()),
+        refusal_path(store.refusal_path()) {}
+
+  LocalStore store;
+  std::filesystem::path license_path;
+  std::filesystem::path refusal_path;
+  std::string read_buffer;
+  std::unique_ptr<VerifiedLicense> license;  // null until one verified
+};
+
 struct Verifier::Impl {
   TrustedKeys trusted;
   std::string product;
   VerifierOptions dongles;
   std::mutex mutex;
-  std::map<std::filesystem::path, VerifiedLicense> verified;  // by store directory
+  std::map<std::filesystem::path, KnownStore> stores;  // by the root checks name
 
   // Parses and verifies a license text not seen before.
   Result<VerifiedLicense> verify_new(std::string text, const LocalStore& store,
@@ -207,8 +223,7 @@ struct Verifier::Impl {
       return make_error(ErrorCode::tampered, "The installed license is for product '" +
                                                  license->product + "', not '" + product + "'.");
     }
-    VerifiedLicense entry{std::move(text), std::move(*envelope), *signer, nullptr, {}, nullptr,
-                          nullptr};
+    VerifiedLicense entry{std::move(text), nullptr, {}, nullptr, nullptr};
     auto machine = this_machine(product, options.sysroot);
     if (!machine.ok()) return machine.error();
     const auto match = fingerprint::match(
@@ -248,29 +263,46 @@ Verifier::~Verifier() = default;
 CheckResult Verifier::check(const CheckOptions& options) const {
   CheckResult result;
   const std::int64_t now = options.now.value_or(static_cast<std::int64_t>(std::time(nullptr)));
-  const LocalStore store(options.store, impl_->product);
   const auto fail = [&result](const Error& error) {
     result.status_ = status_for(error.code);
     result.message_ = error.message;
     return result;
   };
-
-  auto text = store.read_license();
-  if (!text.ok()) return fail(text.error());
+  // The default root follows the environment, so it is looked up every time.
+  const std::filesystem::path default_root =
+      options.store.empty() ? LocalStore::default_root() : std::filesystem::path();
+  const std::filesystem::path& root = options.store.empty() ? default_root : options.store;
 
   std::unique_lock<std::mutex> lock(impl_->mutex);
-  auto found = impl_->verified.find(store.directory());
-  if (found == impl_->verified.end() || found->second.text != *text) {
-    auto entry = impl_->verify_new(std::move(*text), store, options);
-    if (!entry.ok()) return fail(entry.error());
-    found = impl_->verified.insert_or_assign(store.directory(), std::move(*entry)).first;
-  } else if (auto payload = verify_envelope(found->second.envelope, found->second.signer);
-             !payload.ok()) {
-    return fail(payload.error());
+  auto known = impl_->stores.find(root);
+  if (known == impl_->stores.end()) {
+    known = impl_->stores.emplace(root, KnownStore(LocalStore(root, impl_->product))).first;
   }
-  const VerifiedLicense& entry = found->second;
+  KnownStore& state = known->second;
+
+  // The file is read and compared byte for byte with the text whose signature
+  // held, on every check: a license replaced, edited or deleted since is
+  // noticed at once, whatever its size, times or inode say. The signature is
+  // verified again only when the bytes differ: with the same trusted keys the
+  // same bytes verify the same way, so the cached verdict is as strong as a
+  // fresh verify, and only someone who can already write this process's
+  // memory could change it.
+  if (!read_file_into(state.license_path, LocalStore::kMaxLicenseSize, state.read_buffer).ok()) {
+    auto text = state.store.read_license();  // says why: not activated, unreadable
+    if (!text.ok()) return fail(text.error());
+    state.read_buffer = std::move(*text);
+  }
+  if (state.license == nullptr || state.read_buffer != state.license->text) {
+    auto entry = impl_->verify_new(state.read_buffer, state.store, options);
+    if (!entry.ok()) return fail(entry.error());
+    state.license = std::make_unique<VerifiedLicense>(std::move(*entry));
+  }
+  VerifiedLicense& entry = *state.license;
   result.license_ = entry.view;
-  if (auto refusal = store.read_refusal()) return fail({refusal->code, refusal->message});
+  // Parsed only when present: almost always it is not.
+  if (::access(state.refusal_path.c_str(), F_OK) == 0) {
+    if (auto refusal = state.store.read_refusal()) return fail({refusal->code, refusal->message});
+  }
   if (!entry.machine.ok()) return fail(entry.machine.error());
   if (auto status = entry.clock->observe(now); !status.ok()) return fail(status.error());
   if (auto status = check_terms(entry.view->license, options, now, result.in_grace_);

@@ -14,6 +14,11 @@ namespace nodelock {
 // unreadable; the message names the file) or payload_too_large.
 Result<std::string> read_file(const std::filesystem::path& path, std::size_t max_size = 1 << 20);
 
+// read_file into `data`, reusing its capacity: a caller that re-reads the same
+// small file often allocates nothing once `data` has grown to fit it. `data`
+// holds no meaningful content after an error.
+Status read_file_into(const std::filesystem::path& path, std::size_t max_size, std::string& data);
+
 // Replaces `path` atomically: a reader or a crash sees the old file or the new
 // one, never a half-written one. The data is written to a temporary file created
 // with `mode` in the same directory (a private key is never readable by others,

@@ -15,6 +15,7 @@
 // without the device key it is bound to.
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -52,6 +53,11 @@ class LocalStore {
   const std::filesystem::path& directory() const { return directory_; }
   std::filesystem::path license_path() const;
   std::filesystem::path device_key_path() const;
+  // read_refusal() reads this file alone: a caller may look for it before
+  // paying for a parse.
+  std::filesystem::path refusal_path() const;
+  // A larger file is not a license.
+  static constexpr std::size_t kMaxLicenseSize = 64 * 1024;
 
   bool has_license() const;
   // not_activated when there is no license; io_error when it cannot be read.

@@ -5,10 +5,12 @@
 //   if (!result.ok()) { std::cerr << result.message() << '\n'; return 1; }
 //   if (result.has_feature("export")) { ... }
 //
-// Offline and fast: the license's vendor signature is verified on every call,
-// the machine's fingerprint is collected once per process, and the parsed
-// license is reused while the file is unchanged. Needs no network and, on the
-// Crypto++ backend, no OpenSSL. A Verifier may be shared by several threads.
+// Offline and fast: every call re-reads the license file and compares it byte
+// for byte with the text whose vendor signature was verified, verifying again
+// whenever it differs; the machine's fingerprint is collected once per process,
+// and the parsed license is reused while the file is unchanged. Needs no
+// network and, on the Crypto++ backend, no OpenSSL. A Verifier may be shared
+// by several threads.
 //
 // A license bound to a dongle is valid only while that dongle proves itself
 // (dongle/binding.h). The proof is kept for VerifierOptions::dongle_proof_lifetime,
