@@ -29,6 +29,7 @@ const std::vector<AdminSubcommand>& admin_product_subcommands();
 const std::vector<AdminSubcommand>& admin_license_subcommands();
 const std::vector<AdminSubcommand>& admin_audit_subcommands();
 const std::vector<AdminSubcommand>& admin_support_subcommands();
+const std::vector<AdminSubcommand>& admin_user_subcommands();
 const std::vector<AdminSubcommand>& admin_offline_subcommands();
 
 // Sends one request with the admin token of --token (or $NODELOCK_ADMIN_TOKEN,

@@ -101,7 +101,10 @@ void print_activations(const nlohmann::json& activations) {
               << text_of(activation["hostname"]) << "  " << text_of(activation["environment"])
               << "  " << text_of(activation["mode"]) << "  " << text_of(activation["status"])
               << "  activated " << date_text(activation["activated_at"]) << ", last seen "
-              << date_text(activation["last_seen_at"]) << '\n';
+              << date_text(activation["last_seen_at"]);
+    const std::string user = activation.value("user", "");
+    if (!user.empty()) std::cout << "  user " << user;
+    std::cout << '\n';
   }
 }
 

@@ -30,7 +30,7 @@ const ArgSpec kOnlineSpec{
     {"--server", "--key", "--product", "--store", "--sysroot", "--ca", "--pubkey"}, {}};
 
 const ArgSpec kActivateSpec{{"--server", "--key", "--product", "--store", "--sysroot", "--ca",
-                             "--pubkey", kDongleSerialFlag},
+                             "--pubkey", "--user", kDongleSerialFlag},
                             {kDongleSwitch}};
 
 int print_outcome(const ActivationOutcome& outcome, bool json, const char* verb) {
@@ -64,6 +64,7 @@ int run_activate(const Args& args) {
   }
   auto options = online_options(args);
   if (!options.ok()) return report(options.error(), json);
+  options->user = args.get("--user");
   auto dongle = dongle_to_bind(args);
   if (!dongle.ok()) return report(dongle.error(), json);
   auto outcome = activate_online(*options, *key, *product, std::move(*dongle));
@@ -104,7 +105,7 @@ const Command activate_command{
     "activate", "activate this machine online with a license key",
     "Usage: nodelock activate --server URL --key KEY --product P [--store DIR] [--ca FILE]\n"
     "                         [--pubkey FILE] [--sysroot DIR] [--dongle [--dongle-serial S]]\n"
-    "                         [--json]\n\n"
+    "                         [--user EMAIL] [--json]\n\n"
     "Sends a signed activation request for this machine to the license server and\n"
     "installs the license it returns. Re-activating an activated machine keeps its seat.\n"
     "  --ca FILE      trust this CA for the server's certificate (default: the system's)\n"
@@ -112,6 +113,8 @@ const Command activate_command{
     "  --dongle       bind the license to the dongle plugged in (see `nodelock dongle list`);\n"
     "                 the license is then valid only while that dongle is plugged in\n"
     "  --dongle-serial SERIAL  the dongle to bind to when several are plugged in\n"
+    "  --user EMAIL   the license user this machine is for; a license with named users\n"
+    "                 admits only them (`nodelock admin users list`)\n"
     "Exit codes: 0 activated, 1 refused (invalid key, no seats left, no dongle), 2 usage,\n"
     "3 server unreachable (then activate offline: `nodelock offline request`).\n",
     kActivateSpec, run_activate};

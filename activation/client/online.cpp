@@ -99,7 +99,7 @@ Result<ActivationOutcome> activate_online(const OnlineOptions& options, std::str
   auto machine = this_machine(product, options.sysroot);
   if (!machine.ok()) return machine.error();
   auto request = make_request(store, *machine, typed_key, product, RequestPurpose::activate,
-                              std::nullopt, std::move(dongle));
+                              std::nullopt, std::move(dongle), options.user);
   if (!request.ok()) return request.error();
   return exchange(options, store, *server, *machine, *request);
 }
@@ -119,7 +119,7 @@ Result<ActivationOutcome> refresh_online(const OnlineOptions& options,
   auto outcome = exchange(options, store, *server, *machine, *request);
   if (!outcome.ok() &&
       (outcome.code() == ErrorCode::suspended || outcome.code() == ErrorCode::revoked ||
-       outcome.code() == ErrorCode::seat_reset)) {
+       outcome.code() == ErrorCode::seat_reset || outcome.code() == ErrorCode::user_disabled)) {
     // Remembered so the application learns it offline, until a later check-in.
     (void)store.save_refusal({outcome.code(), outcome.message()});
   }

@@ -39,6 +39,7 @@ constexpr std::pair<ErrorCode, std::string_view> kCodeNames[] = {
     {ErrorCode::server_error, "server_error"},
     {ErrorCode::internal, "internal"},
     {ErrorCode::seat_reset, "seat_reset"},
+    {ErrorCode::user_disabled, "user_disabled"},
 };
 
 }  // namespace

@@ -64,9 +64,15 @@ Result<Machine> this_machine(const std::string& product, const std::filesystem::
 Result<SignedRequest> make_request(const LocalStore& store, const Machine& machine,
                                    std::string_view typed_key, const std::string& product,
                                    RequestPurpose purpose, std::optional<std::string> activation_id,
-                                   std::optional<dongle::DongleBinding> dongle) {
+                                   std::optional<dongle::DongleBinding> dongle,
+                                   std::optional<std::string> user) {
   auto key = LicenseKey::parse(typed_key);
   if (!key.ok()) return key.error();
+  if (user) {
+    auto email = license_user_email(*user);
+    if (!email.ok()) return email.error();
+    user = std::move(*email);
+  }
   if (purpose == RequestPurpose::refresh) {
     auto installed = installed_binding(store);
     if (!installed.ok()) return installed.error();
@@ -89,6 +95,7 @@ Result<SignedRequest> make_request(const LocalStore& store, const Machine& machi
   request.hostname = machine.hostname;
   request.activation_id = std::move(activation_id);
   request.dongle = std::move(dongle);
+  request.user = std::move(user);
 
   auto armored = seal(DocumentType::activation_request, to_payload(request), *device_key,
                       {{"Product", product},

@@ -1,5 +1,6 @@
 #include "nodelock/activation/payloads.h"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -8,6 +9,9 @@
 
 namespace nodelock {
 namespace {
+
+// The longest address SMTP can carry.
+constexpr std::size_t kMaxEmailLength = 254;
 
 constexpr std::array<std::pair<SeatModel, std::string_view>, 3> kSeatModels = {{
     {SeatModel::node_locked, "node-locked"},
@@ -69,6 +73,17 @@ void read_dongle(FieldReader& in, std::optional<dongle::DongleBinding>& out) {
   out = std::move(*parsed);
 }
 
+// The optional "user" field: only an address in its normal form is accepted,
+// so the server never has to guess which user a request meant.
+void read_user(FieldReader& in, std::optional<std::string>& out) {
+  out = in.optional_string("user");
+  if (!out || in.failed()) return;
+  auto normal = license_user_email(*out);
+  if (!normal.ok() || *normal != *out) {
+    in.fail("\"user\" in the activation request must be a lower-case e-mail address");
+  }
+}
+
 }  // namespace
 
 std::string_view seat_model_name(SeatModel model) { return name_of(kSeatModels, model); }
@@ -77,6 +92,28 @@ std::optional<SeatModel> seat_model_from_name(std::string_view name) {
   return value_of(kSeatModels, name);
 }
 std::optional<Term> term_from_name(std::string_view name) { return value_of(kTerms, name); }
+
+Result<std::string> license_user_email(std::string_view typed) {
+  const auto first = typed.find_first_not_of(" \t");
+  const auto last = typed.find_last_not_of(" \t");
+  std::string email;
+  if (first != std::string_view::npos) email = std::string(typed.substr(first, last - first + 1));
+  for (char& c : email) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  const auto at = email.find('@');
+  const bool printable =
+      std::all_of(email.begin(), email.end(), [](char c) { return c > ' ' && c < 0x7f; });
+  if (email.empty() || email.size() > kMaxEmailLength || !printable || at == 0 ||
+      at == std::string::npos || at + 1 == email.size() ||
+      email.find('@', at + 1) != std::string::npos) {
+    return make_error(ErrorCode::invalid_argument,
+                      "'" + std::string(typed) +
+                          "' is not an e-mail address; give the user's address, e.g. "
+                          "anna@example.com");
+  }
+  return email;
+}
 
 std::string make_nonce() { return encoding::base64(crypto::random_bytes(16)); }
 
@@ -97,6 +134,7 @@ nlohmann::json to_payload(const ActivationRequest& request) {
   };
   if (request.activation_id) payload["activation_id"] = *request.activation_id;
   if (request.dongle) payload["dongle"] = dongle::to_json(*request.dongle);
+  if (request.user) payload["user"] = *request.user;
   return payload;
 }
 
@@ -118,6 +156,7 @@ Result<ActivationRequest> activation_request_from_payload(const nlohmann::json& 
   request.hostname = in.string("hostname");
   request.activation_id = in.optional_string("activation_id");
   read_dongle(in, request.dongle);
+  read_user(in, request.user);
   if (!in.failed() && request.purpose == RequestPurpose::refresh && !request.activation_id) {
     in.fail("a refresh request must name its activation_id");
   }

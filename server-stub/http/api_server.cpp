@@ -52,8 +52,8 @@ Result<std::unique_ptr<ApiServer>> ApiServer::create(const ApiOptions& options,
   const crypto::PublicKey vendor_public_key = context.vendor_key.public_key();
   auto impl = std::unique_ptr<Impl>(
       new Impl{options,
-               Api{ActivationService(context), AdminService(context), vendor_public_key,
-                   options.max_body_bytes, Metrics(),
+               Api{ActivationService(context), AdminService(context), LicenseUserService(context),
+                   vendor_public_key, options.max_body_bytes, Metrics(),
                    FailureRateLimiter(options.key_failure_burst, options.key_failure_refill),
                    FailureRateLimiter(options.key_failure_burst, options.key_failure_refill)},
                std::move(*http), 0});

@@ -16,6 +16,7 @@ int http_status(ErrorCode code) {
     case ErrorCode::suspended:
     case ErrorCode::revoked:
     case ErrorCode::seat_reset:
+    case ErrorCode::user_disabled:
     case ErrorCode::forbidden:
     case ErrorCode::machine_mismatch:
     case ErrorCode::not_activated:

@@ -151,6 +151,36 @@ Result<int> max_activations_from_json(const nlohmann::json& body) {
   return *max;
 }
 
+Result<UserAdditionRequest> user_addition_from_json(const nlohmann::json& body) {
+  FieldReader in(body, "license user");
+  UserAdditionRequest request;
+  request.email = in.string("email");
+  request.max_activations = read_small_int(in, "max_activations");
+  if (!body.contains("email") && !in.failed()) in.fail("the license user has no \"email\" field");
+  if (Status read = in.finish(); !read.ok()) return read.error();
+  return request;
+}
+
+Result<UserChangeRequest> user_change_from_json(const nlohmann::json& body) {
+  FieldReader in(body, "license user change");
+  UserChangeRequest request;
+  request.email = in.string("email");
+  request.free_seats = body.contains("free_seats") && in.boolean("free_seats");
+  if (!body.contains("email") && !in.failed()) {
+    in.fail("the license user change has no \"email\" field");
+  }
+  if (Status read = in.finish(); !read.ok()) return read.error();
+  return request;
+}
+
+nlohmann::json to_json(const LicenseUser& user) {
+  nlohmann::json json = {{"license_id", user.license_id}, {"email", user.email},
+                         {"max_activations", nullptr},    {"disabled", user.disabled},
+                         {"seats_used", user.seats_used}, {"created_at", user.created_at}};
+  if (user.max_activations) json["max_activations"] = *user.max_activations;
+  return json;
+}
+
 nlohmann::json to_json(const AdminToken& token) {
   return {{"id", token.id}, {"role", name_of(token.role)}, {"created_at", token.created_at}};
 }
@@ -197,6 +227,7 @@ nlohmann::json to_json(const Activation& activation) {
       {"activated_at", activation.activated_at},
       {"last_seen_at", activation.last_seen_at},
       {"fingerprint", std::move(fingerprint)},
+      {"user", activation.user},
   };
 }
 

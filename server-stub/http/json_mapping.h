@@ -3,6 +3,7 @@
 // writing the store's records.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -41,5 +42,19 @@ nlohmann::json to_json(const AdminToken& token);
 Result<int> max_activations_from_json(const nlohmann::json& body);
 nlohmann::json to_json(const License& license);
 nlohmann::json to_json(const Activation& activation);
+
+// The bodies of POST /v1/licenses/{id}/users and of its remove, disable and
+// enable; the e-mail address is checked by the service.
+struct UserAdditionRequest {
+  std::string email;
+  std::optional<int> max_activations;
+};
+struct UserChangeRequest {
+  std::string email;
+  bool free_seats = false;
+};
+Result<UserAdditionRequest> user_addition_from_json(const nlohmann::json& body);
+Result<UserChangeRequest> user_change_from_json(const nlohmann::json& body);
+nlohmann::json to_json(const LicenseUser& user);
 
 }  // namespace nodelock::server

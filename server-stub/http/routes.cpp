@@ -342,6 +342,52 @@ void register_audit_routes(httplib::Server& server, Api& api) {
       }));
 }
 
+void register_user_routes(httplib::Server& server, Api& api) {
+  server.Post(R"(/v1/licenses/([^/]+)/users)",
+              admin_route(api, "/v1/licenses/{id}/users",
+                          [&api](const Request& req, Response& res, const AdminCaller& caller) {
+                            auto body = parse_body(req.body);
+                            if (!body.ok()) return send_error(res, body.error());
+                            auto user = user_addition_from_json(*body);
+                            if (!user.ok()) return send_error(res, user.error());
+                            answer(res,
+                                   api.users.add(caller, req.matches[1].str(), user->email,
+                                                 user->max_activations),
+                                   201, [](const LicenseUser& added) {
+                                     return Json{{"user", to_json(added)}};
+                                   });
+                          }));
+  server.Get(R"(/v1/licenses/([^/]+)/users)",
+             admin_route(api, "/v1/licenses/{id}/users",
+                         [&api](const Request& req, Response& res, AdminRole) {
+                           answer(res, api.users.list(req.matches[1].str()), 200,
+                                  [](const std::vector<LicenseUser>& users) {
+                                    return Json{{"users", list_of(users)}};
+                                  });
+                         }));
+  server.Post(
+      R"(/v1/licenses/([^/]+)/users/(remove|disable|enable))",
+      admin_route(
+          api, "/v1/licenses/{id}/users/{action}",
+          [&api](const Request& req, Response& res, const AdminCaller& caller) {
+            auto body = parse_body(req.body);
+            if (!body.ok()) return send_error(res, body.error());
+            auto change = user_change_from_json(*body);
+            if (!change.ok()) return send_error(res, change.error());
+            const std::string action = req.matches[2].str();
+            const UserChangeKind kind = action == "remove"    ? UserChangeKind::remove
+                                        : action == "disable" ? UserChangeKind::disable
+                                                              : UserChangeKind::enable;
+            answer(
+                res,
+                api.users.change(caller, req.matches[1].str(), change->email, kind,
+                                 change->free_seats),
+                200, [](const UserChangeOutcome& outcome) {
+                  return Json{{"user", to_json(outcome.user)}, {"freed", list_of(outcome.freed)}};
+                });
+          }));
+}
+
 // Answers httplib's own refusals (no route, body too large, unreadable request)
 // in the same envelope as every other error.
 void register_fallbacks(httplib::Server& server, Api& api) {
@@ -372,6 +418,7 @@ void register_routes(httplib::Server& server, Api& api) {
   register_product_routes(server, api);
   register_license_routes(server, api);
   register_support_routes(server, api);
+  register_user_routes(server, api);
   register_audit_routes(server, api);
   register_fallbacks(server, api);
 }

@@ -7,6 +7,7 @@
 #include "metrics.h"
 #include "nodelock/activation/crypto.h"
 #include "nodelock/server/admin_service.h"
+#include "nodelock/server/license_users.h"
 #include "rate_limiter.h"
 
 namespace nodelock::server {
@@ -15,6 +16,7 @@ namespace nodelock::server {
 struct Api {
   ActivationService activation;
   AdminService admin;
+  LicenseUserService users;
   crypto::PublicKey vendor_public_key;
   std::size_t max_body_bytes;
   Metrics metrics;

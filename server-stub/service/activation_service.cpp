@@ -271,6 +271,7 @@ ActivationAnswer ActivationService::activate(std::string_view armored_request,
   claim.enrolment.device_public_key = device_key;
   claim.enrolment.dongle = stored_dongle(request->dongle);
   claim.enrolment.hostname = request->hostname;
+  claim.enrolment.user = request->user.value_or("");
   claim.enrolment.environment =
       fingerprint::environment_type_name(request->fingerprint.environment().type);
   claim.enrolment.mode = offline ? "offline" : "online";

@@ -29,13 +29,22 @@ nlohmann::json audit_view(const License& license) {
 }
 
 nlohmann::json audit_view(const Activation& activation) {
-  return {{"id", activation.id},
-          {"license_id", activation.license_id},
-          {"machine_id", activation.machine_id},
-          {"hostname", activation.hostname},
-          {"environment", activation.environment},
-          {"mode", activation.mode},
-          {"status", name_of(activation.state)}};
+  nlohmann::json view = {{"id", activation.id},
+                         {"license_id", activation.license_id},
+                         {"machine_id", activation.machine_id},
+                         {"hostname", activation.hostname},
+                         {"environment", activation.environment},
+                         {"mode", activation.mode},
+                         {"status", name_of(activation.state)}};
+  if (!activation.user.empty()) view["user"] = activation.user;
+  return view;
+}
+
+nlohmann::json audit_view(const LicenseUser& user) {
+  nlohmann::json view = {
+      {"license_id", user.license_id}, {"email", user.email}, {"disabled", user.disabled}};
+  if (user.max_activations) view["max_activations"] = *user.max_activations;
+  return view;
 }
 
 nlohmann::json audit_view(const AdminToken& token) {

@@ -16,6 +16,7 @@ nlohmann::json audit_view(const Product& product);
 nlohmann::json audit_view(const License& license);
 nlohmann::json audit_view(const Activation& activation);
 nlohmann::json audit_view(const AdminToken& token);
+nlohmann::json audit_view(const LicenseUser& user);
 
 // An entry for `action` on `subject` by `by`, with `before` and `after` in
 // canonical form (null for nothing); the store appends it. malformed when a

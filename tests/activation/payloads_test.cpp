@@ -218,5 +218,33 @@ TEST(DonglePayload, AMalformedBindingMakesLicenseAndRequestMalformed) {
   }
 }
 
+TEST(LicenseUserPayload, ARequestNamesItsUserInNormalForm) {
+  ActivationRequest request = sample_request();
+  EXPECT_FALSE(to_payload(request).contains("user")) << "no user, no field";
+  request.user = "anna@example.com";
+  auto parsed = activation_request_from_payload(to_payload(request));
+  ASSERT_TRUE(parsed.ok()) << parsed.message();
+  EXPECT_EQ(parsed->user, "anna@example.com");
+  EXPECT_EQ(license_user_email(" Anna@Example.COM ").value(), "anna@example.com");
+}
+
+TEST(LicenseUserPayload, AUserThatIsNotALowerCaseAddressIsMalformed) {
+  const std::vector<nlohmann::json> bad = {
+      42,         nullptr,         nlohmann::json::array(),
+      "",         "anna",          "@example.com",
+      "anna@",    "a@b@c",         "Anna@example.com",
+      " a@b.com", "anna@exa mple", std::string(300, 'a') + "@b"};
+  for (const nlohmann::json& value : bad) {
+    nlohmann::json broken = to_payload(sample_request());
+    broken["user"] = value;
+    auto parsed = activation_request_from_payload(broken);
+    ASSERT_FALSE(parsed.ok()) << value.dump();
+    EXPECT_EQ(parsed.code(), ErrorCode::malformed) << value.dump();
+    EXPECT_NE(parsed.message().find("user"), std::string::npos) << parsed.message();
+  }
+  for (const char* typed : {"", "anna", "a b@c", "anna@", "@x"}) {
+    EXPECT_EQ(license_user_email(typed).code(), ErrorCode::invalid_argument) << typed;
+  }
+}
 }  // namespace
 }  // namespace nodelock

@@ -79,7 +79,7 @@ License read_license(const Query& row) {
 
 constexpr const char* kActivationColumns =
     "id, license_id, machine_id, fingerprint, device_public_key, hostname, environment, mode, "
-    "status, activated_at, last_seen_at, request_nonce, dongle";
+    "status, activated_at, last_seen_at, request_nonce, dongle, user_email";
 
 Activation read_activation(const Query& row) {
   Activation activation;
@@ -96,6 +96,7 @@ Activation read_activation(const Query& row) {
   activation.last_seen_at = row.integer(10);
   activation.request_nonce = row.text(11);
   activation.dongle = row.text(12);
+  activation.user = row.text(13);
   return activation;
 }
 
@@ -270,7 +271,7 @@ Status insert_activation(Connection& db, const Activation& activation,
       db.query(
             "INSERT INTO activations(id, license_id, machine_id, fingerprint, device_public_key, "
             "hostname, environment, mode, status, activated_at, last_seen_at, request_nonce, "
-            "machine_keys, dongle) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            "machine_keys, dongle, user_email) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
           .bind(1, activation.id)
           .bind(2, activation.license_id)
           .bind(3, activation.machine_id)
@@ -285,6 +286,7 @@ Status insert_activation(Connection& db, const Activation& activation,
           .bind(12, activation.request_nonce)
           .bind(13, keys_json)
           .bind(14, activation.dongle)
+          .bind(15, activation.user)
           .run();
   if (!inserted.ok()) return inserted;
   return insert_seat_keys(db, activation, keys_json);

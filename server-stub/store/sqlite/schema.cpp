@@ -105,6 +105,19 @@ ALTER TABLE activations ADD COLUMN dongle TEXT NOT NULL DEFAULT '';
 ALTER TABLE licenses ADD COLUMN max_resets_per_year INTEGER;
 ALTER TABLE activations ADD COLUMN reset_at INTEGER;
 )sql"},
+    // License users: the named people a license admits, and the user each
+    // seat was activated for, so a user's seats are counted and freed together.
+    {5, R"sql(
+CREATE TABLE license_users(
+  license_id TEXT NOT NULL REFERENCES licenses(id),
+  email TEXT NOT NULL,
+  max_activations INTEGER CHECK(max_activations >= 0),
+  disabled INTEGER NOT NULL DEFAULT 0 CHECK(disabled IN (0, 1)),
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY(license_id, email)) WITHOUT ROWID;
+ALTER TABLE activations ADD COLUMN user_email TEXT NOT NULL DEFAULT '';
+CREATE INDEX activations_by_user ON activations(license_id, user_email, status);
+)sql"},
 };
 
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion,

@@ -8,6 +8,7 @@
 #include "audit_records.h"
 #include "checkpointer.h"
 #include "group_commit.h"
+#include "license_user_writes.h"
 #include "records.h"
 #include "schema.h"
 #include "support_writes.h"
@@ -175,6 +176,8 @@ class SqliteStore final : public Store {
         Status admitted = claim.admit(*license);
         if (!admitted.ok()) return admitted;
       }
+      Status named = admit_claim_user(db, *license, claim.enrolment.user);
+      if (!named.ok()) return named;
       outcome.license = *license;
       outcome.used = license->seats_used;
       auto candidates = select_seats_sharing_keys(db, claim.license_id, claim.machine_keys);
@@ -204,6 +207,8 @@ class SqliteStore final : public Store {
         limit_reached = true;
         return make_error(ErrorCode::activation_limit, "no seat left");
       }
+      Status within = admit_user_seat(db, *license, claim.enrolment.user);
+      if (!within.ok()) return within;
       Activation seat = claim.enrolment;
       seat.license_id = claim.license_id;
       seat.state = ActivationState::active;
@@ -238,7 +243,11 @@ class SqliteStore final : public Store {
       auto seat = select_activation(db, check_in.activation_id);
       if (!seat.ok()) return seat.error();
       if (seat->device_public_key != check_in.device_public_key) return other_device(*seat);
-      if (seat->state != ActivationState::active) return seat_not_active(*seat);
+      if (seat->state != ActivationState::active) {
+        Status user = refuse_disabled_user(db, *seat);
+        if (!user.ok()) return user;
+        return seat_not_active(*seat);
+      }
       auto license = select_license(db, seat->license_id);
       if (!license.ok()) return license.error();
       if (check_in.admit) {
@@ -337,6 +346,20 @@ class SqliteStore final : public Store {
 
   Result<int> active_seats(std::string_view license_id) override {
     return readers_.run<int>([&](Connection& db) { return count_active_seats(db, license_id); });
+  }
+
+  Status add_license_user(const UserAddition& addition) override {
+    return writes_.run([&](Connection& db) { return write_user_addition(db, addition); });
+  }
+
+  Result<std::vector<LicenseUser>> license_users(std::string_view license_id) override {
+    return readers_.run<std::vector<LicenseUser>>(
+        [&](Connection& db) { return select_license_users(db, license_id); });
+  }
+
+  Result<UserChangeOutcome> change_license_user(const UserChange& change) override {
+    return written<UserChangeOutcome>(
+        [&](Connection& db) { return write_user_change(db, change); });
   }
 
   Status add_admin_token(const AdminToken& token, const ChangedBy& by) override {

@@ -37,12 +37,14 @@ struct SignedRequest {
 // a mistyped key never costs a round trip. `dongle` (dongle::enrol()) asks for
 // a license bound to that dongle. A refresh carries the binding of the
 // installed license instead, whatever `dongle` holds, since the server keeps a
-// seat's binding for as long as the seat.
+// seat's binding for as long as the seat. `user` names the license user the
+// machine is activated for; it is checked and normalised like the key.
 [[nodiscard]] Result<SignedRequest> make_request(const LocalStore& store, const Machine& machine,
                                                  std::string_view typed_key,
                                                  const std::string& product, RequestPurpose purpose,
                                                  std::optional<std::string> activation_id = {},
-                                                 std::optional<dongle::DongleBinding> dongle = {});
+                                                 std::optional<dongle::DongleBinding> dongle = {},
+                                                 std::optional<std::string> user = {});
 
 // Checks that `armored` is a LICENSE signed by a trusted vendor key that answers
 // `request` (its nonce, product, device key and dongle binding) and fits

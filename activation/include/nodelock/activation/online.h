@@ -21,6 +21,8 @@ struct OnlineOptions {
   // Vendor keys the server must sign with (--pubkey). Empty: trust the keys
   // pinned at first activation, or at first activation those the server publishes.
   std::vector<crypto::PublicKey> vendor_keys;
+  // The license user to activate for (--user): needed on a license with named users.
+  std::optional<std::string> user;
 };
 
 struct ActivationOutcome {

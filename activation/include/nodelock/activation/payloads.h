@@ -48,6 +48,9 @@ struct ActivationRequest {
   // The dongle to bind the license to (`nodelock activate --dongle`); a refresh
   // carries the binding of the license it renews.
   std::optional<dongle::DongleBinding> dongle;
+  // The license user the machine is activated for (`nodelock activate --user`),
+  // in the normal form of license_user_email().
+  std::optional<std::string> user;
 };
 
 // LICENSE, signed by the vendor key: what the machine may run, bound to its
@@ -96,6 +99,11 @@ nlohmann::json to_payload(const DeactivationReceipt& receipt);
 Result<ActivationRequest> activation_request_from_payload(const nlohmann::json& payload);
 Result<License> license_from_payload(const nlohmann::json& payload);
 Result<DeactivationReceipt> deactivation_receipt_from_payload(const nlohmann::json& payload);
+
+// A license user's e-mail address as typed, in its one normal form (lower
+// case, no surrounding space), so "Anna@Example.com" and "anna@example.com"
+// are the same user. invalid_argument when it is not an address.
+[[nodiscard]] Result<std::string> license_user_email(std::string_view typed);
 
 // A fresh nonce: base64 of 16 random bytes.
 std::string make_nonce();

@@ -52,6 +52,7 @@ enum class ErrorCode {
   server_error,         // the server failed; nothing was changed
   internal,             // a bug or an environment failure in this process
   seat_reset,           // support freed this machine's seat (a lost or replaced machine)
+  user_disabled,        // the license user this machine was activated for was disabled
 };
 
 // The stable name of a code, e.g. "activation_limit".

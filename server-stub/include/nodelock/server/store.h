@@ -88,6 +88,18 @@ struct Activation {
   UnixTime last_seen_at = 0;
   std::string request_nonce;  // nonce of the request that last enrolled this seat
   std::string dongle;         // the DongleBinding JSON the seat is bound to; empty: none
+  std::string user;           // the license user the seat was activated for; empty: none
+};
+
+// A named person on a license. Once a license has users, every new activation
+// must name one of them, and a disabled user's machines are refused.
+struct LicenseUser {
+  std::string license_id;
+  std::string email;                   // normalised by license_user_email()
+  std::optional<int> max_activations;  // within the license's; none: only the license's limit
+  bool disabled = false;
+  UnixTime created_at = 0;
+  int seats_used = 0;  // the user's active seats; kept by the store, ignored when adding
 };
 
 enum class AdminRole { viewer, support, admin };  // each may do what the ones before it may
@@ -208,6 +220,31 @@ struct TokenRevocation {
   std::function<Status(const AdminToken& token, int admin_tokens)> admit;
 };
 
+// Adds a user to a license. `admit` runs inside the transaction on the license.
+struct UserAddition {
+  LicenseUser user;
+  ChangedBy by;
+  std::function<Status(const License& license)> admit;
+};
+
+// Removes, disables or enables a license user. Disabling frees all the user's
+// seats in the same transaction, each with its audit entry; so does removing
+// with `free_seats`, and removing without it is refused while seats are held.
+enum class UserChangeKind { remove, disable, enable };
+
+struct UserChange {
+  std::string license_id;
+  std::string email;
+  UserChangeKind kind = UserChangeKind::disable;
+  bool free_seats = false;  // remove only
+  ChangedBy by;
+};
+
+struct UserChangeOutcome {
+  LicenseUser user;  // as changed (as it was, for a removal)
+  std::vector<Activation> freed;
+};
+
 // Frees a seat on a deactivation receipt signed by `device_public_key`.
 struct SeatRelease {
   std::string activation_id;
@@ -238,12 +275,15 @@ class Store {
   virtual Result<License> set_max_activations(const LimitChange& change) = 0;
 
   // Grants the machine its existing seat or a new one, in one transaction that
-  // re-reads the seats under the write lock. Errors: replayed (nonce seen),
-  // not_found (license), or whatever `admit` returns; nothing changes on error.
+  // re-reads the seats under the write lock. On a license with users the
+  // enrolment must name one who is on it (forbidden), enabled (user_disabled)
+  // and has activations left (activation_limit), counted in the same
+  // transaction. Errors: replayed (nonce seen), not_found (license), or
+  // whatever `admit` returns; nothing changes on error.
   virtual Result<SeatClaimOutcome> claim_seat(const SeatClaim& claim) = 0;
   // Errors: replayed, not_found, machine_mismatch (another device key),
   // not_activated (the seat was deactivated), revoked (reset or revoked by
-  // support), or whatever `admit` returns.
+  // support), user_disabled (its user was disabled), or whatever `admit` returns.
   virtual Result<CheckInOutcome> check_in(const CheckIn& check_in) = 0;
   // Errors: replayed, not_found, machine_mismatch, conflict (seat not active).
   virtual Result<Activation> release_seat(const SeatRelease& release) = 0;
@@ -253,6 +293,14 @@ class Store {
   virtual Result<Activation> activation(std::string_view id) = 0;
   virtual Result<std::vector<Activation>> activations(std::string_view license_id) = 0;
   virtual Result<int> active_seats(std::string_view license_id) = 0;
+
+  // Errors: not_found (license), already_exists, or whatever `admit` returns.
+  virtual Status add_license_user(const UserAddition& addition) = 0;
+  // The license's users, oldest first, each with its active seats counted.
+  virtual Result<std::vector<LicenseUser>> license_users(std::string_view license_id) = 0;
+  // Errors: not_found (license or user), conflict (removing a user who holds
+  // seats without free_seats); nothing changes on error.
+  virtual Result<UserChangeOutcome> change_license_user(const UserChange& change) = 0;
 
   virtual Status add_admin_token(const AdminToken& token, const ChangedBy& by) = 0;
   // not_found when no token has this hash.
@@ -275,7 +323,7 @@ class Store {
 
 // The schema version this build writes. A database with a newer version is
 // refused (conflict) rather than misread.
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 // Opens (creating and migrating when needed) the store at `url`:
 // "sqlite:PATH" for the embedded SQLite store. Errors: invalid_argument for an

@@ -1,0 +1,133 @@
+// nodelock admin users: the named people on a license, for support's "add
+// Anna to our licence".
+#include <iostream>
+#include <string>
+
+#include "admin_client.h"
+
+namespace nodelock::cli {
+namespace {
+
+// --license and --email, which every users subcommand but list takes.
+Result<nlohmann::json> user_body(const Args& args) {
+  auto email = args.require("--email");
+  if (!email.ok()) return email.error();
+  return nlohmann::json{{"email", *email}};
+}
+
+std::string limit_text(const nlohmann::json& user) {
+  if (user["max_activations"].is_null()) return "no limit of their own";
+  return "at most " + std::to_string(user["max_activations"].get<int>()) + " activations";
+}
+
+int run_users_add(const Args& args, const std::vector<std::string>&) {
+  const bool json = args.has("--json");
+  auto license = args.require("--license");
+  if (!license.ok()) return report(license.error(), json);
+  auto body = user_body(args);
+  if (!body.ok()) return report(body.error(), json);
+  if (auto max = args.get("--max-activations")) {
+    if (max->empty() || max->size() > 9 ||
+        max->find_first_not_of("0123456789") != std::string::npos) {
+      return report(make_error(ErrorCode::invalid_argument, "--max-activations takes a number"),
+                    json);
+    }
+    (*body)["max_activations"] = std::stoi(*max);
+  }
+  return call_server(
+      args,
+      [&](const ServerClient& server) {
+        return server.post("/v1/licenses/" + *license + "/users", *body);
+      },
+      [](const nlohmann::json& reply) {
+        const auto& user = reply["user"];
+        std::cout << "Added " << user["email"].get<std::string>() << " to license "
+                  << user["license_id"].get<std::string>() << " (" << limit_text(user)
+                  << "). They activate with: nodelock activate --user "
+                  << user["email"].get<std::string>() << " ...\n";
+      });
+}
+
+int run_users_list(const Args& args, const std::vector<std::string>&) {
+  auto license = args.require("--license");
+  if (!license.ok()) return report(license.error(), args.has("--json"));
+  return call_server(
+      args,
+      [&](const ServerClient& server) { return server.get("/v1/licenses/" + *license + "/users"); },
+      [](const nlohmann::json& reply) {
+        if (reply["users"].empty()) {
+          std::cout << "No named users: any machine with the license key may activate.\n";
+        }
+        for (const auto& user : reply["users"]) {
+          std::cout << user["email"].get<std::string>() << "  "
+                    << (user["disabled"].get<bool>() ? "disabled" : "enabled") << "  "
+                    << user["seats_used"] << " activated, " << limit_text(user) << '\n';
+        }
+      });
+}
+
+int change_user(const Args& args, const std::string& action) {
+  const bool json = args.has("--json");
+  auto license = args.require("--license");
+  if (!license.ok()) return report(license.error(), json);
+  auto body = user_body(args);
+  if (!body.ok()) return report(body.error(), json);
+  if (args.has("--free-seats")) (*body)["free_seats"] = true;
+  return call_server(
+      args,
+      [&](const ServerClient& server) {
+        return server.post("/v1/licenses/" + *license + "/users/" + action, *body);
+      },
+      [action](const nlohmann::json& reply) {
+        const auto& user = reply["user"];
+        const std::size_t freed = reply["freed"].size();
+        std::cout << (action == "remove"    ? "Removed "
+                      : action == "disable" ? "Disabled "
+                                            : "Enabled ")
+                  << user["email"].get<std::string>() << " on license "
+                  << user["license_id"].get<std::string>();
+        if (freed > 0) std::cout << "; " << freed << " of their seats are free now";
+        std::cout << ".\n";
+      });
+}
+
+int run_users_remove(const Args& args, const std::vector<std::string>&) {
+  return change_user(args, "remove");
+}
+int run_users_disable(const Args& args, const std::vector<std::string>&) {
+  return change_user(args, "disable");
+}
+int run_users_enable(const Args& args, const std::vector<std::string>&) {
+  return change_user(args, "enable");
+}
+
+}  // namespace
+
+const std::vector<AdminSubcommand>& admin_user_subcommands() {
+  static const std::vector<AdminSubcommand> subcommands = {
+      {"users add",
+       "users add --license ID --email E [--max-activations N]   (support; once a license has\n"
+       "      users, only they may activate it, with `nodelock activate --user E`)",
+       {"--license", "--email", "--max-activations"},
+       run_users_add},
+      {"users list", "users list --license ID", {"--license"}, run_users_list},
+      {"users remove",
+       "users remove --license ID --email E [--free-seats]   (support; refused while the user\n"
+       "      holds seats, unless --free-seats frees them)",
+       {"--license", "--email"},
+       run_users_remove,
+       {"--free-seats"}},
+      {"users disable",
+       "users disable --license ID --email E   (support; frees all their seats at once and\n"
+       "      refuses their machines until enabled)",
+       {"--license", "--email"},
+       run_users_disable},
+      {"users enable",
+       "users enable --license ID --email E",
+       {"--license", "--email"},
+       run_users_enable},
+  };
+  return subcommands;
+}
+
+}  // namespace nodelock::cli

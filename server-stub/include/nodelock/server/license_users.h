@@ -1,0 +1,50 @@
+// License users: the named people on a license ("add Anna to our licence").
+//
+// A license with no users admits any machine that has its key. Once it has
+// users, each new activation must name one of them (`nodelock activate
+// --user`), and a user may hold at most their own maximum of the license's
+// activations. Disabling a user frees all their seats at once and refuses
+// their machines until they are enabled again.
+//
+// Roles: viewer lists users; support and admin add, remove, disable and enable
+// them. Every change is recorded in the audit log with the caller's token. Like
+// the admin service it knows nothing of HTTP, and may be called from many
+// threads at once.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nodelock/activation/result.h"
+#include "nodelock/server/activation_service.h"
+#include "nodelock/server/admin_service.h"
+#include "nodelock/server/store.h"
+
+namespace nodelock::server {
+
+class LicenseUserService {
+ public:
+  explicit LicenseUserService(ServiceContext context);
+
+  // The user as added. invalid_argument for an address that is not one or a
+  // maximum above the license's; not_found (license), already_exists.
+  [[nodiscard]] Result<LicenseUser> add(const AdminCaller& caller, std::string_view license_id,
+                                        std::string_view email,
+                                        std::optional<int> max_activations) const;
+  // The license's users, oldest first, with the seats each holds. Every role
+  // may read them, viewer included.
+  [[nodiscard]] Result<std::vector<LicenseUser>> list(std::string_view license_id) const;
+  // Removes, disables or enables the user; the outcome names the seats freed.
+  // conflict when removing a user who holds seats without `free_seats`.
+  [[nodiscard]] Result<UserChangeOutcome> change(const AdminCaller& caller,
+                                                 std::string_view license_id,
+                                                 std::string_view email, UserChangeKind kind,
+                                                 bool free_seats) const;
+
+ private:
+  ServiceContext context_;
+};
+
+}  // namespace nodelock::server

@@ -1,0 +1,234 @@
+#include "license_user_writes.h"
+
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "../audit_views.h"
+#include "audit_records.h"
+#include "records.h"
+
+namespace nodelock::server::sqlite {
+
+namespace {
+
+constexpr const char* kUserColumns =
+    "email, max_activations, disabled, created_at, (SELECT count(*) FROM activations WHERE "
+    "activations.license_id = license_users.license_id AND user_email = license_users.email "
+    "AND status = 'active')";
+
+LicenseUser read_user(const Query& row, std::string_view license_id) {
+  LicenseUser user;
+  user.license_id = std::string(license_id);
+  user.email = row.text(0);
+  if (auto max = row.optional_integer(1)) user.max_activations = static_cast<int>(*max);
+  user.disabled = row.integer(2) != 0;
+  user.created_at = row.integer(3);
+  user.seats_used = static_cast<int>(row.integer(4));
+  return user;
+}
+
+Result<std::optional<LicenseUser>> find_user(Connection& db, std::string_view license_id,
+                                             std::string_view email) {
+  static const std::string text = std::string("SELECT ") + kUserColumns +
+                                  " FROM license_users WHERE license_id = ? AND email = ?";
+  Query query = db.query(text.c_str());
+  query.bind(1, license_id).bind(2, email);
+  auto row = query.step();
+  if (!row.ok()) return row.error();
+  if (!*row) return std::optional<LicenseUser>();
+  return std::optional<LicenseUser>(read_user(query, license_id));
+}
+
+Result<LicenseUser> existing_user(Connection& db, std::string_view license_id,
+                                  std::string_view email) {
+  auto license = select_license(db, license_id);
+  if (!license.ok()) return license.error();
+  auto user = find_user(db, license_id, email);
+  if (!user.ok()) return user.error();
+  if (!*user) {
+    return make_error(ErrorCode::not_found,
+                      "license " + std::string(license_id) + " has no user " + std::string(email));
+  }
+  return std::move(**user);
+}
+
+Result<bool> has_users(Connection& db, std::string_view license_id) {
+  Query query = db.query("SELECT EXISTS(SELECT 1 FROM license_users WHERE license_id = ?)");
+  query.bind(1, license_id);
+  auto row = query.step();
+  if (!row.ok()) return row.error();
+  return query.integer(0) != 0;
+}
+
+Error disabled(std::string_view email, std::string_view license_id) {
+  return make_error(ErrorCode::user_disabled,
+                    "user " + std::string(email) + " was disabled on license " +
+                        std::string(license_id) +
+                        " and their machines' seats were freed; contact your administrator");
+}
+
+// Frees every active seat of the user, each with its audit entry.
+Result<std::vector<Activation>> free_user_seats(Connection& db, const LicenseUser& user,
+                                                const ChangedBy& by, std::string_view reason) {
+  auto seats = select_activations(db, user.license_id);
+  if (!seats.ok()) return seats.error();
+  std::vector<Activation> freed;
+  for (Activation& seat : *seats) {
+    if (seat.user != user.email || seat.state != ActivationState::active) continue;
+    seat.state = ActivationState::reset;
+    Status updated = update_activation(db, seat);
+    if (!updated.ok()) return updated.error();
+    Status unkeyed = replace_seat_keys(db, seat, {});
+    if (!unkeyed.ok()) return unkeyed.error();
+    Status counted = change_seats_used(db, seat.license_id, -1);
+    if (!counted.ok()) return counted.error();
+    Status recorded = record_change(
+        db, by, "activation.reset", seat.id, {{"status", name_of(ActivationState::active)}},
+        {{"status", name_of(seat.state)}, {"user", seat.user}, {"reason", reason}});
+    if (!recorded.ok()) return recorded.error();
+    freed.push_back(std::move(seat));
+  }
+  return freed;
+}
+
+}  // namespace
+
+Status write_user_addition(Connection& db, const UserAddition& addition) {
+  const LicenseUser& user = addition.user;
+  auto license = select_license(db, user.license_id);
+  if (!license.ok()) return license.error();
+  if (addition.admit) {
+    Status admitted = addition.admit(*license);
+    if (!admitted.ok()) return admitted;
+  }
+  std::optional<std::int64_t> max;
+  if (user.max_activations) max = *user.max_activations;
+  Status inserted =
+      db.query(
+            "INSERT INTO license_users(license_id, email, max_activations, disabled, created_at) "
+            "VALUES(?, ?, ?, ?, ?)")
+          .bind(1, user.license_id)
+          .bind(2, user.email)
+          .bind(3, max)
+          .bind(4, std::int64_t{user.disabled ? 1 : 0})
+          .bind(5, user.created_at)
+          .run();
+  if (inserted.code() == ErrorCode::already_exists) {
+    return make_error(ErrorCode::already_exists,
+                      user.email + " is already a user of license " + user.license_id);
+  }
+  if (!inserted.ok()) return inserted;
+  return record_change(db, addition.by, "user.add", user.license_id + "/" + user.email, nullptr,
+                       audit_view(user));
+}
+
+Result<std::vector<LicenseUser>> select_license_users(Connection& db, std::string_view license_id) {
+  auto license = select_license(db, license_id);
+  if (!license.ok()) return license.error();
+  static const std::string text =
+      std::string("SELECT ") + kUserColumns +
+      " FROM license_users WHERE license_id = ? ORDER BY created_at, email";
+  Query query = db.query(text.c_str());
+  query.bind(1, license_id);
+  std::vector<LicenseUser> users;
+  for (;;) {
+    auto row = query.step();
+    if (!row.ok()) return row.error();
+    if (!*row) return users;
+    users.push_back(read_user(query, license_id));
+  }
+}
+
+Result<UserChangeOutcome> write_user_change(Connection& db, const UserChange& change) {
+  auto user = existing_user(db, change.license_id, change.email);
+  if (!user.ok()) return user.error();
+  const std::string subject = user->license_id + "/" + user->email;
+  UserChangeOutcome outcome;
+  if (change.kind == UserChangeKind::remove) {
+    if (user->seats_used > 0 && !change.free_seats) {
+      return make_error(ErrorCode::conflict,
+                        "user " + user->email + " holds " + std::to_string(user->seats_used) +
+                            " seats on license " + user->license_id +
+                            "; disable the user first, or remove with --free-seats");
+    }
+    auto freed = free_user_seats(db, *user, change.by, "user.remove");
+    if (!freed.ok()) return freed.error();
+    Status deleted = db.query("DELETE FROM license_users WHERE license_id = ? AND email = ?")
+                         .bind(1, user->license_id)
+                         .bind(2, user->email)
+                         .run();
+    if (!deleted.ok()) return deleted.error();
+    Status recorded =
+        record_change(db, change.by, "user.remove", subject, audit_view(*user), nullptr);
+    if (!recorded.ok()) return recorded.error();
+    outcome.freed = std::move(*freed);
+    outcome.user = std::move(*user);
+    return outcome;
+  }
+  const bool disable = change.kind == UserChangeKind::disable;
+  const nlohmann::json before = audit_view(*user);
+  if (disable) {
+    auto freed = free_user_seats(db, *user, change.by, "user.disable");
+    if (!freed.ok()) return freed.error();
+    outcome.freed = std::move(*freed);
+  }
+  Status updated =
+      db.query("UPDATE license_users SET disabled = ? WHERE license_id = ? AND email = ?")
+          .bind(1, std::int64_t{disable ? 1 : 0})
+          .bind(2, user->license_id)
+          .bind(3, user->email)
+          .run();
+  if (!updated.ok()) return updated.error();
+  user->disabled = disable;
+  user->seats_used -= static_cast<int>(outcome.freed.size());
+  Status recorded = record_change(db, change.by, disable ? "user.disable" : "user.enable", subject,
+                                  before, audit_view(*user));
+  if (!recorded.ok()) return recorded.error();
+  outcome.user = std::move(*user);
+  return outcome;
+}
+
+Status admit_claim_user(Connection& db, const License& license, std::string_view user) {
+  if (user.empty()) {
+    auto any = has_users(db, license.id);
+    if (!any.ok()) return any.error();
+    if (!*any) return {};
+    return make_error(
+        ErrorCode::forbidden,
+        "license " + license.id + " admits only its named users; activate with --user YOUR_EMAIL");
+  }
+  auto named = find_user(db, license.id, user);
+  if (!named.ok()) return named.error();
+  if (!*named) {
+    return make_error(ErrorCode::forbidden, "user " + std::string(user) + " is not on license " +
+                                                license.id + "; ask your administrator to add you");
+  }
+  if ((*named)->disabled) return disabled(user, license.id);
+  return {};
+}
+
+Status admit_user_seat(Connection& db, const License& license, std::string_view user) {
+  if (user.empty()) return {};
+  auto named = find_user(db, license.id, user);
+  if (!named.ok()) return named.error();
+  if (!*named || !(*named)->max_activations) return {};
+  const LicenseUser& held = **named;
+  if (held.seats_used < *held.max_activations) return {};
+  return make_error(ErrorCode::activation_limit,
+                    "user " + held.email + " already uses " + std::to_string(held.seats_used) +
+                        " of their " + std::to_string(*held.max_activations) +
+                        " activations on license " + license.id +
+                        "; deactivate one of their machines or ask your administrator to raise "
+                        "their limit");
+}
+
+Status refuse_disabled_user(Connection& db, const Activation& seat) {
+  if (seat.user.empty()) return {};
+  auto named = find_user(db, seat.license_id, seat.user);
+  if (!named.ok()) return named.error();
+  if (*named && (*named)->disabled) return disabled(seat.user, seat.license_id);
+  return {};
+}
+
+}  // namespace nodelock::server::sqlite
