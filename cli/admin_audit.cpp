@@ -1,23 +1,13 @@
 // nodelock admin audit list|verify: reading the server's audit log, and
 // checking its hash chain here rather than taking the server's word for it.
-#include <time.h>
-
 #include <iostream>
 
 #include "admin_client.h"
+#include "nodelock/activation/utc_time.h"
 #include "nodelock/server/audit.h"
 
 namespace nodelock::cli {
 namespace {
-
-std::string timestamp_text(std::int64_t unix_time) {
-  const time_t time = static_cast<time_t>(unix_time);
-  struct tm parts {};
-  gmtime_r(&time, &parts);
-  char text[32];
-  strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
-  return text;
-}
 
 // A CSV field: quoted when it holds a separator, a quote or a line break.
 std::string csv_field(const std::string& text) {
@@ -49,7 +39,7 @@ std::string audit_path(const Args& args) {
 void print_entries(const nlohmann::json& reply) {
   if (reply["entries"].empty()) std::cout << "No audit entries.\n";
   for (const auto& entry : reply["entries"]) {
-    std::cout << entry["sequence"] << "  " << timestamp_text(entry["at"].get<std::int64_t>())
+    std::cout << entry["sequence"] << "  " << utc_timestamp(entry["at"].get<std::int64_t>())
               << "  " << text_of(entry["actor"]) << "  " << text_of(entry["action"]) << "  "
               << text_of(entry["subject"]);
     if (!entry["before"].is_null()) std::cout << "  before " << entry["before"].dump();
@@ -61,7 +51,7 @@ void print_entries(const nlohmann::json& reply) {
 void print_csv(const nlohmann::json& reply) {
   std::cout << "sequence,time,actor,action,subject,before,after,hash\n";
   for (const auto& entry : reply["entries"]) {
-    std::cout << entry["sequence"] << ',' << timestamp_text(entry["at"].get<std::int64_t>());
+    std::cout << entry["sequence"] << ',' << utc_timestamp(entry["at"].get<std::int64_t>());
     for (const char* field : {"actor", "action", "subject"}) {
       std::cout << ',' << csv_field(text_of(entry[field]));
     }

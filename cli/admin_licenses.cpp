@@ -4,6 +4,7 @@
 
 #include "admin_client.h"
 #include "license_output.h"
+#include "nodelock/activation/utc_time.h"
 
 namespace nodelock::cli {
 namespace {
@@ -87,7 +88,7 @@ void print_license_line(const nlohmann::json& license) {
             << text_of(license["key_hint"]) << "  " << text_of(license["status"]) << "  "
             << license["seats_used"] << "/" << license["max_activations"] << " seats  "
             << text_of(license["term"]);
-  if (license.contains("expires_at")) std::cout << " until " << date_text(license["expires_at"]);
+  if (license.contains("expires_at")) std::cout << " until " << utc_date(license["expires_at"]);
   if (!license["licensee"].get<std::string>().empty()) {
     std::cout << "  " << text_of(license["licensee"]);
   }
@@ -100,8 +101,8 @@ void print_activations(const nlohmann::json& activations) {
     std::cout << text_of(activation["id"]) << "  " << text_of(activation["machine_id"]) << "  "
               << text_of(activation["hostname"]) << "  " << text_of(activation["environment"])
               << "  " << text_of(activation["mode"]) << "  " << text_of(activation["status"])
-              << "  activated " << date_text(activation["activated_at"]) << ", last seen "
-              << date_text(activation["last_seen_at"]);
+              << "  activated " << utc_date(activation["activated_at"]) << ", last seen "
+              << utc_date(activation["last_seen_at"]);
     const std::string user = activation.value("user", "");
     if (!user.empty()) std::cout << "  user " << user;
     std::cout << '\n';

@@ -3,6 +3,7 @@
 
 #include "admin_client.h"
 #include "license_output.h"
+#include "nodelock/activation/utc_time.h"
 
 namespace nodelock::cli {
 namespace {
@@ -56,7 +57,7 @@ int run_token_list(const Args& args, const std::vector<std::string>&) {
       [](const nlohmann::json& reply) {
         for (const auto& token : reply["tokens"]) {
           std::cout << token["id"].get<std::string>() << "  " << token["role"].get<std::string>()
-                    << "  created " << date_text(token["created_at"].get<std::int64_t>()) << '\n';
+                    << "  created " << utc_date(token["created_at"].get<std::int64_t>()) << '\n';
         }
       });
 }

@@ -1,17 +1,8 @@
 #include "license_output.h"
 
-#include <ctime>
+#include "nodelock/activation/utc_time.h"
 
 namespace nodelock::cli {
-
-std::string date_text(std::int64_t unix_time) {
-  const std::time_t time = static_cast<std::time_t>(unix_time);
-  std::tm parts{};
-  gmtime_r(&time, &parts);
-  char text[16];
-  std::strftime(text, sizeof text, "%Y-%m-%d", &parts);
-  return text;
-}
 
 nlohmann::json license_json(const License& license) {
   nlohmann::json out = {{"activation_id", license.activation_id},
@@ -39,8 +30,8 @@ void print_license(std::ostream& out, const License& license) {
     out << (i == 0 ? "" : ", ") << license.features[i];
   }
   out << (license.features.empty() ? "-\n" : "\n");
-  out << "  Expires:     " << (license.expires_at ? date_text(*license.expires_at) : "never")
-      << "\n  Check in by: " << date_text(license.refresh_by) << "\n";
+  out << "  Expires:     " << (license.expires_at ? utc_date(*license.expires_at) : "never")
+      << "\n  Check in by: " << utc_date(license.refresh_by) << "\n";
   if (license.max_version) out << "  Versions:    up to " << *license.max_version << ".x\n";
   if (license.dongle)
     out << "  Dongle:      " << license.dongle->describe() << " must be plugged in\n";

@@ -9,9 +9,6 @@
 
 namespace nodelock::cli {
 
-// "2026-11-22" (UTC).
-std::string date_text(std::int64_t unix_time);
-
 nlohmann::json license_json(const License& license);
 void print_license(std::ostream& out, const License& license);
 

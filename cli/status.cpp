@@ -6,6 +6,7 @@
 #include "license_output.h"
 #include "nodelock/activation/key_file.h"
 #include "nodelock/activation/local_store.h"
+#include "nodelock/activation/utc_time.h"
 #include "nodelock/activation/verifier.h"
 
 namespace nodelock::cli {
@@ -78,8 +79,8 @@ int run_status(const Args& args) {
               << "\n  Activated:   " << channel
               << (channel == "offline" ? " (renew with `nodelock offline request --renew`)" : "")
               << "\n  Expires:     "
-              << (result.expires_at() ? date_text(*result.expires_at()) : "never")
-              << "\n  Check in by: " << date_text(result.refresh_by()) << "\n";
+              << (result.expires_at() ? utc_date(*result.expires_at()) : "never")
+              << "\n  Check in by: " << utc_date(result.refresh_by()) << "\n";
     if (const dongle::DongleBinding* bound = result.dongle()) {
       std::cout << "  Dongle:      " << bound->describe() << ", plugged in and proven\n";
     }

@@ -1,8 +1,7 @@
 #include "nodelock/offline/offline.h"
 
-#include <ctime>
-
 #include "nodelock/activation/encoding.h"
+#include "nodelock/activation/utc_time.h"
 
 namespace nodelock::offline {
 namespace {
@@ -31,15 +30,6 @@ std::string with_header(const std::string& armored, const std::string& name,
          armored.substr(end_of_headers + 1);
 }
 
-std::string utc_text(std::int64_t unix_time) {
-  const std::time_t time = static_cast<std::time_t>(unix_time);
-  std::tm parts{};
-  gmtime_r(&time, &parts);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
-  return text;
-}
-
 Error wrong_file(const Envelope& envelope, const std::string& what_is_needed) {
   return make_error(
       ErrorCode::wrong_document,
@@ -49,7 +39,7 @@ Error wrong_file(const Envelope& envelope, const std::string& what_is_needed) {
 Result<SignedRequest> save_pending(const LocalStore& store, Result<SignedRequest> request) {
   if (!request.ok()) return request;
   request->armored =
-      with_header(request->armored, kCreatedHeader, utc_text(request->request.created_at));
+      with_header(request->armored, kCreatedHeader, utc_timestamp(request->request.created_at));
   if (auto status = store.save_pending_request(request->armored); !status.ok()) {
     return status.error();
   }

@@ -16,6 +16,7 @@
 #include "nodelock/activation/file_io.h"
 #include "nodelock/activation/local_store.h"
 #include "nodelock/activation/payloads.h"
+#include "nodelock/activation/utc_time.h"
 #include "nodelock/fingerprint/match.h"
 
 namespace nodelock {
@@ -57,15 +58,6 @@ LicenseStatus status_for(ErrorCode code) {
   }
 }
 
-std::string date_of(std::int64_t unix_time) {
-  const std::time_t time = static_cast<std::time_t>(unix_time);
-  std::tm parts{};
-  gmtime_r(&time, &parts);
-  char text[16];
-  std::strftime(text, sizeof text, "%Y-%m-%d", &parts);
-  return text;
-}
-
 // The major version of "4.2.0" (leading digits), or -1.
 long major_version(const std::string& version) {
   if (version.empty() || version[0] < '0' || version[0] > '9') return -1;
@@ -102,20 +94,20 @@ Status check_terms(const License& license, const CheckOptions& options, std::int
   const std::int64_t grace = license.grace_days * kDay;
   if (now + ClockGuard::kToleranceSeconds < license.issued_at) {
     return make_error(ErrorCode::clock_rollback,
-                      "The system clock (" + date_of(now) + ") is before this license was issued (" +
-                          date_of(license.issued_at) +
+                      "The system clock (" + utc_date(now) + ") is before this license was issued (" +
+                          utc_date(license.issued_at) +
                           "). Set the correct date and time, then try again.");
   }
   if (license.expires_at && now > *license.expires_at + grace) {
     return make_error(ErrorCode::expired, "This license expired on " +
-                                              date_of(*license.expires_at) +
+                                              utc_date(*license.expires_at) +
                                               ". Renew it with your vendor, then run "
                                               "`nodelock refresh`.");
   }
   if (now > license.refresh_by + grace) {
     return make_error(ErrorCode::needs_refresh,
                       "This license had to check in with the license server by " +
-                          date_of(license.refresh_by) +
+                          utc_date(license.refresh_by) +
                           ". Connect to the network and run `nodelock refresh`.");
   }
   in_grace = (license.expires_at && now > *license.expires_at) || now > license.refresh_by;
@@ -129,7 +121,7 @@ Status check_terms(const License& license, const CheckOptions& options, std::int
   if (license.maintenance_end && options.app_release_time &&
       *options.app_release_time > *license.maintenance_end) {
     return make_error(ErrorCode::version_not_covered,
-                      "This license covers releases up to " + date_of(*license.maintenance_end) +
+                      "This license covers releases up to " + utc_date(*license.maintenance_end) +
                           "; this build is newer. Renew maintenance or use an earlier build.");
   }
   return {};

@@ -12,6 +12,7 @@
 #include "nodelock/activation/encoding.h"
 #include "nodelock/activation/license_key.h"
 #include "nodelock/activation/payloads.h"
+#include "nodelock/activation/utc_time.h"
 #include "nodelock/fingerprint/match.h"
 
 namespace nodelock::server {
@@ -194,8 +195,8 @@ ActivationAnswer ActivationService::activate(std::string_view armored_request,
       offline ? context_.offline_request_window_seconds : context_.request_window_seconds;
   if (std::llabs(now - request->created_at) > window) {
     return {make_error(ErrorCode::request_expired,
-                       "the request was made at " + calendar_date(request->created_at) +
-                           ", too far from the server's time (" + calendar_date(now) +
+                       "the request was made at " + utc_date(request->created_at) +
+                           ", too far from the server's time (" + utc_date(now) +
                            "); check this machine's clock and make a new request"),
             std::nullopt};
   }

@@ -8,6 +8,7 @@
 #include "license_rules.h"
 #include "nodelock/activation/encoding.h"
 #include "nodelock/activation/license_key.h"
+#include "nodelock/activation/utc_time.h"
 
 namespace nodelock::server {
 
@@ -64,7 +65,7 @@ Status check_order(const LicenseOrder& order, UnixTime now) {
         "not both");
   }
   if (order.expires_at && *order.expires_at <= now) {
-    return bad_field("the expiry " + calendar_date(*order.expires_at) + " is in the past");
+    return bad_field("the expiry " + utc_date(*order.expires_at) + " is in the past");
   }
   for (Status check : {in_range("max_activations", order.max_activations, 1, kMaxActivations),
                        in_range("trial_days", order.trial_days.value_or(1), 1, 365),

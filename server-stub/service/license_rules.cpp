@@ -1,8 +1,8 @@
 #include "license_rules.h"
 
-#include <time.h>
-
 #include <algorithm>
+
+#include "nodelock/activation/utc_time.h"
 
 namespace nodelock::server {
 
@@ -20,7 +20,7 @@ Status admit(const License& license, UnixTime now) {
   if (license.expires_at && now > *license.expires_at + license.grace_days * kSecondsPerDay) {
     const std::string what = license.term == Term::trial ? "trial" : "license";
     return make_error(ErrorCode::expired, "the " + what + " " + key_display(license) +
-                                              " expired on " + calendar_date(*license.expires_at) +
+                                              " expired on " + utc_date(*license.expires_at) +
                                               "; renew it or contact sales");
   }
   return {};
@@ -45,14 +45,5 @@ Result<fingerprint::MatchPolicy> match_policy_of(const License& license) {
 }
 
 std::string key_display(const License& license) { return "…-" + license.key_last5; }
-
-std::string calendar_date(UnixTime time) {
-  const time_t seconds = static_cast<time_t>(time);
-  struct tm parts {};
-  gmtime_r(&seconds, &parts);
-  char text[32];
-  strftime(text, sizeof text, "%Y-%m-%d", &parts);
-  return text;
-}
 
 }  // namespace nodelock::server

@@ -27,7 +27,4 @@ Result<fingerprint::MatchPolicy> match_policy_of(const License& license);
 // "…-ABCDE": how messages name a license key without revealing it.
 std::string key_display(const License& license);
 
-// "2026-05-01" in UTC.
-std::string calendar_date(UnixTime time);
-
 }  // namespace nodelock::server

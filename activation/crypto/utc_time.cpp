@@ -1,0 +1,25 @@
+#include "nodelock/activation/utc_time.h"
+
+#include <ctime>
+
+namespace nodelock {
+namespace {
+
+std::string utc_text(std::int64_t unix_time, const char* format) {
+  const std::time_t time = static_cast<std::time_t>(unix_time);
+  std::tm parts{};
+  gmtime_r(&time, &parts);
+  char text[32];
+  std::strftime(text, sizeof text, format, &parts);
+  return text;
+}
+
+}  // namespace
+
+std::string utc_date(std::int64_t unix_time) { return utc_text(unix_time, "%Y-%m-%d"); }
+
+std::string utc_timestamp(std::int64_t unix_time) {
+  return utc_text(unix_time, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+}  // namespace nodelock
