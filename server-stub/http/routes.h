@@ -26,6 +26,15 @@ struct Api {
   FailureRateLimiter token_failures;
 };
 
+// Every endpoint, and the answers to requests that reach none.
 void register_routes(httplib::Server& server, Api& api);
+
+// Each area's endpoints, defined in the file named after it.
+void register_client_routes(httplib::Server& server, Api& api);   // client_routes.cpp
+void register_product_routes(httplib::Server& server, Api& api);  // license_routes.cpp
+void register_license_routes(httplib::Server& server, Api& api);  // license_routes.cpp
+void register_support_routes(httplib::Server& server, Api& api);  // support_routes.cpp
+void register_user_routes(httplib::Server& server, Api& api);     // support_routes.cpp
+void register_audit_routes(httplib::Server& server, Api& api);    // support_routes.cpp
 
 }  // namespace nodelock::server

@@ -3,6 +3,7 @@
 #include <array>
 #include <utility>
 
+#include "nodelock/server/usage.h"
 #include "sqlite/sqlite_store.h"
 
 namespace nodelock::server {
@@ -22,6 +23,12 @@ constexpr NameTable<ActivationState, 4> kActivationStates{
      {ActivationState::revoked, "revoked"}}};
 constexpr NameTable<AdminRole, 3> kAdminRoles{
     {{AdminRole::viewer, "viewer"}, {AdminRole::support, "support"}, {AdminRole::admin, "admin"}}};
+
+constexpr NameTable<SessionEnd, 5> kSessionEnds{{{SessionEnd::released, "released"},
+                                                 {SessionEnd::expired, "expired"},
+                                                 {SessionEnd::forced, "forced"},
+                                                 {SessionEnd::user_disabled, "user_disabled"},
+                                                 {SessionEnd::returned, "returned"}}};
 
 template <class Enum, std::size_t N>
 std::string_view name_in(const NameTable<Enum, N>& table, Enum value) {
@@ -47,6 +54,8 @@ std::string_view name_of(LicenseState state) { return name_in(kLicenseStates, st
 std::string_view name_of(ActivationState state) { return name_in(kActivationStates, state); }
 std::string_view name_of(AdminRole role) { return name_in(kAdminRoles, role); }
 
+std::string_view name_of(SessionEnd end) { return name_in(kSessionEnds, end); }
+
 std::optional<LicenseState> license_state_named(std::string_view name) {
   return value_in(kLicenseStates, name);
 }
@@ -55,6 +64,9 @@ std::optional<ActivationState> activation_state_named(std::string_view name) {
 }
 std::optional<AdminRole> admin_role_named(std::string_view name) {
   return value_in(kAdminRoles, name);
+}
+std::optional<SessionEnd> session_end_named(std::string_view name) {
+  return value_in(kSessionEnds, name);
 }
 
 Result<std::unique_ptr<Store>> open_store(std::string_view url) {

@@ -1,0 +1,29 @@
+#include "route_kit.h"
+
+#include "error_table.h"
+
+namespace nodelock::server {
+
+void send(Response& res, int status, const Json& body) {
+  res.status = status;
+  res.set_content(body.dump(), "application/json");
+}
+
+void send_error(Response& res, const Error& error, Json details) {
+  if (error.code == ErrorCode::unauthorized) res.set_header("WWW-Authenticate", "Bearer");
+  send(res, http_status(error.code), error_body(error, std::move(details)));
+}
+
+Result<AdminCaller> authenticated_caller(Api& api, const Request& req, bool record_refusal) {
+  const std::string header = req.get_header_value("Authorization");
+  constexpr std::string_view kScheme = "Bearer ";
+  if (header.size() <= kScheme.size() || header.compare(0, kScheme.size(), kScheme) != 0) {
+    return make_error(ErrorCode::unauthorized,
+                      "this needs an admin token: send Authorization: Bearer <token>");
+  }
+  std::optional<std::string_view> origin;
+  if (record_refusal) origin = req.remote_addr;
+  return api.admin.authenticate(std::string_view(header).substr(kScheme.size()), origin);
+}
+
+}  // namespace nodelock::server

@@ -1,0 +1,86 @@
+// What every endpoint handler shares: the JSON envelope of answers and
+// errors, and the wrappers that count, time and authenticate each route.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "json_mapping.h"
+#include "routes.h"
+
+namespace nodelock::server {
+
+using httplib::Request;
+using httplib::Response;
+using Json = nlohmann::json;
+
+void send(Response& res, int status, const Json& body);
+void send_error(Response& res, const Error& error, Json details = Json::object());
+
+// The caller named by the request's Bearer token; `record_refusal`: a refused
+// token is written to the audit log.
+Result<AdminCaller> authenticated_caller(Api& api, const Request& req, bool record_refusal);
+
+// Counts and times every answer of `pattern`.
+template <class Handler>
+httplib::Server::Handler route(Api& api, std::string pattern, Handler handler) {
+  return [&api, pattern = std::move(pattern), handler](const Request& req, Response& res) {
+    const auto started = std::chrono::steady_clock::now();
+    handler(req, res);
+    api.metrics.count_request(pattern, res.status, std::chrono::steady_clock::now() - started);
+  };
+}
+
+// Admin endpoints: authenticated first, then `handler(req, res, caller)`, or
+// `handler(req, res, role)` for a handler that only reads and so needs only
+// the caller's role.
+template <class Handler>
+httplib::Server::Handler admin_route(Api& api, std::string pattern, Handler handler) {
+  return route(api, std::move(pattern), [&api, handler](const Request& req, Response& res) {
+    // A valid token is always let in; refused ones past the address's
+    // allowance are answered rate_limited and leave no audit entry, so a
+    // stale script or a guesser cannot fill the log or lock staff out.
+    const int wait = api.token_failures.retry_after(req.remote_addr);
+    auto caller = authenticated_caller(api, req, wait == 0);
+    if (!caller.ok()) {
+      if (caller.code() != ErrorCode::unauthorized) return send_error(res, caller.error());
+      api.token_failures.record_failure(req.remote_addr);
+      if (wait == 0) return send_error(res, caller.error());
+      res.set_header("Retry-After", std::to_string(wait));
+      return send_error(res,
+                        make_error(ErrorCode::rate_limited,
+                                   "too many refused admin tokens from this address; try again "
+                                   "in " +
+                                       std::to_string(wait) + " seconds"),
+                        {{"retry_after", wait}});
+    }
+    if constexpr (std::is_invocable_v<Handler, const Request&, Response&, const AdminCaller&>) {
+      handler(req, res, *caller);
+    } else {
+      handler(req, res, caller->role);
+    }
+  });
+}
+
+// Sends `result` as `status` with `render(value)`, or its error.
+template <class T, class Render>
+void answer(Response& res, const Result<T>& result, int status, Render render) {
+  if (!result.ok()) return send_error(res, result.error());
+  send(res, status, render(*result));
+}
+
+template <class T>
+Json list_of(const std::vector<T>& records) {
+  Json list = Json::array();
+  for (const T& record : records) list.push_back(to_json(record));
+  return list;
+}
+
+}  // namespace nodelock::server
