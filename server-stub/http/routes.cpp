@@ -1,5 +1,6 @@
 #include "routes.h"
 
+#include "error_table.h"
 #include "route_kit.h"
 
 namespace nodelock::server {
