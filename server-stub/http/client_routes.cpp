@@ -34,13 +34,7 @@ void send_activation(Api& api, Response& res, const ActivationAnswer& answer, Js
 
 void activate(Api& api, const Request& req, Response& res) {
   if (const int wait = api.key_failures.retry_after(req.remote_addr); wait > 0) {
-    res.set_header("Retry-After", std::to_string(wait));
-    return send_error(res,
-                      make_error(ErrorCode::rate_limited,
-                                 "too many failed license key attempts from this address; "
-                                 "try again in " +
-                                     std::to_string(wait) + " seconds"),
-                      {{"retry_after", wait}});
+    return send_rate_limited(res, wait, "failed license key attempts");
   }
   auto body = parse_body(req.body);
   if (!body.ok()) return send_error(res, body.error());

@@ -14,6 +14,16 @@ void send_error(Response& res, const Error& error, Json details) {
   send(res, http_status(error.code), error_body(error, std::move(details)));
 }
 
+void send_rate_limited(Response& res, int wait_seconds, std::string_view what) {
+  const std::string wait = std::to_string(wait_seconds);
+  res.set_header("Retry-After", wait);
+  send_error(res,
+             make_error(ErrorCode::rate_limited, "too many " + std::string(what) +
+                                                     " from this address; try again in " + wait +
+                                                     " seconds"),
+             {{"retry_after", wait_seconds}});
+}
+
 Result<AdminCaller> authenticated_caller(Api& api, const Request& req, bool record_refusal) {
   const std::string header = req.get_header_value("Authorization");
   constexpr std::string_view kScheme = "Bearer ";

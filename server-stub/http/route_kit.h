@@ -5,6 +5,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -23,6 +24,8 @@ using Json = nlohmann::json;
 
 void send(Response& res, int status, const Json& body);
 void send_error(Response& res, const Error& error, Json details = Json::object());
+// rate_limited, with Retry-After: "too many <what> from this address; try again in N seconds".
+void send_rate_limited(Response& res, int wait_seconds, std::string_view what);
 
 // The caller named by the request's Bearer token; `record_refusal`: a refused
 // token is written to the audit log.
@@ -53,13 +56,7 @@ httplib::Server::Handler admin_route(Api& api, std::string pattern, Handler hand
       if (caller.code() != ErrorCode::unauthorized) return send_error(res, caller.error());
       api.token_failures.record_failure(req.remote_addr);
       if (wait == 0) return send_error(res, caller.error());
-      res.set_header("Retry-After", std::to_string(wait));
-      return send_error(res,
-                        make_error(ErrorCode::rate_limited,
-                                   "too many refused admin tokens from this address; try again "
-                                   "in " +
-                                       std::to_string(wait) + " seconds"),
-                        {{"retry_after", wait}});
+      return send_rate_limited(res, wait, "refused admin tokens");
     }
     if constexpr (std::is_invocable_v<Handler, const Request&, Response&, const AdminCaller&>) {
       handler(req, res, *caller);
