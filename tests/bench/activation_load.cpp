@@ -6,7 +6,11 @@
 // starts: the measured cost is the server's, not the signing of requests.
 // Each concurrency level gets a fresh license and fresh requests.
 //
-//   activation_load [--requests N] [--levels 1,16,64] [--url URL --token T]
+//   activation_load [--requests N] [--levels 1,16,64] [--stored N] [--url URL --token T]
+//
+// --stored N first fills the server's store with N activations on a license of
+// their own (in bulk, server stopped) and reports the server's resident memory
+// after it starts on that store and after each level.
 //
 // Without --url it starts nodelock-server on a free loopback port with a
 // temporary data directory (SQLite, durable) and stops it at the end. One line
@@ -19,6 +23,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
+#include <filesystem>
 #include <iomanip>
 #include <iostream>
 #include <memory>
@@ -38,6 +43,7 @@
 #include <nlohmann/json.hpp>
 
 #include "server_process.h"
+#include "stored_activations.h"
 #include "test_machine.h"
 
 namespace nodelock::server::testing {
@@ -50,8 +56,14 @@ constexpr const char* kProduct = "bench.load";
 struct Options {
   int requests = 10000;
   std::vector<int> levels{1, 16, 64};
+  int stored = 0;
   std::string url;
   std::string token;
+};
+
+struct Memory {
+  double resident_mib = 0;
+  double peak_mib = 0;
 };
 
 struct LevelResult {
@@ -66,6 +78,7 @@ struct LevelResult {
   double presign_seconds = 0;
   double client_cpu_seconds = 0;
   std::optional<double> server_cpu_seconds;
+  std::optional<Memory> server_memory;
 };
 
 // User plus system CPU time of this process, all threads.
@@ -95,6 +108,28 @@ std::optional<double> cpu_seconds_of(pid_t pid) {
   return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
+// Resident memory of process `pid` now and at its peak, from /proc/PID/status.
+std::optional<Memory> memory_of(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  Memory memory;
+  int found = 0;
+  for (std::string line; std::getline(status, line);) {
+    std::istringstream words(line);
+    std::string name;
+    double kib = 0;
+    if (!(words >> name >> kib)) continue;
+    if (name == "VmRSS:") {
+      memory.resident_mib = kib / 1024;
+      ++found;
+    } else if (name == "VmHWM:") {
+      memory.peak_mib = kib / 1024;
+      ++found;
+    }
+  }
+  if (found != 2) return std::nullopt;
+  return memory;
+}
+
 std::optional<Options> parse_options(int argc, char** argv) {
   Options options;
   for (int i = 1; i < argc; ++i) {
@@ -112,6 +147,9 @@ std::optional<Options> parse_options(int argc, char** argv) {
         if (clients < 1) return std::nullopt;
         options.levels.push_back(clients);
       }
+    } else if (flag == "--stored") {
+      options.stored = std::atoi(value.c_str());
+      if (options.stored < 1) return std::nullopt;
     } else if (flag == "--url") {
       options.url = value;
     } else if (flag == "--token") {
@@ -121,6 +159,7 @@ std::optional<Options> parse_options(int argc, char** argv) {
     }
   }
   if (options.url.empty() != options.token.empty()) return std::nullopt;
+  if (options.stored > 0 && !options.url.empty()) return std::nullopt;
   return options;
 }
 
@@ -135,12 +174,18 @@ bool ensure_product(ApiClient& admin) {
   return false;
 }
 
-// A fresh license with a seat for every request; its key.
-std::optional<std::string> create_license(ApiClient& admin, int seats) {
+struct CreatedLicense {
+  std::string id;
+  std::string key;
+};
+
+// A fresh license with `seats` seats.
+std::optional<CreatedLicense> create_license(ApiClient& admin, int seats) {
   const Reply reply =
       admin.post("/v1/licenses",
                  {{"product", kProduct}, {"model", "node-locked"}, {"max_activations", seats}});
-  if (reply.status == 201) return reply.body.value("key", "");
+  if (reply.status == 201)
+    return CreatedLicense{reply.body.value("id", ""), reply.body.value("key", "")};
   std::cerr << "cannot create a license: HTTP " << reply.status << ' ' << reply.body.dump() << '\n';
   return std::nullopt;
 }
@@ -250,6 +295,10 @@ void print(const LevelResult& level) {
   if (level.server_cpu_seconds) {
     std::cout << " server_cpu_us=" << *level.server_cpu_seconds * 1e6 / level.requests;
   }
+  if (level.server_memory) {
+    std::cout << std::setprecision(1) << " server_rss_mib=" << level.server_memory->resident_mib
+              << " server_peak_rss_mib=" << level.server_memory->peak_mib;
+  }
   std::cout << std::endl;
   if (level.failed > 0) {
     std::cerr << level.failed << " of " << level.requests << " activations at " << level.clients
@@ -257,11 +306,51 @@ void print(const LevelResult& level) {
   }
 }
 
+// The data directory of a stopped server with `count` more activations on
+// a license of their own; the admin token that server printed.
+std::optional<std::string> prepare_stored(const std::filesystem::path& data_dir, int count) {
+  ServerProcess first(ServerProcess::Options{data_dir, {}});
+  if (first.url().empty()) return std::nullopt;
+  ApiClient admin(first.url(), first.admin_token());
+  if (!ensure_product(admin)) return std::nullopt;
+  const auto license = create_license(admin, count);
+  if (!license) return std::nullopt;
+  std::string token = first.admin_token();
+  first.terminate();
+  const TestMachine machine;
+  const Clock::time_point filling = Clock::now();
+  const std::string failed =
+      add_stored_activations(data_dir / "nodelock.db", license->id, count,
+                             fingerprint::to_json(machine.fingerprint()).dump());
+  if (!failed.empty()) {
+    std::cerr << "cannot store " << count << " activations: " << failed << '\n';
+    return std::nullopt;
+  }
+  std::cout << std::fixed << std::setprecision(1) << "stored=" << count
+            << " fill_s=" << std::chrono::duration<double>(Clock::now() - filling).count()
+            << std::endl;
+  return token;
+}
+
 int run(const Options& options) {
+  std::optional<TempDir> stored_dir;
   std::unique_ptr<ServerProcess> server;
   std::string url = options.url;
   std::string token = options.token;
-  if (url.empty()) {
+  if (options.stored > 0) {
+    stored_dir.emplace();
+    auto stored_token = prepare_stored(stored_dir->path() / "data", options.stored);
+    if (!stored_token) return 2;
+    token = *stored_token;
+    server =
+        std::make_unique<ServerProcess>(ServerProcess::Options{stored_dir->path() / "data", {}});
+    if (server->url().empty()) return 2;
+    url = server->url();
+    if (auto memory = memory_of(server->pid())) {
+      std::cout << std::setprecision(1) << "started server_rss_mib=" << memory->resident_mib
+                << std::endl;
+    }
+  } else if (url.empty()) {
     server = std::make_unique<ServerProcess>();
     if (server->url().empty()) return 2;
     url = server->url();
@@ -271,13 +360,14 @@ int run(const Options& options) {
   if (!ensure_product(admin)) return 2;
   bool all_ok = true;
   for (const int clients : options.levels) {
-    auto key = create_license(admin, options.requests);
-    if (!key) return 2;
+    auto license = create_license(admin, options.requests);
+    if (!license) return 2;
     const Clock::time_point signing = Clock::now();
-    const std::vector<std::string> bodies = presign(*key, options.requests);
+    const std::vector<std::string> bodies = presign(license->key, options.requests);
     const double presign_seconds = std::chrono::duration<double>(Clock::now() - signing).count();
     LevelResult level = run_level(url, bodies, clients, server ? server->pid() : -1);
     level.presign_seconds = presign_seconds;
+    if (server && options.stored > 0) level.server_memory = memory_of(server->pid());
     print(level);
     all_ok = all_ok && level.failed == 0;
   }
@@ -290,7 +380,8 @@ int run(const Options& options) {
 int main(int argc, char** argv) {
   const auto options = nodelock::server::testing::parse_options(argc, argv);
   if (!options) {
-    std::cerr << "usage: activation_load [--requests N] [--levels 1,16,64] [--url URL --token T]\n";
+    std::cerr << "usage: activation_load [--requests N] [--levels 1,16,64] [--stored N] [--url URL "
+                 "--token T]\n";
     return 2;
   }
   return nodelock::server::testing::run(*options);
