@@ -6,6 +6,7 @@
 #include <limits>
 #include <thread>
 
+#include "nodelock/activation/canonical_json.h"
 #include "nodelock/server/audit.h"
 #include "store_fixture.h"
 
@@ -256,6 +257,29 @@ TEST(AuditEntryJson, BadInputIsMalformedNamingTheField) {
   nlohmann::json unknown = good;
   unknown["extra"] = 1;
   EXPECT_EQ(audit_entry_from_json(unknown).code(), ErrorCode::malformed);
+}
+
+// The writer hashes the canonical texts it made without parsing them again;
+// the verifier parses what the database holds. Both must agree, escapes included.
+TEST(AuditHash, TheWritersHashIsTheVerifiersHash) {
+  const nlohmann::json before = {{"hostname", "caf\u00e9 \"lab\"\n\t"}, {"seats", 3}};
+  const nlohmann::json after = {{"hostname", "\u00e9\u20ac"}, {"features", {"a", "b"}}};
+  AuditEntry entry{1,
+                   kNow,
+                   "tok-\"1\"",
+                   "license.\u00e9dit",
+                   "lic_\\1",
+                   *canonical_json(before),
+                   *canonical_json(after),
+                   std::string(64, 'a'),
+                   ""};
+  auto verifiers = audit_hash(entry);
+  auto writers = audit_hash_of_canonical(entry);
+  ASSERT_TRUE(verifiers.ok()) << verifiers.message();
+  ASSERT_TRUE(writers.ok()) << writers.message();
+  EXPECT_EQ(*writers, *verifiers);
+  entry.at += 1;
+  EXPECT_NE(*audit_hash_of_canonical(entry), *verifiers);
 }
 
 TEST(AuditHash, UnreadableContentHasNoHash) {

@@ -7,12 +7,16 @@
 
 namespace nodelock::server::sqlite {
 
-Status append_audit_entry(Connection& db, AuditEntry entry) {
+namespace {
+
+// Chains and inserts `entry`, its hash made by `hash_of`.
+Status insert_chained(Connection& db, AuditEntry entry,
+                      Result<std::string> (*hash_of)(const AuditEntry&)) {
   Query newest = db.query("SELECT hash FROM audit_log ORDER BY sequence DESC LIMIT 1");
   auto row = newest.step();
   if (!row.ok()) return row.error();
   entry.previous_hash = *row ? newest.text(0) : std::string();
-  auto hash = audit_hash(entry);
+  auto hash = hash_of(entry);
   if (!hash.ok()) return hash.error();
   return db
       .query(
@@ -29,11 +33,17 @@ Status append_audit_entry(Connection& db, AuditEntry entry) {
       .run();
 }
 
+}  // namespace
+
+Status append_audit_entry(Connection& db, AuditEntry entry) {
+  return insert_chained(db, std::move(entry), audit_hash);
+}
+
 Status record_change(Connection& db, const ChangedBy& by, std::string action, std::string subject,
                      const nlohmann::json& before, const nlohmann::json& after) {
   auto entry = audit_entry(by, std::move(action), std::move(subject), before, after);
   if (!entry.ok()) return entry.error();
-  return append_audit_entry(db, std::move(*entry));
+  return insert_chained(db, std::move(*entry), audit_hash_of_canonical);
 }
 
 Result<std::vector<AuditEntry>> select_audit_entries(Connection& db, UnixTime from, UnixTime to) {

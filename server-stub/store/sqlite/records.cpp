@@ -1,5 +1,8 @@
 #include "records.h"
 
+#include <algorithm>
+#include <tuple>
+
 #include <nlohmann/json.hpp>
 
 namespace nodelock::server::sqlite {
@@ -228,14 +231,35 @@ Result<std::vector<Activation>> select_activations(Connection& db, std::string_v
 
 Result<std::vector<Activation>> select_seats_sharing_keys(
     Connection& db, std::string_view license_id, const std::vector<std::string>& machine_keys) {
-  static const std::string text =
-      std::string("SELECT ") + kActivationColumns +
-      " FROM activations WHERE status = 'active' AND id IN (SELECT activation_id FROM seat_keys "
-      "WHERE license_id = ?1 AND machine_key IN (SELECT value FROM json_each(?2))) "
-      "ORDER BY activated_at, id";
-  Query query = db.query(text.c_str());
-  query.bind(1, license_id).bind(2, nlohmann::json(machine_keys).dump());
-  return collect<Activation>(query, read_activation);
+  // One primary-key probe per key, then one per seat found (almost always
+  // none): a single statement with the keys in an IN list built temporary
+  // tables for the list and the subquery on every claim, which cost the one
+  // writer thread four times as much.
+  std::vector<std::string> seat_ids;
+  for (const std::string& key : machine_keys) {
+    Query query =
+        db.query("SELECT activation_id FROM seat_keys WHERE license_id = ? AND machine_key = ?");
+    query.bind(1, license_id).bind(2, key);
+    for (;;) {
+      auto row = query.step();
+      if (!row.ok()) return row.error();
+      if (!*row) break;
+      std::string id = query.text(0);
+      if (std::find(seat_ids.begin(), seat_ids.end(), id) == seat_ids.end()) {
+        seat_ids.push_back(std::move(id));
+      }
+    }
+  }
+  std::vector<Activation> seats;
+  for (const std::string& id : seat_ids) {
+    auto seat = select_activation(db, id);
+    if (!seat.ok()) return seat.error();
+    if (seat->state == ActivationState::active) seats.push_back(std::move(*seat));
+  }
+  std::sort(seats.begin(), seats.end(), [](const Activation& a, const Activation& b) {
+    return std::tie(a.activated_at, a.id) < std::tie(b.activated_at, b.id);
+  });
+  return seats;
 }
 
 Result<int> count_active_seats(Connection& db, std::string_view license_id) {

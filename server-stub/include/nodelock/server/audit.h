@@ -27,6 +27,9 @@ namespace nodelock::server {
 // The hash of `entry`: over its content and entry.previous_hash. malformed when
 // `before` or `after` is not JSON.
 [[nodiscard]] Result<std::string> audit_hash(const AuditEntry& entry);
+// The same hash for an entry whose `before` and `after` are already canonical
+// JSON (as audit_entry() makes them): nothing is parsed.
+[[nodiscard]] Result<std::string> audit_hash_of_canonical(const AuditEntry& entry);
 
 // How GET /v1/audit sends an entry, and how a client reads it back (malformed
 // names the field that is missing or of the wrong type).
