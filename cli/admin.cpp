@@ -13,9 +13,10 @@ const std::set<std::string> kCommonFlags = {"--server", "--token", "--ca"};
 
 std::vector<const AdminSubcommand*> all_subcommands() {
   std::vector<const AdminSubcommand*> all;
-  for (const auto* table : {&admin_product_subcommands(), &admin_license_subcommands(),
-                            &admin_audit_subcommands(), &admin_support_subcommands(),
-                            &admin_offline_subcommands(), &admin_user_subcommands()}) {
+  for (const auto* table :
+       {&admin_product_subcommands(), &admin_license_subcommands(), &admin_audit_subcommands(),
+        &admin_support_subcommands(), &admin_offline_subcommands(), &admin_user_subcommands(),
+        &admin_report_subcommands()}) {
     for (const AdminSubcommand& subcommand : *table) all.push_back(&subcommand);
   }
   return all;

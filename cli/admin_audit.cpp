@@ -5,42 +5,22 @@
 #include "admin_client.h"
 #include "nodelock/activation/utc_time.h"
 #include "nodelock/server/audit.h"
+#include "nodelock/server/csv.h"
 
 namespace nodelock::cli {
 namespace {
 
-// A CSV field: quoted when it holds a separator, a quote or a line break.
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char c : text) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  return quoted + "\"";
-}
+using server::csv_field;
 
 std::string text_of(const nlohmann::json& value) {
   return value.is_string() ? value.get<std::string>() : value.dump();
 }
 
-std::string audit_path(const Args& args) {
-  std::string path = "/v1/audit";
-  char separator = '?';
-  for (const auto& [flag, name] : {std::pair{"--from", "from"}, {"--to", "to"}}) {
-    if (auto value = args.get(flag)) {
-      path += separator + std::string(name) + "=" + *value;
-      separator = '&';
-    }
-  }
-  return path;
-}
-
 void print_entries(const nlohmann::json& reply) {
   if (reply["entries"].empty()) std::cout << "No audit entries.\n";
   for (const auto& entry : reply["entries"]) {
-    std::cout << entry["sequence"] << "  " << utc_timestamp(entry["at"].get<std::int64_t>())
-              << "  " << text_of(entry["actor"]) << "  " << text_of(entry["action"]) << "  "
+    std::cout << entry["sequence"] << "  " << utc_timestamp(entry["at"].get<std::int64_t>()) << "  "
+              << text_of(entry["actor"]) << "  " << text_of(entry["action"]) << "  "
               << text_of(entry["subject"]);
     if (!entry["before"].is_null()) std::cout << "  before " << entry["before"].dump();
     if (!entry["after"].is_null()) std::cout << "  after " << entry["after"].dump();
@@ -66,7 +46,7 @@ int run_audit_list(const Args& args, const std::vector<std::string>&) {
   }
   const bool csv = args.has("--csv");
   return call_server(
-      args, [&](const ServerClient& server) { return server.get(audit_path(args)); },
+      args, [&](const ServerClient& server) { return server.get(with_range(args, "/v1/audit")); },
       [csv](const nlohmann::json& reply) { csv ? print_csv(reply) : print_entries(reply); });
 }
 

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <utility>
 
 namespace nodelock::cli {
 
@@ -33,6 +34,17 @@ int call_server(const Args& args,
     print(*reply);
   }
   return exit_ok;
+}
+
+std::string with_range(const Args& args, std::string path) {
+  char separator = path.find('?') == std::string::npos ? '?' : '&';
+  for (const auto& [flag, name] : {std::pair{"--from", "from"}, {"--to", "to"}}) {
+    if (auto value = args.get(flag)) {
+      path += separator + std::string(name) + "=" + *value;
+      separator = '&';
+    }
+  }
+  return path;
 }
 
 Result<std::string> single_operand(const std::vector<std::string>& operands, const char* what) {

@@ -31,6 +31,7 @@ const std::vector<AdminSubcommand>& admin_audit_subcommands();
 const std::vector<AdminSubcommand>& admin_support_subcommands();
 const std::vector<AdminSubcommand>& admin_user_subcommands();
 const std::vector<AdminSubcommand>& admin_offline_subcommands();
+const std::vector<AdminSubcommand>& admin_report_subcommands();
 
 // Sends one request with the admin token of --token (or $NODELOCK_ADMIN_TOKEN,
 // which keeps it out of the process list) and prints the answer: the server's
@@ -38,6 +39,9 @@ const std::vector<AdminSubcommand>& admin_offline_subcommands();
 int call_server(const Args& args,
                 const std::function<Result<nlohmann::json>(const ServerClient&)>& request,
                 const std::function<void(const nlohmann::json& reply)>& print);
+
+// `path` with the ?from=&to= query of --from and --to, when given.
+std::string with_range(const Args& args, std::string path);
 
 // The one operand a subcommand takes (a license id), or invalid_argument.
 Result<std::string> single_operand(const std::vector<std::string>& operands, const char* what);

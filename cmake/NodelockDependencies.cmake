@@ -17,6 +17,8 @@ pkg_check_modules(LIBUSB REQUIRED IMPORTED_TARGET GLOBAL libusb-1.0)
 
 if(NODELOCK_BUILD_TESTS)
   find_package(GTest REQUIRED)
+  # Tests parse the SVG usage chart with a real XML parser.
+  find_package(EXPAT REQUIRED)
   find_package(benchmark QUIET)
   pkg_check_modules(UMOCKDEV IMPORTED_TARGET GLOBAL umockdev-1.0)
 endif()

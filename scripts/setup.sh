@@ -13,6 +13,7 @@ packages=(
   libsqlite3-dev                # the server's embedded store
   postgresql libpq-dev          # the shared store for several server instances
   libgtest-dev libgmock-dev     # tests
+  libexpat1-dev                 # tests: the SVG usage chart parses as XML
   libbenchmark-dev wrk          # benchmarks
   umockdev libumockdev-dev      # emulated USB devices for real libusb in tests
   iproute2 util-linux procps    # network namespaces (unshare) and process control in tests

@@ -53,7 +53,7 @@ Result<std::unique_ptr<ApiServer>> ApiServer::create(const ApiOptions& options,
   auto impl = std::unique_ptr<Impl>(
       new Impl{options,
                Api{ActivationService(context), AdminService(context), LicenseUserService(context),
-                   vendor_public_key, options.max_body_bytes, Metrics(),
+                   ReportService(context), vendor_public_key, options.max_body_bytes, Metrics(),
                    FailureRateLimiter(options.key_failure_burst, options.key_failure_refill),
                    FailureRateLimiter(options.key_failure_burst, options.key_failure_refill)},
                std::move(*http), 0});

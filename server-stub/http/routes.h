@@ -8,6 +8,7 @@
 #include "nodelock/activation/crypto.h"
 #include "nodelock/server/admin_service.h"
 #include "nodelock/server/license_users.h"
+#include "nodelock/server/report_service.h"
 #include "rate_limiter.h"
 
 namespace nodelock::server {
@@ -17,6 +18,7 @@ struct Api {
   ActivationService activation;
   AdminService admin;
   LicenseUserService users;
+  ReportService reports;
   crypto::PublicKey vendor_public_key;
   std::size_t max_body_bytes;
   Metrics metrics;
@@ -36,5 +38,6 @@ void register_license_routes(httplib::Server& server, Api& api);  // license_rou
 void register_support_routes(httplib::Server& server, Api& api);  // support_routes.cpp
 void register_user_routes(httplib::Server& server, Api& api);     // support_routes.cpp
 void register_audit_routes(httplib::Server& server, Api& api);    // support_routes.cpp
+void register_report_routes(httplib::Server& server, Api& api);   // report_routes.cpp
 
 }  // namespace nodelock::server

@@ -22,6 +22,8 @@
 
 namespace nodelock::server {
 
+class UsageLog;
+
 // Keys license key hashes with the server's pepper, so the stored hashes are
 // useless without it and a lookup stays one indexed equality.
 class LicenseKeyHasher {
@@ -50,6 +52,9 @@ struct ServiceContext {
   // The same for requests carried by hand from an air-gapped machine, which
   // take days, not seconds, to reach the server.
   UnixTime offline_request_window_seconds = 7 * 86400;
+  // Where floating sessions are read from (the lease store); none: this
+  // server keeps no sessions, and every report is empty.
+  UsageLog* usage_log = nullptr;
 };
 
 // How a request reached the server.
