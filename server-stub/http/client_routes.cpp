@@ -79,7 +79,11 @@ void register_client_routes(httplib::Server& server, Api& api) {
                send(res, 200, {{"status", "ok"}});
              }));
   server.Get("/metrics", route(api, "/metrics", [&api](const Request&, Response& res) {
-               res.set_content(api.metrics.prometheus_text(), "text/plain; version=0.0.4");
+               // A store that cannot be read leaves out the seat gauges, not the scrape.
+               auto licenses = api.reports.seats_in_use();
+               res.set_content(
+                   api.metrics.prometheus_text(licenses.ok() ? *licenses : std::vector<License>{}),
+                   "text/plain; version=0.0.4");
              }));
   server.Get(
       "/v1/keys", route(api, "/v1/keys", [&api](const Request&, Response& res) {

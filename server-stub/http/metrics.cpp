@@ -4,12 +4,44 @@
 
 namespace nodelock::server {
 
+namespace {
+
+void family(std::ostringstream& out, const char* name, const char* type, const char* help) {
+  out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n';
+}
+
+}  // namespace
+
+std::string prometheus_label(const std::string& value) {
+  std::string escaped;
+  for (char c : value) {
+    if (c == '\\' || c == '"') escaped += '\\';
+    if (c == '\n') {
+      escaped += "\\n";
+      continue;
+    }
+    escaped += c;
+  }
+  return escaped;
+}
+
 Metrics::Metrics() : started_(std::chrono::steady_clock::now()) {}
 
-void Metrics::count_request(const std::string& route, int status, std::chrono::nanoseconds took) {
+void Metrics::count_request(const std::string& route, int status, std::chrono::nanoseconds took,
+                            const std::string& refusal) {
+  const double seconds = std::chrono::duration<double>(took).count();
   std::lock_guard<std::mutex> lock(mutex_);
   ++requests_[{route, status}];
-  request_seconds_[route] += std::chrono::duration<double>(took).count();
+  Latency& latency = latency_[route];
+  ++latency.count;
+  latency.seconds += seconds;
+  for (std::size_t i = 0; i < kLatencyBuckets.size(); ++i) {
+    if (seconds <= kLatencyBuckets[i]) {
+      ++latency.buckets[i];
+      break;
+    }
+  }
+  if (!refusal.empty()) ++refusals_[refusal];
 }
 
 void Metrics::count_activation(const std::string& outcome) {
@@ -17,28 +49,54 @@ void Metrics::count_activation(const std::string& outcome) {
   ++activations_[outcome];
 }
 
-std::string Metrics::prometheus_text() const {
-  std::lock_guard<std::mutex> lock(mutex_);
+std::string Metrics::prometheus_text(const std::vector<License>& licenses) const {
   std::ostringstream out;
-  out << "# HELP nodelock_uptime_seconds Seconds since this server started.\n"
-      << "# TYPE nodelock_uptime_seconds gauge\n"
-      << "nodelock_uptime_seconds "
-      << std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count()
-      << "\n# HELP nodelock_http_requests_total HTTP requests answered, by route and status.\n"
-      << "# TYPE nodelock_http_requests_total counter\n";
+  out.precision(12);
+  family(out, "nodelock_seats_in_use", "gauge", "Seats in use now, by license.");
+  for (const License& license : licenses) {
+    out << "nodelock_seats_in_use{license=\"" << prometheus_label(license.id) << "\",product=\""
+        << prometheus_label(license.product_id) << "\"} " << license.seats_used << '\n';
+  }
+  family(out, "nodelock_seats", "gauge", "Seats a license admits, by license.");
+  for (const License& license : licenses) {
+    out << "nodelock_seats{license=\"" << prometheus_label(license.id) << "\",product=\""
+        << prometheus_label(license.product_id) << "\"} " << license.max_activations << '\n';
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  family(out, "nodelock_uptime_seconds", "gauge", "Seconds since this server started.");
+  out << "nodelock_uptime_seconds "
+      << std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count() << '\n';
+  family(out, "nodelock_http_requests_total", "counter",
+         "HTTP requests answered, by route and status.");
   for (const auto& [key, count] : requests_) {
-    out << "nodelock_http_requests_total{route=\"" << key.first << "\",status=\"" << key.second
-        << "\"} " << count << '\n';
+    out << "nodelock_http_requests_total{route=\"" << prometheus_label(key.first) << "\",status=\""
+        << key.second << "\"} " << count << '\n';
   }
-  out << "# HELP nodelock_http_request_seconds_total Time spent answering, by route.\n"
-      << "# TYPE nodelock_http_request_seconds_total counter\n";
-  for (const auto& [route, seconds] : request_seconds_) {
-    out << "nodelock_http_request_seconds_total{route=\"" << route << "\"} " << seconds << '\n';
+  family(out, "nodelock_http_request_duration_seconds", "histogram",
+         "Time to answer a request, by route.");
+  for (const auto& [route, latency] : latency_) {
+    const std::string label = prometheus_label(route);
+    std::uint64_t cumulative = 0;
+    for (std::size_t i = 0; i < kLatencyBuckets.size(); ++i) {
+      cumulative += latency.buckets[i];
+      out << "nodelock_http_request_duration_seconds_bucket{route=\"" << label << "\",le=\""
+          << kLatencyBuckets[i] << "\"} " << cumulative << '\n';
+    }
+    out << "nodelock_http_request_duration_seconds_bucket{route=\"" << label << "\",le=\"+Inf\"} "
+        << latency.count << '\n'
+        << "nodelock_http_request_duration_seconds_sum{route=\"" << label << "\"} "
+        << latency.seconds << '\n'
+        << "nodelock_http_request_duration_seconds_count{route=\"" << label << "\"} "
+        << latency.count << '\n';
   }
-  out << "# HELP nodelock_activations_total Activation and check-in outcomes.\n"
-      << "# TYPE nodelock_activations_total counter\n";
+  family(out, "nodelock_refusals_total", "counter", "Requests refused, by error code.");
+  for (const auto& [code, count] : refusals_) {
+    out << "nodelock_refusals_total{code=\"" << prometheus_label(code) << "\"} " << count << '\n';
+  }
+  family(out, "nodelock_activations_total", "counter", "Activation and check-in outcomes.");
   for (const auto& [outcome, count] : activations_) {
-    out << "nodelock_activations_total{outcome=\"" << outcome << "\"} " << count << '\n';
+    out << "nodelock_activations_total{outcome=\"" << prometheus_label(outcome) << "\"} " << count
+        << '\n';
   }
   return out.str();
 }

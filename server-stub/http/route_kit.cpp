@@ -9,6 +9,16 @@ void send(Response& res, int status, const Json& body) {
   res.set_content(body.dump(), "application/json");
 }
 
+std::string refusal_code(const Response& res) {
+  if (res.status < 400) return {};
+  const Json body = Json::parse(res.body, nullptr, false);
+  if (!body.is_object()) return {};
+  const auto error = body.find("error");
+  if (error == body.end() || !error->is_object()) return {};
+  const auto code = error->find("code");
+  return code != error->end() && code->is_string() ? code->get<std::string>() : std::string();
+}
+
 void send_error(Response& res, const Error& error, Json details) {
   if (error.code == ErrorCode::unauthorized) res.set_header("WWW-Authenticate", "Bearer");
   send(res, http_status(error.code), error_body(error, std::move(details)));

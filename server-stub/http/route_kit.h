@@ -31,13 +31,17 @@ void send_rate_limited(Response& res, int wait_seconds, std::string_view what);
 // token is written to the audit log.
 Result<AdminCaller> authenticated_caller(Api& api, const Request& req, bool record_refusal);
 
+// The error code of an error answer; empty for any other.
+std::string refusal_code(const Response& res);
+
 // Counts and times every answer of `pattern`.
 template <class Handler>
 httplib::Server::Handler route(Api& api, std::string pattern, Handler handler) {
   return [&api, pattern = std::move(pattern), handler](const Request& req, Response& res) {
     const auto started = std::chrono::steady_clock::now();
     handler(req, res);
-    api.metrics.count_request(pattern, res.status, std::chrono::steady_clock::now() - started);
+    api.metrics.count_request(pattern, res.status, std::chrono::steady_clock::now() - started,
+                              refusal_code(res));
   };
 }
 
