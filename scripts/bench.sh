@@ -5,20 +5,24 @@
 #   - nodelock-server on SQLite: activations/s and p50/p99 latency at 1, 16 and
 #     64 concurrent keep-alive clients (activation_load);
 #   - Verifier::check with a cached fingerprint beside one Ed25519 verify
-#     (verifier_bench).
-#   scripts/bench.sh [--requests N] [--crypto cryptopp|openssl]
+#     (verifier_bench);
+#   - the server's resident memory on a store holding 1 million activations,
+#     after more activations at 64 clients (activation_load --stored).
+#   scripts/bench.sh [--requests N] [--stored N] [--crypto cryptopp|openssl]
 # Builds in build/bench (build/bench-openssl for OpenSSL), Release.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
 requests=20000
+stored=1000000
 crypto=cryptopp
 while [ $# -gt 0 ]; do
   case "$1" in
     --requests) requests="$2"; shift 2 ;;
+    --stored) stored="$2"; shift 2 ;;
     --crypto) crypto="$2"; shift 2 ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -75,17 +79,23 @@ load_status=0
   >"$work/load.txt" || load_status=$?
 cat "$work/load.txt"
 
+echo "== nodelock-server memory on $stored stored activations ($requests more at 64 clients)"
+"$build/tests/bench/activation_load" --stored "$stored" --requests "$requests" --levels 64 \
+  >"$work/memory.txt" || load_status=$?
+cat "$work/memory.txt"
+
 echo "== Verifier"
 run_benchmark verifier_bench "$work/verifier.csv" '.'
 check_ns=$(median_cpu_ns "$work/verifier.csv" BM_VerifierCheckCachedFingerprint)
 license_verify_ns=$(median_cpu_ns "$work/verifier.csv" BM_Ed25519VerifyLicense)
 check_allocs=$(median_counter "$work/verifier.csv" BM_VerifierCheckCachedFingerprint allocs)
 
-field() {  # CLIENTS NAME: a key=value field of activation_load's line for CLIENTS
+field() {  # CLIENTS NAME [FILE]: a key=value field of activation_load's line for CLIENTS
   awk -v clients="clients=$1" -v name="$2" '$1 == clients {
     for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == name) print kv[2] } }' \
-    "$work/load.txt"
+    "${3:-$work/load.txt}"
 }
+started_rss=$(sed -n 's/^started server_rss_mb=//p' "$work/memory.txt")
 
 echo
 echo "== summary ($crypto, $(nproc) CPUs, load average now $(cut -d' ' -f1 /proc/loadavg))"
@@ -110,6 +120,11 @@ awk -v s="$sign_ns" -v v="$verify_ns" -v r="$(field 64 activations_per_s)" \
   printf "CPU per activation, server + load generator: %.0f us = %.1f x one sign + verify pair\n",
     scpu + ccpu, (scpu + ccpu) * 1000 / (s + v)
   printf "so 2 cores to itself would carry at most %.0f/s of this load\n", 2e6 / (scpu + ccpu) }'
+awk -v n="$stored" -v start="$started_rss" -v rss="$(field 64 server_rss_mb "$work/memory.txt")" \
+  -v peak="$(field 64 server_peak_rss_mb "$work/memory.txt")" \
+  -v r="$(field 64 activations_per_s "$work/memory.txt")" 'BEGIN {
+  printf "server on %d stored activations: %s MB resident after start, %s MB after the load, peak %s MB (target < 100 MB: %s); %s activations/s\n",
+    n, start, rss, peak, (peak != "" && peak < 100 ? "met" : "NOT met"), r }'
 awk -v c="$check_ns" -v v="$license_verify_ns" -v a="$check_allocs" 'BEGIN {
   printf "Verifier check, cached fingerprint: %.1f us, one verify of its license %.1f us: %.2f x (target <= 1.5: %s)\n",
     c / 1000, v / 1000, c / v, (c / v <= 1.5 ? "met" : "NOT met")

@@ -62,8 +62,8 @@ struct Options {
 };
 
 struct Memory {
-  double resident_mib = 0;
-  double peak_mib = 0;
+  double resident_mb = 0;
+  double peak_mb = 0;
 };
 
 struct LevelResult {
@@ -108,7 +108,8 @@ std::optional<double> cpu_seconds_of(pid_t pid) {
   return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
-// Resident memory of process `pid` now and at its peak, from /proc/PID/status.
+// Resident memory of process `pid` now and at its peak, from /proc/PID/status,
+// in MB (10^6 bytes) as the promise counts them.
 std::optional<Memory> memory_of(pid_t pid) {
   std::ifstream status("/proc/" + std::to_string(pid) + "/status");
   Memory memory;
@@ -119,10 +120,10 @@ std::optional<Memory> memory_of(pid_t pid) {
     double kib = 0;
     if (!(words >> name >> kib)) continue;
     if (name == "VmRSS:") {
-      memory.resident_mib = kib / 1024;
+      memory.resident_mb = kib * 1024 / 1e6;
       ++found;
     } else if (name == "VmHWM:") {
-      memory.peak_mib = kib / 1024;
+      memory.peak_mb = kib * 1024 / 1e6;
       ++found;
     }
   }
@@ -296,8 +297,8 @@ void print(const LevelResult& level) {
     std::cout << " server_cpu_us=" << *level.server_cpu_seconds * 1e6 / level.requests;
   }
   if (level.server_memory) {
-    std::cout << std::setprecision(1) << " server_rss_mib=" << level.server_memory->resident_mib
-              << " server_peak_rss_mib=" << level.server_memory->peak_mib;
+    std::cout << std::setprecision(1) << " server_rss_mb=" << level.server_memory->resident_mb
+              << " server_peak_rss_mb=" << level.server_memory->peak_mb;
   }
   std::cout << std::endl;
   if (level.failed > 0) {
@@ -347,7 +348,7 @@ int run(const Options& options) {
     if (server->url().empty()) return 2;
     url = server->url();
     if (auto memory = memory_of(server->pid())) {
-      std::cout << std::setprecision(1) << "started server_rss_mib=" << memory->resident_mib
+      std::cout << std::setprecision(1) << "started server_rss_mb=" << memory->resident_mb
                 << std::endl;
     }
   } else if (url.empty()) {

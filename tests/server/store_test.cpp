@@ -195,6 +195,57 @@ TEST_F(StoreTest, SameMachineGetsItsSeatBackWithTheNewEnrolment) {
   EXPECT_EQ(stored->request_nonce, "n2");
 }
 
+// The claim asks same_machine() about every active seat of its license that
+// shares any of its keys, oldest first; seats of other licenses, seats sharing
+// no key and freed seats are never candidates.
+TEST_F(StoreTest, CandidateSeatsShareAKeyAreActiveOnTheLicenseAndComeOldestFirst) {
+  add_license("lic-1", 5);
+  add_license("lic-2", 5);
+  const auto enrol = [&](const std::string& license, int machine, UnixTime at,
+                         std::vector<std::string> keys) {
+    SeatClaim claim = claim_for(license, machine, "n" + license + std::to_string(machine));
+    claim.now = at;
+    claim.machine_keys = std::move(keys);
+    auto granted = store_->claim_seat(claim);
+    EXPECT_TRUE(granted.ok() && granted->granted) << granted.message();
+    return granted.ok() ? granted->activation : Activation{};
+  };
+  const Activation newer = enrol("lic-1", 2, kNow + 10, {"disk:b", "mac:b"});
+  const Activation older = enrol("lic-1", 1, kNow, {"disk:a", "mac:a"});
+  enrol("lic-1", 3, kNow, {"disk:c"});
+  enrol("lic-2", 4, kNow, {"disk:a", "mac:b"});
+  const Activation freed = enrol("lic-1", 5, kNow - 10, {"mac:b"});
+  ASSERT_TRUE(
+      store_->release_seat(SeatRelease{freed.id, freed.device_public_key, "n-release", kNow}).ok());
+
+  std::vector<std::string> asked;
+  SeatClaim claim = claim_for("lic-1", 9, "n9");
+  claim.now = kNow + 20;
+  claim.machine_keys = {"mac:b", "device:new", "disk:a", "mac:a"};
+  claim.same_machine = [&](const Activation& seat) {
+    asked.push_back(seat.id);
+    return false;
+  };
+  auto outcome = store_->claim_seat(claim);
+  ASSERT_TRUE(outcome.ok()) << outcome.message();
+  EXPECT_TRUE(outcome->granted);
+  EXPECT_FALSE(outcome->existing);
+  EXPECT_EQ(asked, (std::vector<std::string>{older.id, newer.id}));
+
+  asked.clear();
+  SeatClaim again = claim_for("lic-1", 9, "n10");
+  again.machine_keys = {"mac:a"};
+  again.same_machine = [&](const Activation& seat) {
+    asked.push_back(seat.id);
+    return true;
+  };
+  auto renewed = store_->claim_seat(again);
+  ASSERT_TRUE(renewed.ok()) << renewed.message();
+  EXPECT_TRUE(renewed->existing);
+  EXPECT_EQ(renewed->activation.id, older.id);
+  EXPECT_EQ(asked, (std::vector<std::string>{older.id}));
+}
+
 TEST_F(StoreTest, ReplayedNonceIsRefusedAndConsumesNothing) {
   add_license("lic-1", 5);
   ASSERT_TRUE(store_->claim_seat(claim_for("lic-1", 1, "same")).ok());
