@@ -218,14 +218,18 @@ TEST_F(StoreTest, CandidateSeatsShareAKeyAreActiveOnTheLicenseAndComeOldestFirst
   ASSERT_TRUE(
       store_->release_seat(SeatRelease{freed.id, freed.device_public_key, "n-release", kNow}).ok());
 
+  // A same_machine() that notes each seat it is asked about and answers `same`.
   std::vector<std::string> asked;
+  const auto asking = [&asked](bool same) {
+    return [&asked, same](const Activation& seat) {
+      asked.push_back(seat.id);
+      return same;
+    };
+  };
   SeatClaim claim = claim_for("lic-1", 9, "n9");
   claim.now = kNow + 20;
   claim.machine_keys = {"mac:b", "device:new", "disk:a", "mac:a"};
-  claim.same_machine = [&](const Activation& seat) {
-    asked.push_back(seat.id);
-    return false;
-  };
+  claim.same_machine = asking(false);
   auto outcome = store_->claim_seat(claim);
   ASSERT_TRUE(outcome.ok()) << outcome.message();
   EXPECT_TRUE(outcome->granted);
@@ -235,10 +239,7 @@ TEST_F(StoreTest, CandidateSeatsShareAKeyAreActiveOnTheLicenseAndComeOldestFirst
   asked.clear();
   SeatClaim again = claim_for("lic-1", 9, "n10");
   again.machine_keys = {"mac:a"};
-  again.same_machine = [&](const Activation& seat) {
-    asked.push_back(seat.id);
-    return true;
-  };
+  again.same_machine = asking(true);
   auto renewed = store_->claim_seat(again);
   ASSERT_TRUE(renewed.ok()) << renewed.message();
   EXPECT_TRUE(renewed->existing);
