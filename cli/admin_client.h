@@ -32,6 +32,7 @@ const std::vector<AdminSubcommand>& admin_support_subcommands();
 const std::vector<AdminSubcommand>& admin_user_subcommands();
 const std::vector<AdminSubcommand>& admin_offline_subcommands();
 const std::vector<AdminSubcommand>& admin_report_subcommands();
+const std::vector<AdminSubcommand>& admin_alert_subcommands();
 
 // Sends one request with the admin token of --token (or $NODELOCK_ADMIN_TOKEN,
 // which keeps it out of the process list) and prints the answer: the server's

@@ -4,6 +4,8 @@
 //   nodelock-server serve --data DIR [--db URL] [--listen HOST:PORT]
 //                         [--tls-cert FILE --tls-key FILE] [--threads N]
 //                         [--request-window SECONDS] [--offline-request-window SECONDS]
+//                         [--alert-repeat SECONDS] [--webhook-retry SECONDS]
+//                         [--expiry-scan SECONDS]
 #include <pthread.h>
 #include <signal.h>
 
@@ -17,6 +19,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -40,11 +43,16 @@ constexpr const char* kUsage =
     "  nodelock-server serve --data DIR [--db URL] [--listen HOST:PORT]\n"
     "                        [--tls-cert FILE --tls-key FILE] [--threads N]\n"
     "                        [--request-window SECONDS] [--offline-request-window SECONDS]\n"
+    "                        [--alert-repeat SECONDS] [--webhook-retry SECONDS]\n"
+    "                        [--expiry-scan SECONDS]\n"
     "      Serves the API (default --listen 127.0.0.1:8080; port 0 picks a free one\n"
     "      and prints it), initialising an empty DIR first. SIGTERM or SIGINT stop\n"
     "      it cleanly. Signed requests are accepted within --request-window of the\n"
     "      server's clock (default 600), those carried from air-gapped machines\n"
-    "      within --offline-request-window (default 604800, 7 days).\n"
+    "      within --offline-request-window (default 604800, 7 days). An alert of one\n"
+    "      kind and license is raised at most once per --alert-repeat (default 3600);\n"
+    "      a failed webhook delivery is retried after --webhook-retry (default 30,\n"
+    "      doubling); expiries are checked every --expiry-scan (default 3600).\n"
     "  --db defaults to sqlite:DIR/nodelock.db.\n";
 
 using Flags = std::map<std::string, std::string>;
@@ -152,7 +160,7 @@ int run_serve(const std::vector<std::string>& words) {
   auto flags = parse_flags(
       words,
       {"--data", "--db", "--listen", "--tls-cert", "--tls-key", "--threads", "--request-window",
-       "--offline-request-window"},
+       "--offline-request-window", "--alert-repeat", "--webhook-retry", "--expiry-scan"},
       {}, problem);
   if (!flags) return usage_error(problem);
   const std::string dir = (*flags)["--data"];
@@ -189,6 +197,15 @@ int run_serve(const std::vector<std::string>& words) {
     offline_request_window = *seconds;
   }
 
+  for (const auto& [flag, seconds] : {std::pair{"--alert-repeat", &options.alert_repeat_seconds},
+                                      {"--webhook-retry", &options.webhook_retry_seconds},
+                                      {"--expiry-scan", &options.expiry_scan_seconds}}) {
+    if (flags->count(flag) == 0) continue;
+    const auto value = parse_count((*flags)[flag], 1, 366 * 86400);
+    if (!value) return usage_error(std::string(flag) + " takes seconds from 1 to 31622400");
+    *seconds = *value;
+  }
+
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
@@ -208,9 +225,9 @@ int run_serve(const std::vector<std::string>& words) {
   auto store = open_store(store_url);
   if (!store.ok()) return failure(store.error());
   const LicenseKeyHasher key_hasher(std::move(secrets->key_pepper));
-  ServiceContext context{**store, secrets->vendor_key, key_hasher,
-                         [] { return static_cast<UnixTime>(std::time(nullptr)); }, request_window,
-                         offline_request_window};
+  ServiceContext context{**store,        secrets->vendor_key,
+                         key_hasher,     [] { return static_cast<UnixTime>(std::time(nullptr)); },
+                         request_window, offline_request_window};
   auto server = ApiServer::create(options, context);
   if (!server.ok()) return failure(server.error());
   auto url = (*server)->bind();

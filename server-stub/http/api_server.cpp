@@ -3,6 +3,7 @@
 #include <httplib.h>
 #include <sys/socket.h>
 
+#include "../service/webhook_dispatcher.h"
 #include "routes.h"
 
 namespace nodelock::server {
@@ -43,6 +44,8 @@ struct ApiServer::Impl {
   std::unique_ptr<httplib::Server> http;
   int port = 0;
   socket_t listening_socket = INVALID_SOCKET;
+  // Declared last: it stops before the services it posts for are destroyed.
+  std::unique_ptr<WebhookDispatcher> dispatcher;
 };
 
 Result<std::unique_ptr<ApiServer>> ApiServer::create(const ApiOptions& options,
@@ -53,10 +56,11 @@ Result<std::unique_ptr<ApiServer>> ApiServer::create(const ApiOptions& options,
   auto impl = std::unique_ptr<Impl>(
       new Impl{options,
                Api{ActivationService(context), AdminService(context), LicenseUserService(context),
-                   ReportService(context), vendor_public_key, options.max_body_bytes, Metrics(),
+                   ReportService(context), AlertService(context, options.alert_repeat_seconds),
+                   vendor_public_key, options.max_body_bytes, Metrics(),
                    FailureRateLimiter(options.key_failure_burst, options.key_failure_refill),
                    FailureRateLimiter(options.key_failure_burst, options.key_failure_refill)},
-               std::move(*http), 0});
+               std::move(*http), 0, INVALID_SOCKET, nullptr});
   httplib::Server& server = *impl->http;
   server.set_tcp_nodelay(true);
   server.set_keep_alive_max_count(kKeepAliveRequests);
@@ -71,6 +75,10 @@ Result<std::unique_ptr<ApiServer>> ApiServer::create(const ApiOptions& options,
     bound->listening_socket = socket;
   });
   register_routes(server, impl->api);
+  impl->dispatcher = std::make_unique<WebhookDispatcher>(
+      context, impl->api.alerts,
+      DeliverySettings{options.webhook_retry_seconds, options.webhook_max_attempts,
+                       options.expiry_scan_seconds});
   return std::unique_ptr<ApiServer>(new ApiServer(std::move(impl)));
 }
 

@@ -12,6 +12,7 @@ Json seats_json(const SeatCount& seats) { return {{"used", seats.used}, {"max", 
 // The answer to an activation request, online or offline, with `extra` members
 // added to a successful reply.
 void send_activation(Api& api, Response& res, const ActivationAnswer& answer, Json extra) {
+  api.alerts.after_activation(answer);
   if (!answer.result.ok()) {
     const Error& error = answer.result.error();
     api.metrics.count_activation(std::string(code_name(error.code)));

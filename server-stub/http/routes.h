@@ -7,6 +7,7 @@
 #include "metrics.h"
 #include "nodelock/activation/crypto.h"
 #include "nodelock/server/admin_service.h"
+#include "nodelock/server/alert_service.h"
 #include "nodelock/server/license_users.h"
 #include "nodelock/server/report_service.h"
 #include "rate_limiter.h"
@@ -19,6 +20,7 @@ struct Api {
   AdminService admin;
   LicenseUserService users;
   ReportService reports;
+  AlertService alerts;
   crypto::PublicKey vendor_public_key;
   std::size_t max_body_bytes;
   Metrics metrics;
@@ -39,5 +41,6 @@ void register_support_routes(httplib::Server& server, Api& api);  // support_rou
 void register_user_routes(httplib::Server& server, Api& api);     // support_routes.cpp
 void register_audit_routes(httplib::Server& server, Api& api);    // support_routes.cpp
 void register_report_routes(httplib::Server& server, Api& api);   // report_routes.cpp
+void register_alert_routes(httplib::Server& server, Api& api);    // alert_routes.cpp
 
 }  // namespace nodelock::server

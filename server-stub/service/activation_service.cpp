@@ -244,7 +244,8 @@ ActivationAnswer ActivationService::activate(std::string_view armored_request,
     if (!renewed.ok()) return {renewed.error(), std::nullopt};
     auto enrolled = enrolled_fingerprint(renewed->activation);
     if (!enrolled.ok()) return {enrolled.error(), std::nullopt};
-    SeatCount seats{renewed->license.seats_used, renewed->license.max_activations};
+    SeatCount seats{renewed->license.seats_used, renewed->license.max_activations,
+                    renewed->license.id};
     return {issue(context_, renewed->license, renewed->activation, *enrolled, true, now), seats};
   }
 
@@ -253,8 +254,7 @@ ActivationAnswer ActivationService::activate(std::string_view armored_request,
   }
   // From here on the machine is enrolled with its bound dongle counted in, so
   // the seat is found again by the dongle and the policy can require it.
-  request->fingerprint =
-      with_bound_dongle(request->fingerprint, request->dongle, request->product);
+  request->fingerprint = with_bound_dongle(request->fingerprint, request->dongle, request->product);
   // A machine that cannot match even itself under the policy would take a seat
   // for a license it can never use.
   if (auto shortfall = fingerprint::binding_shortfall(request->fingerprint, *policy)) {
@@ -286,10 +286,10 @@ ActivationAnswer ActivationService::activate(std::string_view armored_request,
   auto outcome = context_.store.claim_seat(claim);
   if (!outcome.ok() && offline && outcome.code() == ErrorCode::replayed) {
     return {issue_again(context_, *license, *request, device_key, outcome.error(), now),
-            SeatCount{license->seats_used, license->max_activations}};
+            SeatCount{license->seats_used, license->max_activations, license->id}};
   }
   if (!outcome.ok()) return {outcome.error(), std::nullopt};
-  SeatCount seats{outcome->used, outcome->license.max_activations};
+  SeatCount seats{outcome->used, outcome->license.max_activations, outcome->license.id};
   if (!outcome->granted) return {no_seat_left(outcome->license, outcome->used), seats};
   return {issue(context_, outcome->license, outcome->activation, request->fingerprint,
                 outcome->existing, now),

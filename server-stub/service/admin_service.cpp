@@ -20,13 +20,6 @@ constexpr std::size_t kMaxFeatures = 64;
 constexpr std::size_t kMaxNameLength = 200;
 constexpr int kMaxActivations = 1000000;
 
-Status require(AdminRole caller, AdminRole needed) {
-  if (static_cast<int>(caller) >= static_cast<int>(needed)) return {};
-  return make_error(ErrorCode::forbidden, "this needs an admin token with the " +
-                                              std::string(name_of(needed)) + " role; this one is " +
-                                              std::string(name_of(caller)));
-}
-
 // Identifiers people type and scripts pass around: product ids, feature names.
 bool is_identifier(std::string_view text) {
   if (text.empty() || text.size() > 64) return false;
@@ -99,6 +92,13 @@ std::string token_hash(std::string_view token) {
 
 }  // namespace
 
+Status require_role(AdminRole caller, AdminRole needed) {
+  if (static_cast<int>(caller) >= static_cast<int>(needed)) return {};
+  return make_error(ErrorCode::forbidden, "this needs an admin token with the " +
+                                              std::string(name_of(needed)) + " role; this one is " +
+                                              std::string(name_of(caller)));
+}
+
 AdminService::AdminService(ServiceContext context) : context_(std::move(context)) {}
 
 Result<AdminCaller> AdminService::authenticate(std::string_view token,
@@ -132,7 +132,7 @@ Result<AdminCaller> AdminService::authenticate(std::string_view token,
 }
 
 Result<Product> AdminService::create_product(const AdminCaller& caller, Product product) const {
-  if (Status allowed = require(caller.role, AdminRole::admin); !allowed.ok()) {
+  if (Status allowed = require_role(caller.role, AdminRole::admin); !allowed.ok()) {
     return allowed.error();
   }
   if (!is_identifier(product.id)) {
@@ -149,13 +149,14 @@ Result<Product> AdminService::create_product(const AdminCaller& caller, Product 
 }
 
 Result<std::vector<Product>> AdminService::products(AdminRole caller) const {
-  if (Status allowed = require(caller, AdminRole::viewer); !allowed.ok()) return allowed.error();
+  if (Status allowed = require_role(caller, AdminRole::viewer); !allowed.ok())
+    return allowed.error();
   return context_.store.products();
 }
 
 Result<NewLicense> AdminService::create_license(const AdminCaller& caller,
                                                 const LicenseOrder& order) const {
-  if (Status allowed = require(caller.role, AdminRole::admin); !allowed.ok()) {
+  if (Status allowed = require_role(caller.role, AdminRole::admin); !allowed.ok()) {
     return allowed.error();
   }
   const UnixTime now = context_.clock();
@@ -194,12 +195,14 @@ Result<NewLicense> AdminService::create_license(const AdminCaller& caller,
 
 Result<std::vector<License>> AdminService::licenses(AdminRole caller,
                                                     std::string_view product) const {
-  if (Status allowed = require(caller, AdminRole::viewer); !allowed.ok()) return allowed.error();
+  if (Status allowed = require_role(caller, AdminRole::viewer); !allowed.ok())
+    return allowed.error();
   return context_.store.licenses(product);
 }
 
 Result<LicenseDetails> AdminService::license(AdminRole caller, std::string_view id) const {
-  if (Status allowed = require(caller, AdminRole::viewer); !allowed.ok()) return allowed.error();
+  if (Status allowed = require_role(caller, AdminRole::viewer); !allowed.ok())
+    return allowed.error();
   auto license = context_.store.license(id);
   if (!license.ok()) return license.error();
   auto activations = context_.store.activations(id);
@@ -209,7 +212,7 @@ Result<LicenseDetails> AdminService::license(AdminRole caller, std::string_view 
 
 Result<License> AdminService::set_license_state(const AdminCaller& caller, std::string_view id,
                                                 LicenseState state) const {
-  if (Status allowed = require(caller.role, AdminRole::support); !allowed.ok()) {
+  if (Status allowed = require_role(caller.role, AdminRole::support); !allowed.ok()) {
     return allowed.error();
   }
   auto current = context_.store.license(id);
@@ -223,7 +226,8 @@ Result<License> AdminService::set_license_state(const AdminCaller& caller, std::
 
 Result<std::vector<Activation>> AdminService::activations(AdminRole caller,
                                                           std::string_view license_id) const {
-  if (Status allowed = require(caller, AdminRole::viewer); !allowed.ok()) return allowed.error();
+  if (Status allowed = require_role(caller, AdminRole::viewer); !allowed.ok())
+    return allowed.error();
   auto license = context_.store.license(license_id);
   if (!license.ok()) return license.error();
   return context_.store.activations(license_id);
@@ -231,7 +235,7 @@ Result<std::vector<Activation>> AdminService::activations(AdminRole caller,
 
 Result<License> AdminService::set_license_limit(const AdminCaller& caller, std::string_view id,
                                                 int max_activations) const {
-  if (Status allowed = require(caller.role, AdminRole::support); !allowed.ok()) {
+  if (Status allowed = require_role(caller.role, AdminRole::support); !allowed.ok()) {
     return allowed.error();
   }
   if (Status valid = in_range("max_activations", max_activations, 1, kMaxActivations);
@@ -257,11 +261,11 @@ Result<License> AdminService::set_license_limit(const AdminCaller& caller, std::
 Result<Activation> AdminService::reset_activation(const AdminCaller& caller,
                                                   std::string_view activation_id,
                                                   bool override_limit) const {
-  if (Status allowed = require(caller.role, AdminRole::support); !allowed.ok()) {
+  if (Status allowed = require_role(caller.role, AdminRole::support); !allowed.ok()) {
     return allowed.error();
   }
   if (override_limit) {
-    if (Status allowed = require(caller.role, AdminRole::admin); !allowed.ok()) {
+    if (Status allowed = require_role(caller.role, AdminRole::admin); !allowed.ok()) {
       return make_error(ErrorCode::forbidden,
                         "only an admin token may reset beyond a license's yearly allowance");
     }
@@ -285,25 +289,26 @@ Result<Activation> AdminService::reset_activation(const AdminCaller& caller,
 }
 
 Status AdminService::may_answer_offline_requests(AdminRole caller) const {
-  return require(caller, AdminRole::support);
+  return require_role(caller, AdminRole::support);
 }
 
 Result<std::string> AdminService::create_admin_token(const AdminCaller& caller,
                                                      AdminRole role) const {
-  if (Status allowed = require(caller.role, AdminRole::admin); !allowed.ok()) {
+  if (Status allowed = require_role(caller.role, AdminRole::admin); !allowed.ok()) {
     return allowed.error();
   }
   return issue_admin_token(context_.store, role, {caller.token_id, context_.clock()});
 }
 
 Result<std::vector<AdminToken>> AdminService::admin_tokens(AdminRole caller) const {
-  if (Status allowed = require(caller, AdminRole::admin); !allowed.ok()) return allowed.error();
+  if (Status allowed = require_role(caller, AdminRole::admin); !allowed.ok())
+    return allowed.error();
   return context_.store.admin_tokens();
 }
 
 Result<AdminToken> AdminService::revoke_admin_token(const AdminCaller& caller,
                                                     std::string_view token_id) const {
-  if (Status allowed = require(caller.role, AdminRole::admin); !allowed.ok()) {
+  if (Status allowed = require_role(caller.role, AdminRole::admin); !allowed.ok()) {
     return allowed.error();
   }
   TokenRevocation revocation;
@@ -320,7 +325,8 @@ Result<AdminToken> AdminService::revoke_admin_token(const AdminCaller& caller,
 
 Result<std::vector<AuditEntry>> AdminService::audit_log(AdminRole caller, UnixTime from,
                                                         UnixTime to) const {
-  if (Status allowed = require(caller, AdminRole::support); !allowed.ok()) return allowed.error();
+  if (Status allowed = require_role(caller, AdminRole::support); !allowed.ok())
+    return allowed.error();
   if (from > to) {
     return make_error(ErrorCode::invalid_argument,
                       "the audit range starts after it ends; give --from before --to");

@@ -30,6 +30,10 @@ constexpr NameTable<SessionEnd, 5> kSessionEnds{{{SessionEnd::released, "release
                                                  {SessionEnd::user_disabled, "user_disabled"},
                                                  {SessionEnd::returned, "returned"}}};
 
+constexpr NameTable<DeliveryState, 3> kDeliveryStates{{{DeliveryState::pending, "pending"},
+                                                       {DeliveryState::delivered, "delivered"},
+                                                       {DeliveryState::failed, "failed"}}};
+
 template <class Enum, std::size_t N>
 std::string_view name_in(const NameTable<Enum, N>& table, Enum value) {
   for (const auto& [entry, name] : table) {
@@ -55,6 +59,7 @@ std::string_view name_of(ActivationState state) { return name_in(kActivationStat
 std::string_view name_of(AdminRole role) { return name_in(kAdminRoles, role); }
 
 std::string_view name_of(SessionEnd end) { return name_in(kSessionEnds, end); }
+std::string_view name_of(DeliveryState state) { return name_in(kDeliveryStates, state); }
 
 std::optional<LicenseState> license_state_named(std::string_view name) {
   return value_in(kLicenseStates, name);
@@ -67,6 +72,9 @@ std::optional<AdminRole> admin_role_named(std::string_view name) {
 }
 std::optional<SessionEnd> session_end_named(std::string_view name) {
   return value_in(kSessionEnds, name);
+}
+std::optional<DeliveryState> delivery_state_named(std::string_view name) {
+  return value_in(kDeliveryStates, name);
 }
 
 Result<std::unique_ptr<Store>> open_store(std::string_view url) {

@@ -118,6 +118,34 @@ CREATE TABLE license_users(
 ALTER TABLE activations ADD COLUMN user_email TEXT NOT NULL DEFAULT '';
 CREATE INDEX activations_by_user ON activations(license_id, user_email, status);
 )sql"},
+    // Alerts and the durable outbox of their webhook deliveries: an alert and
+    // its deliveries commit together, so a restart posts what was not yet
+    // delivered. A webhook keeps no secret: it is derived from the pepper.
+    {6, R"sql(
+CREATE TABLE alerts(
+  id TEXT PRIMARY KEY,
+  license_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  raised_at INTEGER NOT NULL,
+  message TEXT NOT NULL,
+  details TEXT NOT NULL);
+CREATE INDEX alerts_by_time ON alerts(raised_at);
+CREATE INDEX alerts_by_kind ON alerts(license_id, kind, scope, raised_at);
+CREATE TABLE webhooks(
+  id TEXT PRIMARY KEY,
+  url TEXT NOT NULL,
+  created_at INTEGER NOT NULL);
+CREATE TABLE webhook_deliveries(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  webhook_id TEXT NOT NULL REFERENCES webhooks(id),
+  alert_id TEXT NOT NULL REFERENCES alerts(id),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  state TEXT NOT NULL CHECK(state IN ('pending', 'delivered', 'failed')),
+  last_error TEXT NOT NULL DEFAULT '');
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries(state, next_attempt_at);
+)sql"},
 };
 
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion,

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "../audit_views.h"
+#include "alert_writes.h"
 #include "audit_records.h"
 #include "checkpointer.h"
 #include "group_commit.h"
@@ -395,6 +396,37 @@ class SqliteStore final : public Store {
     });
     if (!written.ok()) return written.error();
     return forgotten;
+  }
+
+  Result<bool> raise_alert(const Alert& alert, UnixTime not_since) override {
+    return written<bool>([&](Connection& db) { return write_alert(db, alert, not_since); });
+  }
+
+  Result<std::vector<Alert>> alerts(std::string_view license_id, UnixTime from,
+                                    UnixTime to) override {
+    return readers_.run<std::vector<Alert>>(
+        [&](Connection& db) { return select_alerts(db, license_id, from, to); });
+  }
+
+  Status add_webhook(const Webhook& webhook, const ChangedBy& by) override {
+    return writes_.run([&](Connection& db) { return write_webhook(db, webhook, by); });
+  }
+
+  Result<std::vector<Webhook>> webhooks() override {
+    return readers_.run<std::vector<Webhook>>([&](Connection& db) { return select_webhooks(db); });
+  }
+
+  Result<Webhook> remove_webhook(std::string_view id, const ChangedBy& by) override {
+    return written<Webhook>([&](Connection& db) { return delete_webhook(db, id, by); });
+  }
+
+  Result<std::vector<WebhookDelivery>> due_deliveries(UnixTime now, int limit) override {
+    return readers_.run<std::vector<WebhookDelivery>>(
+        [&](Connection& db) { return select_due_deliveries(db, now, limit); });
+  }
+
+  Status record_delivery(const DeliveryAttempt& attempt) override {
+    return writes_.run([&](Connection& db) { return write_delivery_attempt(db, attempt); });
   }
 
   Status append_audit(const AuditEntry& entry) override {

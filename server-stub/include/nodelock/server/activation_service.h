@@ -66,6 +66,7 @@ enum class RequestChannel {
 struct SeatCount {
   int used = 0;
   int max = 0;
+  std::string license_id;  // the license counted, for the alerts its seats raise
 };
 
 struct IssuedLicense {

@@ -125,6 +125,9 @@ class AdminService {
   ServiceContext context_;
 };
 
+// ok when `caller` has at least the `needed` role, forbidden (naming both) otherwise.
+[[nodiscard]] Status require_role(AdminRole caller, AdminRole needed);
+
 // Makes an admin token of `role` and stores only its SHA-256; returns the token.
 // For the first token of a new server, before anyone can authenticate.
 [[nodiscard]] Result<std::string> issue_admin_token(Store& store, AdminRole role,

@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -35,6 +36,14 @@ struct ApiOptions {
   // apart.
   int key_failure_burst = 10;
   std::chrono::seconds key_failure_refill{6};
+  // An alert of one kind and license is raised at most once per this.
+  std::int64_t alert_repeat_seconds = 3600;
+  // A failed webhook delivery is tried again after this, doubling each time,
+  // and given up after webhook_max_attempts.
+  std::int64_t webhook_retry_seconds = 30;
+  int webhook_max_attempts = 10;
+  // How often licenses are checked for an expiry 30, 7 or 1 days away.
+  std::int64_t expiry_scan_seconds = 3600;
 };
 
 class ApiServer {

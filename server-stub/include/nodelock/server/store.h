@@ -136,6 +136,48 @@ struct ChangedBy {
   UnixTime at = 0;
 };
 
+// Something the vendor should hear about a license (seats exhausted, expiry
+// near), raised by the server and delivered to the webhooks.
+struct Alert {
+  std::string id;
+  std::string license_id;
+  std::string kind;   // "seats_exhausted", "grace_in_use", "license_expiring", "high_utilisation"
+  std::string scope;  // what repeats of one kind are told apart by: "30", "7", "1" days; or ""
+  UnixTime raised_at = 0;
+  std::string message;  // for people: what happened and what to do
+  std::string details;  // a JSON object with the numbers
+};
+
+// Where alerts are posted; the secret that signs them is derived from the
+// server's pepper and the id, so no secret is stored.
+struct Webhook {
+  std::string id;
+  std::string url;  // http:// or https://
+  UnixTime created_at = 0;
+};
+
+enum class DeliveryState { pending, delivered, failed };
+
+// One alert to post to one webhook: the durable outbox row that a restart
+// picks up again.
+struct WebhookDelivery {
+  std::int64_t id = 0;
+  Webhook webhook;
+  Alert alert;
+  int attempts = 0;  // made so far
+  UnixTime next_attempt_at = 0;
+  DeliveryState state = DeliveryState::pending;
+  std::string last_error;
+};
+
+// The outcome of one delivery attempt.
+struct DeliveryAttempt {
+  std::int64_t delivery_id = 0;
+  DeliveryState state = DeliveryState::pending;  // pending: try again at next_attempt_at
+  UnixTime next_attempt_at = 0;
+  std::string error;  // why it failed; empty when delivered
+};
+
 // The stable names used in the database and in JSON, and their parsers.
 std::string_view name_of(LicenseState state);
 std::string_view name_of(ActivationState state);
@@ -143,6 +185,8 @@ std::string_view name_of(AdminRole role);
 std::optional<LicenseState> license_state_named(std::string_view name);
 std::optional<ActivationState> activation_state_named(std::string_view name);
 std::optional<AdminRole> admin_role_named(std::string_view name);
+std::string_view name_of(DeliveryState state);
+std::optional<DeliveryState> delivery_state_named(std::string_view name);
 
 // A request for a seat on a license by one machine.
 struct SeatClaim {
@@ -314,6 +358,22 @@ class Store {
   // age, so their nonces need no memory. Returns how many were forgotten.
   virtual Result<int> forget_nonces_before(UnixTime cutoff) = 0;
 
+  // Records `alert` unless an alert of its license, kind and scope was raised
+  // at or after `not_since`, and queues one delivery to every webhook in the
+  // same transaction. True when it was recorded.
+  virtual Result<bool> raise_alert(const Alert& alert, UnixTime not_since) = 0;
+  // The alerts raised from `from` up to and including `to`, of one license
+  // when `license_id` is not empty, oldest first.
+  virtual Result<std::vector<Alert>> alerts(std::string_view license_id, UnixTime from,
+                                            UnixTime to) = 0;
+  virtual Status add_webhook(const Webhook& webhook, const ChangedBy& by) = 0;
+  virtual Result<std::vector<Webhook>> webhooks() = 0;
+  // The webhook as it was; its pending deliveries are dropped. not_found.
+  virtual Result<Webhook> remove_webhook(std::string_view id, const ChangedBy& by) = 0;
+  // Pending deliveries due at `now`, oldest first, at most `limit`.
+  virtual Result<std::vector<WebhookDelivery>> due_deliveries(UnixTime now, int limit) = 0;
+  virtual Status record_delivery(const DeliveryAttempt& attempt) = 0;
+
   // Appends an entry that records an event rather than a change of other
   // state (a refused admin token); its sequence and hashes are ignored.
   virtual Status append_audit(const AuditEntry& entry) = 0;
@@ -323,7 +383,7 @@ class Store {
 
 // The schema version this build writes. A database with a newer version is
 // refused (conflict) rather than misread.
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
 
 // Opens (creating and migrating when needed) the store at `url`:
 // "sqlite:PATH" for the embedded SQLite store. Errors: invalid_argument for an

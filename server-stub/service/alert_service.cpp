@@ -1,0 +1,158 @@
+#include "nodelock/server/alert_service.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "identifiers.h"
+#include "license_rules.h"
+#include "nodelock/activation/canonical_json.h"
+#include "nodelock/activation/utc_time.h"
+
+namespace nodelock::server {
+
+namespace {
+
+constexpr std::size_t kMaxUrlLength = 2000;
+constexpr int kExpiryThresholds[] = {1, 7, 30};  // days, nearest first
+
+std::string named(const License& license) {
+  return "license " + license.id + (license.licensee.empty() ? "" : " (" + license.licensee + ")");
+}
+
+Status check_url(const std::string& url) {
+  const bool scheme = url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0;
+  const std::size_t host = url.find("://") + 3;
+  const bool printable = std::none_of(url.begin(), url.end(), [](char c) {
+    return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f;
+  });
+  if (scheme && url.size() > host && url.size() <= kMaxUrlLength && printable && url[host] != '/') {
+    return {};
+  }
+  return make_error(ErrorCode::invalid_argument,
+                    "the webhook URL must be http:// or https:// with a host, at most 2000 "
+                    "characters without spaces, e.g. https://hooks.example.com/nodelock");
+}
+
+}  // namespace
+
+AlertService::AlertService(ServiceContext context, UnixTime repeat_seconds)
+    : context_(std::move(context)), repeat_seconds_(repeat_seconds) {}
+
+void AlertService::raise(const License& license, std::string_view kind, std::string scope,
+                         std::string message, const nlohmann::json& details, bool once) const {
+  const UnixTime now = context_.clock();
+  const std::string key = license.id + '\n' + std::string(kind) + '\n' + scope;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const auto seen = recent_.find(key);
+    if (seen != recent_.end() && (once || now - seen->second < repeat_seconds_)) return;
+    recent_[key] = now;
+  }
+  Alert alert;
+  alert.id = new_record_id("alr");
+  alert.license_id = license.id;
+  alert.kind = std::string(kind);
+  alert.scope = std::move(scope);
+  alert.raised_at = now;
+  alert.message = std::move(message);
+  alert.details = details.dump();
+  // The request that raised it must not fail for it; a lost alert is raised
+  // again by the next event after the repeat interval.
+  auto raised = context_.store.raise_alert(alert, once ? 0 : now - repeat_seconds_ + 1);
+  if (!raised.ok()) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    recent_.erase(key);
+  }
+}
+
+void AlertService::after_activation(const ActivationAnswer& answer) const {
+  if (!answer.seats || answer.seats->license_id.empty()) return;
+  const SeatCount& seats = *answer.seats;
+  const bool refused = !answer.result.ok() && answer.result.code() == ErrorCode::activation_limit;
+  const bool high = answer.result.ok() && seats.used * 5 > seats.max * 4;
+  if (!refused && !high) return;
+  auto license = context_.store.license(seats.license_id);
+  if (!license.ok()) return;
+  const nlohmann::json details = {{"used", seats.used}, {"max", seats.max}};
+  if (refused) {
+    return raise(*license, kSeatsExhausted, "",
+                 "A machine was refused on " + named(*license) + ": all " +
+                     std::to_string(seats.used) + " of " + std::to_string(seats.max) +
+                     " seats are in use. Free one (nodelock admin devices, reset) or raise the "
+                     "limit (nodelock admin license set-limit)",
+                 details, false);
+  }
+  raise(*license, kHighUtilisation, "",
+        named(*license) + " has " + std::to_string(seats.used) + " of " +
+            std::to_string(seats.max) + " seats in use (" +
+            std::to_string(seats.used * 100 / seats.max) +
+            " %), over 80 %: consider more seats before machines are refused",
+        details, false);
+}
+
+Status AlertService::scan_expiring() const {
+  auto licenses = context_.store.licenses("");
+  if (!licenses.ok()) return licenses.error();
+  const UnixTime now = context_.clock();
+  for (const License& license : *licenses) {
+    if (license.state != LicenseState::active || !license.expires_at) continue;
+    const UnixTime left = *license.expires_at - now;
+    if (left <= 0) continue;
+    for (int threshold : kExpiryThresholds) {
+      if (left > threshold * kSecondsPerDay) continue;
+      const UnixTime days = (left + kSecondsPerDay - 1) / kSecondsPerDay;
+      raise(license, kLicenseExpiring, std::to_string(threshold),
+            named(license) + " expires on " + utc_timestamp(*license.expires_at) + ", in " +
+                std::to_string(days) + (days == 1 ? " day" : " days") +
+                (license.grace_days > 0
+                     ? " (then " + std::to_string(license.grace_days) + " days of grace)"
+                     : "") +
+                ": renew it before its machines are refused",
+            {{"expires_at", *license.expires_at}, {"days", days}, {"threshold", threshold}}, true);
+      break;
+    }
+  }
+  return {};
+}
+
+Result<std::vector<Alert>> AlertService::alerts(std::string_view license_id, UnixTime from,
+                                                UnixTime to) const {
+  return context_.store.alerts(license_id, from, to);
+}
+
+Result<NewWebhook> AlertService::add_webhook(const AdminCaller& caller,
+                                             const std::string& url) const {
+  if (Status allowed = require_role(caller.role, AdminRole::admin); !allowed.ok()) {
+    return allowed.error();
+  }
+  if (Status valid = check_url(url); !valid.ok()) return valid.error();
+  NewWebhook made;
+  made.webhook = Webhook{new_record_id("whk"), url, context_.clock()};
+  Status added =
+      context_.store.add_webhook(made.webhook, {caller.token_id, made.webhook.created_at});
+  if (!added.ok()) return added.error();
+  made.secret = webhook_secret(made.webhook.id);
+  return made;
+}
+
+Result<std::vector<Webhook>> AlertService::webhooks(AdminRole caller) const {
+  if (Status allowed = require_role(caller, AdminRole::admin); !allowed.ok()) {
+    return allowed.error();
+  }
+  return context_.store.webhooks();
+}
+
+Result<Webhook> AlertService::remove_webhook(const AdminCaller& caller, std::string_view id) const {
+  if (Status allowed = require_role(caller.role, AdminRole::admin); !allowed.ok()) {
+    return allowed.error();
+  }
+  return context_.store.remove_webhook(id, {caller.token_id, context_.clock()});
+}
+
+std::string AlertService::webhook_secret(std::string_view webhook_id) const {
+  // Never a license key's canonical text (which has no ':'), so no key
+  // hash is a webhook secret.
+  return "whsec_" + context_.key_hasher.hash("webhook:" + std::string(webhook_id));
+}
+
+}  // namespace nodelock::server
