@@ -6,25 +6,30 @@
 
 namespace nodelock::cli {
 
-int call_server(const Args& args,
-                const std::function<Result<nlohmann::json>(const ServerClient&)>& request,
-                const std::function<void(const nlohmann::json& reply)>& print) {
-  const bool json = args.has("--json");
+Result<ServerOptions> admin_server_options(const Args& args) {
   ServerOptions options;
   auto url = args.require("--server");
-  if (!url.ok()) return report(url.error(), json);
+  if (!url.ok()) return url.error();
   options.url = *url;
   options.ca_file = args.get("--ca").value_or("");
   const char* token_from_environment = std::getenv("NODELOCK_ADMIN_TOKEN");
   options.bearer_token =
       args.get("--token").value_or(token_from_environment ? token_from_environment : "");
   if (options.bearer_token.empty()) {
-    return report(make_error(ErrorCode::invalid_argument,
-                             "missing --token (or NODELOCK_ADMIN_TOKEN): admin commands need an "
-                             "admin token"),
-                  json);
+    return make_error(ErrorCode::invalid_argument,
+                      "missing --token (or NODELOCK_ADMIN_TOKEN): this command needs an admin "
+                      "token");
   }
-  auto client = ServerClient::connect(options);
+  return options;
+}
+
+int call_server(const Args& args,
+                const std::function<Result<nlohmann::json>(const ServerClient&)>& request,
+                const std::function<void(const nlohmann::json& reply)>& print) {
+  const bool json = args.has("--json");
+  auto options = admin_server_options(args);
+  if (!options.ok()) return report(options.error(), json);
+  auto client = ServerClient::connect(*options);
   if (!client.ok()) return report(client.error(), json);
   auto reply = request(*client);
   if (!reply.ok()) return report(reply.error(), json);

@@ -34,6 +34,11 @@ const std::vector<AdminSubcommand>& admin_offline_subcommands();
 const std::vector<AdminSubcommand>& admin_report_subcommands();
 const std::vector<AdminSubcommand>& admin_alert_subcommands();
 
+// The server and admin token a support command talks to: --server, --ca, and
+// --token or else $NODELOCK_ADMIN_TOKEN (which keeps the token out of the
+// process list). invalid_argument when the server or the token is missing.
+Result<ServerOptions> admin_server_options(const Args& args);
+
 // Sends one request with the admin token of --token (or $NODELOCK_ADMIN_TOKEN,
 // which keeps it out of the process list) and prints the answer: the server's
 // JSON with --json, `print` otherwise. Errors are reported with their exit code.

@@ -105,6 +105,10 @@ void print_activations(const nlohmann::json& activations) {
               << utc_date(activation["last_seen_at"]);
     const std::string user = activation.value("user", "");
     if (!user.empty()) std::cout << "  user " << user;
+    if (activation.contains("cloned_at") && activation["cloned_at"].is_number_integer()) {
+      std::cout << "  CLONED since " << utc_date(activation["cloned_at"])
+                << " (two machines check in as this one; see docs/SUPPORT.md)";
+    }
     std::cout << '\n';
   }
 }

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "admin_client.h"
 #include "commands.h"
 #include "dongle_flags.h"
 #include "license_output.h"
@@ -44,9 +45,10 @@ int run_request(const Args& args) {
   if (!machine.ok()) return report(machine.error(), json);
   Result<SignedRequest> request = make_error(ErrorCode::internal, "");
   if (args.has("--renew")) {
-    if (args.has("--key")) {
+    if (args.has("--key") || args.has("--user")) {
       return report(make_error(ErrorCode::invalid_argument,
-                               "--renew takes no --key: the installed license's key is renewed"),
+                               "--renew takes no --key or --user: the installed license's seat "
+                               "is renewed, with its key and user"),
                     json);
     }
     request = offline::make_renewal_request(store, *machine, *product);
@@ -55,7 +57,8 @@ int run_request(const Args& args) {
     if (!key.ok()) return report(key.error(), json);
     auto dongle = dongle_to_bind(args);
     if (!dongle.ok()) return report(dongle.error(), json);
-    request = offline::make_request(store, *machine, *key, *product, std::move(*dongle));
+    request = offline::make_request(store, *machine, *key, *product, std::move(*dongle),
+                                    args.get("--user"));
   }
   if (!request.ok()) return report(request.error(), json);
   if (auto status = write_output(args, request->armored); !status.ok()) {
@@ -84,22 +87,15 @@ int run_respond(const Args& args) {
   const bool json = args.has("--json");
   auto file = read_input(args, "request or receipt file");
   if (!file.ok()) return report(file.error(), json);
-  auto server_url = args.require("--server");
-  auto token = args.require("--token");
-  if (!server_url.ok() || !token.ok()) {
-    return report(!server_url.ok() ? server_url.error() : token.error(), json);
-  }
+  auto options = admin_server_options(args);
+  if (!options.ok()) return report(options.error(), json);
   // The server records the activation before the response is written: know
   // where it goes first.
   auto envelope = parse_document(*file);
   if (envelope.ok() && envelope->type() == DocumentType::activation_request) {
     if (auto out = args.require("--out"); !out.ok()) return report(out.error(), json);
   }
-  ServerOptions options;
-  options.url = *server_url;
-  options.bearer_token = *token;
-  options.ca_file = args.get("--ca").value_or("");
-  auto server = ServerClient::connect(options);
+  auto server = ServerClient::connect(*options);
   if (!server.ok()) return report(server.error(), json);
   auto answer = offline::respond(*server, *file);
   if (!answer.ok()) return report(answer.error(), json);
@@ -193,20 +189,23 @@ const Command offline_request_command{
     "offline request",
     "write an activation request file on an air-gapped machine",
     "Usage: nodelock offline request --key KEY --product P --out FILE.nlreq [--store DIR]\n"
-    "                                [--sysroot DIR] [--dongle [--dongle-serial S]] [--json]\n"
+    "                                [--user EMAIL] [--sysroot DIR]\n"
+    "                                [--dongle [--dongle-serial S]] [--json]\n"
     "       nodelock offline request --renew --product P --out FILE.nlreq\n\n"
     "Writes a signed activation request for this machine and remembers it as pending\n"
     "(a newer request replaces it). --renew asks for a renewal of the installed term\n"
-    "license (same binding, new dates). Opens no network connection.\n"
+    "license (same binding, new dates). --user names the license user the machine is\n"
+    "activated for, needed on a license with named users. Opens no network connection.\n"
     "Exit codes: 0 written, 1 refused (invalid key, nothing to renew), 2 usage.\n",
-    {{"--key", "--product", "--out", "--store", "--sysroot", kDongleSerialFlag},
+    {{"--key", "--product", "--out", "--store", "--sysroot", "--user", kDongleSerialFlag},
      {"--renew", kDongleSwitch}},
     run_request};
 
 const Command offline_respond_command{
     "offline respond",
     "turn a request file into a response file (support side)",
-    "Usage: nodelock offline respond FILE --server URL --token T --out FILE.nlres [--ca FILE]\n\n"
+    "Usage: nodelock offline respond FILE --server URL --token T --out FILE.nlres [--ca FILE]\n"
+    "The token may also come from $NODELOCK_ADMIN_TOKEN.\n\n"
     "FILE.nlreq: the server checks and counts the activation exactly as an online one\n"
     "and the signed license is written to --out; answering the same request again gives\n"
     "the same seat. FILE.nldeact: the server frees the seat of that deactivation (no\n"

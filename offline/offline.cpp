@@ -97,10 +97,11 @@ Result<Answer> submit(const ServerClient& server, std::string_view file, const E
 
 Result<SignedRequest> make_request(const LocalStore& store, const Machine& machine,
                                    std::string_view typed_key, const std::string& product,
-                                   std::optional<dongle::DongleBinding> dongle) {
+                                   std::optional<dongle::DongleBinding> dongle,
+                                   std::optional<std::string> user) {
   return save_pending(
       store, nodelock::make_request(store, machine, typed_key, product, RequestPurpose::activate,
-                                    std::nullopt, std::move(dongle)));
+                                    std::nullopt, std::move(dongle), std::move(user)));
 }
 
 Result<SignedRequest> make_renewal_request(const LocalStore& store, const Machine& machine,

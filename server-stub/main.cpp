@@ -6,6 +6,7 @@
 //                         [--request-window SECONDS] [--offline-request-window SECONDS]
 //                         [--alert-repeat SECONDS] [--webhook-retry SECONDS]
 //                         [--expiry-scan SECONDS]
+//                         [--clone-policy refuse-copy|refuse-both]
 #include <pthread.h>
 #include <signal.h>
 
@@ -45,6 +46,7 @@ constexpr const char* kUsage =
     "                        [--request-window SECONDS] [--offline-request-window SECONDS]\n"
     "                        [--alert-repeat SECONDS] [--webhook-retry SECONDS]\n"
     "                        [--expiry-scan SECONDS]\n"
+    "                        [--clone-policy refuse-copy|refuse-both]\n"
     "      Serves the API (default --listen 127.0.0.1:8080; port 0 picks a free one\n"
     "      and prints it), initialising an empty DIR first. SIGTERM or SIGINT stop\n"
     "      it cleanly. Signed requests are accepted within --request-window of the\n"
@@ -53,6 +55,9 @@ constexpr const char* kUsage =
     "      kind and license is raised at most once per --alert-repeat (default 3600);\n"
     "      a failed webhook delivery is retried after --webhook-retry (default 30,\n"
     "      doubling); expiries are checked every --expiry-scan (default 3600).\n"
+    "      When two installations check in as one seat (a copied disk or VM image),\n"
+    "      the one whose history forked is refused (refuse-copy, the default), or\n"
+    "      both are until support resets the seat (refuse-both).\n"
     "  --db defaults to sqlite:DIR/nodelock.db.\n";
 
 using Flags = std::map<std::string, std::string>;
@@ -160,7 +165,8 @@ int run_serve(const std::vector<std::string>& words) {
   auto flags = parse_flags(
       words,
       {"--data", "--db", "--listen", "--tls-cert", "--tls-key", "--threads", "--request-window",
-       "--offline-request-window", "--alert-repeat", "--webhook-retry", "--expiry-scan"},
+       "--offline-request-window", "--alert-repeat", "--webhook-retry", "--expiry-scan",
+       "--clone-policy"},
       {}, problem);
   if (!flags) return usage_error(problem);
   const std::string dir = (*flags)["--data"];
@@ -196,6 +202,12 @@ int run_serve(const std::vector<std::string>& words) {
     if (!seconds) return usage_error("--offline-request-window takes seconds from 60 to 31622400");
     offline_request_window = *seconds;
   }
+  ClonePolicy clone_policy = ClonePolicy::refuse_copy;
+  if (flags->count("--clone-policy")) {
+    const auto named = clone_policy_named((*flags)["--clone-policy"]);
+    if (!named) return usage_error("--clone-policy takes refuse-copy or refuse-both");
+    clone_policy = *named;
+  }
 
   for (const auto& [flag, seconds] : {std::pair{"--alert-repeat", &options.alert_repeat_seconds},
                                       {"--webhook-retry", &options.webhook_retry_seconds},
@@ -228,6 +240,7 @@ int run_serve(const std::vector<std::string>& words) {
   ServiceContext context{**store,        secrets->vendor_key,
                          key_hasher,     [] { return static_cast<UnixTime>(std::time(nullptr)); },
                          request_window, offline_request_window};
+  context.clone_policy = clone_policy;
   auto server = ApiServer::create(options, context);
   if (!server.ok()) return failure(server.error());
   auto url = (*server)->bind();

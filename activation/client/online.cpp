@@ -60,6 +60,20 @@ Result<ServerClient> connect(const OnlineOptions& options, const LocalStore& sto
   return ServerClient::connect(server);
 }
 
+// The server's check-in receipt in an answer, kept before anything else: the
+// server moved its history on when it answered, whatever happens here after.
+void keep_check_in_receipt(const LocalStore& store, const nlohmann::json& answer) {
+  const auto found = answer.find("check_in");
+  if (found == answer.end() || !found->is_object()) return;
+  const auto counter = found->find("counter");
+  const auto receipt = found->find("receipt");
+  if (counter == found->end() || !counter->is_number_integer() || receipt == found->end() ||
+      !receipt->is_string()) {
+    return;
+  }
+  (void)store.save_check_in_state({counter->get<std::int64_t>(), receipt->get<std::string>(), {}});
+}
+
 // Sends a signed request and installs the license that answers it.
 Result<ActivationOutcome> exchange(const OnlineOptions& options, const LocalStore& store,
                                    const ServerClient& server, const Machine& machine,
@@ -68,6 +82,7 @@ Result<ActivationOutcome> exchange(const OnlineOptions& options, const LocalStor
   if (!trusted.ok()) return trusted.error();
   auto answer = server.post("/v1/activations", {{"request", signed_request.armored}});
   if (!answer.ok()) return answer.error();
+  keep_check_in_receipt(store, *answer);
   if (!answer->contains("license") || !(*answer)["license"].is_string()) {
     return make_error(ErrorCode::server_error, "The server's answer holds no license.");
   }
@@ -113,13 +128,24 @@ Result<ActivationOutcome> refresh_online(const OnlineOptions& options,
   if (!server.ok()) return server.error();
   auto machine = this_machine(product, options.sysroot);
   if (!machine.ok()) return machine.error();
-  auto request = make_request(store, *machine, record->license_key, product,
-                              RequestPurpose::refresh, record->activation_id);
+  std::optional<CheckInState> state = store.read_check_in_state();
+  std::optional<CheckInHistory> history;
+  if (state) history = CheckInHistory{state->counter + 1, state->receipt, state->unanswered};
+  auto request =
+      make_request(store, *machine, record->license_key, product, RequestPurpose::refresh,
+                   record->activation_id, std::nullopt, std::nullopt, std::move(history));
   if (!request.ok()) return request.error();
+  if (state) {
+    // Should the answer be lost, the next check-in names this one, which the
+    // server then recognises as ours rather than a copy's.
+    state->unanswered = request->request.nonce;
+    if (Status kept = store.save_check_in_state(*state); !kept.ok()) return kept.error();
+  }
   auto outcome = exchange(options, store, *server, *machine, *request);
   if (!outcome.ok() &&
       (outcome.code() == ErrorCode::suspended || outcome.code() == ErrorCode::revoked ||
-       outcome.code() == ErrorCode::seat_reset || outcome.code() == ErrorCode::user_disabled)) {
+       outcome.code() == ErrorCode::seat_reset || outcome.code() == ErrorCode::user_disabled ||
+       outcome.code() == ErrorCode::cloned)) {
     // Remembered so the application learns it offline, until a later check-in.
     (void)store.save_refusal({outcome.code(), outcome.message()});
   }

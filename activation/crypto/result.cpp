@@ -40,6 +40,7 @@ constexpr std::pair<ErrorCode, std::string_view> kCodeNames[] = {
     {ErrorCode::internal, "internal"},
     {ErrorCode::seat_reset, "seat_reset"},
     {ErrorCode::user_disabled, "user_disabled"},
+    {ErrorCode::cloned, "cloned"},
 };
 
 }  // namespace

@@ -65,7 +65,8 @@ Result<SignedRequest> make_request(const LocalStore& store, const Machine& machi
                                    std::string_view typed_key, const std::string& product,
                                    RequestPurpose purpose, std::optional<std::string> activation_id,
                                    std::optional<dongle::DongleBinding> dongle,
-                                   std::optional<std::string> user) {
+                                   std::optional<std::string> user,
+                                   std::optional<CheckInHistory> history) {
   auto key = LicenseKey::parse(typed_key);
   if (!key.ok()) return key.error();
   if (user) {
@@ -96,6 +97,7 @@ Result<SignedRequest> make_request(const LocalStore& store, const Machine& machi
   request.activation_id = std::move(activation_id);
   request.dongle = std::move(dongle);
   request.user = std::move(user);
+  request.history = std::move(history);
 
   auto armored = seal(DocumentType::activation_request, to_payload(request), *device_key,
                       {{"Product", product},

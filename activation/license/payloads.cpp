@@ -84,6 +84,20 @@ void read_user(FieldReader& in, std::optional<std::string>& out) {
   }
 }
 
+// The optional "history" field of refresh requests.
+void read_history(FieldReader& in, std::optional<CheckInHistory>& out) {
+  const nlohmann::json* json = in.optional_object("history");
+  if (json == nullptr) return;
+  FieldReader fields(*json, "check-in history");
+  CheckInHistory history;
+  history.counter = fields.integer("counter");
+  history.receipt = fields.string("receipt");
+  history.unanswered = fields.optional_string("unanswered");
+  if (Status read = fields.finish(); !read.ok()) return in.fail(read.message());
+  if (history.counter < 1) return in.fail("the check-in history's counter must be 1 or more");
+  out = std::move(history);
+}
+
 }  // namespace
 
 std::string_view seat_model_name(SeatModel model) { return name_of(kSeatModels, model); }
@@ -135,6 +149,12 @@ nlohmann::json to_payload(const ActivationRequest& request) {
   if (request.activation_id) payload["activation_id"] = *request.activation_id;
   if (request.dongle) payload["dongle"] = dongle::to_json(*request.dongle);
   if (request.user) payload["user"] = *request.user;
+  if (request.history) {
+    nlohmann::json history = {{"counter", request.history->counter},
+                              {"receipt", request.history->receipt}};
+    if (request.history->unanswered) history["unanswered"] = *request.history->unanswered;
+    payload["history"] = std::move(history);
+  }
   return payload;
 }
 
@@ -157,8 +177,12 @@ Result<ActivationRequest> activation_request_from_payload(const nlohmann::json& 
   request.activation_id = in.optional_string("activation_id");
   read_dongle(in, request.dongle);
   read_user(in, request.user);
+  read_history(in, request.history);
   if (!in.failed() && request.purpose == RequestPurpose::refresh && !request.activation_id) {
     in.fail("a refresh request must name its activation_id");
+  }
+  if (!in.failed() && request.purpose == RequestPurpose::activate && request.history) {
+    in.fail("only a refresh request carries a check-in history");
   }
   if (auto status = in.finish(); !status.ok()) return status.error();
   return request;

@@ -51,6 +51,12 @@ fs::path LocalStore::license_path() const { return directory_ / "license.nllic";
 fs::path LocalStore::device_key_path() const { return directory_ / "device.key"; }
 fs::path LocalStore::refusal_path() const { return directory_ / "refusal.json"; }
 
+namespace {
+
+fs::path check_in_path(const fs::path& directory) { return directory / "check-in.json"; }
+
+}  // namespace
+
 bool LocalStore::has_license() const {
   std::error_code error;
   return fs::exists(license_path(), error);
@@ -153,6 +159,27 @@ Status LocalStore::save_refusal(const Refusal& refusal) const {
   return write_file_atomic(refusal_path(), json.dump(2) + "\n", kReadable);
 }
 
+std::optional<CheckInState> LocalStore::read_check_in_state() const {
+  std::error_code error;
+  if (!fs::exists(check_in_path(directory_), error)) return std::nullopt;
+  auto json = read_json(check_in_path(directory_));
+  if (!json.ok()) return std::nullopt;
+  FieldReader in(*json, "check-in state");
+  CheckInState state;
+  state.counter = in.integer("counter");
+  state.receipt = in.string("receipt");
+  state.unanswered = in.optional_string("unanswered");
+  if (!in.finish().ok()) return std::nullopt;
+  return state;
+}
+
+Status LocalStore::save_check_in_state(const CheckInState& state) const {
+  if (auto status = ensure_directory(); !status.ok()) return status;
+  nlohmann::json json = {{"counter", state.counter}, {"receipt", state.receipt}};
+  if (state.unanswered) json["unanswered"] = *state.unanswered;
+  return write_file_atomic(check_in_path(directory_), json.dump(2) + "\n", kPrivate);
+}
+
 Result<std::string> LocalStore::read_pending_request() const {
   const fs::path path = directory_ / "pending.nlreq";
   std::error_code error;
@@ -191,8 +218,9 @@ Status LocalStore::save_activation(const std::string& license,
 }
 
 Status LocalStore::remove_activation() const {
-  for (const fs::path& path : {license_path(), device_key_path(), directory_ / "activation.json",
-                               refusal_path(), directory_ / "pending.nlreq"}) {
+  for (const fs::path& path :
+       {license_path(), device_key_path(), directory_ / "activation.json", refusal_path(),
+        check_in_path(directory_), directory_ / "pending.nlreq"}) {
     std::error_code error;
     fs::remove(path, error);
     if (error) {

@@ -29,6 +29,10 @@ void send_activation(Api& api, Response& res, const ActivationAnswer& answer, Js
                 {"machine_id", issued.machine_id},
                 {"existing", issued.existing}};
   if (answer.seats) reply["seats"] = seats_json(*answer.seats);
+  if (issued.check_in) {
+    reply["check_in"] = {{"counter", issued.check_in->counter},
+                         {"receipt", issued.check_in->receipt}};
+  }
   reply.update(extra);
   send(res, 200, reply);
 }
@@ -51,15 +55,16 @@ void activate(Api& api, const Request& req, Response& res) {
 
 // Support submitting a request carried from an air-gapped machine. The reply
 // also names the vendor key, for a machine that has never pinned one.
-void activate_offline(Api& api, const Request& req, Response& res, AdminRole role) {
-  if (Status allowed = api.admin.may_answer_offline_requests(role); !allowed.ok()) {
+void activate_offline(Api& api, const Request& req, Response& res, const AdminCaller& caller) {
+  if (Status allowed = api.admin.may_answer_offline_requests(caller.role); !allowed.ok()) {
     return send_error(res, allowed.error());
   }
   auto body = parse_body(req.body);
   if (!body.ok()) return send_error(res, body.error());
   auto armored = only_string_field(*body, "request");
   if (!armored.ok()) return send_error(res, armored.error());
-  send_activation(api, res, api.activation.activate(*armored, RequestChannel::offline),
+  send_activation(api, res,
+                  api.activation.activate(*armored, RequestChannel::offline, caller.token_id),
                   {{"vendor_public_key", encoding::base64(api.vendor_public_key.bytes)}});
 }
 
@@ -102,8 +107,8 @@ void register_client_routes(httplib::Server& server, Api& api) {
                     [&api](const Request& req, Response& res) { deactivate(api, req, res); }));
   server.Post("/v1/offline/activations",
               admin_route(api, "/v1/offline/activations",
-                          [&api](const Request& req, Response& res, AdminRole role) {
-                            activate_offline(api, req, res, role);
+                          [&api](const Request& req, Response& res, const AdminCaller& caller) {
+                            activate_offline(api, req, res, caller);
                           }));
 }
 

@@ -17,6 +17,7 @@ int http_status(ErrorCode code) {
     case ErrorCode::revoked:
     case ErrorCode::seat_reset:
     case ErrorCode::user_disabled:
+    case ErrorCode::cloned:
     case ErrorCode::forbidden:
     case ErrorCode::machine_mismatch:
     case ErrorCode::not_activated:

@@ -228,6 +228,7 @@ nlohmann::json to_json(const Activation& activation) {
       {"last_seen_at", activation.last_seen_at},
       {"fingerprint", std::move(fingerprint)},
       {"user", activation.user},
+      {"cloned_at", activation.cloned_at ? nlohmann::json(*activation.cloned_at) : nullptr},
   };
 }
 

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <utility>
 
+#include "clone_rules.h"
 #include "dongle_rules.h"
 #include "identifiers.h"
 #include "license_rules.h"
@@ -148,7 +149,7 @@ Result<IssuedLicense> issue(const ServiceContext& context, const License& licens
   auto armored = seal(DocumentType::license, to_payload(document), context.vendor_key,
                       {{"Product", license.product_id}, {"Machine", seat.machine_id}});
   if (!armored.ok()) return armored.error();
-  return IssuedLicense{std::move(*armored), seat.id, seat.machine_id, existing};
+  return IssuedLicense{std::move(*armored), seat.id, seat.machine_id, existing, std::nullopt};
 }
 
 Result<fingerprint::Fingerprint> enrolled_fingerprint(const Activation& seat) {
@@ -185,7 +186,8 @@ Result<IssuedLicense> issue_again(const ServiceContext& context, const License& 
 ActivationService::ActivationService(ServiceContext context) : context_(std::move(context)) {}
 
 ActivationAnswer ActivationService::activate(std::string_view armored_request,
-                                             RequestChannel channel) const {
+                                             RequestChannel channel,
+                                             std::string_view submitted_by) const {
   const UnixTime now = context_.clock();
   forget_old_nonces(now);
   auto request = read_request(armored_request);
@@ -225,6 +227,14 @@ ActivationAnswer ActivationService::activate(std::string_view armored_request,
     check_in.device_public_key = device_key;
     check_in.nonce = request->nonce;
     check_in.now = now;
+    // A renewal carried by hand brings its machine no receipt, so it neither
+    // carries a history nor moves the seat's on.
+    const FreshReceipt receipt = fresh_receipt();
+    std::int64_t counter = 0;
+    if (!offline) {
+      check_in.follow_history =
+          history_judge(request->history, receipt.hash, context_.clone_policy, counter);
+    }
     if (Status kept = keeps_its_dongle(context_.store, *request); !kept.ok()) {
       return {kept.error(), std::nullopt};
     }
@@ -246,7 +256,9 @@ ActivationAnswer ActivationService::activate(std::string_view armored_request,
     if (!enrolled.ok()) return {enrolled.error(), std::nullopt};
     SeatCount seats{renewed->license.seats_used, renewed->license.max_activations,
                     renewed->license.id};
-    return {issue(context_, renewed->license, renewed->activation, *enrolled, true, now), seats};
+    auto issued = issue(context_, renewed->license, renewed->activation, *enrolled, true, now);
+    if (issued.ok() && !offline) issued->check_in = CheckInReceipt{counter, receipt.receipt};
+    return {std::move(issued), seats};
   }
 
   if (Status dongle = require_dongle(*license, *policy, *request); !dongle.ok()) {
@@ -278,6 +290,9 @@ ActivationAnswer ActivationService::activate(std::string_view armored_request,
   claim.enrolment.mode = offline ? "offline" : "online";
   claim.nonce = request->nonce;
   claim.now = now;
+  claim.actor = std::string(submitted_by);
+  const FreshReceipt receipt = fresh_receipt();
+  claim.receipt_hash = receipt.hash;
   claim.admit = [now](const License& held) { return admit(held, now); };
   claim.machine_keys = machine_keys(*request);
   claim.same_machine = [&](const Activation& seat) {
@@ -291,9 +306,10 @@ ActivationAnswer ActivationService::activate(std::string_view armored_request,
   if (!outcome.ok()) return {outcome.error(), std::nullopt};
   SeatCount seats{outcome->used, outcome->license.max_activations, outcome->license.id};
   if (!outcome->granted) return {no_seat_left(outcome->license, outcome->used), seats};
-  return {issue(context_, outcome->license, outcome->activation, request->fingerprint,
-                outcome->existing, now),
-          seats};
+  auto issued = issue(context_, outcome->license, outcome->activation, request->fingerprint,
+                      outcome->existing, now);
+  if (issued.ok() && !offline) issued->check_in = CheckInReceipt{0, receipt.receipt};
+  return {std::move(issued), seats};
 }
 
 Result<Activation> ActivationService::deactivate(std::string_view armored_receipt) const {

@@ -318,7 +318,7 @@ TEST_F(StoreTest, CheckInRenewsAnActiveSeatOnly) {
   add_license("lic-1", 1);
   auto held = store_->claim_seat(claim_for("lic-1", 1, "n1"));
   ASSERT_TRUE(held.ok());
-  CheckIn check_in{held->activation.id, "device-key-1", "c1", kNow + 60, nullptr};
+  CheckIn check_in{held->activation.id, "device-key-1", "c1", kNow + 60, nullptr, nullptr};
   auto renewed = store_->check_in(check_in);
   ASSERT_TRUE(renewed.ok()) << renewed.message();
   EXPECT_EQ(renewed->activation.last_seen_at, kNow + 60);

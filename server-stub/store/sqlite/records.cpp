@@ -82,7 +82,7 @@ License read_license(const Query& row) {
 
 constexpr const char* kActivationColumns =
     "id, license_id, machine_id, fingerprint, device_public_key, hostname, environment, mode, "
-    "status, activated_at, last_seen_at, request_nonce, dongle, user_email";
+    "status, activated_at, last_seen_at, request_nonce, dongle, user_email, cloned_at";
 
 Activation read_activation(const Query& row) {
   Activation activation;
@@ -100,6 +100,7 @@ Activation read_activation(const Query& row) {
   activation.request_nonce = row.text(11);
   activation.dongle = row.text(12);
   activation.user = row.text(13);
+  activation.cloned_at = row.optional_integer(14);
   return activation;
 }
 

@@ -146,6 +146,16 @@ CREATE TABLE webhook_deliveries(
   last_error TEXT NOT NULL DEFAULT '');
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries(state, next_attempt_at);
 )sql"},
+    // Clone detection: each seat's check-in history (the hashes of the last two
+    // receipts it was given, the number of its last check-in) and when two
+    // installations were found checking in as it.
+    {7, R"sql(
+ALTER TABLE activations ADD COLUMN check_in_counter INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE activations ADD COLUMN receipt_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE activations ADD COLUMN previous_receipt_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE activations ADD COLUMN history_tracked INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE activations ADD COLUMN cloned_at INTEGER;
+)sql"},
 };
 
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion,

@@ -12,6 +12,7 @@
 #include "license_user_writes.h"
 #include "records.h"
 #include "schema.h"
+#include "seat_history.h"
 #include "support_writes.h"
 
 namespace nodelock::server::sqlite {
@@ -183,7 +184,7 @@ class SqliteStore final : public Store {
       outcome.used = license->seats_used;
       auto candidates = select_seats_sharing_keys(db, claim.license_id, claim.machine_keys);
       if (!candidates.ok()) return candidates.error();
-      const ChangedBy device{std::string(kDeviceActor), claim.now};
+      const ChangedBy device{claim.actor, claim.now};
       for (Activation& seat : *candidates) {
         if (!claim.same_machine || !claim.same_machine(seat)) continue;
         const nlohmann::json before = audit_view(seat);
@@ -201,6 +202,8 @@ class SqliteStore final : public Store {
         if (!updated.ok()) return updated;
         Status rekeyed = replace_seat_keys(db, outcome.activation, claim.machine_keys);
         if (!rekeyed.ok()) return rekeyed;
+        Status restarted = start_seat_history(db, outcome.activation.id, claim.receipt_hash);
+        if (!restarted.ok()) return restarted;
         return record_change(db, device, "activation.reenrol", outcome.activation.id, before,
                              audit_view(outcome.activation));
       }
@@ -217,6 +220,8 @@ class SqliteStore final : public Store {
       seat.request_nonce = claim.nonce;
       Status inserted = insert_activation(db, seat, claim.machine_keys);
       if (!inserted.ok()) return inserted;
+      Status started = start_seat_history(db, seat.id, claim.receipt_hash);
+      if (!started.ok()) return started;
       Status counted = change_seats_used(db, seat.license_id, +1);
       if (!counted.ok()) return counted;
       Status recorded =
@@ -238,7 +243,9 @@ class SqliteStore final : public Store {
 
   Result<CheckInOutcome> check_in(const CheckIn& check_in) override {
     CheckInOutcome outcome;
+    std::optional<Error> refused_as_copy;
     Status written = writes_.run([&](Connection& db) -> Status {
+      refused_as_copy.reset();
       Status fresh = insert_nonce(db, check_in.nonce, check_in.now);
       if (!fresh.ok()) return fresh;
       auto seat = select_activation(db, check_in.activation_id);
@@ -255,6 +262,14 @@ class SqliteStore final : public Store {
         Status admitted = check_in.admit(*license);
         if (!admitted.ok()) return admitted;
       }
+      Status followed = follow_seat_history(db, check_in, *seat);
+      if (followed.code() == ErrorCode::cloned) {
+        // Committed, not rolled back: the mark stays and the request's nonce
+        // is spent, so the copy cannot try the same request again.
+        refused_as_copy = followed.error();
+        return {};
+      }
+      if (!followed.ok()) return followed;
       seat->last_seen_at = check_in.now;
       seat->request_nonce = check_in.nonce;
       Status updated = update_activation(db, *seat);
@@ -263,6 +278,7 @@ class SqliteStore final : public Store {
       return {};
     });
     if (!written.ok()) return written.error();
+    if (refused_as_copy) return *refused_as_copy;
     return outcome;
   }
 

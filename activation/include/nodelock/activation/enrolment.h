@@ -39,12 +39,14 @@ struct SignedRequest {
 // installed license instead, whatever `dongle` holds, since the server keeps a
 // seat's binding for as long as the seat. `user` names the license user the
 // machine is activated for; it is checked and normalised like the key.
+// `history` (online refreshes only) is the machine's check-in history.
 [[nodiscard]] Result<SignedRequest> make_request(const LocalStore& store, const Machine& machine,
                                                  std::string_view typed_key,
                                                  const std::string& product, RequestPurpose purpose,
                                                  std::optional<std::string> activation_id = {},
                                                  std::optional<dongle::DongleBinding> dongle = {},
-                                                 std::optional<std::string> user = {});
+                                                 std::optional<std::string> user = {},
+                                                 std::optional<CheckInHistory> history = {});
 
 // Checks that `armored` is a LICENSE signed by a trusted vendor key that answers
 // `request` (its nonce, product, device key and dongle binding) and fits

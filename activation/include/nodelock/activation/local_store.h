@@ -5,6 +5,7 @@
 //   <root>/<product>/license.nllic      the vendor-signed LICENSE (armored)
 //   <root>/<product>/device.key         the device's Ed25519 key (PKCS#8 PEM, 0600)
 //   <root>/<product>/activation.json    server URL, key and ids for refresh (0600)
+//   <root>/<product>/check-in.json      the server's last check-in receipt (0600)
 //   <root>/<product>/vendor-keys.json   vendor public keys pinned at first activation
 //   <root>/<product>/pending.nlreq      an offline request awaiting its response
 //   <root>/<product>/refusal.json       the server's last word when it suspended or
@@ -40,6 +41,15 @@ struct Refusal {
   std::string message;
 };
 
+// The check-in history this machine keeps so the server can tell it from a
+// copy of its disk (CheckInHistory in payloads.h).
+struct CheckInState {
+  std::int64_t counter = 0;  // the number the server gave with `receipt`
+  std::string receipt;
+  // The nonce of the check-in sent last, until its answer arrives.
+  std::optional<std::string> unanswered;
+};
+
 class LocalStore {
  public:
   // /var/lib/nodelock for root, otherwise $XDG_DATA_HOME/nodelock
@@ -68,6 +78,9 @@ class LocalStore {
   Result<std::vector<crypto::PublicKey>> read_vendor_keys() const;
   std::optional<Refusal> read_refusal() const;
   Result<std::string> read_pending_request() const;
+  // nullopt when none is kept (an older installation, an offline activation)
+  // or the file is damaged: the next check-in then carries no history.
+  std::optional<CheckInState> read_check_in_state() const;
 
   // The device key of the next request: the stored one, or a fresh one saved
   // (0600) before any request leaves the machine.
@@ -77,7 +90,9 @@ class LocalStore {
   // Installs a license and its record; clears a pending request and a refusal.
   Status save_activation(const std::string& license, const ActivationRecord& record) const;
   Status save_refusal(const Refusal& refusal) const;
-  // Destroys the license, the device key, the record and a pending request
+  Status save_check_in_state(const CheckInState& state) const;
+  // Destroys the license, the device key, the record, the check-in state and a
+  // pending request
   // (deactivation): a response to that request could no longer be used. The
   // license goes first: whatever happens after, it is no longer usable.
   Status remove_activation() const;

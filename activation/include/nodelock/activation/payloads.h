@@ -30,6 +30,20 @@ std::string_view term_name(Term term);              // "perpetual", "subscriptio
 std::optional<SeatModel> seat_model_from_name(std::string_view name);
 std::optional<Term> term_from_name(std::string_view name);
 
+// What a machine remembers of its check-ins, carried inside its signed refresh
+// so the server can tell the machine from a copy of its disk or VM image: a
+// copy holds the same device key and license, but only one of the two can hold
+// the server's latest receipt.
+struct CheckInHistory {
+  // This check-in's number: one more than the number the server gave with
+  // `receipt`.
+  std::int64_t counter = 0;
+  std::string receipt;  // the last receipt the server gave (base64 of 16 bytes)
+  // The nonce of a check-in sent after `receipt` whose answer never arrived;
+  // the server may have accepted it, and then answers this one too.
+  std::optional<std::string> unanswered;
+};
+
 // ACTIVATION REQUEST, signed by the device key it carries. The same document
 // serves a first activation and a check-in (purpose refresh, naming the
 // activation), online or carried by hand from an air-gapped machine.
@@ -51,6 +65,9 @@ struct ActivationRequest {
   // The license user the machine is activated for (`nodelock activate --user`),
   // in the normal form of license_user_email().
   std::optional<std::string> user;
+  // Online refreshes of a machine that kept its check-in history; absent in
+  // first activations, in requests carried by hand, and from older clients.
+  std::optional<CheckInHistory> history;
 };
 
 // LICENSE, signed by the vendor key: what the machine may run, bound to its

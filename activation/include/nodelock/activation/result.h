@@ -53,6 +53,7 @@ enum class ErrorCode {
   internal,             // a bug or an environment failure in this process
   seat_reset,           // support freed this machine's seat (a lost or replaced machine)
   user_disabled,        // the license user this machine was activated for was disabled
+  cloned,               // this installation is a copy of another machine's (forked check-ins)
 };
 
 // The stable name of a code, e.g. "activation_limit".

@@ -37,11 +37,13 @@ inline constexpr const char* kCreatedHeader = "Created";
 // A request to activate, or (make_renewal_request) to renew the installed term
 // license: same binding, new dates. Either is saved as pending, replacing any
 // earlier pending request.
-// With `dongle` (dongle::enrol(), `--dongle`) the license is bound to it too.
+// With `dongle` (dongle::enrol(), `--dongle`) the license is bound to it too;
+// `user` names the license user the machine is activated for (`--user`).
 [[nodiscard]] Result<SignedRequest> make_request(const LocalStore& store, const Machine& machine,
                                                  std::string_view typed_key,
                                                  const std::string& product,
-                                                 std::optional<dongle::DongleBinding> dongle = {});
+                                                 std::optional<dongle::DongleBinding> dongle = {},
+                                                 std::optional<std::string> user = {});
 // not_activated when no license is installed to renew.
 [[nodiscard]] Result<SignedRequest> make_renewal_request(const LocalStore& store,
                                                          const Machine& machine,

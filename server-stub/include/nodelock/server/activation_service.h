@@ -40,6 +40,16 @@ class LicenseKeyHasher {
   crypto::Bytes pepper_;
 };
 
+// What the server does once two installations were found checking in as one
+// seat (a copied disk or VM image: same device key, forked check-in history).
+enum class ClonePolicy {
+  refuse_copy,  // refuse the installation whose history forked; the other continues
+  refuse_both,  // refuse every check-in of the seat until support resets it
+};
+
+std::string_view name_of(ClonePolicy policy);  // "refuse-copy", "refuse-both"
+std::optional<ClonePolicy> clone_policy_named(std::string_view name);
+
 // What every service needs; the references must outlive the services.
 struct ServiceContext {
   Store& store;
@@ -55,6 +65,7 @@ struct ServiceContext {
   // Where floating sessions are read from (the lease store); none: this
   // server keeps no sessions, and every report is empty.
   UsageLog* usage_log = nullptr;
+  ClonePolicy clone_policy = ClonePolicy::refuse_copy;
 };
 
 // How a request reached the server.
@@ -69,11 +80,21 @@ struct SeatCount {
   std::string license_id;  // the license counted, for the alerts its seats raise
 };
 
+// What an online machine keeps to prove at its next check-in that it is the
+// installation the server answered last (CheckInHistory in payloads.h).
+struct CheckInReceipt {
+  std::int64_t counter = 0;  // the number of the check-in answered; 0 for an activation
+  std::string receipt;       // base64 of 16 random bytes; the store keeps only its hash
+};
+
 struct IssuedLicense {
   std::string license;  // the armored, vendor-signed LICENSE
   std::string activation_id;
   std::string machine_id;
   bool existing = false;  // the machine got its own seat back
+  // Online answers only: a request carried by hand brings nothing back but
+  // the license, so its machine keeps no history.
+  std::optional<CheckInReceipt> check_in;
 };
 
 // An activation's outcome. `seats` is known once the license is found: on
@@ -93,13 +114,18 @@ class ActivationService {
   // wrong_document, tampered, request_expired, replayed, invalid_key, not_found
   // (no license has the key), product_mismatch, suspended, revoked, expired,
   // activation_limit, machine_mismatch (also: a machine whose fingerprint
-  // cannot reach the license's match policy even against itself), not_activated.
+  // cannot reach the license's match policy even against itself), not_activated,
+  // cloned (an online check-in whose history forked from the seat's: a copy of
+  // the machine, handled per ServiceContext::clone_policy).
   // RequestChannel::offline: the request's age is held to the offline window,
   // a new seat is recorded as "offline", and a request already answered gets
   // its seat's license again instead of replayed, so support can answer the
   // same request file twice (a lost response) without taking a second seat.
+  // `submitted_by` is whom the audit log names for the seat: the machine
+  // itself online, the support token's id offline.
   ActivationAnswer activate(std::string_view armored_request,
-                            RequestChannel channel = RequestChannel::online) const;
+                            RequestChannel channel = RequestChannel::online,
+                            std::string_view submitted_by = kDeviceActor) const;
 
   // Frees the seat named by an armored DEACTIVATION RECEIPT signed by the
   // seat's device key. Errors: malformed, wrong_document, tampered, not_found,

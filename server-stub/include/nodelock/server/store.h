@@ -89,6 +89,18 @@ struct Activation {
   std::string request_nonce;  // nonce of the request that last enrolled this seat
   std::string dongle;         // the DongleBinding JSON the seat is bound to; empty: none
   std::string user;           // the license user the seat was activated for; empty: none
+  // When the server found two installations checking in as this seat (a
+  // copied disk or VM image); kept for support, who resets the seat.
+  std::optional<UnixTime> cloned_at;
+};
+
+// A seat's check-in history, against which each online check-in's
+// CheckInHistory (payloads.h) is judged. Receipts are kept only as hashes.
+struct SeatHistory {
+  std::int64_t counter = 0;           // the number of the last check-in accepted
+  std::string receipt_hash;           // of the receipt last given; empty: none yet
+  std::string previous_receipt_hash;  // of the receipt the last accepted check-in presented
+  bool tracked = false;               // the holder has sent its history before
 };
 
 // A named person on a license. Once a license has users, every new activation
@@ -210,6 +222,12 @@ struct SeatClaim {
   // True when `seat` belongs to the requesting machine. Run inside the
   // transaction on each candidate seat.
   std::function<bool(const Activation& seat)> same_machine;
+  // Whom the audit log names for the seat: the machine itself, or the support
+  // token that submitted a request carried from an air-gapped machine.
+  std::string actor{kDeviceActor};
+  // The hash of the check-in receipt given with the seat: its history starts
+  // (again, for a machine re-enrolled) from there.
+  std::string receipt_hash;
 };
 
 struct SeatClaimOutcome {
@@ -227,6 +245,13 @@ struct CheckIn {
   std::string nonce;
   UnixTime now = 0;
   std::function<Status(const License& license)> admit;
+  // Online check-ins: run inside the transaction on the active seat and its
+  // history; returns the history the seat takes on. A `cloned` error marks the
+  // seat cloned (once, with its audit entry) and is committed with the nonce,
+  // so the copy stays refused. Empty: the history is left as it is (a renewal
+  // carried by hand, which carries none).
+  std::function<Result<SeatHistory>(const Activation& seat, const SeatHistory& history)>
+      follow_history;
 };
 
 struct CheckInOutcome {
@@ -327,7 +352,8 @@ class Store {
   virtual Result<SeatClaimOutcome> claim_seat(const SeatClaim& claim) = 0;
   // Errors: replayed, not_found, machine_mismatch (another device key),
   // not_activated (the seat was deactivated), revoked (reset or revoked by
-  // support), user_disabled (its user was disabled), or whatever `admit` returns.
+  // support), user_disabled (its user was disabled), or whatever `admit` or
+  // `follow_history` return.
   virtual Result<CheckInOutcome> check_in(const CheckIn& check_in) = 0;
   // Errors: replayed, not_found, machine_mismatch, conflict (seat not active).
   virtual Result<Activation> release_seat(const SeatRelease& release) = 0;
@@ -383,7 +409,7 @@ class Store {
 
 // The schema version this build writes. A database with a newer version is
 // refused (conflict) rather than misread.
-inline constexpr int kSchemaVersion = 6;
+inline constexpr int kSchemaVersion = 7;
 
 // Opens (creating and migrating when needed) the store at `url`:
 // "sqlite:PATH" for the embedded SQLite store. Errors: invalid_argument for an
