@@ -175,18 +175,26 @@ std::string Fingerprint::machine_id() const {
   return id;
 }
 
+// Members are placed one by one: the server writes every fingerprint it
+// enrols twice (stored, and in the LICENSE), and nlohmann's initializer lists
+// build and copy a temporary array for each member.
 nlohmann::json to_json(const Fingerprint& fingerprint) {
   nlohmann::json components = nlohmann::json::array();
+  components.get_ref<nlohmann::json::array_t&>().reserve(fingerprint.components().size());
   for (const HashedComponent& component : fingerprint.components()) {
-    components.push_back({{"kind", std::string(kind_name(component.kind))},
-                          {"label", component.label},
-                          {"hash", encoding::hex(component.hash)}});
+    nlohmann::json& entry = components.emplace_back(nlohmann::json::object());
+    entry.emplace("hash", encoding::hex(component.hash));
+    entry.emplace("kind", kind_name(component.kind));
+    entry.emplace("label", component.label);
   }
   const Environment& environment = fingerprint.environment();
-  return {{"components", std::move(components)},
-          {"environment",
-           {{"type", std::string(environment_type_name(environment.type))},
-            {"name", environment.name}}}};
+  nlohmann::json environment_json = nlohmann::json::object();
+  environment_json.emplace("name", environment.name);
+  environment_json.emplace("type", environment_type_name(environment.type));
+  nlohmann::json json = nlohmann::json::object();
+  json.emplace("components", std::move(components));
+  json.emplace("environment", std::move(environment_json));
+  return json;
 }
 
 Result<Fingerprint> fingerprint_from_json(const nlohmann::json& json) {

@@ -188,30 +188,35 @@ Result<ActivationRequest> activation_request_from_payload(const nlohmann::json& 
   return request;
 }
 
+// Members are placed one by one rather than from an initializer list, which
+// builds and copies a temporary array per member: the server makes one of
+// these for every activation and refresh it answers.
 nlohmann::json to_payload(const License& license) {
-  nlohmann::json payload = {
-      {"v", 1},
-      {"type", "license"},
-      {"license_id", license.license_id},
-      {"activation_id", license.activation_id},
-      {"product", license.product},
-      {"licensee", license.licensee},
-      {"model", seat_model_name(license.model)},
-      {"term", term_name(license.term)},
-      {"features", license.features},
-      {"issued_at", license.issued_at},
-      {"refresh_by", license.refresh_by},
-      {"grace_days", license.grace_days},
-      {"fingerprint", fingerprint::to_json(license.fingerprint)},
-      {"match_policy", fingerprint::to_json(license.match_policy)},
-      {"machine_id", license.machine_id},
-      {"device_public_key", base64_key(license.device_public_key)},
-      {"request_nonce", license.request_nonce},
+  nlohmann::json payload = nlohmann::json::object();
+  const auto put = [&payload](const char* name, auto&& value) {
+    payload.emplace(name, std::forward<decltype(value)>(value));
   };
-  if (license.expires_at) payload["expires_at"] = *license.expires_at;
-  if (license.max_version) payload["max_version"] = *license.max_version;
-  if (license.maintenance_end) payload["maintenance_end"] = *license.maintenance_end;
-  if (license.dongle) payload["dongle"] = dongle::to_json(*license.dongle);
+  put("v", 1);
+  put("type", "license");
+  put("license_id", license.license_id);
+  put("activation_id", license.activation_id);
+  put("product", license.product);
+  put("licensee", license.licensee);
+  put("model", seat_model_name(license.model));
+  put("term", term_name(license.term));
+  put("features", license.features);
+  put("issued_at", license.issued_at);
+  put("refresh_by", license.refresh_by);
+  put("grace_days", license.grace_days);
+  put("fingerprint", fingerprint::to_json(license.fingerprint));
+  put("match_policy", fingerprint::to_json(license.match_policy));
+  put("machine_id", license.machine_id);
+  put("device_public_key", base64_key(license.device_public_key));
+  put("request_nonce", license.request_nonce);
+  if (license.expires_at) put("expires_at", *license.expires_at);
+  if (license.max_version) put("max_version", *license.max_version);
+  if (license.maintenance_end) put("maintenance_end", *license.maintenance_end);
+  if (license.dongle) put("dongle", dongle::to_json(*license.dongle));
   return payload;
 }
 

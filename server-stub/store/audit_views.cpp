@@ -28,15 +28,18 @@ nlohmann::json audit_view(const License& license) {
   return view;
 }
 
+// Members placed one by one: the single writer thread makes this view for
+// every seat it grants, and an initializer list copies a temporary per member.
 nlohmann::json audit_view(const Activation& activation) {
-  nlohmann::json view = {{"id", activation.id},
-                         {"license_id", activation.license_id},
-                         {"machine_id", activation.machine_id},
-                         {"hostname", activation.hostname},
-                         {"environment", activation.environment},
-                         {"mode", activation.mode},
-                         {"status", name_of(activation.state)}};
-  if (!activation.user.empty()) view["user"] = activation.user;
+  nlohmann::json view = nlohmann::json::object();
+  view.emplace("id", activation.id);
+  view.emplace("license_id", activation.license_id);
+  view.emplace("machine_id", activation.machine_id);
+  view.emplace("hostname", activation.hostname);
+  view.emplace("environment", activation.environment);
+  view.emplace("mode", activation.mode);
+  view.emplace("status", name_of(activation.state));
+  if (!activation.user.empty()) view.emplace("user", activation.user);
   return view;
 }
 
