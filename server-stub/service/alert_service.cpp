@@ -3,9 +3,10 @@
 #include <algorithm>
 #include <utility>
 
+#include <nlohmann/json.hpp>
+
 #include "identifiers.h"
 #include "license_rules.h"
-#include "nodelock/activation/canonical_json.h"
 #include "nodelock/activation/utc_time.h"
 
 namespace nodelock::server {
@@ -38,31 +39,25 @@ Status check_url(const std::string& url) {
 AlertService::AlertService(ServiceContext context, UnixTime repeat_seconds)
     : context_(std::move(context)), repeat_seconds_(repeat_seconds) {}
 
-void AlertService::raise(const License& license, std::string_view kind, std::string scope,
-                         std::string message, const nlohmann::json& details, bool once) const {
-  const UnixTime now = context_.clock();
-  const std::string key = license.id + '\n' + std::string(kind) + '\n' + scope;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    const auto seen = recent_.find(key);
-    if (seen != recent_.end() && (once || now - seen->second < repeat_seconds_)) return;
-    recent_[key] = now;
-  }
-  Alert alert;
+bool AlertService::take_turn(const std::string& key, bool once, UnixTime now) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const auto seen = recent_.find(key);
+  if (seen != recent_.end() && (once || now - seen->second < repeat_seconds_)) return false;
+  recent_[key] = now;
+  return true;
+}
+
+void AlertService::give_back_turn(const std::string& key) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  recent_.erase(key);
+}
+
+void AlertService::raise(Alert alert, const std::string& key, bool once) const {
   alert.id = new_record_id("alr");
-  alert.license_id = license.id;
-  alert.kind = std::string(kind);
-  alert.scope = std::move(scope);
-  alert.raised_at = now;
-  alert.message = std::move(message);
-  alert.details = details.dump();
   // The request that raised it must not fail for it; a lost alert is raised
-  // again by the next event after the repeat interval.
-  auto raised = context_.store.raise_alert(alert, once ? 0 : now - repeat_seconds_ + 1);
-  if (!raised.ok()) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    recent_.erase(key);
-  }
+  // again by the next event.
+  auto raised = context_.store.raise_alert(alert, once ? 0 : alert.raised_at - repeat_seconds_ + 1);
+  if (!raised.ok()) give_back_turn(key);
 }
 
 void AlertService::after_activation(const ActivationAnswer& answer) const {
@@ -71,23 +66,26 @@ void AlertService::after_activation(const ActivationAnswer& answer) const {
   const bool refused = !answer.result.ok() && answer.result.code() == ErrorCode::activation_limit;
   const bool high = answer.result.ok() && seats.used * 5 > seats.max * 4;
   if (!refused && !high) return;
+  Alert alert;
+  alert.license_id = seats.license_id;
+  alert.kind = std::string(refused ? kSeatsExhausted : kHighUtilisation);
+  alert.raised_at = context_.clock();
+  // Most events repeat one raised moments ago: answered here, before any read.
+  const std::string key = alert.license_id + '\n' + alert.kind;
+  if (!take_turn(key, false, alert.raised_at)) return;
   auto license = context_.store.license(seats.license_id);
-  if (!license.ok()) return;
-  const nlohmann::json details = {{"used", seats.used}, {"max", seats.max}};
-  if (refused) {
-    return raise(*license, kSeatsExhausted, "",
-                 "A machine was refused on " + named(*license) + ": all " +
-                     std::to_string(seats.used) + " of " + std::to_string(seats.max) +
-                     " seats are in use. Free one (nodelock admin devices, reset) or raise the "
-                     "limit (nodelock admin license set-limit)",
-                 details, false);
-  }
-  raise(*license, kHighUtilisation, "",
-        named(*license) + " has " + std::to_string(seats.used) + " of " +
-            std::to_string(seats.max) + " seats in use (" +
-            std::to_string(seats.used * 100 / seats.max) +
-            " %), over 80 %: consider more seats before machines are refused",
-        details, false);
+  if (!license.ok()) return give_back_turn(key);
+  alert.details = nlohmann::json{{"used", seats.used}, {"max", seats.max}}.dump();
+  alert.message =
+      refused ? "A machine was refused on " + named(*license) + ": all " +
+                    std::to_string(seats.used) + " of " + std::to_string(seats.max) +
+                    " seats are in use. Free one (nodelock admin devices, reset) or raise the "
+                    "limit (nodelock admin license set-limit)"
+              : named(*license) + " has " + std::to_string(seats.used) + " of " +
+                    std::to_string(seats.max) + " seats in use (" +
+                    std::to_string(seats.used * 100 / seats.max) +
+                    " %), over 80 %: consider more seats before machines are refused";
+  raise(std::move(alert), key, false);
 }
 
 Status AlertService::scan_expiring() const {
@@ -100,15 +98,24 @@ Status AlertService::scan_expiring() const {
     if (left <= 0) continue;
     for (int threshold : kExpiryThresholds) {
       if (left > threshold * kSecondsPerDay) continue;
+      Alert alert;
+      alert.license_id = license.id;
+      alert.kind = std::string(kLicenseExpiring);
+      alert.scope = std::to_string(threshold);
+      alert.raised_at = now;
+      const std::string key = alert.license_id + '\n' + alert.kind + '\n' + alert.scope;
+      if (!take_turn(key, true, now)) break;
       const UnixTime days = (left + kSecondsPerDay - 1) / kSecondsPerDay;
-      raise(license, kLicenseExpiring, std::to_string(threshold),
-            named(license) + " expires on " + utc_timestamp(*license.expires_at) + ", in " +
-                std::to_string(days) + (days == 1 ? " day" : " days") +
-                (license.grace_days > 0
-                     ? " (then " + std::to_string(license.grace_days) + " days of grace)"
-                     : "") +
-                ": renew it before its machines are refused",
-            {{"expires_at", *license.expires_at}, {"days", days}, {"threshold", threshold}}, true);
+      alert.message = named(license) + " expires on " + utc_timestamp(*license.expires_at) +
+                      ", in " + std::to_string(days) + (days == 1 ? " day" : " days") +
+                      (license.grace_days > 0
+                           ? " (then " + std::to_string(license.grace_days) + " days of grace)"
+                           : "") +
+                      ": renew it before its machines are refused";
+      const nlohmann::json details = {
+          {"expires_at", *license.expires_at}, {"days", days}, {"threshold", threshold}};
+      alert.details = details.dump();
+      raise(std::move(alert), key, true);
       break;
     }
   }

@@ -18,7 +18,6 @@
 
 #include <map>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -66,8 +65,12 @@ class AlertService {
   std::string webhook_secret(std::string_view webhook_id) const;
 
  private:
-  void raise(const License& license, std::string_view kind, std::string scope, std::string message,
-             const nlohmann::json& details, bool once) const;
+  // Reserves the turn of `key` (license, kind and scope) to raise an alert:
+  // false while one was raised within the repeat interval, or ever when `once`.
+  bool take_turn(const std::string& key, bool once, UnixTime now) const;
+  void give_back_turn(const std::string& key) const;
+  // Stores `alert` (its id is made here); gives the turn back when it cannot.
+  void raise(Alert alert, const std::string& key, bool once) const;
 
   ServiceContext context_;
   UnixTime repeat_seconds_;
