@@ -327,9 +327,11 @@ std::optional<std::string> prepare_stored(const std::filesystem::path& data_dir,
     std::cerr << "cannot store " << count << " activations: " << failed << '\n';
     return std::nullopt;
   }
+  std::error_code unknown;
+  const auto bytes = std::filesystem::file_size(data_dir / "nodelock.db", unknown);
   std::cout << std::fixed << std::setprecision(1) << "stored=" << count
             << " fill_s=" << std::chrono::duration<double>(Clock::now() - filling).count()
-            << std::endl;
+            << " database_mb=" << (unknown ? 0.0 : static_cast<double>(bytes) / 1e6) << std::endl;
   return token;
 }
 
