@@ -16,7 +16,8 @@ std::vector<const AdminSubcommand*> all_subcommands() {
   for (const auto* table :
        {&admin_product_subcommands(), &admin_license_subcommands(), &admin_audit_subcommands(),
         &admin_support_subcommands(), &admin_offline_subcommands(), &admin_user_subcommands(),
-        &admin_report_subcommands(), &admin_alert_subcommands()}) {
+        &admin_report_subcommands(), &admin_alert_subcommands(),
+        &admin_license_file_subcommands()}) {
     for (const AdminSubcommand& subcommand : *table) all.push_back(&subcommand);
   }
   return all;

@@ -31,6 +31,7 @@ const std::vector<AdminSubcommand>& admin_audit_subcommands();
 const std::vector<AdminSubcommand>& admin_support_subcommands();
 const std::vector<AdminSubcommand>& admin_user_subcommands();
 const std::vector<AdminSubcommand>& admin_offline_subcommands();
+const std::vector<AdminSubcommand>& admin_license_file_subcommands();
 const std::vector<AdminSubcommand>& admin_report_subcommands();
 const std::vector<AdminSubcommand>& admin_alert_subcommands();
 

@@ -10,9 +10,6 @@
 
 namespace nodelock::server {
 
-namespace {
-
-// The end of day "YYYY-MM-DD" in UTC, i.e. the start of the next day.
 std::optional<UnixTime> end_of_date(const std::string& text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
   for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
@@ -28,6 +25,8 @@ std::optional<UnixTime> end_of_date(const std::string& text) {
   if (parts.tm_year != year || parts.tm_mon != month || parts.tm_mday != day) return std::nullopt;
   return static_cast<UnixTime>(start) + kSecondsPerDay;
 }
+
+namespace {
 
 std::optional<UnixTime> read_time(FieldReader& in, const nlohmann::json& body, const char* name) {
   const auto found = body.find(name);

@@ -33,6 +33,8 @@ void register_fallbacks(httplib::Server& server, Api& api) {
 }  // namespace
 
 void register_routes(httplib::Server& server, Api& api) {
+  // Before the license routes, whose /v1/licenses/{id} would take "export" for an id.
+  register_license_file_routes(server, api);
   register_client_routes(server, api);
   register_product_routes(server, api);
   register_license_routes(server, api);

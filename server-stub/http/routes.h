@@ -8,6 +8,7 @@
 #include "nodelock/activation/crypto.h"
 #include "nodelock/server/admin_service.h"
 #include "nodelock/server/alert_service.h"
+#include "nodelock/server/license_import.h"
 #include "nodelock/server/license_users.h"
 #include "nodelock/server/report_service.h"
 #include "rate_limiter.h"
@@ -21,6 +22,7 @@ struct Api {
   LicenseUserService users;
   ReportService reports;
   AlertService alerts;
+  LicenseImportService imports;
   crypto::PublicKey vendor_public_key;
   std::size_t max_body_bytes;
   Metrics metrics;
@@ -42,5 +44,7 @@ void register_user_routes(httplib::Server& server, Api& api);     // support_rou
 void register_audit_routes(httplib::Server& server, Api& api);    // support_routes.cpp
 void register_report_routes(httplib::Server& server, Api& api);   // report_routes.cpp
 void register_alert_routes(httplib::Server& server, Api& api);    // alert_routes.cpp
+void register_license_file_routes(httplib::Server& server,
+                                  Api& api);  // license_file_routes.cpp
 
 }  // namespace nodelock::server

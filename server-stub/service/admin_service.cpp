@@ -46,7 +46,7 @@ Status in_range(const char* field, std::int64_t value, std::int64_t low, std::in
                    std::to_string(high) + ", not " + std::to_string(value));
 }
 
-Status check_order(const LicenseOrder& order, UnixTime now) {
+Status check_order(const LicenseOrder& order, std::optional<UnixTime> now) {
   if (order.model != SeatModel::node_locked) {
     return bad_field("this server issues node-locked licenses; the " +
                      std::string(seat_model_name(order.model)) +
@@ -57,7 +57,7 @@ Status check_order(const LicenseOrder& order, UnixTime now) {
         "a license is either a subscription (expires) or a trial (trial_days), "
         "not both");
   }
-  if (order.expires_at && *order.expires_at <= now) {
+  if (now && order.expires_at && *order.expires_at <= *now) {
     return bad_field("the expiry " + utc_date(*order.expires_at) + " is in the past");
   }
   for (Status check : {in_range("max_activations", order.max_activations, 1, kMaxActivations),
@@ -91,6 +91,31 @@ std::string token_hash(std::string_view token) {
 }
 
 }  // namespace
+
+Status check_license_order(const LicenseOrder& order, std::optional<UnixTime> now) {
+  return check_order(order, now);
+}
+
+License license_of_order(const LicenseOrder& order) {
+  License license;
+  license.product_id = order.product;
+  license.model = order.model;
+  license.licensee = order.licensee;
+  license.max_activations = order.max_activations;
+  license.term = order.expires_at   ? Term::subscription
+                 : order.trial_days ? Term::trial
+                                    : Term::perpetual;
+  license.expires_at = order.expires_at;
+  license.trial_days = order.trial_days.value_or(0);
+  license.grace_days = order.grace_days;
+  license.refresh_days = order.refresh_days;
+  license.features = order.features;
+  license.max_version = order.max_version;
+  license.maintenance_end = order.maintenance_end;
+  license.max_resets_per_year = order.max_resets_per_year;
+  if (order.match_policy) license.match_policy = fingerprint::to_json(*order.match_policy).dump();
+  return license;
+}
 
 Status require_role(AdminRole caller, AdminRole needed) {
   if (static_cast<int>(caller) >= static_cast<int>(needed)) return {};
@@ -162,26 +187,10 @@ Result<NewLicense> AdminService::create_license(const AdminCaller& caller,
   const UnixTime now = context_.clock();
   if (Status valid = check_order(order, now); !valid.ok()) return valid.error();
   const LicenseKey key = LicenseKey::generate();
-  License license;
+  License license = license_of_order(order);
   license.id = new_record_id("lic");
-  license.product_id = order.product;
   license.key_hash = context_.key_hasher.hash(key.text());
   license.key_last5 = key.last_group();
-  license.model = order.model;
-  license.licensee = order.licensee;
-  license.max_activations = order.max_activations;
-  license.term = order.expires_at   ? Term::subscription
-                 : order.trial_days ? Term::trial
-                                    : Term::perpetual;
-  license.expires_at = order.expires_at;
-  license.trial_days = order.trial_days.value_or(0);
-  license.grace_days = order.grace_days;
-  license.refresh_days = order.refresh_days;
-  license.features = order.features;
-  license.max_version = order.max_version;
-  license.maintenance_end = order.maintenance_end;
-  license.max_resets_per_year = order.max_resets_per_year;
-  if (order.match_policy) license.match_policy = fingerprint::to_json(*order.match_policy).dump();
   license.created_at = now;
   Status added = context_.store.add_license(license, {caller.token_id, now});
   if (!added.ok()) {

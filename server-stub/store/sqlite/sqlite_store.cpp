@@ -9,6 +9,7 @@
 #include "audit_records.h"
 #include "checkpointer.h"
 #include "group_commit.h"
+#include "license_import_writes.h"
 #include "license_user_writes.h"
 #include "records.h"
 #include "schema.h"
@@ -119,6 +120,10 @@ class SqliteStore final : public Store {
       if (!inserted.ok()) return inserted;
       return record_change(db, by, "license.create", license.id, nullptr, audit_view(license));
     });
+  }
+
+  Status import_licenses(const LicenseImport& import) override {
+    return writes_.run([&](Connection& db) { return write_license_import(db, import); });
   }
 
   Result<License> license(std::string_view id) override {

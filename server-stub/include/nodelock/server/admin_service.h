@@ -128,6 +128,13 @@ class AdminService {
 // ok when `caller` has at least the `needed` role, forbidden (naming both) otherwise.
 [[nodiscard]] Status require_role(AdminRole caller, AdminRole needed);
 
+// Every check a license order passes (invalid_argument naming the field), made
+// here or imported. With `now`, an expiry must be ahead of it; an import keeps
+// an expired subscription as it was.
+[[nodiscard]] Status check_license_order(const LicenseOrder& order, std::optional<UnixTime> now);
+// The license an order makes; its id, key and creation time are the caller's.
+License license_of_order(const LicenseOrder& order);
+
 // Makes an admin token of `role` and stores only its SHA-256; returns the token.
 // For the first token of a new server, before anyone can authenticate.
 [[nodiscard]] Result<std::string> issue_admin_token(Store& store, AdminRole role,

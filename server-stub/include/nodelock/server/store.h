@@ -314,6 +314,13 @@ struct UserChangeOutcome {
   std::vector<Activation> freed;
 };
 
+// Licenses brought over from another system, with their named users.
+struct LicenseImport {
+  std::vector<License> licenses;  // complete: ids, key hashes and times set
+  std::vector<LicenseUser> users;
+  ChangedBy by;
+};
+
 // Frees a seat on a deactivation receipt signed by `device_public_key`.
 struct SeatRelease {
   std::string activation_id;
@@ -334,6 +341,9 @@ class Store {
 
   // not_found when the product does not exist; already_exists for a used id or key hash.
   virtual Status add_license(const License& license, const ChangedBy& by) = 0;
+  // All of `import` in one transaction, each license and user with its audit
+  // entry, or nothing: not_found (a product), already_exists (an id or key hash).
+  virtual Status import_licenses(const LicenseImport& import) = 0;
   virtual Result<License> license(std::string_view id) = 0;
   virtual Result<License> license_by_key_hash(std::string_view key_hash) = 0;
   // All licenses, or those of one product when `product_id` is not empty.

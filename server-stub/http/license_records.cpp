@@ -1,0 +1,411 @@
+#include "license_records.h"
+
+#include <set>
+
+#include "json_mapping.h"
+#include "nodelock/server/csv.h"
+
+namespace nodelock::server {
+
+namespace {
+
+using Json = nlohmann::json;
+
+// Every column a record may have, in the order an export writes them; `key`
+// only comes in, since the server never has it.
+const std::vector<std::string> kColumns = {"v",
+                                           "id",
+                                           "product",
+                                           "licensee",
+                                           "model",
+                                           "max_activations",
+                                           "expires",
+                                           "trial_days",
+                                           "grace_days",
+                                           "refresh_days",
+                                           "features",
+                                           "max_version",
+                                           "maintenance_end",
+                                           "max_resets_per_year",
+                                           "status",
+                                           "key",
+                                           "key_hash",
+                                           "key_last5",
+                                           "users"};
+
+std::string shown(const Json& value) {
+  return value.is_string() ? "'" + value.get<std::string>() + "'" : value.dump();
+}
+
+// Reads one record's fields, each JSON values or, from CSV, strings.
+class RecordReader {
+ public:
+  RecordReader(const Json& fields, int line, std::vector<RecordProblem>& problems)
+      : fields_(fields), line_(line), problems_(problems) {}
+
+  void fail(const std::string& message) {
+    problems_.push_back({line_, message});
+    failed_ = true;
+  }
+  bool failed() const { return failed_; }
+
+  const Json* find(const char* name) {
+    const auto found = fields_.find(name);
+    return found == fields_.end() ? nullptr : &*found;
+  }
+
+  std::optional<std::int64_t> whole(const char* name) {
+    const Json* value = find(name);
+    if (value == nullptr) return std::nullopt;
+    if (value->is_number_integer()) return value->get<std::int64_t>();
+    if (value->is_string()) {
+      const std::string text = value->get<std::string>();
+      if (!text.empty() && text.size() <= 12 &&
+          text.find_first_not_of("0123456789") == std::string::npos) {
+        return std::stoll(text);
+      }
+    }
+    fail(std::string(name) + " must be a whole number >= 0, got " + shown(*value));
+    return std::nullopt;
+  }
+
+  std::optional<int> small(const char* name) {
+    auto value = whole(name);
+    if (value && *value > 1000000000) {
+      fail(std::string(name) + " is out of range, got " + std::to_string(*value));
+      return std::nullopt;
+    }
+    if (!value) return std::nullopt;
+    return static_cast<int>(*value);
+  }
+
+  std::optional<std::string> text(const char* name) {
+    const Json* value = find(name);
+    if (value == nullptr) return std::nullopt;
+    if (value->is_string()) return value->get<std::string>();
+    fail(std::string(name) + " must be text, got " + shown(*value));
+    return std::nullopt;
+  }
+
+  // Unix seconds, or "YYYY-MM-DD" for the end of that day (UTC).
+  std::optional<UnixTime> time(const char* name) {
+    const Json* value = find(name);
+    if (value == nullptr) return std::nullopt;
+    if (value->is_string()) {
+      if (auto day = end_of_date(value->get<std::string>())) return day;
+    }
+    if (value->is_number_integer() ||
+        (value->is_string() && value->get<std::string>().find('-') == std::string::npos)) {
+      return whole(name);
+    }
+    fail(std::string(name) + " must be a date YYYY-MM-DD or unix seconds, got " + shown(*value));
+    return std::nullopt;
+  }
+
+  // A JSON array of strings, or from CSV one cell of comma-separated items.
+  std::vector<std::string> list(const char* name) {
+    const Json* value = find(name);
+    std::vector<std::string> items;
+    if (value == nullptr) return items;
+    if (value->is_string()) {
+      const std::string cell = value->get<std::string>();
+      std::size_t start = 0;
+      while (start <= cell.size()) {
+        const std::size_t comma = std::min(cell.find(',', start), cell.size());
+        std::string item = cell.substr(start, comma - start);
+        const auto first = item.find_first_not_of(' ');
+        const auto last = item.find_last_not_of(' ');
+        if (first != std::string::npos) items.push_back(item.substr(first, last - first + 1));
+        start = comma + 1;
+      }
+      return items;
+    }
+    if (value->is_array()) {
+      for (const Json& item : *value) {
+        if (!item.is_string()) {
+          fail(std::string(name) + " must list text, got " + shown(item));
+          return {};
+        }
+        items.push_back(item.get<std::string>());
+      }
+      return items;
+    }
+    fail(std::string(name) + " must be a list, got " + shown(*value));
+    return items;
+  }
+
+  std::vector<LicenseUser> users() {
+    std::vector<LicenseUser> users;
+    const Json* value = find("users");
+    if (value == nullptr) return users;
+    if (value->is_string()) {
+      // "anna@example.com:2,bob@example.com": a limit after the domain's colon.
+      for (const std::string& item : list("users")) {
+        const auto colon =
+            item.find(':', item.rfind('@') == std::string::npos ? 0 : item.rfind('@'));
+        Json user = {{"email", item.substr(0, colon)}};
+        if (colon != std::string::npos) user["max_activations"] = item.substr(colon + 1);
+        add_user(user, users);
+      }
+      return users;
+    }
+    if (!value->is_array()) {
+      fail("users must be a list, got " + shown(*value));
+      return users;
+    }
+    for (const Json& user : *value) add_user(user, users);
+    return users;
+  }
+
+ private:
+  void add_user(const Json& user, std::vector<LicenseUser>& users) {
+    if (!user.is_object() || !user.contains("email") || !user["email"].is_string()) {
+      fail("each user needs an email, got " + shown(user));
+      return;
+    }
+    for (const auto& member : user.items()) {
+      if (member.key() != "email" && member.key() != "max_activations") {
+        fail("a user has an unknown field '" + member.key() + "'");
+        return;
+      }
+    }
+    auto email = license_user_email(user["email"].get<std::string>());
+    if (!email.ok()) {
+      fail(email.message());
+      return;
+    }
+    LicenseUser added;
+    added.email = std::move(*email);
+    if (user.contains("max_activations")) {
+      RecordReader limit(user, line_, problems_);
+      added.max_activations = limit.small("max_activations");
+      if (limit.failed()) {
+        failed_ = true;
+        return;
+      }
+    }
+    users.push_back(std::move(added));
+  }
+
+  const Json& fields_;
+  int line_;
+  std::vector<RecordProblem>& problems_;
+  bool failed_ = false;
+};
+
+void read_record(const Json& fields, int line, RecordFile& file) {
+  if (!fields.is_object()) {
+    file.problems.push_back({line, "a record must be an object, got " + shown(fields)});
+    return;
+  }
+  RecordReader in(fields, line, file.problems);
+  for (const auto& member : fields.items()) {
+    if (std::find(kColumns.begin(), kColumns.end(), member.key()) == kColumns.end()) {
+      in.fail("unknown field '" + member.key() + "'");
+    }
+  }
+  const auto version = in.whole("v");
+  if (!in.failed() && version != 1) {
+    in.fail(version ? "v must be 1, the version of this format; got " + std::to_string(*version)
+                    : "v is missing: the format's version, 1");
+  }
+  LicenseRecord record;
+  record.line = line;
+  record.id = in.text("id");
+  LicenseOrder& order = record.order;
+  order.product = in.text("product").value_or("");
+  if (order.product.empty()) in.fail("product is missing");
+  order.licensee = in.text("licensee").value_or("");
+  const std::string model = in.text("model").value_or("node-locked");
+  const auto seat_model = seat_model_from_name(model);
+  if (!seat_model) in.fail("model must be node-locked, floating or site, got '" + model + "'");
+  order.model = seat_model.value_or(SeatModel::node_locked);
+  if (in.find("max_activations") == nullptr) in.fail("max_activations is missing");
+  order.max_activations = in.small("max_activations").value_or(0);
+  order.expires_at = in.time("expires");
+  order.trial_days = in.small("trial_days");
+  order.grace_days = in.small("grace_days").value_or(0);
+  order.refresh_days = in.small("refresh_days").value_or(order.refresh_days);
+  order.features = in.list("features");
+  order.max_version = in.small("max_version");
+  order.maintenance_end = in.time("maintenance_end");
+  order.max_resets_per_year = in.small("max_resets_per_year");
+  const std::string status = in.text("status").value_or("active");
+  const auto state = license_state_named(status);
+  if (!state) in.fail("status must be active, suspended or revoked, got '" + status + "'");
+  record.state = state.value_or(LicenseState::active);
+  record.key = in.text("key");
+  record.key_hash = in.text("key_hash");
+  record.key_last5 = in.text("key_last5");
+  record.users = in.users();
+  if (!in.failed()) file.records.push_back(std::move(record));
+}
+
+RecordFile read_csv_records(std::string_view text) {
+  RecordFile file;
+  auto rows = read_csv(text);
+  if (!rows.ok()) {
+    // read_csv names the line at the start of its message.
+    const std::string& message = rows.message();
+    const int line = std::atoi(message.c_str() + 5);
+    file.problems.push_back({line, message.substr(message.find(": ") + 2)});
+    return file;
+  }
+  if (rows->empty()) {
+    file.problems.push_back({1, "the file is empty; it needs a header row naming the columns"});
+    return file;
+  }
+  const CsvRecord& header = rows->front();
+  std::set<std::string> named;
+  for (const std::string& column : header.fields) {
+    if (std::find(kColumns.begin(), kColumns.end(), column) == kColumns.end()) {
+      file.problems.push_back({header.line, "unknown column '" + column + "'"});
+    } else if (!named.insert(column).second) {
+      file.problems.push_back({header.line, "column '" + column + "' appears twice"});
+    }
+  }
+  if (!file.problems.empty()) return file;
+  for (std::size_t r = 1; r < rows->size(); ++r) {
+    const CsvRecord& row = (*rows)[r];
+    if (row.fields.size() != header.fields.size()) {
+      file.problems.push_back({row.line, "has " + std::to_string(row.fields.size()) +
+                                             " fields, the header names " +
+                                             std::to_string(header.fields.size())});
+      continue;
+    }
+    Json fields = Json::object();
+    for (std::size_t c = 0; c < row.fields.size(); ++c) {
+      if (!row.fields[c].empty()) fields[header.fields[c]] = row.fields[c];
+    }
+    read_record(fields, row.line, file);
+  }
+  return file;
+}
+
+// The line each element of the top-level array starts on: JSON parsers keep
+// no positions, so the text is scanned once more, minding strings.
+std::vector<int> element_lines(std::string_view text) {
+  std::vector<int> lines;
+  int line = 1, depth = 0;
+  bool in_string = false, escaped = false, expecting = false;
+  for (char c : text) {
+    if (c == '\n') ++line;
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
+    if (depth == 1 && (expecting || lines.empty()) && c != ']' && c != ',') {
+      lines.push_back(line);
+      expecting = false;
+    }
+    if (depth == 1 && c == ',') expecting = true;
+    if (c == '"') in_string = true;
+    if (c == '[' || c == '{') ++depth;
+    if (c == ']' || c == '}') --depth;
+  }
+  return lines;
+}
+
+RecordFile read_json_records(std::string_view text) {
+  RecordFile file;
+  const Json parsed = Json::parse(text.begin(), text.end(), nullptr, false);
+  if (parsed.is_discarded() || !parsed.is_array()) {
+    file.problems.push_back({1, "the file is not a JSON array of license records"});
+    return file;
+  }
+  const std::vector<int> lines = element_lines(text);
+  for (std::size_t i = 0; i < parsed.size(); ++i) {
+    read_record(parsed[i], i < lines.size() ? lines[i] : 1, file);
+  }
+  return file;
+}
+
+Json record_json(const LicenseRecord& record) {
+  const LicenseOrder& order = record.order;
+  Json json = {{"v", 1},
+               {"product", order.product},
+               {"licensee", order.licensee},
+               {"model", seat_model_name(order.model)},
+               {"max_activations", order.max_activations},
+               {"grace_days", order.grace_days},
+               {"refresh_days", order.refresh_days},
+               {"features", order.features},
+               {"status", name_of(record.state)}};
+  if (record.id) json["id"] = *record.id;
+  if (order.expires_at) json["expires"] = *order.expires_at;
+  if (order.trial_days) json["trial_days"] = *order.trial_days;
+  if (order.max_version) json["max_version"] = *order.max_version;
+  if (order.maintenance_end) json["maintenance_end"] = *order.maintenance_end;
+  if (order.max_resets_per_year) json["max_resets_per_year"] = *order.max_resets_per_year;
+  if (record.key_hash) json["key_hash"] = *record.key_hash;
+  if (record.key_last5) json["key_last5"] = *record.key_last5;
+  Json users = Json::array();
+  for (const LicenseUser& user : record.users) {
+    Json entry = {{"email", user.email}};
+    if (user.max_activations) entry["max_activations"] = *user.max_activations;
+    users.push_back(std::move(entry));
+  }
+  json["users"] = std::move(users);
+  return json;
+}
+
+// A JSON value as one CSV cell: lists joined by commas, users as email:limit.
+std::string cell_of(const std::string& column, const Json& value) {
+  if (column == "users") {
+    std::string cell;
+    for (const Json& user : value) {
+      if (!cell.empty()) cell += ',';
+      cell += user["email"].get<std::string>();
+      if (user.contains("max_activations")) cell += ":" + user["max_activations"].dump();
+    }
+    return cell;
+  }
+  if (value.is_array()) {
+    std::string cell;
+    for (const Json& item : value) cell += (cell.empty() ? "" : ",") + item.get<std::string>();
+    return cell;
+  }
+  return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
+}  // namespace
+
+RecordFile read_license_records(std::string_view text, RecordFormat format) {
+  return format == RecordFormat::csv ? read_csv_records(text) : read_json_records(text);
+}
+
+std::string write_license_records(const std::vector<LicenseRecord>& records, RecordFormat format) {
+  if (format == RecordFormat::json) {
+    Json list = Json::array();
+    for (const LicenseRecord& record : records) list.push_back(record_json(record));
+    return list.dump(2) + "\n";
+  }
+  std::string text;
+  for (const std::string& column : kColumns) {
+    if (column == "key") continue;
+    text += (text.empty() ? "" : ",") + column;
+  }
+  text += "\r\n";
+  for (const LicenseRecord& record : records) {
+    const Json json = record_json(record);
+    std::string row;
+    bool first = true;
+    for (const std::string& column : kColumns) {
+      if (column == "key") continue;
+      if (!first) row += ',';
+      first = false;
+      if (json.contains(column)) row += csv_field(cell_of(column, json[column]));
+    }
+    text += row + "\r\n";
+  }
+  return text;
+}
+
+}  // namespace nodelock::server

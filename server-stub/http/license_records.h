@@ -1,0 +1,24 @@
+// License record files (docs/FORMATS.md, "License records"): one schema, as CSV
+// with a header row or as a JSON array, read with the line each record starts
+// on so a report can point at it.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nodelock/server/license_import.h"
+
+namespace nodelock::server {
+
+struct RecordFile {
+  std::vector<LicenseRecord> records;   // the records that read well
+  std::vector<RecordProblem> problems;  // one per bad field, by line
+};
+
+// Every record of `text`; a file that cannot be read at all gives one problem.
+RecordFile read_license_records(std::string_view text, RecordFormat format);
+
+std::string write_license_records(const std::vector<LicenseRecord>& records, RecordFormat format);
+
+}  // namespace nodelock::server

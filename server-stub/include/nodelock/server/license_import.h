@@ -1,0 +1,64 @@
+// Bringing licenses over from another system, and taking them out again.
+//
+// A file of license records (docs/FORMATS.md, "License records") is checked
+// whole before anything is written: every bad record is reported by the line
+// it starts on, and a file with any is refused entire. A good file is imported
+// in one transaction, each license with its named users and audit entries.
+// Imported keys keep working: the store keeps their keyed hash and last group,
+// as for a license made here. An export carries those instead of keys, which
+// the server never had.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nodelock/server/admin_service.h"
+
+namespace nodelock::server {
+
+enum class RecordFormat { csv, json };
+
+// One license as a record file carries it.
+struct LicenseRecord {
+  int line = 0;  // where the record starts in its file
+  std::optional<std::string> id;
+  LicenseOrder order;
+  LicenseState state = LicenseState::active;
+  std::optional<std::string> key;  // as typed, or
+  std::optional<std::string> key_hash;
+  std::optional<std::string> key_last5;
+  std::vector<LicenseUser> users;  // email and max_activations
+};
+
+struct RecordProblem {
+  int line = 0;
+  std::string message;
+};
+
+struct ImportOutcome {
+  std::vector<License> imported;        // in file order; empty when refused
+  std::vector<RecordProblem> problems;  // every bad record; nothing imported when any
+};
+
+class LicenseImportService {
+ public:
+  explicit LicenseImportService(ServiceContext context);
+
+  // Imports `records` (admin) unless `problems` (found reading the file) or
+  // the checks here find any: a bad field, an unknown product, a key twice in
+  // the file or already on this server.
+  [[nodiscard]] Result<ImportOutcome> import_records(const AdminCaller& caller,
+                                                     std::vector<LicenseRecord> records,
+                                                     std::vector<RecordProblem> problems) const;
+
+  // Every license, or one product's, as records (admin: they carry key hashes).
+  [[nodiscard]] Result<std::vector<LicenseRecord>> export_records(AdminRole caller,
+                                                                  std::string_view product) const;
+
+ private:
+  ServiceContext context_;
+};
+
+}  // namespace nodelock::server

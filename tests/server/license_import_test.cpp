@@ -1,0 +1,199 @@
+// License import and export through `nodelock admin license import|export`
+// against a real server: all or nothing, every bad line reported, imported keys
+// working, and the export read back in the same format.
+#include <fstream>
+
+#include "admin_cli_fixture.h"
+#include "nodelock/activation/license_key.h"
+
+namespace nodelock::server::testing {
+namespace {
+
+using nlohmann::json;
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+class LicenseImportTest : public AdminCliTest {
+ protected:
+  std::string write(const std::string& name, const std::string& text) {
+    const std::filesystem::path path = dir_.path() / name;
+    std::ofstream(path, std::ios::binary) << text;
+    return path.string();
+  }
+
+  CliRun import(const std::string& path) { return admin_cli("license import " + path + " --json"); }
+
+  json licenses() { return admin().get("/v1/licenses").body["licenses"]; }
+  std::size_t audit_size() { return admin().get("/v1/audit").body["entries"].size(); }
+
+  // The error message of a refused --json run.
+  static std::string message_of(const CliRun& run) {
+    const auto parsed = json::parse(run.out, nullptr, false);
+    if (!parsed.is_object() || !parsed.contains("error")) return run.out;
+    return parsed["error"].value("message", "");
+  }
+
+  TempDir dir_;
+};
+
+TEST_F(LicenseImportTest, ACsvFileIsImportedWithItsUsersAndTheImportedKeyActivates) {
+  const LicenseKey typed = LicenseKey::generate();
+  const std::string path = write("licenses.csv",
+                                 "v,product,licensee,max_activations,expires,features,key,users\r\n"
+                                 "1,acme-cad,\"Example, Ltd\",3,2099-12-31,\"export,render\"," +
+                                     typed.text() + ",\"anna@example.com:1,Bob@Example.com\"\r\n");
+  const CliRun imported = import(path);
+  ASSERT_EQ(imported.exit_code, 0) << imported.out;
+  const json reply = json::parse(imported.out);
+  EXPECT_EQ(reply["imported"], 1);
+  const std::string id = reply["licenses"][0]["id"];
+
+  const json details = admin().get("/v1/licenses/" + id).body["license"];
+  EXPECT_EQ(details["licensee"], "Example, Ltd");
+  EXPECT_EQ(details["max_activations"], 3);
+  EXPECT_EQ(details["term"], "subscription");
+  EXPECT_EQ(details["features"], json::array({"export", "render"}));
+  const json users = admin().get("/v1/licenses/" + id + "/users").body["users"];
+  ASSERT_EQ(users.size(), 2u) << users.dump();
+
+  // The key from the other system activates, for a named user.
+  ApiClient client(server_.url());
+  const TestMachine machine;
+  ActivationRequest request = machine.request(typed.text(), "acme-cad", unix_now());
+  request.user = "anna@example.com";
+  const Reply granted = activate(client, machine.sign(request));
+  EXPECT_EQ(granted.status, 200) << granted.body.dump();
+
+  bool audited = false;
+  const json log = admin().get("/v1/audit").body["entries"];
+  for (const json& entry : log) {
+    if (entry["action"] == "license.import" && entry["subject"] == id) audited = true;
+  }
+  EXPECT_TRUE(audited) << "every imported license has its audit entry";
+}
+
+TEST_F(LicenseImportTest, EveryBadRowIsReportedByItsLineAndNothingIsImported) {
+  const std::size_t audit_before = audit_size();
+  const std::string path = write("bad.csv",
+                                 "v,product,licensee,max_activations,key\n"
+                                 "1,acme-cad,good,2," +
+                                     LicenseKey::generate().text() +
+                                     "\n"  // line 2: good
+                                     "1,acme-cad,\"two\nlines\",2," +
+                                     LicenseKey::generate().text() +
+                                     "\n"  // lines 3-4
+                                     "1,acme-cad,x,ten," +
+                                     LicenseKey::generate().text() +
+                                     "\n"  // line 5
+                                     "1,no-such-product,x,2," +
+                                     LicenseKey::generate().text() +
+                                     "\n"                          // line 6
+                                     "1,acme-cad,x,2,NOT-A-KEY\n"  // line 7
+                                     "2,acme-cad,x,2," +
+                                     LicenseKey::generate().text() + "\n");  // line 8
+  const CliRun refused = import(path);
+  EXPECT_EQ(refused.exit_code, 4) << refused.out;
+  const std::string message = message_of(refused);
+  EXPECT_TRUE(contains(message, "line 3: licensee must be")) << message;
+  EXPECT_TRUE(contains(message, "line 5: max_activations must be a whole number >= 0, got 'ten'"))
+      << message;
+  EXPECT_TRUE(contains(message, "line 6: no product 'no-such-product'")) << message;
+  EXPECT_TRUE(contains(message, "line 7: ")) << message;
+  EXPECT_TRUE(contains(message, "line 8: v must be 1")) << message;
+  EXPECT_FALSE(contains(message, "line 2:")) << "the good row is not reported: " << message;
+  EXPECT_TRUE(licenses().empty()) << "all or nothing";
+  EXPECT_EQ(audit_size(), audit_before);
+}
+
+TEST_F(LicenseImportTest, DuplicateKeysInTheFileAndOnTheServerAreReported) {
+  const IssuedKey existing = create_license({{"max_activations", 1}});
+  const std::string twice = LicenseKey::generate().text();
+  const std::string path =
+      write("dup.json", std::string("[\n") +
+                            "  {\"v\": 1, \"product\": \"acme-cad\", \"max_activations\": 2,\n"
+                            "   \"key\": \"" +
+                            twice +
+                            "\"},\n"
+                            "  {\"v\": 1, \"product\": \"acme-cad\", \"max_activations\": 2,\n"
+                            "   \"key\": \"" +
+                            twice +
+                            "\"},\n"
+                            "  {\"v\": 1, \"product\": \"acme-cad\", \"max_activations\": 2,\n"
+                            "   \"key\": \"" +
+                            existing.key + "\"}\n]\n");
+  const CliRun refused = import(path);
+  EXPECT_EQ(refused.exit_code, 4) << refused.out;
+  const std::string message = message_of(refused);
+  EXPECT_TRUE(contains(message, "line 4: key ...-" + twice.substr(24) + " is also on line 2"))
+      << message;
+  EXPECT_TRUE(contains(message, "line 6: key ...-" + existing.key.substr(24) +
+                                    " is already on license " + existing.id))
+      << message;
+  EXPECT_EQ(licenses().size(), 1u);
+}
+
+TEST_F(LicenseImportTest, AnExportIsReadBackInTheSameFormatWithKeyHashesNotKeys) {
+  const IssuedKey made =
+      create_license({{"max_activations", 4}, {"licensee", "A \"quoted\" name"}});
+  ASSERT_EQ(
+      admin().post("/v1/licenses/" + made.id + "/users", {{"email", "anna@example.com"}}).status,
+      201);
+  for (const char* name : {"out.csv", "out.json"}) {
+    const std::string out = (dir_.path() / name).string();
+    const CliRun exported = admin_cli("license export --out " + out + " --product acme-cad");
+    ASSERT_EQ(exported.exit_code, 0) << exported.out;
+    std::ifstream in(out);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_FALSE(contains(text, made.key)) << "the server never has the key";
+    EXPECT_TRUE(contains(text, made.key.substr(24))) << text;
+    EXPECT_TRUE(contains(text, "anna@example.com")) << text;
+    // Read back: the same server already holds every key, and says so by line.
+    const CliRun again = import(out);
+    EXPECT_EQ(again.exit_code, 4) << again.out;
+    EXPECT_TRUE(contains(message_of(again), "is already on license " + made.id))
+        << message_of(again);
+  }
+}
+
+TEST_F(LicenseImportTest, CsvThatBreaksRfc4180IsRefusedNamingTheLine) {
+  const std::string open_quote =
+      write("open.csv", "v,product,max_activations,key\n1,acme-cad,2,\"never closed\n\n");
+  EXPECT_TRUE(contains(message_of(import(open_quote)), "line 2: a quoted field is never closed"));
+  const std::string stray = write("stray.csv", "v,product,max_activations,key\n1,acme\"cad,2,x\n");
+  EXPECT_TRUE(contains(message_of(import(stray)), "line 2: a quote inside an unquoted field"));
+  const std::string unknown = write("unknown.csv", "v,product,max_activations,colour\n");
+  EXPECT_TRUE(contains(message_of(import(unknown)), "line 1: unknown column 'colour'"));
+  const std::string short_row = write("short.csv", "v,product,max_activations,key\n1,acme-cad\n");
+  EXPECT_TRUE(contains(message_of(import(short_row)), "line 2: has 2 fields"));
+  EXPECT_TRUE(licenses().empty());
+}
+
+TEST_F(LicenseImportTest, JsonRecordsOfTheWrongShapeAreRefused) {
+  EXPECT_TRUE(contains(message_of(import(write("obj.json", "{\"v\": 1}"))), "JSON array"));
+  const std::string typed = write(
+      "typed.json",
+      "[{\"v\": 1, \"product\": \"acme-cad\", \"max_activations\": \"two\", \"key\": 5,\n"
+      "  \"users\": [{\"email\": \"anna@example.com\", \"limit\": 1}], \"colour\": \"red\"}]");
+  const std::string message = message_of(import(typed));
+  EXPECT_TRUE(contains(message, "line 1: unknown field 'colour'")) << message;
+  EXPECT_TRUE(contains(message, "max_activations must be a whole number")) << message;
+  EXPECT_TRUE(contains(message, "key must be text")) << message;
+  EXPECT_TRUE(contains(message, "unknown field 'limit'")) << message;
+  EXPECT_TRUE(licenses().empty());
+}
+
+TEST_F(LicenseImportTest, OnlyAnAdminMayImportOrExport) {
+  const CliRun token = admin_cli("token create --role support --json");
+  const std::string support = json::parse(token.out)["token"];
+  const std::string path = write("one.csv", "v,product,max_activations,key\n1,acme-cad,2," +
+                                                LicenseKey::generate().text() + "\n");
+  EXPECT_EQ(admin_cli("license import " + path, support).exit_code, 1);
+  EXPECT_EQ(
+      admin_cli("license export --out " + (dir_.path() / "x.csv").string(), support).exit_code, 1);
+  EXPECT_TRUE(licenses().empty());
+}
+
+}  // namespace
+}  // namespace nodelock::server::testing
