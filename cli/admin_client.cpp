@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <sstream>
 #include <utility>
 
 namespace nodelock::cli {
@@ -57,6 +58,17 @@ Result<std::string> single_operand(const std::vector<std::string>& operands, con
     return make_error(ErrorCode::invalid_argument, std::string("give exactly one ") + what);
   }
   return operands[0];
+}
+
+std::vector<std::string> comma_list(const std::string& text) {
+  std::vector<std::string> items;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) {
+    const auto first = item.find_first_not_of(' ');
+    if (first != std::string::npos)
+      items.push_back(item.substr(first, item.find_last_not_of(' ') - first + 1));
+  }
+  return items;
 }
 
 }  // namespace nodelock::cli

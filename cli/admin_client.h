@@ -39,6 +39,7 @@ const std::vector<AdminSubcommand>& admin_alert_subcommands();
 // --token or else $NODELOCK_ADMIN_TOKEN (which keeps the token out of the
 // process list). invalid_argument when the server or the token is missing.
 Result<ServerOptions> admin_server_options(const Args& args);
+const std::vector<AdminSubcommand>& admin_site_subcommands();
 
 // Sends one request with the admin token of --token (or $NODELOCK_ADMIN_TOKEN,
 // which keeps it out of the process list) and prints the answer: the server's
@@ -49,6 +50,14 @@ int call_server(const Args& args,
 
 // `path` with the ?from=&to= query of --from and --to, when given.
 std::string with_range(const Args& args, std::string path);
+// "a,b, c" as ["a", "b", "c"].
+std::vector<std::string> comma_list(const std::string& text);
+
+// Adds the site flags of `license create --model site` to the order; the
+// server checks them.
+void add_site_order(const Args& args, nlohmann::json& order);
+// "10.0.0.0/8, corp.example.com": where a site license's machines must be.
+std::string site_summary(const nlohmann::json& site);
 
 // The one operand a subcommand takes (a license id), or invalid_argument.
 Result<std::string> single_operand(const std::vector<std::string>& operands, const char* what);

@@ -1,6 +1,5 @@
 // nodelock admin license create|list|show|suspend|resume|revoke, and admin devices.
 #include <iostream>
-#include <sstream>
 
 #include "admin_client.h"
 #include "license_output.h"
@@ -38,17 +37,6 @@ void add_time(const Args& args, const char* flag, const char* field, nlohmann::j
   }
 }
 
-std::vector<std::string> comma_list(const std::string& text) {
-  std::vector<std::string> items;
-  std::stringstream in(text);
-  for (std::string item; std::getline(in, item, ',');) {
-    const auto first = item.find_first_not_of(' ');
-    if (first != std::string::npos)
-      items.push_back(item.substr(first, item.find_last_not_of(' ') - first + 1));
-  }
-  return items;
-}
-
 Result<nlohmann::json> license_order(const Args& args) {
   auto product = args.require("--product");
   if (!product.ok()) return product.error();
@@ -62,7 +50,9 @@ Result<nlohmann::json> license_order(const Args& args) {
                                     {"--max-resets-per-year", "max_resets_per_year"}}) {
     if (Status added = add_number(args, flag, field, order); !added.ok()) return added.error();
   }
-  if (!order.contains("max_activations")) order["max_activations"] = 1;
+  // A site license has no limit; the server refuses site flags on the others.
+  add_site_order(args, order);
+  if (order["model"] != "site" && !order.contains("max_activations")) order["max_activations"] = 1;
   add_time(args, "--expires", "expires", order);
   add_time(args, "--maintenance-end", "maintenance_end", order);
   if (auto features = args.get("--features")) order["features"] = comma_list(*features);
@@ -85,9 +75,13 @@ std::string text_of(const nlohmann::json& value) {
 
 void print_license_line(const nlohmann::json& license) {
   std::cout << text_of(license["id"]) << "  " << text_of(license["product"]) << "  "
-            << text_of(license["key_hint"]) << "  " << text_of(license["status"]) << "  "
-            << license["seats_used"] << "/" << license["max_activations"] << " seats  "
-            << text_of(license["term"]);
+            << text_of(license["key_hint"]) << "  " << text_of(license["status"]) << "  ";
+  if (license.contains("site")) {
+    std::cout << license["seats_used"] << " machines in " << site_summary(license["site"]) << "  ";
+  } else {
+    std::cout << license["seats_used"] << "/" << license["max_activations"] << " seats  ";
+  }
+  std::cout << text_of(license["term"]);
   if (license.contains("expires_at")) std::cout << " until " << utc_date(license["expires_at"]);
   if (!license["licensee"].get<std::string>().empty()) {
     std::cout << "  " << text_of(license["licensee"]);
@@ -160,8 +154,13 @@ int run_license_show(const Args& args, const std::vector<std::string>& operands)
         print_license_line(license);
         if (!license["features"].empty())
           std::cout << "features: " << license["features"].dump() << '\n';
-        std::cout << "seats in use: " << reply["seats"]["used"] << " of " << reply["seats"]["max"]
-                  << '\n';
+        if (!reply["seats"].contains("max")) {
+          std::cout << "machines activated: " << reply["seats"]["used"]
+                    << " (a site license has no limit)\n";
+        } else {
+          std::cout << "seats in use: " << reply["seats"]["used"] << " of " << reply["seats"]["max"]
+                    << '\n';
+        }
         print_activations(reply["activations"]);
       });
 }
@@ -211,13 +210,17 @@ const std::vector<AdminSubcommand>& admin_license_subcommands() {
        "      [--expires YYYY-MM-DD | --trial-days N] [--grace-days N] [--features a,b]\n"
        "      [--max-version MAJOR] [--maintenance-end YYYY-MM-DD] [--licensee NAME]\n"
        "      [--refresh-days N] [--match-policy JSON] [--max-resets-per-year N]\n"
+       "      [--allowed-networks CIDR,... | --domain SUFFIX | --site-match all|any |\n"
+       "       --offline-only]          (--model site: where its machines must be)\n"
        "      --expires makes a subscription, --trial-days a trial counted from the first\n"
        "      activation, neither a perpetual license; --match-policy sets how far a\n"
        "      machine may change (docs/FINGERPRINT.md). --json prints {\"id\", \"key\"}.",
        {"--product", "--model", "--max-activations", "--expires", "--trial-days", "--grace-days",
         "--features", "--max-version", "--maintenance-end", "--licensee", "--refresh-days",
-        "--match-policy", "--max-resets-per-year"},
-       run_license_create},
+        "--match-policy", "--max-resets-per-year", "--allowed-networks", "--domain",
+        "--site-match"},
+       run_license_create,
+       {"--offline-only"}},
       {"license list", "license list [--product P]", {"--product"}, run_license_list},
       {"license show", "license show LICENSE_ID", {}, run_license_show},
       {"license suspend",

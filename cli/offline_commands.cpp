@@ -122,6 +122,39 @@ int run_respond(const Args& args) {
   return exit_ok;
 }
 
+// A site license file: the same file on every machine of the site.
+int install_site(const Args& args, const LocalStore& store, const std::string& file,
+                 const std::string& product, const std::vector<crypto::PublicKey>& vendor_keys) {
+  const bool json = args.has("--json");
+  auto installed = offline::install_site_file(store, file, product, vendor_keys,
+                                              args.get("--site-id").value_or(""));
+  if (!installed.ok()) return report(installed.error(), json);
+  const SiteLicense& license = installed->license;
+  if (json) {
+    nlohmann::json out = {{"license_id", license.license_id},
+                          {"product", license.product},
+                          {"licensee", license.licensee},
+                          {"site_id", license.site_id},
+                          {"model", "site"},
+                          {"term", term_name(license.term)},
+                          {"features", license.features},
+                          {"trusted_on_first_use", installed->trusted_on_first_use}};
+    if (license.expires_at) out["expires_at"] = *license.expires_at;
+    std::cout << out.dump() << '\n';
+    return exit_ok;
+  }
+  std::cout << "Installed the site license of "
+            << (license.licensee.empty() ? "-" : license.licensee) << " for site "
+            << license.site_id << ".\n"
+            << "Every machine presenting site id " << license.site_id
+            << " runs it with this file; it never checks in.\n";
+  if (installed->trusted_on_first_use) {
+    std::cout << "The vendor key named in the file is now trusted on this machine; pass\n"
+                 "--pubkey FILE next time to check it against the vendor's published key.\n";
+  }
+  return exit_ok;
+}
+
 int run_install(const Args& args) {
   const bool json = args.has("--json");
   auto product = args.require("--product");
@@ -135,6 +168,16 @@ int run_install(const Args& args) {
     vendor_keys.push_back(*key);
   }
   const LocalStore store(args.get("--store").value_or(""), *product);
+  auto envelope = parse_document(*response);
+  if (!envelope.ok()) return report(envelope.error(), json);
+  if (envelope->type() == DocumentType::site_license) {
+    return install_site(args, store, *response, *product, vendor_keys);
+  }
+  if (args.has("--site-id")) {
+    return report(make_error(ErrorCode::invalid_argument,
+                             "--site-id applies to site license files; this is a response file"),
+                  json);
+  }
   auto machine = this_machine(*product, args.get("--sysroot").value_or(""));
   if (!machine.ok()) return report(machine.error(), json);
   auto installed = offline::install_response(store, *response, *machine, vendor_keys);
@@ -219,12 +262,17 @@ const Command offline_install_command{
     "offline install",
     "install a response file on the air-gapped machine",
     "Usage: nodelock offline install FILE.nlres --product P [--pubkey FILE] [--store DIR]\n"
-    "                                [--sysroot DIR] [--json]\n\n"
+    "                                [--sysroot DIR] [--json]\n"
+    "       nodelock offline install FILE.nlsite --product P [--site-id SITE] [--pubkey FILE]\n\n"
     "Checks the vendor signature, that the license answers this machine's pending\n"
     "request and that it fits this machine, then installs it. Opens no network connection.\n"
+    "A site license file (.nlsite) needs no request: it is installed on every machine of\n"
+    "its site, which must present its site id; --site-id sets this machine's (in the\n"
+    "store's root, shared by every product).\n"
     "Exit codes: 0 installed, 1 refused (another machine, another request, another\n"
-    "product, no request pending), 2 usage, 4 unreadable, damaged or wrong file.\n",
-    {{"--product", "--pubkey", "--store", "--sysroot"}, {}},
+    "product, no request pending, another site), 2 usage, 4 unreadable, damaged or\n"
+    "wrong file.\n",
+    {{"--product", "--pubkey", "--store", "--sysroot", "--site-id"}, {}},
     run_install};
 
 const Command offline_deactivate_command{

@@ -56,6 +56,7 @@ int run_status(const Args& args) {
   options.store = args.get("--store").value_or("");
   options.sysroot = args.get("--sysroot").value_or("");
   options.app_version = args.get("--app-version").value_or("");
+  options.site_id = args.get("--site-id").value_or("");
   const CheckResult result = verifier.check(options);
   const std::string_view channel = activation_channel(store);
 
@@ -68,10 +69,19 @@ int run_status(const Args& args) {
                           {"features", result.features()},
                           {"refresh_by", result.refresh_by()},
                           {"activation", channel}};
+    if (!result.site_id().empty()) out["site_id"] = result.site_id();
     if (result.expires_at()) out["expires_at"] = *result.expires_at();
     if (const dongle::DongleBinding* bound = result.dongle())
       out["dongle"] = dongle_json(*bound, result);
     std::cout << out.dump() << '\n';
+  } else if (result.ok() && !result.site_id().empty()) {
+    std::cout << "Site license valid for " << *product << " at site " << result.site_id()
+              << (result.in_grace() ? " (in grace period: renew it with your vendor)" : "")
+              << ".\n  License:     " << result.license_id()
+              << "\n  Licensee:    " << (result.licensee().empty() ? "-" : result.licensee())
+              << "\n  Expires:     "
+              << (result.expires_at() ? utc_date(*result.expires_at()) : "never")
+              << "\n  Check in:    never (a site license file)\n";
   } else if (result.ok()) {
     std::cout << "License valid for " << *product << " on " << result.machine_id()
               << (result.in_grace() ? " (in grace period: run `nodelock refresh` soon)" : "")
@@ -94,16 +104,18 @@ int run_status(const Args& args) {
 }  // namespace
 
 const Command status_command{
-    "status", "check the installed license offline, as the application does",
+    "status",
+    "check the installed license offline, as the application does",
     "Usage: nodelock status --product P [--store DIR] [--pubkey FILE] [--app-version V]\n"
-    "                       [--sysroot DIR] [--json]\n\n"
+    "                       [--sysroot DIR] [--site-id SITE] [--json]\n\n"
     "Verifies the installed license: vendor signature, this machine's fingerprint,\n"
     "clock, expiry, refresh date and version, and for a license bound to a dongle\n"
     "that the dongle is plugged in and proves itself. Without --pubkey, the vendor\n"
-    "keys pinned at activation are used.\n"
+    "keys pinned at activation are used. A site license file is valid where the\n"
+    "machine presents its site id: --site-id, else the one `offline install` saved.\n"
     "Exit codes: 0 valid, 1 not valid (the message says why and what to do),\n"
     "4 the license file was changed.\n",
-    {{"--product", "--store", "--pubkey", "--app-version", "--sysroot"}, {}},
+    {{"--product", "--store", "--pubkey", "--app-version", "--sysroot", "--site-id"}, {}},
     run_status};
 
 }  // namespace nodelock::cli

@@ -30,6 +30,28 @@ std::string with_header(const std::string& armored, const std::string& name,
          armored.substr(end_of_headers + 1);
 }
 
+// The vendor keys to check a file from support with: those given, else those
+// pinned in the store, else (trusting it on first use) the file's Vendor-Key
+// header, as an online first activation trusts the keys the server publishes.
+Result<std::vector<crypto::PublicKey>> keys_to_trust(const LocalStore& store,
+                                                     const Envelope& envelope,
+                                                     const std::vector<crypto::PublicKey>& given,
+                                                     bool& trusted_on_first_use) {
+  std::vector<crypto::PublicKey> keys = given;
+  if (keys.empty()) {
+    auto pinned = store.read_vendor_keys();
+    if (!pinned.ok()) return pinned.error();
+    keys = *pinned;
+  }
+  if (keys.empty()) {
+    auto key = header_key(envelope);
+    if (!key.ok()) return key.error();
+    keys.push_back(*key);
+    trusted_on_first_use = true;
+  }
+  return keys;
+}
+
 Error wrong_file(const Envelope& envelope, const std::string& what_is_needed) {
   return make_error(
       ErrorCode::wrong_document,
@@ -124,18 +146,9 @@ Result<Installed> install_response(const LocalStore& store, std::string_view res
                       "`nodelock offline install` takes the response (.nlres) support sent back.");
   }
   Installed installed;
-  std::vector<crypto::PublicKey> keys = vendor_keys;
-  if (keys.empty()) {
-    auto pinned = store.read_vendor_keys();
-    if (!pinned.ok()) return pinned.error();
-    keys = *pinned;
-  }
-  if (keys.empty()) {
-    auto key = header_key(*envelope);
-    if (!key.ok()) return key.error();
-    keys.push_back(*key);
-    installed.trusted_on_first_use = true;
-  }
+  auto trusted = keys_to_trust(store, *envelope, vendor_keys, installed.trusted_on_first_use);
+  if (!trusted.ok()) return trusted.error();
+  const std::vector<crypto::PublicKey>& keys = *trusted;
   // A damaged file is reported as damaged, whichever machine it is taken to.
   if (auto intact = open_document(response, DocumentType::license, TrustedKeys(keys));
       !intact.ok()) {
@@ -198,15 +211,90 @@ Result<Answer> respond(const ServerClient& server, std::string_view file) {
                    reply->value("activation_id", std::string()) + " for " +
                    reply->value("machine_id", std::string());
   if (reply->contains("seats") && (*reply)["seats"].is_object()) {
-    answer.summary +=
-        ", seats in use: " + (*reply)["seats"].value("used", nlohmann::json()).dump() + " of " +
-        (*reply)["seats"].value("max", nlohmann::json()).dump();
+    const nlohmann::json& seats = (*reply)["seats"];
+    const std::string used = seats.value("used", nlohmann::json()).dump();
+    answer.summary += seats.contains("max")
+                          ? ", seats in use: " + used + " of " + seats["max"].dump()
+                          : ", machines activated: " + used + " (a site license has no limit)";
   }
   if (!renewal && reply->value("existing", false)) {
     answer.summary += " (this machine already held this seat; it was kept)";
   }
   answer.summary += ".";
   return answer;
+}
+
+Result<std::string> fetch_site_file(const ServerClient& server, std::string_view license_id,
+                                    std::string_view site_id) {
+  auto reply = server.post("/v1/licenses/" + std::string(license_id) + "/site-file",
+                           {{"site_id", std::string(site_id)}});
+  if (!reply.ok()) return reply.error();
+  const auto file = reply->find("site_license");
+  const auto key = reply->find("vendor_public_key");
+  if (file == reply->end() || !file->is_string() || key == reply->end() || !key->is_string()) {
+    return make_error(ErrorCode::server_error, "The server's answer holds no site license file.");
+  }
+  return with_header(file->get<std::string>(), kVendorKeyHeader, key->get<std::string>());
+}
+
+Result<InstalledSiteLicense> install_site_file(const LocalStore& store, std::string_view file,
+                                               const std::string& product,
+                                               const std::vector<crypto::PublicKey>& vendor_keys,
+                                               const std::string& site_id) {
+  if (!site_id.empty() && !is_identifier(site_id)) {
+    return make_error(ErrorCode::invalid_argument,
+                      "'" + site_id +
+                          "' is not a site id: 1-64 of a-z, 0-9, '-', '_' and '.', such as "
+                          "acme-hq");
+  }
+  auto envelope = parse_document(file);
+  if (!envelope.ok()) return envelope.error();
+  if (envelope->type() != DocumentType::site_license) {
+    return wrong_file(*envelope, "this is not a site license file.");
+  }
+  InstalledSiteLicense installed;
+  auto keys = keys_to_trust(store, *envelope, vendor_keys, installed.trusted_on_first_use);
+  if (!keys.ok()) return keys.error();
+  auto verified = open_document(file, DocumentType::site_license, TrustedKeys(*keys));
+  if (!verified.ok()) return verified.error();
+  auto license = site_license_from_payload(verified->payload());
+  if (!license.ok()) return license.error();
+  if (license->product != product) {
+    return make_error(ErrorCode::product_mismatch,
+                      "This site license file is for product '" + license->product + "', not '" +
+                          product + "'; install it with --product " + license->product + ".");
+  }
+  auto saved = store.read_site_id();
+  if (!saved.ok()) return saved.error();
+  const std::string presented = site_id.empty() ? *saved : site_id;
+  if (presented != license->site_id) {
+    const std::string seen = presented.empty()
+                                 ? "this machine has no site id"
+                                 : "this machine presents site id '" + presented + "'";
+    return make_error(ErrorCode::outside_site,
+                      "This site license file of " + license->licensee + " is for site '" +
+                          license->site_id + "', and " + seen +
+                          ". If this machine belongs to that site, install it with --site-id " +
+                          license->site_id + ".");
+  }
+  if (auto record = store.read_record(); record.ok()) {
+    return make_error(ErrorCode::conflict,
+                      "This machine holds activation " + record->activation_id + " of " + product +
+                          "; deactivate it first (`nodelock deactivate` or `nodelock offline "
+                          "deactivate`) so its seat is freed, then install the site license.");
+  }
+  if (!site_id.empty()) {
+    if (auto status = store.save_site_id(site_id); !status.ok()) return status.error();
+  }
+  if (auto status = store.save_vendor_keys(*keys); !status.ok()) return status.error();
+  // The store's own key MACs the clock record that stops a clock set back to
+  // stretch the file's term, as for a machine's own license.
+  if (auto key = store.device_key_for_request(); !key.ok()) return key.error();
+  if (auto status = store.save_site_license(std::string(file)); !status.ok()) {
+    return status.error();
+  }
+  installed.license = std::move(*license);
+  return installed;
 }
 
 Result<Answer> submit_receipt(const ServerClient& server, std::string_view file) {

@@ -98,7 +98,8 @@ Result<ActivationOutcome> exchange(const OnlineOptions& options, const LocalStor
   outcome.existing = answer->value("existing", false);
   if (answer->contains("seats") && (*answer)["seats"].is_object()) {
     outcome.seats_used = (*answer)["seats"].value("used", std::int64_t{0});
-    outcome.seats_max = (*answer)["seats"].value("max", std::int64_t{0});
+    const nlohmann::json& max = (*answer)["seats"]["max"];
+    outcome.seats_max = max.is_number_integer() ? max.get<std::int64_t>() : 0;
   }
   return outcome;
 }

@@ -41,6 +41,7 @@ constexpr std::pair<ErrorCode, std::string_view> kCodeNames[] = {
     {ErrorCode::seat_reset, "seat_reset"},
     {ErrorCode::user_disabled, "user_disabled"},
     {ErrorCode::cloned, "cloned"},
+    {ErrorCode::outside_site, "outside_site"},
 };
 
 }  // namespace

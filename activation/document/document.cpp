@@ -28,6 +28,7 @@ constexpr DocumentTypeInfo kDocumentTypes[] = {
      "deactivation receipt"},
     {DocumentType::lease, "LEASE", "lease", "floating lease"},
     {DocumentType::borrow, "BORROW", "borrow", "borrowed seat"},
+    {DocumentType::site_license, "SITE LICENSE", "site_license", "site license"},
 };
 
 const DocumentTypeInfo& info(DocumentType type) {

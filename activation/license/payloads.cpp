@@ -287,4 +287,60 @@ Result<DeactivationReceipt> deactivation_receipt_from_payload(const nlohmann::js
   return receipt;
 }
 
+bool is_identifier(std::string_view text) {
+  if (text.empty() || text.size() > 64) return false;
+  const auto allowed = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+  };
+  return std::all_of(text.begin(), text.end(), allowed) && text.front() != '-' &&
+         text.front() != '.';
+}
+
+nlohmann::json to_payload(const SiteLicense& license) {
+  nlohmann::json payload = {
+      {"v", 1},
+      {"type", "site_license"},
+      {"license_id", license.license_id},
+      {"product", license.product},
+      {"licensee", license.licensee},
+      {"site_id", license.site_id},
+      {"model", seat_model_name(SeatModel::site)},
+      {"term", term_name(license.term)},
+      {"features", license.features},
+      {"issued_at", license.issued_at},
+      {"grace_days", license.grace_days},
+  };
+  if (license.expires_at) payload["expires_at"] = *license.expires_at;
+  if (license.max_version) payload["max_version"] = *license.max_version;
+  if (license.maintenance_end) payload["maintenance_end"] = *license.maintenance_end;
+  return payload;
+}
+
+Result<SiteLicense> site_license_from_payload(const nlohmann::json& payload) {
+  FieldReader in(payload, "site license");
+  SiteLicense license;
+  read_header(in, "site_license");
+  license.license_id = in.string("license_id");
+  license.product = in.string("product");
+  license.licensee = in.string("licensee");
+  license.site_id = in.string("site_id");
+  if (!in.failed() && !is_identifier(license.site_id)) {
+    in.fail("the site license has a bad site_id");
+  }
+  if (!in.failed() && in.string("model") != seat_model_name(SeatModel::site)) {
+    in.fail("a site license has model site");
+  }
+  const auto term = term_from_name(in.string("term"));
+  if (!in.failed() && !term) in.fail("the site license has an unknown term");
+  license.term = term.value_or(Term::perpetual);
+  license.features = in.string_list("features");
+  license.issued_at = in.integer("issued_at");
+  license.grace_days = in.integer("grace_days");
+  license.expires_at = in.optional_integer("expires_at");
+  license.max_version = in.optional_integer("max_version");
+  license.maintenance_end = in.optional_integer("maintenance_end");
+  if (auto status = in.finish(); !status.ok()) return status.error();
+  return license;
+}
+
 }  // namespace nodelock

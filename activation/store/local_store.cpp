@@ -9,6 +9,7 @@
 #include "nodelock/activation/file_io.h"
 #include "nodelock/activation/json_fields.h"
 #include "nodelock/activation/key_file.h"
+#include "nodelock/activation/payloads.h"
 
 namespace nodelock {
 namespace fs = std::filesystem;
@@ -45,11 +46,13 @@ fs::path LocalStore::default_root() {
 }
 
 LocalStore::LocalStore(fs::path root, std::string product)
-    : directory_((root.empty() ? default_root() : std::move(root)) / product) {}
+    : directory_((root.empty() ? default_root() : root) / product),
+      root_(directory_.parent_path()) {}
 
 fs::path LocalStore::license_path() const { return directory_ / "license.nllic"; }
 fs::path LocalStore::device_key_path() const { return directory_ / "device.key"; }
 fs::path LocalStore::refusal_path() const { return directory_ / "refusal.json"; }
+fs::path LocalStore::site_id_path() const { return root_ / "site-id"; }
 
 namespace {
 
@@ -213,6 +216,42 @@ Status LocalStore::save_activation(const std::string& license,
   }
   std::error_code ignored;
   fs::remove(directory_ / "pending.nlreq", ignored);
+  fs::remove(refusal_path(), ignored);
+  return {};
+}
+
+std::string_view LocalStore::site_id_in(std::string_view text) {
+  constexpr std::string_view kSpace = " \t\r\n";
+  const auto first = text.find_first_not_of(kSpace);
+  if (first == std::string_view::npos) return {};
+  return text.substr(first, text.find_last_not_of(kSpace) - first + 1);
+}
+
+Result<std::string> LocalStore::read_site_id() const {
+  std::error_code error;
+  if (!fs::exists(site_id_path(), error)) return std::string();
+  auto text = read_file(site_id_path(), kMaxSiteIdFileSize);
+  if (!text.ok()) return text.error();
+  return std::string(site_id_in(*text));
+}
+
+Status LocalStore::save_site_id(std::string_view site_id) const {
+  if (!is_identifier(site_id)) {
+    return make_error(ErrorCode::invalid_argument,
+                      "'" + std::string(site_id) +
+                          "' is not a site id: 1-64 of a-z, 0-9, '-', '_' and '.', such as "
+                          "acme-hq");
+  }
+  if (auto status = ensure_directory(); !status.ok()) return status;
+  return write_file_atomic(site_id_path(), std::string(site_id) + "\n", kReadable);
+}
+
+Status LocalStore::save_site_license(const std::string& license) const {
+  if (auto status = ensure_directory(); !status.ok()) return status;
+  if (auto status = write_file_atomic(license_path(), license, kReadable); !status.ok()) {
+    return status;
+  }
+  std::error_code ignored;
   fs::remove(refusal_path(), ignored);
   return {};
 }

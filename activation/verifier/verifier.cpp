@@ -23,6 +23,7 @@ namespace nodelock {
 
 struct CheckResult::LicenseView {
   License license;
+  std::string site_id;  // a site license file's; empty for a machine's own license
 };
 
 namespace {
@@ -41,6 +42,7 @@ constexpr std::pair<LicenseStatus, std::string_view> kStatusNames[] = {
     {LicenseStatus::dongle_missing, "dongle_missing"},
     {LicenseStatus::suspended, "suspended"},
     {LicenseStatus::revoked, "revoked"},
+    {LicenseStatus::outside_site, "outside_site"},
 };
 
 LicenseStatus status_for(ErrorCode code) {
@@ -54,6 +56,7 @@ LicenseStatus status_for(ErrorCode code) {
     case ErrorCode::dongle_missing: return LicenseStatus::dongle_missing;
     case ErrorCode::suspended: return LicenseStatus::suspended;
     case ErrorCode::revoked: return LicenseStatus::revoked;
+    case ErrorCode::outside_site: return LicenseStatus::outside_site;
     default: return LicenseStatus::tampered;
   }
 }
@@ -89,8 +92,9 @@ Error dongle_refusal(const Error& error) {
       message + ".");
 }
 
-Status check_terms(const License& license, const CheckOptions& options, std::int64_t now,
-                   bool& in_grace) {
+// `checks_in`: false for a site license file, which has no server to check in with.
+Status check_terms(const License& license, bool checks_in, const CheckOptions& options,
+                   std::int64_t now, bool& in_grace) {
   const std::int64_t grace = license.grace_days * kDay;
   if (now + ClockGuard::kToleranceSeconds < license.issued_at) {
     return make_error(ErrorCode::clock_rollback,
@@ -104,13 +108,14 @@ Status check_terms(const License& license, const CheckOptions& options, std::int
                                               ". Renew it with your vendor, then run "
                                               "`nodelock refresh`.");
   }
-  if (now > license.refresh_by + grace) {
+  if (checks_in && now > license.refresh_by + grace) {
     return make_error(ErrorCode::needs_refresh,
                       "This license had to check in with the license server by " +
                           utc_date(license.refresh_by) +
                           ". Connect to the network and run `nodelock refresh`.");
   }
-  in_grace = (license.expires_at && now > *license.expires_at) || now > license.refresh_by;
+  in_grace =
+      (license.expires_at && now > *license.expires_at) || (checks_in && now > license.refresh_by);
   const long major = major_version(options.app_version);
   if (license.max_version && major > *license.max_version) {
     return make_error(ErrorCode::version_not_covered,
@@ -125,6 +130,36 @@ Status check_terms(const License& license, const CheckOptions& options, std::int
                           "; this build is newer. Renew maintenance or use an earlier build.");
   }
   return {};
+}
+
+// A site license file's terms in the shape every check reads.
+License terms_of(const SiteLicense& site) {
+  License license;
+  license.license_id = site.license_id;
+  license.product = site.product;
+  license.licensee = site.licensee;
+  license.model = SeatModel::site;
+  license.term = site.term;
+  license.features = site.features;
+  license.issued_at = site.issued_at;
+  license.expires_at = site.expires_at;
+  license.grace_days = site.grace_days;
+  license.max_version = site.max_version;
+  license.maintenance_end = site.maintenance_end;
+  return license;
+}
+
+// ok when the machine presents the site id a site license file is bound to.
+Status check_site(const CheckResult::LicenseView& view, std::string_view presented) {
+  if (presented == view.site_id) return {};
+  const std::string licensee = view.license.licensee.empty() ? "" : " of " + view.license.licensee;
+  const std::string seen = presented.empty()
+                               ? "this machine presents no site id"
+                               : "this machine presents site id '" + std::string(presented) + "'";
+  return make_error(ErrorCode::outside_site,
+                    "This site license" + licensee + " is for site '" + view.site_id + "', and " +
+                        seen + ". Set the site id with `nodelock offline install FILE --site-id " +
+                        view.site_id + "`, or ask support for this site's file.");
 }
 
 }  // namespace
@@ -156,6 +191,11 @@ const std::string& CheckResult::licensee() const {
   return license_ ? license_->license.licensee : none;
 }
 
+const std::string& CheckResult::site_id() const {
+  static const std::string none;
+  return license_ ? license_->site_id : none;
+}
+
 const std::string& CheckResult::machine_id() const {
   static const std::string none;
   return license_ ? license_->license.machine_id : none;
@@ -178,12 +218,15 @@ struct KnownStore {
   explicit KnownStore(LocalStore local)
       : store(std::move(local)),
         license_path(store.license_path()),
-        refusal_path(store.refusal_path()) {}
+        refusal_path(store.refusal_path()),
+        site_id_path(store.site_id_path()) {}
 
   LocalStore store;
   std::filesystem::path license_path;
   std::filesystem::path refusal_path;
+  std::filesystem::path site_id_path;
   std::string read_buffer;
+  std::string site_id_buffer;
   std::unique_ptr<VerifiedLicense> license;  // null until one verified
 };
 
@@ -199,7 +242,8 @@ struct Verifier::Impl {
                                      const CheckOptions& options) const {
     auto envelope = parse_document(text);
     if (!envelope.ok()) return envelope.error();
-    if (envelope->type() != DocumentType::license) {
+    if (envelope->type() != DocumentType::license &&
+        envelope->type() != DocumentType::site_license) {
       return make_error(ErrorCode::wrong_document, "The license file holds another document.");
     }
     const crypto::PublicKey* signer = trusted.find(envelope->kid());
@@ -209,6 +253,9 @@ struct Verifier::Impl {
     }
     auto payload = verify_envelope(*envelope, *signer);
     if (!payload.ok()) return payload.error();
+    if (envelope->type() == DocumentType::site_license) {
+      return verify_site(std::move(text), *payload, store);
+    }
     auto license = license_from_payload(*payload);
     if (!license.ok()) return license.error();
     if (license->product != product) {
@@ -231,13 +278,41 @@ struct Verifier::Impl {
                                      "the license.");
     }
     entry.view = std::make_shared<const CheckResult::LicenseView>(
-        CheckResult::LicenseView{std::move(*license)});
+        CheckResult::LicenseView{std::move(*license), {}});
     entry.clock = std::make_unique<ClockGuard>(ClockGuard::for_store(store.directory(), product));
     if (const auto& binding = entry.view->license.dongle) {
       entry.dongle = std::make_shared<const dongle::ProofCache>(*binding, dongles.dongle_devices,
                                                                 dongles.dongle_proof_lifetime);
     }
     return entry;
+  }
+
+  // A site license file: bound to a site id, which each check compares with
+  // the one the machine presents, so there is no fingerprint to match.
+  Result<VerifiedLicense> verify_site(std::string text, const nlohmann::json& payload,
+                                      const LocalStore& store) const {
+    auto site = site_license_from_payload(payload);
+    if (!site.ok()) return site.error();
+    if (site->product != product) {
+      return make_error(ErrorCode::tampered, "The installed site license is for product '" +
+                                                 site->product + "', not '" + product + "'.");
+    }
+    VerifiedLicense entry{std::move(text), nullptr, {}, nullptr, nullptr};
+    entry.view = std::make_shared<const CheckResult::LicenseView>(
+        CheckResult::LicenseView{terms_of(*site), site->site_id});
+    entry.clock = std::make_unique<ClockGuard>(ClockGuard::for_store(store.directory(), product));
+    return entry;
+  }
+
+  // The site id this check presents: the option, else the store's file.
+  // Read into a buffer that keeps its capacity, so this allocates nothing.
+  static std::string_view presented_site(KnownStore& state, const CheckOptions& options) {
+    if (!options.site_id.empty()) return options.site_id;
+    if (!read_file_into(state.site_id_path, LocalStore::kMaxSiteIdFileSize, state.site_id_buffer)
+             .ok()) {
+      return {};
+    }
+    return LocalStore::site_id_in(state.site_id_buffer);
   }
 };
 
@@ -296,8 +371,14 @@ CheckResult Verifier::check(const CheckOptions& options) const {
     if (auto refusal = state.store.read_refusal()) return fail({refusal->code, refusal->message});
   }
   if (!entry.machine.ok()) return fail(entry.machine.error());
+  const bool site_file = !entry.view->site_id.empty();
+  if (site_file) {
+    if (auto status = check_site(*entry.view, Impl::presented_site(state, options)); !status.ok()) {
+      return fail(status.error());
+    }
+  }
   if (auto status = entry.clock->observe(now); !status.ok()) return fail(status.error());
-  if (auto status = check_terms(entry.view->license, options, now, result.in_grace_);
+  if (auto status = check_terms(entry.view->license, !site_file, options, now, result.in_grace_);
       !status.ok()) {
     return fail(status.error());
   }

@@ -60,7 +60,8 @@ Result<std::unique_ptr<ApiServer>> ApiServer::create(const ApiOptions& options,
                    LicenseImportService(context),
                    vendor_public_key, options.max_body_bytes, Metrics(),
                    FailureRateLimiter(options.key_failure_burst, options.key_failure_refill),
-                   FailureRateLimiter(options.key_failure_burst, options.key_failure_refill)},
+                   FailureRateLimiter(options.key_failure_burst, options.key_failure_refill),
+                   SiteFileService(context)},
                std::move(*http), 0, INVALID_SOCKET, nullptr});
   httplib::Server& server = *impl->http;
   server.set_tcp_nodelay(true);

@@ -7,8 +7,6 @@ namespace nodelock::server {
 
 namespace {
 
-Json seats_json(const SeatCount& seats) { return {{"used", seats.used}, {"max", seats.max}}; }
-
 // The answer to an activation request, online or offline, with `extra` members
 // added to a successful reply.
 void send_activation(Api& api, Response& res, const ActivationAnswer& answer, Json extra) {
@@ -18,7 +16,7 @@ void send_activation(Api& api, Response& res, const ActivationAnswer& answer, Js
     api.metrics.count_activation(std::string(code_name(error.code)));
     Json details = Json::object();
     if (error.code == ErrorCode::activation_limit && answer.seats) {
-      details = seats_json(*answer.seats);
+      details = to_json(*answer.seats);
     }
     return send_error(res, error, std::move(details));
   }
@@ -28,7 +26,7 @@ void send_activation(Api& api, Response& res, const ActivationAnswer& answer, Js
                 {"activation_id", issued.activation_id},
                 {"machine_id", issued.machine_id},
                 {"existing", issued.existing}};
-  if (answer.seats) reply["seats"] = seats_json(*answer.seats);
+  if (answer.seats) reply["seats"] = to_json(*answer.seats);
   if (issued.check_in) {
     reply["check_in"] = {{"counter", issued.check_in->counter},
                          {"receipt", issued.check_in->receipt}};
@@ -45,7 +43,8 @@ void activate(Api& api, const Request& req, Response& res) {
   if (!body.ok()) return send_error(res, body.error());
   auto armored = only_string_field(*body, "request");
   if (!armored.ok()) return send_error(res, armored.error());
-  const ActivationAnswer answer = api.activation.activate(*armored);
+  const ActivationAnswer answer =
+      api.activation.activate(*armored, RequestChannel::online, kDeviceActor, req.remote_addr);
   if (!answer.result.ok() && (answer.result.code() == ErrorCode::invalid_key ||
                               answer.result.code() == ErrorCode::not_found)) {
     api.key_failures.record_failure(req.remote_addr);

@@ -24,6 +24,7 @@ int http_status(ErrorCode code) {
     case ErrorCode::needs_refresh:
     case ErrorCode::version_not_covered:
     case ErrorCode::dongle_missing:
+    case ErrorCode::outside_site:
       return 403;
     case ErrorCode::not_found:
       return 404;

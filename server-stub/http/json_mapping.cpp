@@ -49,6 +49,21 @@ std::optional<int> read_small_int(FieldReader& in, const char* name) {
   return static_cast<int>(*value);
 }
 
+// The site constraint of a site license's order; checked by the service.
+void read_site_order(FieldReader& in, const nlohmann::json& body, LicenseOrder& order) {
+  if (body.contains("allowed_networks")) order.site.networks = in.string_list("allowed_networks");
+  order.site.domain = in.optional_string("domain").value_or("");
+  if (const auto match = in.optional_string("site_match")) {
+    const auto named = site_match_named(*match);
+    if (!named && !in.failed()) in.fail("\"site_match\" must be all or any");
+    order.site.match = named.value_or(SiteMatch::all);
+    order.site_fields = true;
+  }
+  order.site.offline_only = body.contains("offline_only") && in.boolean("offline_only");
+  order.site_fields = order.site_fields || body.contains("allowed_networks") ||
+                      body.contains("domain") || body.contains("offline_only");
+}
+
 }  // namespace
 
 Result<nlohmann::json> parse_body(std::string_view body) {
@@ -83,7 +98,10 @@ Result<LicenseOrder> license_order_from_json(const nlohmann::json& body) {
   if (!model && !in.failed()) in.fail("\"model\" must be node-locked, floating or site");
   order.model = model.value_or(SeatModel::node_locked);
   order.max_activations = read_small_int(in, "max_activations").value_or(0);
-  if (!body.contains("max_activations")) in.fail("the license has no \"max_activations\" field");
+  if (!body.contains("max_activations") && order.model != SeatModel::site) {
+    in.fail("the license has no \"max_activations\" field");
+  }
+  read_site_order(in, body, order);
   order.expires_at = read_time(in, body, "expires");
   order.maintenance_end = read_time(in, body, "maintenance_end");
   order.trial_days = read_small_int(in, "trial_days");
@@ -209,6 +227,16 @@ nlohmann::json to_json(const License& license) {
   if (license.max_version) json["max_version"] = *license.max_version;
   if (license.maintenance_end) json["maintenance_end"] = *license.maintenance_end;
   if (license.max_resets_per_year) json["max_resets_per_year"] = *license.max_resets_per_year;
+  if (license.model == SeatModel::site) {
+    json["max_activations"] = nullptr;
+    json["site"] = to_json(license.site);
+  }
+  return json;
+}
+
+nlohmann::json to_json(const SeatCount& seats) {
+  nlohmann::json json = {{"used", seats.used}};
+  if (seats.max) json["max"] = *seats.max;
   return json;
 }
 

@@ -46,6 +46,9 @@ nlohmann::json to_json(const AdminToken& token);
 Result<int> max_activations_from_json(const nlohmann::json& body);
 nlohmann::json to_json(const License& license);
 nlohmann::json to_json(const Activation& activation);
+// {"used", "max"}; without "max" for a license without a limit, which clients
+// that read a missing "max" as none understand.
+nlohmann::json to_json(const SeatCount& seats);
 
 // The bodies of POST /v1/licenses/{id}/users and of its remove, disable and
 // enable; the e-mail address is checked by the service.

@@ -58,18 +58,18 @@ void register_license_routes(httplib::Server& server, Api& api) {
                  return Json{{"licenses", list_of(all)}};
                });
       }));
-  server.Get(R"(/v1/licenses/([^/]+))",
-             admin_route(api, "/v1/licenses/{id}",
-                         [&api](const Request& req, Response& res, AdminRole role) {
-                           answer(res, api.admin.license(role, req.matches[1].str()), 200,
-                                  [](const LicenseDetails& details) {
-                                    return Json{{"license", to_json(details.license)},
-                                                {"seats",
-                                                 {{"used", details.license.seats_used},
-                                                  {"max", details.license.max_activations}}},
-                                                {"activations", list_of(details.activations)}};
-                                  });
-                         }));
+  server.Get(
+      R"(/v1/licenses/([^/]+))",
+      admin_route(
+          api, "/v1/licenses/{id}", [&api](const Request& req, Response& res, AdminRole role) {
+            answer(res, api.admin.license(role, req.matches[1].str()), 200,
+                   [](const LicenseDetails& details) {
+                     return Json{{"license", to_json(details.license)},
+                                 {"seats", to_json(SeatCount::of(details.license,
+                                                                 details.license.seats_used))},
+                                 {"activations", list_of(details.activations)}};
+                   });
+          }));
   server.Get(R"(/v1/licenses/([^/]+)/activations)",
              admin_route(api, "/v1/licenses/{id}/activations",
                          [&api](const Request& req, Response& res, AdminRole role) {

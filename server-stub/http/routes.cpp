@@ -43,6 +43,7 @@ void register_routes(httplib::Server& server, Api& api) {
   register_audit_routes(server, api);
   register_report_routes(server, api);
   register_alert_routes(server, api);
+  register_site_routes(server, api);
   register_fallbacks(server, api);
 }
 

@@ -11,6 +11,7 @@
 #include "nodelock/server/license_import.h"
 #include "nodelock/server/license_users.h"
 #include "nodelock/server/report_service.h"
+#include "nodelock/server/site_files.h"
 #include "rate_limiter.h"
 
 namespace nodelock::server {
@@ -30,6 +31,7 @@ struct Api {
   // Refused admin tokens, per address: past the allowance they are answered
   // rate_limited and no longer recorded, so they cannot fill the audit log.
   FailureRateLimiter token_failures;
+  SiteFileService site_files;
 };
 
 // Every endpoint, and the answers to requests that reach none.
@@ -46,5 +48,6 @@ void register_report_routes(httplib::Server& server, Api& api);   // report_rout
 void register_alert_routes(httplib::Server& server, Api& api);    // alert_routes.cpp
 void register_license_file_routes(httplib::Server& server,
                                   Api& api);  // license_file_routes.cpp
+void register_site_routes(httplib::Server& server, Api& api);     // site_routes.cpp
 
 }  // namespace nodelock::server

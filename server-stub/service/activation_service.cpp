@@ -15,6 +15,7 @@
 #include "nodelock/activation/payloads.h"
 #include "nodelock/activation/utc_time.h"
 #include "nodelock/fingerprint/match.h"
+#include "site_rules.h"
 
 namespace nodelock::server {
 
@@ -186,8 +187,8 @@ Result<IssuedLicense> issue_again(const ServiceContext& context, const License& 
 ActivationService::ActivationService(ServiceContext context) : context_(std::move(context)) {}
 
 ActivationAnswer ActivationService::activate(std::string_view armored_request,
-                                             RequestChannel channel,
-                                             std::string_view submitted_by) const {
+                                             RequestChannel channel, std::string_view submitted_by,
+                                             std::string_view client_address) const {
   const UnixTime now = context_.clock();
   forget_old_nonces(now);
   auto request = read_request(armored_request);
@@ -216,6 +217,10 @@ ActivationAnswer ActivationService::activate(std::string_view armored_request,
                                                         " is not for product '" + request->product +
                                                         "'"),
             std::nullopt};
+  }
+  const SiteVisit visit{offline ? std::string_view() : client_address, request->hostname};
+  if (Status inside = admit_to_site(*license, visit); !inside.ok()) {
+    return {inside.error(), std::nullopt};
   }
   auto policy = match_policy_of(*license);
   if (!policy.ok()) return {policy.error(), std::nullopt};
@@ -254,8 +259,7 @@ ActivationAnswer ActivationService::activate(std::string_view armored_request,
     if (!renewed.ok()) return {renewed.error(), std::nullopt};
     auto enrolled = enrolled_fingerprint(renewed->activation);
     if (!enrolled.ok()) return {enrolled.error(), std::nullopt};
-    SeatCount seats{renewed->license.seats_used, renewed->license.max_activations,
-                    renewed->license.id};
+    const SeatCount seats = SeatCount::of(renewed->license, renewed->license.seats_used);
     auto issued = issue(context_, renewed->license, renewed->activation, *enrolled, true, now);
     if (issued.ok() && !offline) issued->check_in = CheckInReceipt{counter, receipt.receipt};
     return {std::move(issued), seats};
@@ -301,10 +305,10 @@ ActivationAnswer ActivationService::activate(std::string_view armored_request,
   auto outcome = context_.store.claim_seat(claim);
   if (!outcome.ok() && offline && outcome.code() == ErrorCode::replayed) {
     return {issue_again(context_, *license, *request, device_key, outcome.error(), now),
-            SeatCount{license->seats_used, license->max_activations, license->id}};
+            SeatCount::of(*license, license->seats_used)};
   }
   if (!outcome.ok()) return {outcome.error(), std::nullopt};
-  SeatCount seats{outcome->used, outcome->license.max_activations, outcome->license.id};
+  const SeatCount seats = SeatCount::of(outcome->license, outcome->used);
   if (!outcome->granted) return {no_seat_left(outcome->license, outcome->used), seats};
   auto issued = issue(context_, outcome->license, outcome->activation, request->fingerprint,
                       outcome->existing, now);

@@ -8,6 +8,7 @@
 #include "license_rules.h"
 #include "nodelock/activation/encoding.h"
 #include "nodelock/activation/license_key.h"
+#include "nodelock/activation/payloads.h"
 #include "nodelock/activation/utc_time.h"
 
 namespace nodelock::server {
@@ -19,16 +20,6 @@ constexpr std::size_t kTokenBytes = 32;
 constexpr std::size_t kMaxFeatures = 64;
 constexpr std::size_t kMaxNameLength = 200;
 constexpr int kMaxActivations = 1000000;
-
-// Identifiers people type and scripts pass around: product ids, feature names.
-bool is_identifier(std::string_view text) {
-  if (text.empty() || text.size() > 64) return false;
-  const auto allowed = [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
-  };
-  return std::all_of(text.begin(), text.end(), allowed) && text.front() != '-' &&
-         text.front() != '.';
-}
 
 bool is_display_text(std::string_view text) {
   return text.size() <= kMaxNameLength && std::none_of(text.begin(), text.end(), [](char c) {
@@ -46,9 +37,27 @@ Status in_range(const char* field, std::int64_t value, std::int64_t low, std::in
                    std::to_string(high) + ", not " + std::to_string(value));
 }
 
+// A site license's constraint in normal form; none for the other models.
+Result<SiteConstraint> site_of(const LicenseOrder& order) {
+  if (order.model != SeatModel::site) {
+    if (!order.site_fields) return SiteConstraint{};
+    return bad_field(
+               "allowed_networks, domain, site_match and offline_only are for site licenses; "
+               "create it with model site")
+        .error();
+  }
+  if (order.max_activations != 0) {
+    return bad_field(
+               "a site license admits any number of machines inside its site; leave out "
+               "max_activations")
+        .error();
+  }
+  return normalise_site(order.site);
+}
+
 Status check_order(const LicenseOrder& order, std::optional<UnixTime> now) {
-  if (order.model != SeatModel::node_locked) {
-    return bad_field("this server issues node-locked licenses; the " +
+  if (order.model == SeatModel::floating) {
+    return bad_field("this server issues node-locked and site licenses; the " +
                      std::string(seat_model_name(order.model)) +
                      " model is not available in this version");
   }
@@ -60,13 +69,16 @@ Status check_order(const LicenseOrder& order, std::optional<UnixTime> now) {
   if (now && order.expires_at && *order.expires_at <= *now) {
     return bad_field("the expiry " + utc_date(*order.expires_at) + " is in the past");
   }
-  for (Status check : {in_range("max_activations", order.max_activations, 1, kMaxActivations),
-                       in_range("trial_days", order.trial_days.value_or(1), 1, 365),
-                       in_range("grace_days", order.grace_days, 0, 365),
-                       in_range("refresh_days", order.refresh_days, 1, 3650),
-                       in_range("max_version", order.max_version.value_or(0), 0, 1000000),
-                       in_range("max_resets_per_year", order.max_resets_per_year.value_or(0), 0,
-                                kMaxActivations)}) {
+  if (auto site = site_of(order); !site.ok()) return site.error();
+  const int lowest_limit = order.model == SeatModel::site ? 0 : 1;
+  for (Status check :
+       {in_range("max_activations", order.max_activations, lowest_limit, kMaxActivations),
+        in_range("trial_days", order.trial_days.value_or(1), 1, 365),
+        in_range("grace_days", order.grace_days, 0, 365),
+        in_range("refresh_days", order.refresh_days, 1, 3650),
+        in_range("max_version", order.max_version.value_or(0), 0, 1000000),
+        in_range("max_resets_per_year", order.max_resets_per_year.value_or(0), 0,
+                 kMaxActivations)}) {
     if (!check.ok()) return check;
   }
   if (!is_display_text(order.licensee)) {
@@ -114,6 +126,11 @@ License license_of_order(const LicenseOrder& order) {
   license.maintenance_end = order.maintenance_end;
   license.max_resets_per_year = order.max_resets_per_year;
   if (order.match_policy) license.match_policy = fingerprint::to_json(*order.match_policy).dump();
+  if (order.model == SeatModel::site) {
+    // check_order() accepted it; were it not in normal form, the site admits nobody.
+    auto site = normalise_site(order.site);
+    license.site = site.ok() ? std::move(*site) : SiteConstraint{{}, {}, SiteMatch::all, true};
+  }
   return license;
 }
 
@@ -257,6 +274,10 @@ Result<License> AdminService::set_license_limit(const AdminCaller& caller, std::
   change.by = {caller.token_id, context_.clock()};
   const AdminRole role = caller.role;
   change.admit = [role, max_activations](const License& license) -> Status {
+    if (!has_seat_limit(license)) {
+      return make_error(ErrorCode::conflict, "license " + key_display(license) +
+                                                 " is a site license: it has no machine limit");
+    }
     if (max_activations <= license.max_activations || role == AdminRole::admin) return {};
     return make_error(ErrorCode::forbidden,
                       "raising license " + key_display(license) + " from " +

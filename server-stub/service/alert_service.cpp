@@ -61,10 +61,12 @@ void AlertService::raise(Alert alert, const std::string& key, bool once) const {
 }
 
 void AlertService::after_activation(const ActivationAnswer& answer) const {
-  if (!answer.seats || answer.seats->license_id.empty()) return;
+  // A site license has no limit for its seats to reach.
+  if (!answer.seats || answer.seats->license_id.empty() || !answer.seats->max) return;
   const SeatCount& seats = *answer.seats;
+  const int max = *seats.max;
   const bool refused = !answer.result.ok() && answer.result.code() == ErrorCode::activation_limit;
-  const bool high = answer.result.ok() && seats.used * 5 > seats.max * 4;
+  const bool high = answer.result.ok() && seats.used * 5 > max * 4;
   if (!refused && !high) return;
   Alert alert;
   alert.license_id = seats.license_id;
@@ -75,15 +77,15 @@ void AlertService::after_activation(const ActivationAnswer& answer) const {
   if (!take_turn(key, false, alert.raised_at)) return;
   auto license = context_.store.license(seats.license_id);
   if (!license.ok()) return give_back_turn(key);
-  alert.details = nlohmann::json{{"used", seats.used}, {"max", seats.max}}.dump();
+  alert.details = nlohmann::json{{"used", seats.used}, {"max", max}}.dump();
   alert.message =
       refused ? "A machine was refused on " + named(*license) + ": all " +
-                    std::to_string(seats.used) + " of " + std::to_string(seats.max) +
+                    std::to_string(seats.used) + " of " + std::to_string(max) +
                     " seats are in use. Free one (nodelock admin devices, reset) or raise the "
                     "limit (nodelock admin license set-limit)"
               : named(*license) + " has " + std::to_string(seats.used) + " of " +
-                    std::to_string(seats.max) + " seats in use (" +
-                    std::to_string(seats.used * 100 / seats.max) +
+                    std::to_string(max) + " seats in use (" +
+                    std::to_string(seats.used * 100 / max) +
                     " %), over 80 %: consider more seats before machines are refused";
   raise(std::move(alert), key, false);
 }

@@ -39,7 +39,10 @@ Result<LicenseUser> LicenseUserService::add(const AdminCaller& caller, std::stri
   addition.by = {caller.token_id, addition.user.created_at};
   // Checked in the addition's transaction, against the limit as it is then.
   addition.admit = [max_activations, &addition](const License& license) -> Status {
-    if (!max_activations || *max_activations <= license.max_activations) return {};
+    if (!max_activations || !has_seat_limit(license) ||
+        *max_activations <= license.max_activations) {
+      return {};
+    }
     return make_error(ErrorCode::invalid_argument,
                       "user " + addition.user.email + " cannot have " +
                           std::to_string(*max_activations) + " activations: license " +

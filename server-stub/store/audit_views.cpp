@@ -25,6 +25,7 @@ nlohmann::json audit_view(const License& license) {
   if (license.max_version) view["max_version"] = *license.max_version;
   if (license.maintenance_end) view["maintenance_end"] = *license.maintenance_end;
   if (license.max_resets_per_year) view["max_resets_per_year"] = *license.max_resets_per_year;
+  if (license.model == SeatModel::site) view["site"] = to_json(license.site);
   return view;
 }
 

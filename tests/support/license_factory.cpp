@@ -50,6 +50,28 @@ License install_test_license(const LocalStore& store, const crypto::SigningKey& 
   return license;
 }
 
+std::string install_test_site_license(const LocalStore& store, const crypto::SigningKey& vendor,
+                                      const std::string& product, const std::string& site_id,
+                                      std::int64_t now,
+                                      const std::function<void(SiteLicense&)>& adjust) {
+  SiteLicense license;
+  license.license_id = "lic_site";
+  license.product = product;
+  license.licensee = "ACME Corp";
+  license.site_id = site_id;
+  license.features = {"export", "render"};
+  license.issued_at = now;
+  if (adjust) adjust(license);
+  if (!store.device_key_for_request().ok()) throw std::runtime_error("cannot make the store key");
+  auto armored = seal(DocumentType::site_license, to_payload(license), vendor,
+                      {{"Product", product}, {"Licensee", license.licensee}, {"Site", site_id}});
+  if (!armored.ok()) throw std::runtime_error(armored.message());
+  if (!store.save_site_license(*armored).ok()) {
+    throw std::runtime_error("cannot write the test site license");
+  }
+  return *armored;
+}
+
 std::filesystem::path fixture_host(const std::string& name) {
   return std::filesystem::path(NODELOCK_TESTS_DIR) / "fixtures" / "hosts" / name;
 }

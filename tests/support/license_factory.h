@@ -33,6 +33,13 @@ License install_test_license(const LocalStore& store, const crypto::SigningKey& 
                              std::int64_t now,
                              const std::function<void(License&)>& adjust = {});
 
+// Installs into `store` a SITE LICENSE signed by `vendor` for `site_id`, issued
+// at `now`; `adjust` may change terms before signing. Returns the armored file.
+std::string install_test_site_license(const LocalStore& store, const crypto::SigningKey& vendor,
+                                      const std::string& product, const std::string& site_id,
+                                      std::int64_t now,
+                                      const std::function<void(SiteLicense&)>& adjust = {});
+
 // A fixture host tree under tests/fixtures/hosts/.
 std::filesystem::path fixture_host(const std::string& name);
 

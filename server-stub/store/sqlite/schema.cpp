@@ -156,6 +156,11 @@ ALTER TABLE activations ADD COLUMN previous_receipt_hash TEXT NOT NULL DEFAULT '
 ALTER TABLE activations ADD COLUMN history_tracked INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE activations ADD COLUMN cloned_at INTEGER;
 )sql"},
+    // Site licenses: the networks and domain their machines must be inside
+    // (site_constraint.h), as JSON; empty for the other models.
+    {8, R"sql(
+ALTER TABLE licenses ADD COLUMN site TEXT NOT NULL DEFAULT '';
+)sql"},
 };
 
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion,

@@ -212,7 +212,7 @@ class SqliteStore final : public Store {
         return record_change(db, device, "activation.reenrol", outcome.activation.id, before,
                              audit_view(outcome.activation));
       }
-      if (outcome.used >= license->max_activations) {
+      if (has_seat_limit(*license) && outcome.used >= license->max_activations) {
         limit_reached = true;
         return make_error(ErrorCode::activation_limit, "no seat left");
       }

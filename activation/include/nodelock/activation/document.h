@@ -35,7 +35,14 @@
 
 namespace nodelock {
 
-enum class DocumentType { activation_request, license, deactivation_receipt, lease, borrow };
+enum class DocumentType {
+  activation_request,
+  license,
+  deactivation_receipt,
+  lease,
+  borrow,
+  site_license,
+};
 
 // "ACTIVATION REQUEST", "LICENSE", ...: the word in the armor lines.
 std::string_view armor_label(DocumentType type);

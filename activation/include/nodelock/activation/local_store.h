@@ -10,6 +10,12 @@
 //   <root>/<product>/pending.nlreq      an offline request awaiting its response
 //   <root>/<product>/refusal.json       the server's last word when it suspended or
 //                                       revoked this activation
+//   <root>/site-id                      the site this machine belongs to, which a
+//                                       SITE LICENSE must name (every product's)
+//
+// The license file holds a LICENSE, or a SITE LICENSE installed from a site
+// license file, which has no activation record; its device key only keys the
+// clock record.
 //
 // Every write is atomic (see write_file_atomic): a crash leaves the old file or
 // the new one. The license is written last, so a license is never present
@@ -20,6 +26,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "nodelock/activation/crypto.h"
@@ -66,8 +73,14 @@ class LocalStore {
   // read_refusal() reads this file alone: a caller may look for it before
   // paying for a parse.
   std::filesystem::path refusal_path() const;
+  std::filesystem::path site_id_path() const;
   // A larger file is not a license.
   static constexpr std::size_t kMaxLicenseSize = 64 * 1024;
+  // A larger file is not a site id.
+  static constexpr std::size_t kMaxSiteIdFileSize = 256;
+  // The site id a site-id file's text holds: the text without white space
+  // around it (a file written with `echo acme-hq > site-id` holds "acme-hq").
+  static std::string_view site_id_in(std::string_view text);
 
   bool has_license() const;
   // not_activated when there is no license; io_error when it cannot be read.
@@ -81,6 +94,8 @@ class LocalStore {
   // nullopt when none is kept (an older installation, an offline activation)
   // or the file is damaged: the next check-in then carries no history.
   std::optional<CheckInState> read_check_in_state() const;
+  // The site id this machine presents; empty when none was set.
+  Result<std::string> read_site_id() const;
 
   // The device key of the next request: the stored one, or a fresh one saved
   // (0600) before any request leaves the machine.
@@ -91,6 +106,10 @@ class LocalStore {
   Status save_activation(const std::string& license, const ActivationRecord& record) const;
   Status save_refusal(const Refusal& refusal) const;
   Status save_check_in_state(const CheckInState& state) const;
+  // `site_id` must be is_identifier(); invalid_argument otherwise.
+  Status save_site_id(std::string_view site_id) const;
+  // Installs a SITE LICENSE; clears a refusal.
+  Status save_site_license(const std::string& license) const;
   // Destroys the license, the device key, the record, the check-in state and a
   // pending request
   // (deactivation): a response to that request could no longer be used. The
@@ -101,6 +120,7 @@ class LocalStore {
   Status ensure_directory() const;
 
   std::filesystem::path directory_;
+  std::filesystem::path root_;
 };
 
 }  // namespace nodelock

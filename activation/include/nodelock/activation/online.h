@@ -30,7 +30,7 @@ struct ActivationOutcome {
   std::string machine_id;
   bool existing = false;  // this machine already held a seat and got it back
   std::int64_t seats_used = 0;
-  std::int64_t seats_max = 0;
+  std::int64_t seats_max = 0;  // 0: no limit (a site license)
 };
 
 // Activates this machine for `product` with the license key as typed; with

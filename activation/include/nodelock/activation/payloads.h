@@ -109,13 +109,38 @@ struct DeactivationReceipt {
   std::int64_t created_at = 0;
 };
 
+// SITE LICENSE, signed by the vendor key: a site license for air-gapped
+// machines, bound to a site id instead of a fingerprint. Any machine whose
+// configuration presents that site id may run it; it never checks in.
+struct SiteLicense {
+  std::string license_id;
+  std::string product;
+  std::string licensee;
+  std::string site_id;  // is_identifier()
+  Term term = Term::perpetual;
+  std::vector<std::string> features;
+  std::int64_t issued_at = 0;
+  std::optional<std::int64_t> expires_at;
+  std::int64_t grace_days = 0;
+  std::optional<std::int64_t> max_version;
+  std::optional<std::int64_t> maintenance_end;
+};
+
+// Identifiers people type and scripts pass around (product ids, feature
+// names, site ids): 1-64 of a-z, 0-9, '-', '_' and '.', not starting with '-'
+// or '.', e.g. "acme-hq". Compared exactly.
+bool is_identifier(std::string_view text);
+
 nlohmann::json to_payload(const ActivationRequest& request);
 nlohmann::json to_payload(const License& license);
 nlohmann::json to_payload(const DeactivationReceipt& receipt);
+nlohmann::json to_payload(const SiteLicense& license);
 
 Result<ActivationRequest> activation_request_from_payload(const nlohmann::json& payload);
 Result<License> license_from_payload(const nlohmann::json& payload);
 Result<DeactivationReceipt> deactivation_receipt_from_payload(const nlohmann::json& payload);
+// Also malformed for a site_id that is not is_identifier().
+Result<SiteLicense> site_license_from_payload(const nlohmann::json& payload);
 
 // A license user's e-mail address as typed, in its one normal form (lower
 // case, no surrounding space), so "Anna@Example.com" and "anna@example.com"

@@ -54,6 +54,7 @@ enum class ErrorCode {
   seat_reset,           // support freed this machine's seat (a lost or replaced machine)
   user_disabled,        // the license user this machine was activated for was disabled
   cloned,               // this installation is a copy of another machine's (forked check-ins)
+  outside_site,         // the machine is outside the site a site license is bound to
 };
 
 // The stable name of a code, e.g. "activation_limit".

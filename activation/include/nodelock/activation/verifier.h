@@ -12,6 +12,10 @@
 // network and, on the Crypto++ backend, no OpenSSL. A Verifier may be shared
 // by several threads.
 //
+// A site license file (SITE LICENSE) is bound to a site id instead of a
+// fingerprint: it is valid on any machine presenting that site id, in
+// CheckOptions::site_id or the store's site-id file, and never checks in.
+//
 // A license bound to a dongle is valid only while that dongle proves itself
 // (dongle/binding.h). The proof is kept for VerifierOptions::dongle_proof_lifetime,
 // so a busy application talks USB at most that often; a license without a
@@ -44,6 +48,7 @@ enum class LicenseStatus {
   dongle_missing,       // the license needs its dongle plugged in
   suspended,            // the vendor suspended the license (learnt at the last check-in)
   revoked,              // the activation was revoked or reset by support
+  outside_site,         // a site license file for a site this machine does not present
 };
 
 // "valid", "not_activated", ...: stable names for scripts and JSON.
@@ -56,6 +61,9 @@ struct CheckOptions {
                                                  // maintenance-end licenses
   std::filesystem::path sysroot;                 // empty: this machine
   std::optional<std::int64_t> now;               // unix time; empty: the system clock
+  // The site this machine belongs to, which a site license file must name;
+  // empty: the store's site-id file (`nodelock offline install --site-id`).
+  std::string site_id;
 };
 
 // How a Verifier reaches the dongles licenses may be bound to.
@@ -80,9 +88,11 @@ class CheckResult {
   // Details of the installed license, when one was readable and genuine.
   const std::string& license_id() const;
   const std::string& licensee() const;
-  const std::string& machine_id() const;
+  const std::string& machine_id() const;  // empty for a site license file
+  // The site a site license file is bound to; empty for a machine's own license.
+  const std::string& site_id() const;
   std::optional<std::int64_t> expires_at() const;
-  std::int64_t refresh_by() const;
+  std::int64_t refresh_by() const;  // 0 for a site license file, which never checks in
   // Valid, but only thanks to grace days: tell the user to renew or check in.
   bool in_grace() const { return in_grace_; }
   // The dongle the license is bound to, or null for a license without one.

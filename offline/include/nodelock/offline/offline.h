@@ -8,6 +8,10 @@
 // On a connected machine, support runs respond() to turn a request into a
 // response file, or submit_receipt() to free the seat a receipt names.
 //
+// A site license reaches air-gapped machines as one site license file instead
+// (fetch_site_file(), install_site_file()): bound to a site id rather than to
+// a machine, so the same file is installed on every machine of the site.
+//
 // An offline activation is checked, counted and bound exactly like an online
 // one: the same request document, the same server checks, the same license.
 // docs/OFFLINE.md is the operator's guide.
@@ -21,6 +25,8 @@
 #include "nodelock/activation/crypto.h"
 #include "nodelock/activation/document.h"
 #include "nodelock/activation/enrolment.h"
+#include "nodelock/activation/local_store.h"
+#include "nodelock/activation/payloads.h"
 #include "nodelock/activation/server_client.h"
 
 namespace nodelock::offline {
@@ -81,5 +87,27 @@ struct Answer {
 [[nodiscard]] Result<Answer> respond(const ServerClient& server, std::string_view file);
 // The same for a file that must be a DEACTIVATION RECEIPT (wrong_document otherwise).
 [[nodiscard]] Result<Answer> submit_receipt(const ServerClient& server, std::string_view file);
+
+// Support side: the site license file of site license `license_id` for
+// `site_id`, with the Vendor-Key header. Errors: the server's.
+[[nodiscard]] Result<std::string> fetch_site_file(const ServerClient& server,
+                                                  std::string_view license_id,
+                                                  std::string_view site_id);
+
+struct InstalledSiteLicense {
+  SiteLicense license;
+  bool trusted_on_first_use = false;  // the file's Vendor-Key header was pinned
+};
+
+// On the machine: checks the vendor signature (keys as for install_response),
+// the product, and that the machine presents the file's site id: `site_id`,
+// which is then saved as the machine's, or else the one saved before. Errors:
+// malformed, tampered, unknown_signer, wrong_document (not a SITE LICENSE),
+// product_mismatch, invalid_argument (not a site id), outside_site (no site id
+// or another one), conflict (the product is activated on this machine: its
+// seat would be lost). Nothing is written on error.
+[[nodiscard]] Result<InstalledSiteLicense> install_site_file(
+    const LocalStore& store, std::string_view file, const std::string& product,
+    const std::vector<crypto::PublicKey>& vendor_keys, const std::string& site_id);
 
 }  // namespace nodelock::offline

@@ -76,8 +76,13 @@ enum class RequestChannel {
 
 struct SeatCount {
   int used = 0;
-  int max = 0;
+  std::optional<int> max;  // none: no limit (a site license)
   std::string license_id;  // the license counted, for the alerts its seats raise
+
+  static SeatCount of(const License& license, int used) {
+    if (!has_seat_limit(license)) return {used, std::nullopt, license.id};
+    return {used, license.max_activations, license.id};
+  }
 };
 
 // What an online machine keeps to prove at its next check-in that it is the
@@ -116,16 +121,20 @@ class ActivationService {
   // activation_limit, machine_mismatch (also: a machine whose fingerprint
   // cannot reach the license's match policy even against itself), not_activated,
   // cloned (an online check-in whose history forked from the seat's: a copy of
-  // the machine, handled per ServiceContext::clone_policy).
+  // the machine, handled per ServiceContext::clone_policy),
+  // or outside_site (a site license's machine outside its networks or domain).
   // RequestChannel::offline: the request's age is held to the offline window,
   // a new seat is recorded as "offline", and a request already answered gets
   // its seat's license again instead of replayed, so support can answer the
   // same request file twice (a lost response) without taking a second seat.
   // `submitted_by` is whom the audit log names for the seat: the machine
-  // itself online, the support token's id offline.
+  // itself online, the support token's id offline. `client_address`: the HTTP
+  // peer, which a site license's networks must hold (site_rules.h); empty for
+  // RequestChannel::offline, whose peer is support, not the machine.
   ActivationAnswer activate(std::string_view armored_request,
                             RequestChannel channel = RequestChannel::online,
-                            std::string_view submitted_by = kDeviceActor) const;
+                            std::string_view submitted_by = kDeviceActor,
+                            std::string_view client_address = {}) const;
 
   // Frees the seat named by an armored DEACTIVATION RECEIPT signed by the
   // seat's device key. Errors: malformed, wrong_document, tampered, not_found,

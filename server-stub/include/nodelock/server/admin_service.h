@@ -40,6 +40,8 @@ struct LicenseOrder {
   int refresh_days = 30;
   std::optional<fingerprint::MatchPolicy> match_policy;  // the standard one when absent
   std::optional<int> max_resets_per_year;  // seats support may reset a year; none: no limit
+  SiteConstraint site;                     // model site only
+  bool site_fields = false;  // the order named a site field, which only a site license takes
 };
 
 struct NewLicense {

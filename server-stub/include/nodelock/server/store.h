@@ -34,6 +34,7 @@
 
 #include "nodelock/activation/payloads.h"
 #include "nodelock/activation/result.h"
+#include "nodelock/server/site_constraint.h"
 
 namespace nodelock::server {
 
@@ -70,7 +71,12 @@ struct License {
   std::string match_policy;  // MatchPolicy JSON; empty means the standard policy
   UnixTime created_at = 0;
   int seats_used = 0;  // active activations; kept by the store, ignored by add_license
+  SiteConstraint site;  // model site only
 };
+
+// A site license admits any number of machines inside its site; its
+// max_activations is 0 and means nothing.
+inline bool has_seat_limit(const License& license) { return license.model != SeatModel::site; }
 
 enum class ActivationState { active, deactivated, reset, revoked };
 
@@ -419,7 +425,7 @@ class Store {
 
 // The schema version this build writes. A database with a newer version is
 // refused (conflict) rather than misread.
-inline constexpr int kSchemaVersion = 7;
+inline constexpr int kSchemaVersion = 8;
 
 // Opens (creating and migrating when needed) the store at `url`:
 // "sqlite:PATH" for the embedded SQLite store. Errors: invalid_argument for an
