@@ -59,6 +59,7 @@ std::string Metrics::prometheus_text(const std::vector<License>& licenses) const
   }
   family(out, "nodelock_seats", "gauge", "Seats a license admits, by license.");
   for (const License& license : licenses) {
+    if (!has_seat_limit(license)) continue;  // a site license admits any number
     out << "nodelock_seats{license=\"" << prometheus_label(license.id) << "\",product=\""
         << prometheus_label(license.product_id) << "\"} " << license.max_activations << '\n';
   }
