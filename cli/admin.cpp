@@ -17,7 +17,7 @@ std::vector<const AdminSubcommand*> all_subcommands() {
        {&admin_product_subcommands(), &admin_license_subcommands(), &admin_audit_subcommands(),
         &admin_support_subcommands(), &admin_offline_subcommands(), &admin_user_subcommands(),
         &admin_report_subcommands(), &admin_alert_subcommands(),
-        &admin_license_file_subcommands(), &admin_site_subcommands()}) {
+        &admin_license_file_subcommands(), &admin_site_subcommands(), &admin_lease_subcommands()}) {
     for (const AdminSubcommand& subcommand : *table) all.push_back(&subcommand);
   }
   return all;

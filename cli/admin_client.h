@@ -40,6 +40,7 @@ const std::vector<AdminSubcommand>& admin_alert_subcommands();
 // process list). invalid_argument when the server or the token is missing.
 Result<ServerOptions> admin_server_options(const Args& args);
 const std::vector<AdminSubcommand>& admin_site_subcommands();
+const std::vector<AdminSubcommand>& admin_lease_subcommands();
 
 // Sends one request with the admin token of --token (or $NODELOCK_ADMIN_TOKEN,
 // which keeps it out of the process list) and prints the answer: the server's

@@ -47,12 +47,22 @@ Result<nlohmann::json> license_order(const Args& args) {
                                     {"--grace-days", "grace_days"},
                                     {"--max-version", "max_version"},
                                     {"--refresh-days", "refresh_days"},
-                                    {"--max-resets-per-year", "max_resets_per_year"}}) {
+                                    {"--max-resets-per-year", "max_resets_per_year"},
+                                    {"--seats", "max_activations"},
+                                    {"--grace-seats", "grace_seats"},
+                                    {"--lease-ttl", "lease_ttl"},
+                                    {"--max-borrow-days", "max_borrow_days"}}) {
     if (Status added = add_number(args, flag, field, order); !added.ok()) return added.error();
+  }
+  if (args.has("--seats") && args.has("--max-activations")) {
+    return make_error(ErrorCode::invalid_argument,
+                      "--seats (floating) and --max-activations (node-locked) name the same "
+                      "limit; give one");
   }
   // A site license has no limit; the server refuses site flags on the others.
   add_site_order(args, order);
   if (order["model"] != "site" && !order.contains("max_activations")) order["max_activations"] = 1;
+  if (auto scope = args.get("--seat-scope")) order["seat_scope"] = *scope;
   add_time(args, "--expires", "expires", order);
   add_time(args, "--maintenance-end", "maintenance_end", order);
   if (auto features = args.get("--features")) order["features"] = comma_list(*features);
@@ -206,7 +216,7 @@ int run_devices(const Args& args, const std::vector<std::string>&) {
 const std::vector<AdminSubcommand>& admin_license_subcommands() {
   static const std::vector<AdminSubcommand> subcommands = {
       {"license create",
-       "license create --product P [--model node-locked] [--max-activations N]     (admin)\n"
+       "license create --product P [--model node-locked|floating] [--max-activations N] (admin)\n"
        "      [--expires YYYY-MM-DD | --trial-days N] [--grace-days N] [--features a,b]\n"
        "      [--max-version MAJOR] [--maintenance-end YYYY-MM-DD] [--licensee NAME]\n"
        "      [--refresh-days N] [--match-policy JSON] [--max-resets-per-year N]\n"
@@ -214,11 +224,14 @@ const std::vector<AdminSubcommand>& admin_license_subcommands() {
        "       --offline-only]          (--model site: where its machines must be)\n"
        "      --expires makes a subscription, --trial-days a trial counted from the first\n"
        "      activation, neither a perpetual license; --match-policy sets how far a\n"
-       "      machine may change (docs/FINGERPRINT.md). --json prints {\"id\", \"key\"}.",
+       "      machine may change (docs/FINGERPRINT.md). --json prints {\"id\", \"key\"}.\n"
+       "      Floating: --seats N concurrent seats [--grace-seats N] [--lease-ttl SECONDS]\n"
+       "      [--seat-scope user|device|project] [--max-borrow-days N].",
        {"--product", "--model", "--max-activations", "--expires", "--trial-days", "--grace-days",
         "--features", "--max-version", "--maintenance-end", "--licensee", "--refresh-days",
         "--match-policy", "--max-resets-per-year", "--allowed-networks", "--domain",
-        "--site-match"},
+        "--site-match", "--seats", "--grace-seats", "--lease-ttl",
+        "--seat-scope", "--max-borrow-days"},
        run_license_create,
        {"--offline-only"}},
       {"license list", "license list [--product P]", {"--product"}, run_license_list},

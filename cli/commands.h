@@ -20,6 +20,10 @@ extern const Command offline_install_command;
 extern const Command offline_deactivate_command;
 extern const Command offline_inspect_command;
 extern const Command dongle_list_command;
+extern const Command lease_checkout_command;
+extern const Command lease_heartbeat_command;
+extern const Command lease_release_command;
+extern const Command lease_status_command;
 extern const Command admin_command;
 
 const std::vector<const Command*>& all_commands();

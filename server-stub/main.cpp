@@ -7,6 +7,7 @@
 //                         [--alert-repeat SECONDS] [--webhook-retry SECONDS]
 //                         [--expiry-scan SECONDS]
 //                         [--clone-policy refuse-copy|refuse-both]
+//                         [--lease-flush-interval SECONDS]
 #include <pthread.h>
 #include <signal.h>
 
@@ -28,6 +29,7 @@
 #include "nodelock/activation/encoding.h"
 #include "nodelock/server/api_server.h"
 #include "nodelock/server/data_dir.h"
+#include "nodelock/server/lease_store.h"
 
 namespace nodelock::server {
 namespace {
@@ -47,6 +49,7 @@ constexpr const char* kUsage =
     "                        [--alert-repeat SECONDS] [--webhook-retry SECONDS]\n"
     "                        [--expiry-scan SECONDS]\n"
     "                        [--clone-policy refuse-copy|refuse-both]\n"
+    "                        [--lease-flush-interval SECONDS]\n"
     "      Serves the API (default --listen 127.0.0.1:8080; port 0 picks a free one\n"
     "      and prints it), initialising an empty DIR first. SIGTERM or SIGINT stop\n"
     "      it cleanly. Signed requests are accepted within --request-window of the\n"
@@ -58,6 +61,9 @@ constexpr const char* kUsage =
     "      When two installations check in as one seat (a copied disk or VM image),\n"
     "      the one whose history forked is refused (refuse-copy, the default), or\n"
     "      both are until support resets the seat (refuse-both).\n"
+    "      Floating lease heartbeats are written and expired leases released every\n"
+    "      --lease-flush-interval (default 1): a crash loses at most that much of\n"
+    "      a lease's renewals.\n"
     "  --db defaults to sqlite:DIR/nodelock.db.\n";
 
 using Flags = std::map<std::string, std::string>;
@@ -166,7 +172,7 @@ int run_serve(const std::vector<std::string>& words) {
       words,
       {"--data", "--db", "--listen", "--tls-cert", "--tls-key", "--threads", "--request-window",
        "--offline-request-window", "--alert-repeat", "--webhook-retry", "--expiry-scan",
-       "--clone-policy"},
+       "--clone-policy", "--lease-flush-interval"},
       {}, problem);
   if (!flags) return usage_error(problem);
   const std::string dir = (*flags)["--data"];
@@ -217,6 +223,11 @@ int run_serve(const std::vector<std::string>& words) {
     if (!value) return usage_error(std::string(flag) + " takes seconds from 1 to 31622400");
     *seconds = *value;
   }
+  if (flags->count("--lease-flush-interval")) {
+    const auto seconds = parse_count((*flags)["--lease-flush-interval"], 1, 60);
+    if (!seconds) return usage_error("--lease-flush-interval takes seconds from 1 to 60");
+    options.lease_flush_interval = std::chrono::seconds(*seconds);
+  }
 
   sigset_t signals;
   sigemptyset(&signals);
@@ -241,6 +252,7 @@ int run_serve(const std::vector<std::string>& words) {
                          key_hasher,     [] { return static_cast<UnixTime>(std::time(nullptr)); },
                          request_window, offline_request_window};
   context.clone_policy = clone_policy;
+  context.usage_log = &(*store)->leases();
   auto server = ApiServer::create(options, context);
   if (!server.ok()) return failure(server.error());
   auto url = (*server)->bind();

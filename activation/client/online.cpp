@@ -2,53 +2,12 @@
 
 #include <algorithm>
 
-#include "nodelock/activation/encoding.h"
 #include "nodelock/activation/enrolment.h"
 #include "nodelock/activation/local_store.h"
+#include "vendor_keys.h"
 
 namespace nodelock {
 namespace {
-
-Result<std::vector<crypto::PublicKey>> published_keys(const ServerClient& server) {
-  auto body = server.get("/v1/keys");
-  if (!body.ok()) return body.error();
-  std::vector<crypto::PublicKey> keys;
-  if (body->contains("keys") && (*body)["keys"].is_array()) {
-    for (const auto& entry : (*body)["keys"]) {
-      if (!entry.is_object() || !entry.contains("public_key") ||
-          !entry["public_key"].is_string()) {
-        continue;
-      }
-      auto bytes = encoding::from_base64(entry["public_key"].get<std::string>());
-      if (!bytes.ok() || bytes->size() != 32) continue;
-      crypto::PublicKey key;
-      std::copy(bytes->begin(), bytes->end(), key.bytes.begin());
-      keys.push_back(key);
-    }
-  }
-  if (keys.empty()) {
-    return make_error(ErrorCode::server_error,
-                      "The server at " + server.url() + " publishes no vendor key.");
-  }
-  return keys;
-}
-
-// The keys this machine trusts: --pubkey, else those pinned earlier, else (first
-// contact) the server's, which are then pinned.
-Result<TrustedKeys> trusted_keys(const OnlineOptions& options, const LocalStore& store,
-                                 const ServerClient& server) {
-  auto pinned = store.read_vendor_keys();
-  if (!pinned.ok()) return pinned.error();
-  std::vector<crypto::PublicKey> keys = options.vendor_keys;
-  if (keys.empty()) keys = *pinned;
-  if (keys.empty()) {
-    auto published = published_keys(server);
-    if (!published.ok()) return published.error();
-    keys = *published;
-  }
-  if (auto status = store.save_vendor_keys(keys); !status.ok()) return status.error();
-  return TrustedKeys(keys);
-}
 
 Result<ServerClient> connect(const OnlineOptions& options, const LocalStore& store) {
   ServerOptions server = options.server;
@@ -78,7 +37,7 @@ void keep_check_in_receipt(const LocalStore& store, const nlohmann::json& answer
 Result<ActivationOutcome> exchange(const OnlineOptions& options, const LocalStore& store,
                                    const ServerClient& server, const Machine& machine,
                                    const SignedRequest& signed_request) {
-  auto trusted = trusted_keys(options, store, server);
+  auto trusted = trusted_keys(options.vendor_keys, store, server);
   if (!trusted.ok()) return trusted.error();
   auto answer = server.post("/v1/activations", {{"request", signed_request.armored}});
   if (!answer.ok()) return answer.error();

@@ -42,6 +42,8 @@ constexpr std::pair<ErrorCode, std::string_view> kCodeNames[] = {
     {ErrorCode::user_disabled, "user_disabled"},
     {ErrorCode::cloned, "cloned"},
     {ErrorCode::outside_site, "outside_site"},
+    {ErrorCode::seats_exhausted, "seats_exhausted"},
+    {ErrorCode::lease_ended, "lease_ended"},
 };
 
 }  // namespace

@@ -29,6 +29,7 @@ constexpr DocumentTypeInfo kDocumentTypes[] = {
     {DocumentType::lease, "LEASE", "lease", "floating lease"},
     {DocumentType::borrow, "BORROW", "borrow", "borrowed seat"},
     {DocumentType::site_license, "SITE LICENSE", "site_license", "site license"},
+    {DocumentType::lease_request, "LEASE REQUEST", "lease_request", "lease request"},
 };
 
 const DocumentTypeInfo& info(DocumentType type) {

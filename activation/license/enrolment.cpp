@@ -14,8 +14,6 @@
 namespace nodelock {
 namespace {
 
-constexpr const char* kClientVersion = "0.1.0";
-
 std::string hostname_of(const std::filesystem::path& sysroot) {
   if (!sysroot.empty()) {
     auto text = read_file(sysroot / "etc" / "hostname", 256);
@@ -92,7 +90,7 @@ Result<SignedRequest> make_request(const LocalStore& store, const Machine& machi
   request.device_public_key = device_key->public_key();
   request.nonce = make_nonce();
   request.created_at = static_cast<std::int64_t>(std::time(nullptr));
-  request.client_version = kClientVersion;
+  request.client_version = std::string(kClientVersion);
   request.hostname = machine.hostname;
   request.activation_id = std::move(activation_id);
   request.dongle = std::move(dongle);

@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 
 #include "../service/webhook_dispatcher.h"
+#include "../service/lease_sweeper.h"
 #include "routes.h"
 
 namespace nodelock::server {
@@ -44,8 +45,10 @@ struct ApiServer::Impl {
   std::unique_ptr<httplib::Server> http;
   int port = 0;
   socket_t listening_socket = INVALID_SOCKET;
-  // Declared last: it stops before the services it posts for are destroyed.
+  // Declared last: they stop before the services they post for and sweep are
+  // destroyed.
   std::unique_ptr<WebhookDispatcher> dispatcher;
+  std::unique_ptr<LeaseSweeper> sweeper;
 };
 
 Result<std::unique_ptr<ApiServer>> ApiServer::create(const ApiOptions& options,
@@ -57,7 +60,7 @@ Result<std::unique_ptr<ApiServer>> ApiServer::create(const ApiOptions& options,
       new Impl{options,
                Api{ActivationService(context), AdminService(context), LicenseUserService(context),
                    ReportService(context), AlertService(context, options.alert_repeat_seconds),
-                   LicenseImportService(context),
+                   LicenseImportService(context), LeaseService(context),
                    vendor_public_key, options.max_body_bytes, Metrics(),
                    FailureRateLimiter(options.key_failure_burst, options.key_failure_refill),
                    FailureRateLimiter(options.key_failure_burst, options.key_failure_refill),
@@ -81,6 +84,7 @@ Result<std::unique_ptr<ApiServer>> ApiServer::create(const ApiOptions& options,
       context, impl->api.alerts,
       DeliverySettings{options.webhook_retry_seconds, options.webhook_max_attempts,
                        options.expiry_scan_seconds});
+  impl->sweeper = std::make_unique<LeaseSweeper>(impl->api.leases, options.lease_flush_interval);
   return std::unique_ptr<ApiServer>(new ApiServer(std::move(impl)));
 }
 

@@ -36,19 +36,14 @@ void send_activation(Api& api, Response& res, const ActivationAnswer& answer, Js
 }
 
 void activate(Api& api, const Request& req, Response& res) {
-  if (const int wait = api.key_failures.retry_after(req.remote_addr); wait > 0) {
-    return send_rate_limited(res, wait, "failed license key attempts");
-  }
+  if (refused_as_key_guessing(api, req, res)) return;
   auto body = parse_body(req.body);
   if (!body.ok()) return send_error(res, body.error());
   auto armored = only_string_field(*body, "request");
   if (!armored.ok()) return send_error(res, armored.error());
   const ActivationAnswer answer =
       api.activation.activate(*armored, RequestChannel::online, kDeviceActor, req.remote_addr);
-  if (!answer.result.ok() && (answer.result.code() == ErrorCode::invalid_key ||
-                              answer.result.code() == ErrorCode::not_found)) {
-    api.key_failures.record_failure(req.remote_addr);
-  }
+  if (!answer.result.ok()) note_key_failure(api, req, answer.result.code());
   send_activation(api, res, answer, Json::object());
 }
 

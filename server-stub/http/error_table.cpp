@@ -30,9 +30,12 @@ int http_status(ErrorCode code) {
       return 404;
     case ErrorCode::already_exists:
     case ErrorCode::activation_limit:
+    case ErrorCode::seats_exhausted:
     case ErrorCode::replayed:
     case ErrorCode::conflict:
       return 409;
+    case ErrorCode::lease_ended:
+      return 410;
     case ErrorCode::payload_too_large:
       return 413;
     case ErrorCode::tampered:

@@ -64,6 +64,25 @@ void read_site_order(FieldReader& in, const nlohmann::json& body, LicenseOrder& 
                       body.contains("domain") || body.contains("offline_only");
 }
 
+// The floating terms of a license order, flat in its body; any one present
+// makes the order carry a policy, the others keeping their defaults.
+void read_floating_terms(FieldReader& in, LicenseOrder& order) {
+  FloatingPolicy policy;
+  const auto grace = read_small_int(in, "grace_seats");
+  const auto ttl = read_small_int(in, "lease_ttl");
+  const auto borrow = read_small_int(in, "max_borrow_days");
+  const auto scope_name = in.optional_string("seat_scope");
+  const auto scope = scope_name ? seat_scope_from_name(*scope_name) : std::nullopt;
+  if (scope_name && !scope && !in.failed())
+    in.fail("\"seat_scope\" must be user, device or project");
+  if (!grace && !ttl && !borrow && !scope_name && order.model != SeatModel::floating) return;
+  policy.grace_seats = grace.value_or(policy.grace_seats);
+  policy.lease_ttl_seconds = ttl.value_or(policy.lease_ttl_seconds);
+  policy.max_borrow_days = borrow.value_or(policy.max_borrow_days);
+  policy.scope = scope.value_or(policy.scope);
+  order.floating = policy;
+}
+
 }  // namespace
 
 Result<nlohmann::json> parse_body(std::string_view body) {
@@ -111,6 +130,7 @@ Result<LicenseOrder> license_order_from_json(const nlohmann::json& body) {
   order.max_resets_per_year = read_small_int(in, "max_resets_per_year");
   if (body.contains("features")) order.features = in.string_list("features");
   order.licensee = in.optional_string("licensee").value_or("");
+  read_floating_terms(in, order);
   if (body.contains("match_policy")) {
     const nlohmann::json& policy = in.object("match_policy");
     auto parsed = fingerprint::match_policy_from_json(policy);
@@ -231,6 +251,9 @@ nlohmann::json to_json(const License& license) {
     json["max_activations"] = nullptr;
     json["site"] = to_json(license.site);
   }
+  if (auto floating = floating_policy_of(license); floating.ok()) {
+    json["floating"] = to_json(*floating);
+  }
   return json;
 }
 
@@ -257,6 +280,35 @@ nlohmann::json to_json(const Activation& activation) {
       {"user", activation.user},
       {"cloned_at", activation.cloned_at ? nlohmann::json(*activation.cloned_at) : nullptr},
   };
+}
+
+Result<LeaseProof> lease_proof_from_json(const nlohmann::json& body, const std::string& lease_id) {
+  FieldReader in(body, "lease call");
+  LeaseProof proof;
+  proof.lease_id = lease_id;
+  proof.sequence = in.integer("sequence");
+  proof.mac = in.string("mac");
+  if (Status read = in.finish(); !read.ok()) return read.error();
+  return proof;
+}
+
+nlohmann::json to_json(const Lease& lease) {
+  nlohmann::json json = {{"id", lease.id},
+                         {"license_id", lease.license_id},
+                         {"seat", lease.seat},
+                         {"user", lease.user},
+                         {"machine_id", lease.machine_id},
+                         {"hostname", lease.hostname},
+                         {"project", lease.project},
+                         {"started_at", lease.started_at},
+                         {"last_seen_at", lease.last_seen_at},
+                         {"expires_at", lease.expires_at},
+                         {"overage", lease.overage},
+                         {"ended_at", nullptr},
+                         {"end", nullptr}};
+  if (lease.ended_at) json["ended_at"] = *lease.ended_at;
+  if (lease.end) json["end"] = name_of(*lease.end);
+  return json;
 }
 
 }  // namespace nodelock::server

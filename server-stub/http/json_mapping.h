@@ -13,6 +13,7 @@
 #include "nodelock/activation/result.h"
 #include "nodelock/server/admin_service.h"
 #include "nodelock/server/audit.h"
+#include "nodelock/server/lease_service.h"
 #include "nodelock/server/store.h"
 
 namespace nodelock::server {
@@ -63,5 +64,9 @@ struct UserChangeRequest {
 Result<UserAdditionRequest> user_addition_from_json(const nlohmann::json& body);
 Result<UserChangeRequest> user_change_from_json(const nlohmann::json& body);
 nlohmann::json to_json(const LicenseUser& user);
+
+// The {"sequence": N, "mac": "..."} of a heartbeat or release of `lease_id`.
+Result<LeaseProof> lease_proof_from_json(const nlohmann::json& body, const std::string& lease_id);
+nlohmann::json to_json(const Lease& lease);
 
 }  // namespace nodelock::server

@@ -34,6 +34,19 @@ void send_rate_limited(Response& res, int wait_seconds, std::string_view what) {
              {{"retry_after", wait_seconds}});
 }
 
+bool refused_as_key_guessing(Api& api, const Request& req, Response& res) {
+  const int wait = api.key_failures.retry_after(req.remote_addr);
+  if (wait <= 0) return false;
+  send_rate_limited(res, wait, "failed license key attempts");
+  return true;
+}
+
+void note_key_failure(Api& api, const Request& req, ErrorCode code) {
+  if (code == ErrorCode::invalid_key || code == ErrorCode::not_found) {
+    api.key_failures.record_failure(req.remote_addr);
+  }
+}
+
 Result<AdminCaller> authenticated_caller(Api& api, const Request& req, bool record_refusal) {
   const std::string header = req.get_header_value("Authorization");
   constexpr std::string_view kScheme = "Bearer ";

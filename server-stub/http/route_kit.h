@@ -34,6 +34,12 @@ Result<AdminCaller> authenticated_caller(Api& api, const Request& req, bool reco
 // The error code of an error answer; empty for any other.
 std::string refusal_code(const Response& res);
 
+// Requests that carry a license key: true (answered rate_limited) when the
+// address failed too many lookups lately; note_key_failure counts a refusal
+// that says the key is wrong, so guessing keys is slowed to a crawl.
+bool refused_as_key_guessing(Api& api, const Request& req, Response& res);
+void note_key_failure(Api& api, const Request& req, ErrorCode code);
+
 // Counts and times every answer of `pattern`.
 template <class Handler>
 httplib::Server::Handler route(Api& api, std::string pattern, Handler handler) {

@@ -44,6 +44,7 @@ void register_routes(httplib::Server& server, Api& api) {
   register_report_routes(server, api);
   register_alert_routes(server, api);
   register_site_routes(server, api);
+  register_lease_routes(server, api);
   register_fallbacks(server, api);
 }
 

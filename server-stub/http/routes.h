@@ -9,6 +9,7 @@
 #include "nodelock/server/admin_service.h"
 #include "nodelock/server/alert_service.h"
 #include "nodelock/server/license_import.h"
+#include "nodelock/server/lease_service.h"
 #include "nodelock/server/license_users.h"
 #include "nodelock/server/report_service.h"
 #include "nodelock/server/site_files.h"
@@ -24,6 +25,7 @@ struct Api {
   ReportService reports;
   AlertService alerts;
   LicenseImportService imports;
+  LeaseService leases;
   crypto::PublicKey vendor_public_key;
   std::size_t max_body_bytes;
   Metrics metrics;
@@ -49,5 +51,6 @@ void register_alert_routes(httplib::Server& server, Api& api);    // alert_route
 void register_license_file_routes(httplib::Server& server,
                                   Api& api);  // license_file_routes.cpp
 void register_site_routes(httplib::Server& server, Api& api);     // site_routes.cpp
+void register_lease_routes(httplib::Server& server, Api& api);    // lease_routes.cpp
 
 }  // namespace nodelock::server

@@ -1,10 +1,10 @@
 #include "nodelock/server/activation_service.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <utility>
 
 #include "clone_rules.h"
+#include "device_documents.h"
 #include "dongle_rules.h"
 #include "identifiers.h"
 #include "license_rules.h"
@@ -13,7 +13,6 @@
 #include "nodelock/activation/encoding.h"
 #include "nodelock/activation/license_key.h"
 #include "nodelock/activation/payloads.h"
-#include "nodelock/activation/utc_time.h"
 #include "nodelock/fingerprint/match.h"
 #include "site_rules.h"
 
@@ -21,56 +20,11 @@ namespace nodelock::server {
 
 namespace {
 
-constexpr std::size_t kNonceBytes = 16;
 // How often used nonces older than any acceptable request are forgotten.
 constexpr UnixTime kNoncePruneInterval = 60;
 
-Error wrong_type(const Envelope& envelope, DocumentType expected) {
-  return make_error(ErrorCode::wrong_document, "this is a " +
-                                                   std::string(armor_label(envelope.type())) +
-                                                   ", not a " + std::string(armor_label(expected)));
-}
-
-Result<crypto::PublicKey> public_key_from_base64(const std::string& text, const char* what) {
-  auto bytes = encoding::from_base64(text);
-  crypto::PublicKey key;
-  if (!bytes.ok() || bytes->size() != key.bytes.size()) {
-    return make_error(ErrorCode::malformed, std::string(what) + " is not a base64 Ed25519 key");
-  }
-  std::copy(bytes->begin(), bytes->end(), key.bytes.begin());
-  return key;
-}
-
-// Verifies a document signed by a device key; the signer's key is `key`.
-Result<nlohmann::json> verify_device_signature(const Envelope& envelope,
-                                               const crypto::PublicKey& key) {
-  auto payload = verify_envelope(envelope, key);
-  if (payload.ok() || payload.code() != ErrorCode::unknown_signer) return payload;
-  return make_error(ErrorCode::tampered,
-                    "the " + std::string(armor_label(envelope.type())) +
-                        " is not signed by the device key it names; make a new one");
-}
-
-Status check_nonce(const std::string& nonce) {
-  auto bytes = encoding::from_base64(nonce);
-  if (bytes.ok() && bytes->size() == kNonceBytes) return {};
-  return make_error(ErrorCode::malformed, "the nonce must be the base64 of 16 random bytes");
-}
-
 Result<ActivationRequest> read_request(std::string_view armored) {
-  auto envelope = parse_document(armored);
-  if (!envelope.ok()) return envelope.error();
-  if (envelope->type() != DocumentType::activation_request) {
-    return wrong_type(*envelope, DocumentType::activation_request);
-  }
-  const nlohmann::json& claimed = envelope->unverified_payload();
-  const auto field = claimed.find("device_public_key");
-  if (field == claimed.end() || !field->is_string()) {
-    return make_error(ErrorCode::malformed, "the activation request names no device_public_key");
-  }
-  auto device_key = public_key_from_base64(field->get<std::string>(), "device_public_key");
-  if (!device_key.ok()) return device_key.error();
-  auto payload = verify_device_signature(*envelope, *device_key);
+  auto payload = open_self_signed(armored, DocumentType::activation_request);
   if (!payload.ok()) return payload.error();
   auto request = activation_request_from_payload(*payload);
   if (!request.ok()) return request.error();
@@ -196,12 +150,8 @@ ActivationAnswer ActivationService::activate(std::string_view armored_request,
   const bool offline = channel == RequestChannel::offline;
   const UnixTime window =
       offline ? context_.offline_request_window_seconds : context_.request_window_seconds;
-  if (std::llabs(now - request->created_at) > window) {
-    return {make_error(ErrorCode::request_expired,
-                       "the request was made at " + utc_date(request->created_at) +
-                           ", too far from the server's time (" + utc_date(now) +
-                           "); check this machine's clock and make a new request"),
-            std::nullopt};
+  if (Status fresh = check_request_age(request->created_at, now, window); !fresh.ok()) {
+    return {fresh.error(), std::nullopt};
   }
   auto key = LicenseKey::parse(request->key);
   if (!key.ok()) return {key.error(), std::nullopt};

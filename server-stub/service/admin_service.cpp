@@ -10,6 +10,7 @@
 #include "nodelock/activation/license_key.h"
 #include "nodelock/activation/payloads.h"
 #include "nodelock/activation/utc_time.h"
+#include "roles.h"
 
 namespace nodelock::server {
 
@@ -56,10 +57,13 @@ Result<SiteConstraint> site_of(const LicenseOrder& order) {
 }
 
 Status check_order(const LicenseOrder& order, std::optional<UnixTime> now) {
-  if (order.model == SeatModel::floating) {
-    return bad_field("this server issues node-locked and site licenses; the " +
-                     std::string(seat_model_name(order.model)) +
-                     " model is not available in this version");
+  if (order.floating && order.model != SeatModel::floating) {
+    return bad_field(
+        "grace seats, lease TTL, seat scope and borrowing apply to floating "
+        "licenses only; create it with --model floating");
+  }
+  if (order.floating) {
+    if (Status terms = check_floating_policy(*order.floating); !terms.ok()) return terms;
   }
   if (order.expires_at && order.trial_days) {
     return bad_field(
@@ -208,6 +212,9 @@ Result<NewLicense> AdminService::create_license(const AdminCaller& caller,
   license.id = new_record_id("lic");
   license.key_hash = context_.key_hasher.hash(key.text());
   license.key_last5 = key.last_group();
+  if (order.model == SeatModel::floating) {
+    license.floating_policy = to_json(order.floating.value_or(FloatingPolicy{})).dump();
+  }
   license.created_at = now;
   Status added = context_.store.add_license(license, {caller.token_id, now});
   if (!added.ok()) {

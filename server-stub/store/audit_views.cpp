@@ -26,6 +26,9 @@ nlohmann::json audit_view(const License& license) {
   if (license.maintenance_end) view["maintenance_end"] = *license.maintenance_end;
   if (license.max_resets_per_year) view["max_resets_per_year"] = *license.max_resets_per_year;
   if (license.model == SeatModel::site) view["site"] = to_json(license.site);
+  if (!license.floating_policy.empty()) {
+    view["floating_policy"] = nlohmann::json::parse(license.floating_policy, nullptr, false);
+  }
   return view;
 }
 

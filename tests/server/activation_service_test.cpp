@@ -269,8 +269,13 @@ TEST_F(ActivationServiceTest, LicenseOrdersOutOfBoundsAreRefusedByField) {
   wanted.features = {"Export!"};
   refused(wanted, "feature");
   wanted = {};
+  wanted.floating = FloatingPolicy{};
+  refused(wanted, "floating licenses only");
+  wanted = {};
   wanted.model = SeatModel::floating;
-  refused(wanted, "floating");
+  wanted.floating = FloatingPolicy{};
+  wanted.floating->lease_ttl_seconds = 0;
+  refused(wanted, "lease_ttl");
   EXPECT_TRUE(store_->licenses("").value().empty());
 }
 

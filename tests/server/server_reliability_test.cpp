@@ -11,6 +11,7 @@
 #include <set>
 #include <thread>
 
+#include "at_once.h"
 #include "server_fixture.h"
 
 namespace nodelock::server::testing {
@@ -25,34 +26,19 @@ TEST_F(ServerTest, FiveHundredConcurrentActivationsGrantExactlyTenSeats) {
   for (int i = 0; i < kMachines; ++i) {
     requests.push_back(TestMachine().activation_request(license.key, kProduct, unix_now()));
   }
-  std::mutex mutex;
-  std::condition_variable start;
-  bool go = false;
   std::atomic<int> granted{0}, refused{0}, other{0};
-  std::vector<std::thread> installers;
-  for (int i = 0; i < kMachines; ++i) {
-    installers.emplace_back([&, i] {
-      ApiClient client(server_.url());
-      {
-        std::unique_lock<std::mutex> lock(mutex);
-        start.wait(lock, [&] { return go; });
-      }
-      Reply reply = activate(client, requests[static_cast<std::size_t>(i)]);
-      if (reply.status == 200) {
-        ++granted;
-      } else if (reply.status == 409 && reply.code() == "activation_limit") {
-        ++refused;
-      } else {
-        ++other;
-      }
-    });
-  }
-  {
-    std::lock_guard<std::mutex> lock(mutex);
-    go = true;
-  }
-  start.notify_all();
-  for (auto& installer : installers) installer.join();
+  run_at_once(
+      kMachines, [&](int) { return ApiClient(server_.url()); },
+      [&](int i, ApiClient& client) {
+        Reply reply = activate(client, requests[static_cast<std::size_t>(i)]);
+        if (reply.status == 200) {
+          ++granted;
+        } else if (reply.status == 409 && reply.code() == "activation_limit") {
+          ++refused;
+        } else {
+          ++other;
+        }
+      });
   EXPECT_EQ(granted.load(), 10);
   EXPECT_EQ(refused.load(), 490);
   EXPECT_EQ(other.load(), 0);

@@ -102,4 +102,33 @@ std::string TestMachine::deactivation_receipt(const std::string& activation_id,
   return seal(DocumentType::deactivation_receipt, to_payload(receipt), device_key_, {}).value();
 }
 
+LeaseRequest TestMachine::unsigned_lease_request(const std::string& key, const std::string& product,
+                                                 std::int64_t created_at) const {
+  LeaseRequest request;
+  request.key = key;
+  request.product = product;
+  request.machine_id = fingerprint_.machine_id();
+  request.device_public_key = device_key_.public_key();
+  request.hostname = "workstation-" + fingerprint_.machine_id().substr(3, 4);
+  request.nonce = make_nonce();
+  request.created_at = created_at;
+  request.client_version = "0.1.0";
+  return request;
+}
+
+std::string TestMachine::sign(const LeaseRequest& request) const {
+  return seal(DocumentType::lease_request, to_payload(request), device_key_,
+              {{"Product", request.product}, {"Machine", request.machine_id}})
+      .value();
+}
+
+std::string TestMachine::lease_request(const std::string& key, const std::string& product,
+                                       std::int64_t created_at, std::optional<std::string> user,
+                                       std::optional<std::string> project) const {
+  LeaseRequest request = unsigned_lease_request(key, product, created_at);
+  request.user = std::move(user);
+  request.project = std::move(project);
+  return sign(request);
+}
+
 }  // namespace nodelock::server::testing

@@ -31,6 +31,15 @@ class TestMachine {
   std::string deactivation_receipt(const std::string& activation_id, const std::string& license_id,
                                    const std::string& product, std::int64_t created_at) const;
 
+  // A LEASE REQUEST for a floating seat, and the unsigned one for tests that
+  // change it before signing.
+  std::string lease_request(const std::string& key, const std::string& product,
+                            std::int64_t created_at, std::optional<std::string> user = {},
+                            std::optional<std::string> project = {}) const;
+  LeaseRequest unsigned_lease_request(const std::string& key, const std::string& product,
+                                      std::int64_t created_at) const;
+  std::string sign(const LeaseRequest& request) const;
+
   // The unsigned request, for tests that sign it wrongly on purpose.
   ActivationRequest request(const std::string& key, const std::string& product,
                             std::int64_t created_at) const;

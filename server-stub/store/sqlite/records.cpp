@@ -52,7 +52,7 @@ std::optional<int> optional_int(const std::optional<std::int64_t>& value) {
 constexpr const char* kLicenseColumns =
     "id, product_id, key_hash, key_last5, model, licensee, max_activations, term, expires_at, "
     "trial_days, grace_days, refresh_days, features, max_version, maintenance_end, status, "
-    "policy, created_at, seats_used, max_resets_per_year, site";
+    "policy, created_at, seats_used, max_resets_per_year, site, floating_policy";
 
 License read_license(const Query& row) {
   License license;
@@ -82,6 +82,7 @@ License read_license(const Query& row) {
     auto site = site_from_text(row.text(20));
     license.site = site.ok() ? std::move(*site) : SiteConstraint{{}, {}, SiteMatch::all, true};
   }
+  license.floating_policy = row.text(21);
   return license;
 }
 
@@ -172,8 +173,9 @@ Status insert_license(Connection& db, const License& license) {
   Query query = db.query(
       "INSERT INTO licenses(id, product_id, key_hash, key_last5, model, licensee, "
       "max_activations, term, expires_at, trial_days, grace_days, refresh_days, features, "
-      "max_version, maintenance_end, status, policy, created_at, max_resets_per_year, site) "
-      "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "max_version, maintenance_end, status, policy, created_at, max_resets_per_year, site, "
+      "floating_policy) "
+      "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   std::optional<std::int64_t> max_version;
   if (license.max_version) max_version = *license.max_version;
   std::optional<std::int64_t> max_resets;
@@ -197,7 +199,8 @@ Status insert_license(Connection& db, const License& license) {
       .bind(17, license.match_policy)
       .bind(18, license.created_at)
       .bind(19, max_resets)
-      .bind(20, license.model == SeatModel::site ? site_text(license.site) : std::string());
+      .bind(20, license.model == SeatModel::site ? site_text(license.site) : std::string())
+      .bind(21, license.floating_policy);
   Status inserted = query.run();
   if (inserted.code() == ErrorCode::already_exists) {
     return make_error(ErrorCode::already_exists, "a license with this id or key already exists");

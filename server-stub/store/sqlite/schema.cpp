@@ -161,6 +161,31 @@ ALTER TABLE activations ADD COLUMN cloned_at INTEGER;
     {8, R"sql(
 ALTER TABLE licenses ADD COLUMN site TEXT NOT NULL DEFAULT '';
 )sql"},
+    // Floating licenses: their terms (FloatingPolicy JSON), and every lease,
+    // held or ended, which is also the usage session reports read.
+    {9, R"sql(
+ALTER TABLE licenses ADD COLUMN floating_policy TEXT NOT NULL DEFAULT '';
+CREATE TABLE leases(
+  id TEXT PRIMARY KEY,
+  license_id TEXT NOT NULL REFERENCES licenses(id),
+  seat TEXT NOT NULL,
+  user_email TEXT NOT NULL,
+  machine_id TEXT NOT NULL,
+  hostname TEXT NOT NULL,
+  project TEXT NOT NULL,
+  device_public_key TEXT NOT NULL,
+  started_at INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  ttl_seconds INTEGER NOT NULL CHECK(ttl_seconds > 0),
+  sequence INTEGER NOT NULL,
+  overage INTEGER NOT NULL CHECK(overage IN (0, 1)),
+  ended_at INTEGER,
+  end_reason TEXT CHECK(end_reason IN ('released', 'expired', 'forced', 'user_disabled',
+                                       'returned')));
+CREATE INDEX leases_held ON leases(license_id, ended_at);
+CREATE INDEX leases_by_start ON leases(license_id, started_at);
+)sql"},
 };
 
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion,

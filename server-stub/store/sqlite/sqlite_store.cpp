@@ -1,6 +1,5 @@
 #include "sqlite_store.h"
 
-#include <mutex>
 #include <optional>
 #include <vector>
 
@@ -11,9 +10,11 @@
 #include "group_commit.h"
 #include "license_import_writes.h"
 #include "license_user_writes.h"
+#include "reader_pool.h"
 #include "records.h"
 #include "schema.h"
 #include "seat_history.h"
+#include "sqlite_lease_store.h"
 #include "support_writes.h"
 
 namespace nodelock::server::sqlite {
@@ -26,47 +27,6 @@ constexpr UnixTime kSecondsPerDay = 86400;
 // Each write runs in a savepoint, whose undo journal would otherwise be a
 // temporary file written for every page a write touches.
 constexpr const char* kWriterSettings = "PRAGMA cache_size=-32768; PRAGMA temp_store=MEMORY;";
-// Idle reader connections kept open; more are opened under load and closed after.
-constexpr std::size_t kIdleReaders = 16;
-
-// Reader connections, each lent to one thread at a time. In WAL mode readers
-// see the last commit and never wait for the writer.
-class ReaderPool {
- public:
-  explicit ReaderPool(std::string path) : path_(std::move(path)) {}
-
-  template <class T, class Read>
-  Result<T> run(Read read) {
-    auto connection = borrow();
-    if (!connection.ok()) return connection.error();
-    Result<T> result = read(*connection);
-    give_back(std::move(*connection));
-    return result;
-  }
-
- private:
-  Result<Connection> borrow() {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      if (!idle_.empty()) {
-        Connection connection = std::move(idle_.back());
-        idle_.pop_back();
-        return connection;
-      }
-    }
-    return Connection::open(path_, false);
-  }
-
-  void give_back(Connection connection) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (idle_.size() < kIdleReaders) idle_.push_back(std::move(connection));
-  }
-
-  std::string path_;
-  std::mutex mutex_;
-  std::vector<Connection> idle_;
-};
-
 Error seat_not_active(const Activation& seat) {
   switch (seat.state) {
     case ActivationState::deactivated:
@@ -94,7 +54,14 @@ Error other_device(const Activation& seat) {
 class SqliteStore final : public Store {
  public:
   SqliteStore(const std::string& path, Connection writer, Connection checkpointer)
-      : readers_(path), writes_(std::move(writer)), checkpointer_(std::move(checkpointer)) {}
+      : readers_(path),
+        writes_(std::move(writer)),
+        leases_(readers_, writes_),
+        checkpointer_(std::move(checkpointer)) {}
+
+  Status load_leases() { return leases_.load(); }
+
+  LeaseStore& leases() override { return leases_; }
 
   Status add_product(const Product& product, const ChangedBy& by) override {
     return writes_.run([&](Connection& db) -> Status {
@@ -476,6 +443,7 @@ class SqliteStore final : public Store {
 
   ReaderPool readers_;
   GroupCommit writes_;
+  SqliteLeaseStore leases_;
   Checkpointer checkpointer_;
 };
 
@@ -490,8 +458,10 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path) {
   if (!tuned.ok()) return tuned.error();
   auto checkpointer = Connection::open(path, false);
   if (!checkpointer.ok()) return checkpointer.error();
-  return std::unique_ptr<Store>(
-      std::make_unique<SqliteStore>(path, std::move(*writer), std::move(*checkpointer)));
+  auto store = std::make_unique<SqliteStore>(path, std::move(*writer), std::move(*checkpointer));
+  Status loaded = store->load_leases();
+  if (!loaded.ok()) return loaded.error();
+  return std::unique_ptr<Store>(std::move(store));
 }
 
 }  // namespace nodelock::server::sqlite

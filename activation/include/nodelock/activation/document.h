@@ -42,6 +42,7 @@ enum class DocumentType {
   lease,
   borrow,
   site_license,
+  lease_request,
 };
 
 // "ACTIVATION REQUEST", "LICENSE", ...: the word in the armor lines.

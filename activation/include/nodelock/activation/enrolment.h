@@ -15,6 +15,9 @@
 
 namespace nodelock {
 
+// The version of nodelock that makes this machine's requests.
+inline constexpr std::string_view kClientVersion = "0.1.0";
+
 // This machine as a license sees it, for one product.
 struct Machine {
   fingerprint::Fingerprint fingerprint;

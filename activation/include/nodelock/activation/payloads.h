@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -24,11 +25,16 @@ namespace nodelock {
 enum class SeatModel { node_locked, floating, site };
 enum class Term { perpetual, subscription, trial };
 enum class RequestPurpose { activate, refresh };
+// What one floating seat is counted by: a person (on any number of machines
+// and clients), a machine, or a project (one seat per project in use).
+enum class SeatScope { user, device, project };
 
 std::string_view seat_model_name(SeatModel model);  // "node-locked", "floating", "site"
 std::string_view term_name(Term term);              // "perpetual", "subscription", "trial"
 std::optional<SeatModel> seat_model_from_name(std::string_view name);
 std::optional<Term> term_from_name(std::string_view name);
+std::string_view seat_scope_name(SeatScope scope);  // "user", "device", "project"
+std::optional<SeatScope> seat_scope_from_name(std::string_view name);
 
 // What a machine remembers of its check-ins, carried inside its signed refresh
 // so the server can tell the machine from a copy of its disk or VM image: a
@@ -131,16 +137,66 @@ struct SiteLicense {
 // or '.', e.g. "acme-hq". Compared exactly.
 bool is_identifier(std::string_view text);
 
+// LEASE REQUEST, signed by the device key it carries: a floating seat asked
+// for by one client on one machine.
+struct LeaseRequest {
+  std::string key;  // the license key, canonical dashed form
+  std::string product;
+  std::string machine_id;
+  crypto::PublicKey device_public_key;
+  std::string hostname;
+  std::optional<std::string> user;     // normal form of license_user_email()
+  std::optional<std::string> project;  // the project the client works on
+  std::string nonce;                   // base64 of 16 random bytes; accepted once
+  std::int64_t created_at = 0;
+  std::string client_version;
+};
+
+// LEASE, signed by the vendor key: a floating seat held until `expires_at`
+// unless renewed by heartbeats (authenticated with the lease's own secret,
+// which travels beside the document, never inside it).
+struct Lease {
+  std::string lease_id;
+  std::string license_id;
+  std::string product;
+  std::string licensee;
+  std::vector<std::string> features;
+  SeatScope scope = SeatScope::device;
+  std::string seat;  // what the seat is counted by: the user, machine ID or project
+  std::optional<std::string> user;
+  std::optional<std::string> project;
+  std::string machine_id;
+  crypto::PublicKey device_public_key;
+  std::string request_nonce;  // the nonce of the request this lease answers
+  std::int64_t issued_at = 0;
+  std::int64_t expires_at = 0;
+  std::int64_t heartbeat_seconds = 0;  // renew this often
+  bool overage = false;                // held on a grace seat, beyond the license's seats
+};
+
 nlohmann::json to_payload(const ActivationRequest& request);
 nlohmann::json to_payload(const License& license);
 nlohmann::json to_payload(const DeactivationReceipt& receipt);
 nlohmann::json to_payload(const SiteLicense& license);
+nlohmann::json to_payload(const LeaseRequest& request);
+nlohmann::json to_payload(const Lease& lease);
 
 Result<ActivationRequest> activation_request_from_payload(const nlohmann::json& payload);
 Result<License> license_from_payload(const nlohmann::json& payload);
 Result<DeactivationReceipt> deactivation_receipt_from_payload(const nlohmann::json& payload);
 // Also malformed for a site_id that is not is_identifier().
 Result<SiteLicense> site_license_from_payload(const nlohmann::json& payload);
+
+Result<LeaseRequest> lease_request_from_payload(const nlohmann::json& payload);
+Result<Lease> lease_from_payload(const nlohmann::json& payload);
+
+// What a lease's heartbeats and its release prove: HMAC-SHA256 under the
+// lease's secret (handed out at check-out) over the call, the lease id and a
+// sequence that rises with every call, so a recorded call cannot be replayed
+// and a heartbeat cannot be passed off as a release.
+enum class LeaseCall { heartbeat, release };
+crypto::Digest lease_call_mac(crypto::ByteView secret, LeaseCall call, std::string_view lease_id,
+                              std::int64_t sequence);
 
 // A license user's e-mail address as typed, in its one normal form (lower
 // case, no surrounding space), so "Anna@Example.com" and "anna@example.com"

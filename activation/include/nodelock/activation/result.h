@@ -55,6 +55,8 @@ enum class ErrorCode {
   user_disabled,        // the license user this machine was activated for was disabled
   cloned,               // this installation is a copy of another machine's (forked check-ins)
   outside_site,         // the machine is outside the site a site license is bound to
+  seats_exhausted,      // every floating seat (grace seats included) is held by others
+  lease_ended,          // the floating lease expired or was released; check out again
 };
 
 // The stable name of a code, e.g. "activation_limit".

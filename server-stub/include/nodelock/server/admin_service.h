@@ -20,6 +20,7 @@
 #include "nodelock/activation/result.h"
 #include "nodelock/fingerprint/policy.h"
 #include "nodelock/server/activation_service.h"
+#include "nodelock/server/floating_policy.h"
 #include "nodelock/server/store.h"
 
 namespace nodelock::server {
@@ -42,6 +43,9 @@ struct LicenseOrder {
   std::optional<int> max_resets_per_year;  // seats support may reset a year; none: no limit
   SiteConstraint site;                     // model site only
   bool site_fields = false;  // the order named a site field, which only a site license takes
+  // Floating licenses: max_activations is then the number of concurrent seats.
+  // Given for another model, it is refused.
+  std::optional<FloatingPolicy> floating;
 };
 
 struct NewLicense {

@@ -44,6 +44,9 @@ struct ApiOptions {
   int webhook_max_attempts = 10;
   // How often licenses are checked for an expiry 30, 7 or 1 days away.
   std::int64_t expiry_scan_seconds = 3600;
+  // How often heartbeats are written and expired leases released: a crash
+  // loses at most this much of a lease's renewals.
+  std::chrono::milliseconds lease_flush_interval{1000};
 };
 
 class ApiServer {

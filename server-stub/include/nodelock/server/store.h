@@ -72,6 +72,9 @@ struct License {
   UnixTime created_at = 0;
   int seats_used = 0;  // active activations; kept by the store, ignored by add_license
   SiteConstraint site;  // model site only
+  // FloatingPolicy JSON (floating_policy.h) of a floating license; empty for
+  // the other models. max_activations is then the number of concurrent seats.
+  std::string floating_policy;
 };
 
 // A site license admits any number of machines inside its site; its
@@ -335,9 +338,14 @@ struct SeatRelease {
   UnixTime now = 0;
 };
 
+class LeaseStore;
+
 class Store {
  public:
   virtual ~Store() = default;
+
+  // The floating leases, kept in the same database (lease_store.h).
+  virtual LeaseStore& leases() = 0;
 
   // already_exists when the id is taken.
   virtual Status add_product(const Product& product, const ChangedBy& by) = 0;
@@ -425,7 +433,7 @@ class Store {
 
 // The schema version this build writes. A database with a newer version is
 // refused (conflict) rather than misread.
-inline constexpr int kSchemaVersion = 8;
+inline constexpr int kSchemaVersion = 9;
 
 // Opens (creating and migrating when needed) the store at `url`:
 // "sqlite:PATH" for the embedded SQLite store. Errors: invalid_argument for an

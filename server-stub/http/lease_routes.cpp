@@ -1,0 +1,93 @@
+// Floating leases: check-out, heartbeat and release by clients; the leases
+// held on a license and forced releases for support.
+#include "route_kit.h"
+
+namespace nodelock::server {
+
+namespace {
+
+Json seats_json(const SeatCount& seats) { return {{"used", seats.used}, {"max", seats.max}}; }
+
+void check_out(Api& api, const Request& req, Response& res) {
+  if (refused_as_key_guessing(api, req, res)) return;
+  auto body = parse_body(req.body);
+  if (!body.ok()) return send_error(res, body.error());
+  auto armored = only_string_field(*body, "request");
+  if (!armored.ok()) return send_error(res, armored.error());
+  const LeaseAnswer answer = api.leases.check_out(*armored);
+  if (!answer.result.ok()) {
+    note_key_failure(api, req, answer.result.code());
+    Json details = Json::object();
+    if (answer.seats) details["seats"] = seats_json(*answer.seats);
+    if (!answer.holders.empty()) details["holders"] = list_of(answer.holders);
+    return send_error(res, answer.result.error(), std::move(details));
+  }
+  const IssuedLease& issued = *answer.result;
+  Json reply = {{"lease", issued.lease},
+                {"lease_id", issued.record.id},
+                {"secret", issued.secret},
+                {"expires_at", issued.record.expires_at},
+                {"heartbeat_seconds", issued.heartbeat_seconds},
+                {"overage", issued.record.overage}};
+  if (answer.seats) reply["seats"] = seats_json(*answer.seats);
+  send(res, 201, reply);
+}
+
+// The proof of a heartbeat or release, or an error already sent.
+std::optional<LeaseProof> read_proof(const Request& req, Response& res) {
+  auto body = parse_body(req.body);
+  if (!body.ok()) {
+    send_error(res, body.error());
+    return std::nullopt;
+  }
+  auto proof = lease_proof_from_json(*body, req.matches[1].str());
+  if (!proof.ok()) {
+    send_error(res, proof.error());
+    return std::nullopt;
+  }
+  return std::move(*proof);
+}
+
+}  // namespace
+
+void register_lease_routes(httplib::Server& server, Api& api) {
+  server.Post("/v1/leases", route(api, "/v1/leases", [&api](const Request& req, Response& res) {
+                check_out(api, req, res);
+              }));
+  server.Post(R"(/v1/leases/([^/]+)/heartbeat)",
+              route(api, "/v1/leases/{id}/heartbeat", [&api](const Request& req, Response& res) {
+                auto proof = read_proof(req, res);
+                if (!proof) return;
+                answer(res, api.leases.heartbeat(*proof), 200, [&](const RenewedLease& renewed) {
+                  return Json{{"lease_id", proof->lease_id},
+                              {"expires_at", renewed.expires_at},
+                              {"sequence", renewed.sequence}};
+                });
+              }));
+  server.Post(R"(/v1/leases/([^/]+)/release)",
+              route(api, "/v1/leases/{id}/release", [&api](const Request& req, Response& res) {
+                auto proof = read_proof(req, res);
+                if (!proof) return;
+                answer(res, api.leases.release(*proof), 200, [](const Lease& released) {
+                  return Json{{"released", true}, {"lease", to_json(released)}};
+                });
+              }));
+  server.Get(R"(/v1/licenses/([^/]+)/leases)",
+             admin_route(api, "/v1/licenses/{id}/leases",
+                         [&api](const Request& req, Response& res, AdminRole role) {
+                           answer(res, api.leases.held_leases(role, req.matches[1].str()), 200,
+                                  [](const std::vector<Lease>& held) {
+                                    return Json{{"leases", list_of(held)}};
+                                  });
+                         }));
+  server.Post(R"(/v1/leases/([^/]+)/force-release)",
+              admin_route(api, "/v1/leases/{id}/force-release",
+                          [&api](const Request& req, Response& res, const AdminCaller& caller) {
+                            answer(res, api.leases.force_release(caller, req.matches[1].str()), 200,
+                                   [](const Lease& released) {
+                                     return Json{{"lease", to_json(released)}};
+                                   });
+                          }));
+}
+
+}  // namespace nodelock::server

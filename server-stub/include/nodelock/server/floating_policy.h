@@ -1,0 +1,43 @@
+// The terms of a floating license: how seats are counted and how long a lease
+// lives without a heartbeat. Kept with the license (License::floating_policy)
+// as JSON, so a license keeps the terms it was sold with.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "nodelock/activation/payloads.h"
+#include "nodelock/activation/result.h"
+#include "nodelock/server/store.h"
+
+namespace nodelock::server {
+
+struct FloatingPolicy {
+  int grace_seats = 0;  // leases allowed beyond the seats, each marked as overage
+  // A lease not renewed for this long is released; clients renew every third of it.
+  int lease_ttl_seconds = 360;
+  SeatScope scope = SeatScope::device;
+  int max_borrow_days = 0;  // 0: seats cannot be taken offline
+};
+
+// Bounds checked when a license is created.
+inline constexpr int kMaxLeaseTtlSeconds = 7 * 86400;
+inline constexpr int kMaxGraceSeats = 100000;
+inline constexpr int kMaxBorrowDays = 365;
+
+nlohmann::json to_json(const FloatingPolicy& policy);
+// malformed when a field is missing, extra or of the wrong type.
+[[nodiscard]] Result<FloatingPolicy> floating_policy_from_json(const nlohmann::json& json);
+// invalid_argument naming the first field out of bounds.
+[[nodiscard]] Status check_floating_policy(const FloatingPolicy& policy);
+
+// The policy of a floating license; server_error when it is stored unreadably,
+// invalid_argument when the license is not floating.
+[[nodiscard]] Result<FloatingPolicy> floating_policy_of(const License& license);
+
+// How often a client renews its lease: a third of the TTL, so two heartbeats
+// may be lost before the lease expires.
+int heartbeat_seconds(const FloatingPolicy& policy);
+
+}  // namespace nodelock::server

@@ -1,0 +1,89 @@
+// The lease service: floating seats checked out, renewed and given back.
+//
+// A client checks a seat out with a LEASE REQUEST signed by its device key
+// and gets a vendor-signed LEASE and a secret of that lease alone. Its
+// heartbeats and its release carry an HMAC under that secret instead of a
+// signature: microseconds instead of an Ed25519 verify, on the server's
+// hottest path. The server keeps no lease secret: each is derived from the
+// lease id under a key of the server's, so a copy of the database reveals
+// none.
+//
+// Like the other services it knows nothing of HTTP, and may be called from
+// many threads at once.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nodelock/activation/crypto.h"
+#include "nodelock/activation/result.h"
+#include "nodelock/server/activation_service.h"
+#include "nodelock/server/admin_service.h"
+#include "nodelock/server/lease_store.h"
+
+namespace nodelock::server {
+
+struct IssuedLease {
+  std::string lease;   // the armored, vendor-signed LEASE
+  std::string secret;  // base64 of the lease's heartbeat secret; sent only now
+  Lease record;
+  int heartbeat_seconds = 0;
+};
+
+// A check-out's outcome; `seats` once the license is known, and on
+// seats_exhausted the leases that hold the seats.
+struct [[nodiscard]] LeaseAnswer {
+  Result<IssuedLease> result;
+  std::optional<SeatCount> seats;
+  std::vector<Lease> holders;
+};
+
+// A heartbeat or a release as its holder sends it.
+struct LeaseProof {
+  std::string lease_id;
+  std::int64_t sequence = 0;
+  std::string mac;  // base64 of lease_call_mac()
+};
+
+class LeaseService {
+ public:
+  explicit LeaseService(ServiceContext context);
+
+  // Answers an armored LEASE REQUEST. Errors: those of a signed request
+  // (malformed, wrong_document, tampered, request_expired, replayed),
+  // invalid_key, not_found, product_mismatch, conflict (not a floating
+  // license), invalid_argument (the seat scope needs a user or a project the
+  // request lacks), suspended, revoked, expired, forbidden and user_disabled
+  // (license users), seats_exhausted (the message lists who holds the seats).
+  LeaseAnswer check_out(std::string_view armored_request) const;
+
+  // Extends the lease by its TTL from now. Errors: tampered (wrong MAC),
+  // not_found, lease_ended, replayed.
+  [[nodiscard]] Result<RenewedLease> heartbeat(const LeaseProof& proof) const;
+  // Frees the lease's seat at once. Errors as for heartbeat.
+  [[nodiscard]] Result<Lease> release(const LeaseProof& proof) const;
+
+  // Writes the heartbeats received since the last sweep and releases the
+  // leases that expired; the server runs it every flush interval.
+  [[nodiscard]] Status sweep() const;
+
+  // The license's leases still held (viewer).
+  [[nodiscard]] Result<std::vector<Lease>> held_leases(AdminRole caller,
+                                                       std::string_view license_id) const;
+  // Frees a stuck seat at once (support); its holder's next heartbeat is
+  // refused with lease_ended. not_found, lease_ended (already ended).
+  [[nodiscard]] Result<Lease> force_release(const AdminCaller& caller,
+                                            std::string_view lease_id) const;
+
+ private:
+  crypto::Bytes secret_of(std::string_view lease_id) const;
+  Status check_proof(const LeaseProof& proof, LeaseCall call) const;
+
+  ServiceContext context_;
+  crypto::Bytes secret_key_;
+};
+
+}  // namespace nodelock::server

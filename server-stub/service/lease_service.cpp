@@ -1,0 +1,194 @@
+#include "nodelock/server/lease_service.h"
+
+#include <utility>
+
+#include "device_documents.h"
+#include "identifiers.h"
+#include "license_rules.h"
+#include "nodelock/activation/document.h"
+#include "nodelock/activation/encoding.h"
+#include "nodelock/activation/license_key.h"
+#include "roles.h"
+#include "seat_rules.h"
+
+namespace nodelock::server {
+
+namespace {
+
+// Separates the lease secrets' key from every other use of the pepper.
+constexpr std::string_view kSecretKeyLabel = "nodelock lease secrets v1";
+
+Result<LeaseRequest> read_lease_request(std::string_view armored) {
+  auto payload = open_self_signed(armored, DocumentType::lease_request);
+  if (!payload.ok()) return payload.error();
+  auto request = lease_request_from_payload(*payload);
+  if (!request.ok()) return request.error();
+  if (Status nonce = check_nonce(request->nonce); !nonce.ok()) return nonce.error();
+  return request;
+}
+
+Result<std::string> seal_lease(const ServiceContext& context, const License& license,
+                               const FloatingPolicy& policy, const Lease& record,
+                               const LeaseRequest& request) {
+  nodelock::Lease lease;
+  lease.lease_id = record.id;
+  lease.license_id = license.id;
+  lease.product = license.product_id;
+  lease.licensee = license.licensee;
+  lease.features = license.features;
+  lease.scope = policy.scope;
+  lease.seat = record.seat;
+  lease.user = request.user;
+  lease.project = request.project;
+  lease.machine_id = record.machine_id;
+  lease.device_public_key = request.device_public_key;
+  lease.request_nonce = request.nonce;
+  lease.issued_at = record.started_at;
+  lease.expires_at = record.expires_at;
+  lease.heartbeat_seconds = heartbeat_seconds(policy);
+  lease.overage = record.overage;
+  return seal(DocumentType::lease, to_payload(lease), context.vendor_key,
+              {{"Product", license.product_id}, {"Machine", record.machine_id}});
+}
+
+}  // namespace
+
+LeaseService::LeaseService(ServiceContext context) : context_(std::move(context)) {
+  auto key = encoding::from_hex(context_.key_hasher.hash(kSecretKeyLabel));
+  secret_key_ = key.ok() ? std::move(*key) : crypto::Bytes{};
+}
+
+crypto::Bytes LeaseService::secret_of(std::string_view lease_id) const {
+  const crypto::Digest secret = crypto::hmac_sha256(secret_key_, lease_id);
+  return crypto::Bytes(secret.bytes.begin(), secret.bytes.end());
+}
+
+LeaseAnswer LeaseService::check_out(std::string_view armored_request) const {
+  const UnixTime now = context_.clock();
+  auto request = read_lease_request(armored_request);
+  if (!request.ok()) return {request.error(), std::nullopt, {}};
+  if (Status fresh = check_request_age(request->created_at, now, context_.request_window_seconds);
+      !fresh.ok()) {
+    return {fresh.error(), std::nullopt, {}};
+  }
+  auto key = LicenseKey::parse(request->key);
+  if (!key.ok()) return {key.error(), std::nullopt, {}};
+  auto license = context_.store.license_by_key_hash(context_.key_hasher.hash(key->text()));
+  if (!license.ok()) {
+    if (license.code() != ErrorCode::not_found) return {license.error(), std::nullopt, {}};
+    return {make_error(ErrorCode::not_found,
+                       "no license has the key ending in " + key->last_group() + "; check the key"),
+            std::nullopt,
+            {}};
+  }
+  if (license->product_id != request->product) {
+    return {make_error(ErrorCode::product_mismatch, "license key " + key_display(*license) +
+                                                        " is not for product '" + request->product +
+                                                        "'"),
+            std::nullopt,
+            {}};
+  }
+  auto policy = floating_policy_of(*license);
+  if (!policy.ok()) {
+    if (policy.code() != ErrorCode::invalid_argument) return {policy.error(), std::nullopt, {}};
+    return {make_error(ErrorCode::conflict, policy.message()), std::nullopt, {}};
+  }
+  auto seat = seat_of(*policy, *request);
+  if (!seat.ok()) return {seat.error(), std::nullopt, {}};
+
+  LeaseCheckout checkout;
+  checkout.lease.id = new_record_id("lse");
+  checkout.lease.license_id = license->id;
+  checkout.lease.seat = *seat;
+  checkout.lease.user = request->user.value_or("");
+  checkout.lease.machine_id = request->machine_id;
+  checkout.lease.hostname = request->hostname;
+  checkout.lease.project = request->project.value_or("");
+  checkout.lease.device_public_key = encoding::base64(request->device_public_key.bytes);
+  checkout.lease.started_at = checkout.lease.last_seen_at = now;
+  checkout.lease.ttl_seconds = policy->lease_ttl_seconds;
+  checkout.lease.expires_at = now + policy->lease_ttl_seconds;
+  checkout.nonce = request->nonce;
+  checkout.now = now;
+  std::vector<Lease> holders;
+  SeatCount seats{0, license->max_activations};
+  checkout.decide = [&](const License& held_license,
+                        const std::vector<Lease>& held) -> Result<SeatDecision> {
+    auto terms = floating_policy_of(held_license);
+    if (!terms.ok()) return terms.error();
+    auto decision = decide_seat(held_license, *terms, *seat, held, now);
+    seats = {seats_in_use(held), held_license.max_activations};
+    if (decision.ok() && !holds_seat(held, *seat)) seats.used += 1;
+    if (!decision.ok() && decision.code() == ErrorCode::seats_exhausted) holders = held;
+    return decision;
+  };
+  auto outcome = context_.store.leases().check_out(checkout);
+  if (!outcome.ok()) return {outcome.error(), seats, std::move(holders)};
+  auto terms = floating_policy_of(outcome->license);
+  if (!terms.ok()) return {terms.error(), seats, {}};
+  auto armored = seal_lease(context_, outcome->license, *terms, outcome->lease, *request);
+  if (!armored.ok()) return {armored.error(), seats, {}};
+  IssuedLease issued{std::move(*armored), encoding::base64(secret_of(outcome->lease.id)),
+                     std::move(outcome->lease), heartbeat_seconds(*terms)};
+  return {std::move(issued), seats, {}};
+}
+
+Status LeaseService::check_proof(const LeaseProof& proof, LeaseCall call) const {
+  auto mac = encoding::from_base64(proof.mac);
+  const crypto::Digest expected =
+      lease_call_mac(secret_of(proof.lease_id), call, proof.lease_id, proof.sequence);
+  if (mac.ok() && crypto::constant_time_equal(*mac, expected.bytes)) return {};
+  return make_error(ErrorCode::tampered,
+                    "the MAC of this lease call does not match lease " + proof.lease_id +
+                        "'s secret; only the client that checked the lease out can renew or "
+                        "release it");
+}
+
+Result<RenewedLease> LeaseService::heartbeat(const LeaseProof& proof) const {
+  if (Status proven = check_proof(proof, LeaseCall::heartbeat); !proven.ok()) {
+    return proven.error();
+  }
+  return context_.store.leases().renew({proof.lease_id, proof.sequence, context_.clock()});
+}
+
+Result<Lease> LeaseService::release(const LeaseProof& proof) const {
+  if (Status proven = check_proof(proof, LeaseCall::release); !proven.ok()) return proven.error();
+  LeaseEnding ending;
+  ending.lease_id = proof.lease_id;
+  ending.end = SessionEnd::released;
+  ending.by = {std::string(kDeviceActor), context_.clock()};
+  ending.sequence = proof.sequence;
+  return context_.store.leases().end_lease(ending);
+}
+
+Status LeaseService::sweep() const {
+  Status flushed = context_.store.leases().flush();
+  auto expired = context_.store.leases().expire_leases(context_.clock());
+  if (!flushed.ok()) return flushed;
+  if (!expired.ok()) return expired.error();
+  return {};
+}
+
+Result<std::vector<Lease>> LeaseService::held_leases(AdminRole caller,
+                                                     std::string_view license_id) const {
+  if (Status allowed = require_role(caller, AdminRole::viewer); !allowed.ok()) {
+    return allowed.error();
+  }
+  auto license = context_.store.license(license_id);
+  if (!license.ok()) return license.error();
+  return context_.store.leases().held_leases(license_id);
+}
+
+Result<Lease> LeaseService::force_release(const AdminCaller& caller,
+                                          std::string_view lease_id) const {
+  if (Status allowed = require_role(caller.role, AdminRole::support); !allowed.ok()) {
+    return allowed.error();
+  }
+  LeaseEnding ending;
+  ending.lease_id = std::string(lease_id);
+  ending.end = SessionEnd::forced;
+  ending.by = {caller.token_id, context_.clock()};
+  return context_.store.leases().end_lease(ending);
+}
+
+}  // namespace nodelock::server

@@ -1,0 +1,12 @@
+// Who may do what: the one check of an admin token's role.
+#pragma once
+
+#include "nodelock/activation/result.h"
+#include "nodelock/server/store.h"
+
+namespace nodelock::server {
+
+// forbidden, naming both roles, unless `caller` is at least `needed`.
+Status require_role(AdminRole caller, AdminRole needed);
+
+}  // namespace nodelock::server

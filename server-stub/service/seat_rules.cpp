@@ -1,0 +1,95 @@
+#include "seat_rules.h"
+
+#include <algorithm>
+#include <set>
+
+#include "license_rules.h"
+#include "nodelock/activation/utc_time.h"
+
+namespace nodelock::server {
+
+namespace {
+
+// A refusal names this many holders; a support engineer sees the rest in
+// `nodelock admin sessions`.
+constexpr std::size_t kHoldersNamed = 20;
+
+std::string holder_line(const Lease& lease) {
+  std::string line = lease.user.empty() ? "someone" : lease.user;
+  line += " on " + lease.machine_id;
+  if (!lease.hostname.empty()) line += " (" + lease.hostname + ")";
+  if (!lease.project.empty()) line += " for project " + lease.project;
+  line += " since " + utc_timestamp(lease.started_at) + ", last seen " +
+          utc_timestamp(lease.last_seen_at);
+  return line;
+}
+
+Error no_seat_left(const License& license, const FloatingPolicy& policy,
+                   const std::vector<Lease>& held, int used, UnixTime now) {
+  std::string message = "No floating seats available: " + std::to_string(used) + " of " +
+                        std::to_string(license.max_activations) + " seats";
+  if (policy.grace_seats > 0) {
+    message += " and " + std::to_string(policy.grace_seats) + " grace seats";
+  }
+  message += " are in use on license " + key_display(license) + ". Held by: ";
+  for (std::size_t i = 0; i < held.size() && i < kHoldersNamed; ++i) {
+    message += (i == 0 ? "" : "; ") + holder_line(held[i]);
+  }
+  if (held.size() > kHoldersNamed) {
+    message += "; and " + std::to_string(held.size() - kHoldersNamed) + " more";
+  }
+  const auto soonest =
+      std::min_element(held.begin(), held.end(),
+                       [](const Lease& a, const Lease& b) { return a.expires_at < b.expires_at; });
+  message += ". Ask a colleague to close the application";
+  if (soonest != held.end()) {
+    message += ", or wait: a seat that stopped sending heartbeats is freed within " +
+               std::to_string(std::max<UnixTime>(0, soonest->expires_at - now)) + " seconds";
+  }
+  message += ".";
+  return make_error(ErrorCode::seats_exhausted, message);
+}
+
+}  // namespace
+
+Result<std::string> seat_of(const FloatingPolicy& policy, const LeaseRequest& request) {
+  switch (policy.scope) {
+    case SeatScope::user:
+      if (request.user) return *request.user;
+      return make_error(ErrorCode::invalid_argument,
+                        "this license counts one seat per person; check out with --user EMAIL");
+    case SeatScope::project:
+      if (request.project && !request.project->empty()) return *request.project;
+      return make_error(ErrorCode::invalid_argument,
+                        "this license counts one seat per project; check out with --project NAME");
+    case SeatScope::device:
+      break;
+  }
+  return request.machine_id;
+}
+
+bool holds_seat(const std::vector<Lease>& held, const std::string& seat) {
+  return std::any_of(held.begin(), held.end(),
+                     [&](const Lease& lease) { return lease.seat == seat; });
+}
+
+int seats_in_use(const std::vector<Lease>& held) {
+  std::set<std::string> seats;
+  for (const Lease& lease : held) seats.insert(lease.seat);
+  return static_cast<int>(seats.size());
+}
+
+Result<SeatDecision> decide_seat(const License& license, const FloatingPolicy& policy,
+                                 const std::string& seat, const std::vector<Lease>& held,
+                                 UnixTime now) {
+  if (Status admitted = admit(license, now); !admitted.ok()) return admitted.error();
+  const auto sharing = std::find_if(held.begin(), held.end(),
+                                    [&](const Lease& lease) { return lease.seat == seat; });
+  if (sharing != held.end()) return SeatDecision{sharing->overage};
+  const int used = seats_in_use(held);
+  if (used < license.max_activations) return SeatDecision{false};
+  if (used < license.max_activations + policy.grace_seats) return SeatDecision{true};
+  return no_seat_left(license, policy, held, used, now);
+}
+
+}  // namespace nodelock::server

@@ -1,0 +1,34 @@
+// How floating seats are counted: which seat a lease request takes under the
+// license's seat scope, and whether the license has one left for it.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "nodelock/activation/payloads.h"
+#include "nodelock/activation/result.h"
+#include "nodelock/server/floating_policy.h"
+#include "nodelock/server/lease_store.h"
+
+namespace nodelock::server {
+
+// What the request's seat is counted by: its user, its machine or its
+// project. invalid_argument when the scope needs a user or project the
+// request does not name.
+[[nodiscard]] Result<std::string> seat_of(const FloatingPolicy& policy,
+                                          const LeaseRequest& request);
+
+// True when one of `held` is on `seat`.
+bool holds_seat(const std::vector<Lease>& held, const std::string& seat);
+
+// Seats held: leases sharing a seat count once.
+int seats_in_use(const std::vector<Lease>& held);
+
+// Whether a lease on `seat` may be granted beside `held`: a seat already held
+// is shared; a new one is granted while seats remain, then as overage while
+// grace seats remain. seats_exhausted otherwise, listing the holders.
+[[nodiscard]] Result<SeatDecision> decide_seat(const License& license, const FloatingPolicy& policy,
+                                               const std::string& seat,
+                                               const std::vector<Lease>& held, UnixTime now);
+
+}  // namespace nodelock::server

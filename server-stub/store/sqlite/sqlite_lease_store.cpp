@@ -1,0 +1,233 @@
+#include "sqlite_lease_store.h"
+
+#include <optional>
+#include <utility>
+
+#include "audit_records.h"
+#include "lease_records.h"
+#include "license_user_writes.h"
+#include "nodelock/activation/utc_time.h"
+#include "records.h"
+
+namespace nodelock::server::sqlite {
+
+namespace {
+
+Error already_ended(const Lease& lease) {
+  return make_error(ErrorCode::lease_ended,
+                    "lease " + lease.id + " ended at " + utc_timestamp(*lease.ended_at) + " (" +
+                        std::string(name_of(lease.end.value_or(SessionEnd::expired))) +
+                        "); check a seat out again with `nodelock lease checkout`");
+}
+
+}  // namespace
+
+SqliteLeaseStore::SqliteLeaseStore(ReaderPool& readers, GroupCommit& writes)
+    : readers_(readers), writes_(writes) {}
+
+Status SqliteLeaseStore::load() {
+  auto held =
+      readers_.run<std::vector<Lease>>([](Connection& db) { return select_held_leases(db, ""); });
+  if (!held.ok()) return held.error();
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (Lease& lease : *held) {
+    std::string id = lease.id;
+    held_.emplace(std::move(id), Held{std::move(lease), false});
+  }
+  return {};
+}
+
+void SqliteLeaseStore::overlay(Lease& lease) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const auto found = held_.find(lease.id);
+  if (found == held_.end()) return;
+  lease.last_seen_at = found->second.lease.last_seen_at;
+  lease.expires_at = found->second.lease.expires_at;
+  lease.sequence = found->second.lease.sequence;
+}
+
+void SqliteLeaseStore::forget(const std::vector<std::string>& lease_ids) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (const std::string& id : lease_ids) held_.erase(id);
+}
+
+Result<CheckoutOutcome> SqliteLeaseStore::check_out(const LeaseCheckout& checkout) {
+  CheckoutOutcome outcome;
+  std::vector<std::string> expired;
+  Status written = writes_.run([&](Connection& db) -> Status {
+    expired.clear();
+    Status fresh = insert_nonce(db, checkout.nonce, checkout.now);
+    if (!fresh.ok()) return fresh;
+    auto license = select_license(db, checkout.lease.license_id);
+    if (!license.ok()) return license.error();
+    Status named = admit_claim_user(db, *license, checkout.lease.user);
+    if (!named.ok()) return named;
+    auto held = select_held_leases(db, license->id);
+    if (!held.ok()) return held.error();
+    std::vector<Lease> still_held;
+    const ChangedBy server{std::string(kServerActor), checkout.now};
+    for (Lease& lease : *held) {
+      overlay(lease);
+      if (lease.expires_at > checkout.now) {
+        still_held.push_back(std::move(lease));
+        continue;
+      }
+      Status ended = end_held_lease(db, lease, SessionEnd::expired, lease.expires_at, server);
+      if (!ended.ok()) return ended;
+      expired.push_back(lease.id);
+    }
+    auto decision = checkout.decide(*license, still_held);
+    if (!decision.ok()) return decision.error();
+    Lease lease = checkout.lease;
+    lease.overage = decision->overage;
+    lease.sequence = 0;
+    Status inserted = insert_lease(db, lease);
+    if (!inserted.ok()) return inserted;
+    Status recorded = record_change(db, {std::string(kDeviceActor), checkout.now}, "lease.checkout",
+                                    lease.id, nullptr, lease_audit_view(lease));
+    if (!recorded.ok()) return recorded;
+    outcome = CheckoutOutcome{std::move(lease), std::move(*license)};
+    return {};
+  });
+  if (!written.ok()) return written.error();
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (const std::string& id : expired) held_.erase(id);
+  held_.emplace(outcome.lease.id, Held{outcome.lease, false});
+  return outcome;
+}
+
+Result<RenewedLease> SqliteLeaseStore::renew(const LeaseRenewal& renewal) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const auto found = held_.find(renewal.lease_id);
+    if (found != held_.end() && renewal.now < found->second.lease.expires_at) {
+      Lease& lease = found->second.lease;
+      if (renewal.sequence <= lease.sequence) {
+        return make_error(ErrorCode::replayed,
+                          "heartbeat " + std::to_string(renewal.sequence) + " of lease " +
+                              lease.id + " is not above the last one (" +
+                              std::to_string(lease.sequence) + "); it was replayed or reordered");
+      }
+      lease.sequence = renewal.sequence;
+      lease.last_seen_at = renewal.now;
+      lease.expires_at = renewal.now + lease.ttl_seconds;
+      found->second.dirty = true;
+      return RenewedLease{lease.expires_at, lease.sequence};
+    }
+  }
+  return explain_unrenewable(renewal.lease_id, renewal.now);
+}
+
+Error SqliteLeaseStore::explain_unrenewable(std::string_view lease_id, UnixTime now) {
+  auto stored = lease(lease_id);
+  if (!stored.ok()) return stored.error();
+  if (stored->ended_at) return already_ended(*stored);
+  return make_error(ErrorCode::lease_ended,
+                    "lease " + stored->id + " expired at " + utc_timestamp(stored->expires_at) +
+                        ", " + std::to_string(now - stored->expires_at) +
+                        " seconds ago, without a heartbeat; check a seat out again with "
+                        "`nodelock lease checkout`");
+}
+
+Result<Lease> SqliteLeaseStore::end_lease(const LeaseEnding& ending) {
+  Lease ended;
+  Status written = writes_.run([&](Connection& db) -> Status {
+    auto lease = select_lease(db, ending.lease_id);
+    if (!lease.ok()) return lease.error();
+    if (lease->ended_at) return already_ended(*lease);
+    overlay(*lease);
+    if (ending.sequence && *ending.sequence <= lease->sequence) {
+      return make_error(ErrorCode::replayed,
+                        "the release of lease " + lease->id + " carries sequence " +
+                            std::to_string(*ending.sequence) + ", not above the last heartbeat's");
+    }
+    if (ending.sequence) lease->sequence = *ending.sequence;
+    Status done = end_held_lease(db, *lease, ending.end, ending.by.at, ending.by);
+    if (!done.ok()) return done;
+    ended = std::move(*lease);
+    return {};
+  });
+  if (!written.ok()) return written.error();
+  forget({ended.id});
+  return ended;
+}
+
+Status SqliteLeaseStore::flush() {
+  std::vector<Lease> renewed;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& [id, held] : held_) {
+      if (!held.dirty) continue;
+      held.dirty = false;
+      renewed.push_back(held.lease);
+    }
+  }
+  if (renewed.empty()) return {};
+  Status written = writes_.run([&](Connection& db) -> Status {
+    for (const Lease& lease : renewed) {
+      Status updated = update_lease_renewal(db, lease);
+      if (!updated.ok()) return updated;
+    }
+    return {};
+  });
+  if (!written.ok()) {
+    // Kept for the next flush, unless renewed again meanwhile (then dirty anyway).
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const Lease& lease : renewed) {
+      const auto found = held_.find(lease.id);
+      if (found != held_.end()) found->second.dirty = true;
+    }
+  }
+  return written;
+}
+
+Result<int> SqliteLeaseStore::expire_leases(UnixTime now) {
+  std::vector<std::string> due;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const auto& [id, held] : held_) {
+      if (held.lease.expires_at <= now) due.push_back(id);
+    }
+  }
+  if (due.empty()) return 0;
+  std::vector<std::string> ended;
+  Status written = writes_.run([&](Connection& db) -> Status {
+    ended.clear();
+    const ChangedBy server{std::string(kServerActor), now};
+    for (const std::string& id : due) {
+      auto lease = select_lease(db, id);
+      if (!lease.ok()) return lease.error();
+      overlay(*lease);
+      if (lease->ended_at || lease->expires_at > now) continue;
+      Status done = end_held_lease(db, *lease, SessionEnd::expired, lease->expires_at, server);
+      if (!done.ok()) return done;
+      ended.push_back(id);
+    }
+    return {};
+  });
+  if (!written.ok()) return written.error();
+  forget(ended);
+  return static_cast<int>(ended.size());
+}
+
+Result<Lease> SqliteLeaseStore::lease(std::string_view id) {
+  auto stored = readers_.run<Lease>([&](Connection& db) { return select_lease(db, id); });
+  if (stored.ok() && !stored->ended_at) overlay(*stored);
+  return stored;
+}
+
+Result<std::vector<Lease>> SqliteLeaseStore::held_leases(std::string_view license_id) {
+  auto held = readers_.run<std::vector<Lease>>(
+      [&](Connection& db) { return select_held_leases(db, license_id); });
+  if (!held.ok()) return held.error();
+  for (Lease& lease : *held) overlay(lease);
+  return held;
+}
+
+Result<std::vector<UsageSession>> SqliteLeaseStore::usage_sessions(std::string_view license_id,
+                                                                   UnixTime from, UnixTime to) {
+  return readers_.run<std::vector<UsageSession>>(
+      [&](Connection& db) { return select_sessions(db, license_id, from, to); });
+}
+
+}  // namespace nodelock::server::sqlite

@@ -1,0 +1,53 @@
+// The SQLite lease store: leases in the store's database, written through its
+// group commit, with the leases still held mirrored in memory so heartbeats
+// never wait for the disk.
+#pragma once
+
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "group_commit.h"
+#include "nodelock/server/lease_store.h"
+#include "reader_pool.h"
+
+namespace nodelock::server::sqlite {
+
+class SqliteLeaseStore final : public LeaseStore {
+ public:
+  // Both must outlive the lease store.
+  SqliteLeaseStore(ReaderPool& readers, GroupCommit& writes);
+
+  // Reads the leases still held into memory; once, before any other call.
+  Status load();
+
+  Result<CheckoutOutcome> check_out(const LeaseCheckout& checkout) override;
+  Result<RenewedLease> renew(const LeaseRenewal& renewal) override;
+  Result<Lease> end_lease(const LeaseEnding& ending) override;
+  Status flush() override;
+  Result<int> expire_leases(UnixTime now) override;
+  Result<Lease> lease(std::string_view id) override;
+  Result<std::vector<Lease>> held_leases(std::string_view license_id) override;
+  Result<std::vector<UsageSession>> usage_sessions(std::string_view license_id, UnixTime from,
+                                                   UnixTime to) override;
+
+  // Forgets leases ended by another write (a user disabled) once it committed.
+  void forget(const std::vector<std::string>& lease_ids);
+  // Copies the latest renewal of `lease`, made in memory, onto it.
+  void overlay(Lease& lease);
+
+ private:
+  struct Held {
+    Lease lease;
+    bool dirty = false;  // renewed since the last flush
+  };
+  Error explain_unrenewable(std::string_view lease_id, UnixTime now);
+
+  ReaderPool& readers_;
+  GroupCommit& writes_;
+  std::mutex mutex_;
+  std::unordered_map<std::string, Held> held_;
+};
+
+}  // namespace nodelock::server::sqlite

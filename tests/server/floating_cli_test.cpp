@@ -1,0 +1,104 @@
+// Floating seats end to end: `nodelock admin license create --model floating`,
+// `nodelock lease checkout|heartbeat|status|release` on simulated machines and
+// `nodelock admin sessions|release` against a real server.
+#include <sys/stat.h>
+
+#include "admin_cli_fixture.h"
+
+namespace nodelock::server::testing {
+namespace {
+
+const std::string kLaptop = std::string(NODELOCK_TESTS_DIR) + "/fixtures/hosts/laptop-wifi-docker";
+const std::string kDesktop = std::string(NODELOCK_TESTS_DIR) + "/fixtures/hosts/desktop-two-nics";
+
+class FloatingCliTest : public AdminCliTest {
+ protected:
+  IssuedKey floating(const std::string& flags) {
+    CliRun created =
+        admin_cli("license create --product acme-cad --model floating " + flags + " --json");
+    EXPECT_EQ(created.exit_code, 0) << created.out;
+    const auto json = json_of(created);
+    return {json.value("id", ""), json.value("key", "")};
+  }
+
+  // `nodelock lease <words>` on `machine`; `merged`: stderr into the output.
+  CliRun lease(const Machine& machine, const std::string& words, bool merged = false) {
+    const std::string command = cli_binary().string() + " lease " + words +
+                                " --product acme-cad --store " + machine.store.path().string();
+    return run_command(merged ? "(" + command + " 2>&1)" : command);
+  }
+  CliRun check_out(const Machine& machine, const std::string& key, bool merged = false) {
+    return lease(machine,
+                 "checkout --server " + server_.url() + " --key " + key + " --sysroot " +
+                     machine.sysroot + (merged ? "" : " --json"),
+                 merged);
+  }
+};
+
+TEST_F(FloatingCliTest, ScriptsCheckOutRenewAndReleaseASeat) {
+  const IssuedKey license = floating("--seats 1 --lease-ttl 60");
+  const Machine laptop{kLaptop, {}};
+  CliRun checked_out = check_out(laptop, license.key);
+  ASSERT_EQ(checked_out.exit_code, 0) << checked_out.out;
+  const auto held = json_of(checked_out);
+  EXPECT_EQ(held["heartbeat_seconds"], 20);
+  EXPECT_EQ(held["scope"], "device");
+
+  const auto lease_file = laptop.store.path() / "acme-cad" / "lease.json";
+  struct stat info {};
+  ASSERT_EQ(::stat(lease_file.c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600u) << "the lease file holds the lease's secret";
+
+  CliRun renewed = lease(laptop, "heartbeat --json");
+  EXPECT_EQ(renewed.exit_code, 0) << renewed.out;
+  EXPECT_EQ(json_of(renewed)["lease_id"], held["lease_id"]);
+  CliRun status = lease(laptop, "status --json");
+  EXPECT_EQ(status.exit_code, 0) << status.out;
+
+  CliRun sessions = admin_cli("sessions --license " + license.id + " --json");
+  ASSERT_EQ(sessions.exit_code, 0);
+  ASSERT_EQ(json_of(sessions)["leases"].size(), 1u);
+
+  EXPECT_EQ(lease(laptop, "release --json").exit_code, 0);
+  EXPECT_FALSE(std::filesystem::exists(lease_file));
+  EXPECT_EQ(lease(laptop, "status --json").exit_code, 1);
+  EXPECT_TRUE(json_of(admin_cli("sessions --license " + license.id + " --json"))["leases"].empty());
+}
+
+TEST_F(FloatingCliTest, AFullLicenseRefusesWithExitOneNamingTheHolder) {
+  const IssuedKey license = floating("--seats 1");
+  const Machine laptop{kLaptop, {}};
+  const Machine desktop{kDesktop, {}};
+  CliRun first = check_out(laptop, license.key);
+  ASSERT_EQ(first.exit_code, 0) << first.out;
+  CliRun refused = check_out(desktop, license.key, true);
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.out.find("No floating seats available: 1 of 1"), std::string::npos)
+      << refused.out;
+  EXPECT_NE(refused.out.find(json_of(first)["machine_id"].get<std::string>()), std::string::npos)
+      << refused.out;
+  EXPECT_FALSE(std::filesystem::exists(desktop.store.path() / "acme-cad" / "lease.json"));
+}
+
+TEST_F(FloatingCliTest, HeartbeatAfterTheLeaseEndedExitsOneAndForgetsIt) {
+  const IssuedKey license = floating("--seats 1 --lease-ttl 60");
+  const Machine laptop{kLaptop, {}};
+  CliRun held = check_out(laptop, license.key);
+  ASSERT_EQ(held.exit_code, 0) << held.out;
+  CliRun forced = admin_cli("release --lease " + json_of(held)["lease_id"].get<std::string>());
+  ASSERT_EQ(forced.exit_code, 0) << forced.out;
+  EXPECT_EQ(lease(laptop, "heartbeat").exit_code, 1);
+  EXPECT_FALSE(std::filesystem::exists(laptop.store.path() / "acme-cad" / "lease.json"));
+}
+
+TEST_F(FloatingCliTest, FloatingFlagsOnANodeLockedLicenseAreAUsageError) {
+  CliRun refused =
+      admin_cli("license create --product acme-cad --max-activations 2 --grace-seats 1 --json");
+  EXPECT_EQ(refused.exit_code, 2) << refused.out;
+  CliRun both = admin_cli(
+      "license create --product acme-cad --model floating --seats 2 --max-activations 2 --json");
+  EXPECT_EQ(both.exit_code, 2) << both.out;
+}
+
+}  // namespace
+}  // namespace nodelock::server::testing
