@@ -65,7 +65,7 @@ Result<std::unique_ptr<ApiServer>> ApiServer::create(const ApiOptions& options,
                    FailureRateLimiter(options.key_failure_burst, options.key_failure_refill),
                    FailureRateLimiter(options.key_failure_burst, options.key_failure_refill),
                    SiteFileService(context)},
-               std::move(*http), 0, INVALID_SOCKET, nullptr});
+               std::move(*http), 0, INVALID_SOCKET, nullptr, nullptr});
   httplib::Server& server = *impl->http;
   server.set_tcp_nodelay(true);
   server.set_keep_alive_max_count(kKeepAliveRequests);

@@ -27,21 +27,6 @@ inline CliRun run_command(const std::string& command) {
   return run;
 }
 
-// The --json output of a CLI run (an empty object, and a test failure, when it
-// is not JSON).
-inline nlohmann::json json_of(const CliRun& run) {
-  const auto json = nlohmann::json::parse(run.out, nullptr, false);
-  EXPECT_TRUE(json.is_object()) << run.out;
-  return json.is_object() ? json : nlohmann::json::object();
-}
-
-// A simulated machine for the CLI: a fixture system tree and a license store
-// of its own.
-struct Machine {
-  std::string sysroot;
-  TempDir store;
-};
-
 class AdminCliTest : public ServerTest {
  protected:
   // Runs `nodelock admin <words> --server URL --token T`.
