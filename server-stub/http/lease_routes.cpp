@@ -6,8 +6,6 @@ namespace nodelock::server {
 
 namespace {
 
-Json seats_json(const SeatCount& seats) { return {{"used", seats.used}, {"max", seats.max}}; }
-
 void check_out(Api& api, const Request& req, Response& res) {
   if (refused_as_key_guessing(api, req, res)) return;
   auto body = parse_body(req.body);
@@ -18,7 +16,7 @@ void check_out(Api& api, const Request& req, Response& res) {
   if (!answer.result.ok()) {
     note_key_failure(api, req, answer.result.code());
     Json details = Json::object();
-    if (answer.seats) details["seats"] = seats_json(*answer.seats);
+    if (answer.seats) details["seats"] = to_json(*answer.seats);
     if (!answer.holders.empty()) details["holders"] = list_of(answer.holders);
     return send_error(res, answer.result.error(), std::move(details));
   }
@@ -29,7 +27,7 @@ void check_out(Api& api, const Request& req, Response& res) {
                 {"expires_at", issued.record.expires_at},
                 {"heartbeat_seconds", issued.heartbeat_seconds},
                 {"overage", issued.record.overage}};
-  if (answer.seats) reply["seats"] = seats_json(*answer.seats);
+  if (answer.seats) reply["seats"] = to_json(*answer.seats);
   send(res, 201, reply);
 }
 
