@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "server_fixture.h"
 
 namespace nodelock::server::testing {
@@ -26,6 +28,19 @@ inline CliRun run_command(const std::string& command) {
   run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return run;
 }
+
+// A command's --json output; an empty object, and a test failure, when it is not one.
+inline nlohmann::json json_of(const CliRun& run) {
+  const auto json = nlohmann::json::parse(run.out, nullptr, false);
+  EXPECT_TRUE(json.is_object()) << run.out;
+  return json.is_object() ? json : nlohmann::json::object();
+}
+
+// A simulated machine: a fixture system tree and a license store of its own.
+struct Machine {
+  std::string sysroot;
+  TempDir store;
+};
 
 class AdminCliTest : public ServerTest {
  protected:

@@ -13,12 +13,6 @@ using nlohmann::json;
 const std::string kLaptop = std::string(NODELOCK_TESTS_DIR) + "/fixtures/hosts/laptop-wifi-docker";
 constexpr const char* kProduct = "acme-cad";
 
-json json_of(const CliRun& run) {
-  const auto parsed = json::parse(run.out, nullptr, false);
-  EXPECT_TRUE(parsed.is_object()) << run.out;
-  return parsed.is_object() ? parsed : json::object();
-}
-
 std::string error_code(const CliRun& run) {
   const json parsed = json_of(run);
   return parsed.contains("error") ? parsed["error"].value("code", "") : "";

@@ -11,18 +11,6 @@ namespace {
 const std::string kLaptop = std::string(NODELOCK_TESTS_DIR) + "/fixtures/hosts/laptop-wifi-docker";
 const std::string kDesktop = std::string(NODELOCK_TESTS_DIR) + "/fixtures/hosts/desktop-two-nics";
 
-nlohmann::json json_of(const CliRun& run) {
-  const auto json = nlohmann::json::parse(run.out, nullptr, false);
-  EXPECT_TRUE(json.is_object()) << run.out;
-  return json.is_object() ? json : nlohmann::json::object();
-}
-
-// A simulated machine: a fixture system tree and a license store of its own.
-struct Machine {
-  std::string sysroot;
-  TempDir store;
-};
-
 class FloatingCliTest : public AdminCliTest {
  protected:
   IssuedKey floating(const std::string& flags) {

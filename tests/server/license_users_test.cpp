@@ -7,20 +7,8 @@ namespace {
 
 const std::string kHosts = std::string(NODELOCK_TESTS_DIR) + "/fixtures/hosts/";
 
-nlohmann::json json_of(const CliRun& run) {
-  const auto json = nlohmann::json::parse(run.out, nullptr, false);
-  EXPECT_TRUE(json.is_object()) << run.out;
-  return json.is_object() ? json : nlohmann::json::object();
-}
-
 std::string error_code(const CliRun& run) { return json_of(run)["error"].value("code", ""); }
 std::string error_message(const CliRun& run) { return json_of(run)["error"].value("message", ""); }
-
-// A machine: a fixture system tree and a license store of its own.
-struct Machine {
-  std::string sysroot;
-  TempDir store;
-};
 
 class LicenseUsersCliTest : public AdminCliTest {
  protected:

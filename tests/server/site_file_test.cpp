@@ -10,11 +10,6 @@ namespace {
 
 const std::string kHosts = std::string(NODELOCK_TESTS_DIR) + "/fixtures/hosts/";
 
-nlohmann::json json_of(const CliRun& run) {
-  const auto json = nlohmann::json::parse(run.out, nullptr, false);
-  return json.is_object() ? json : nlohmann::json::object();
-}
-
 std::string read_text(const std::filesystem::path& path) {
   std::ifstream in(path);
   return std::string(std::istreambuf_iterator<char>(in), {});

@@ -9,18 +9,6 @@ const std::string kLaptop = std::string(NODELOCK_TESTS_DIR) + "/fixtures/hosts/l
 const std::string kDesktop = std::string(NODELOCK_TESTS_DIR) + "/fixtures/hosts/desktop-two-nics";
 const std::string kVirtualMachine = std::string(NODELOCK_TESTS_DIR) + "/fixtures/hosts/kvm-virtio";
 
-nlohmann::json json_of(const CliRun& run) {
-  const auto json = nlohmann::json::parse(run.out, nullptr, false);
-  EXPECT_TRUE(json.is_object()) << run.out;
-  return json.is_object() ? json : nlohmann::json::object();
-}
-
-// A machine: a fixture system tree and a license store of its own.
-struct Machine {
-  std::string sysroot;
-  TempDir store;
-};
-
 class SupportCliTest : public AdminCliTest {
  protected:
   void SetUp() override {
