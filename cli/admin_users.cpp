@@ -86,7 +86,9 @@ int change_user(const Args& args, const std::string& action) {
                                             : "Enabled ")
                   << user["email"].get<std::string>() << " on license "
                   << user["license_id"].get<std::string>();
+        const std::size_t ended = reply.value("ended_leases", nlohmann::json::array()).size();
         if (freed > 0) std::cout << "; " << freed << " of their seats are free now";
+        if (ended > 0) std::cout << "; " << ended << " of their floating leases ended";
         std::cout << ".\n";
       });
 }
@@ -118,8 +120,8 @@ const std::vector<AdminSubcommand>& admin_user_subcommands() {
        run_users_remove,
        {"--free-seats"}},
       {"users disable",
-       "users disable --license ID --email E   (support; frees all their seats at once and\n"
-       "      refuses their machines until enabled)",
+       "users disable --license ID --email E   (support; frees all their seats and ends their\n"
+       "      floating leases at once, and refuses their machines until enabled)",
        {"--license", "--email"},
        run_users_disable},
       {"users enable",

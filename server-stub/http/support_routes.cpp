@@ -70,27 +70,27 @@ void register_user_routes(httplib::Server& server, Api& api) {
                                     return Json{{"users", list_of(users)}};
                                   });
                          }));
-  server.Post(
-      R"(/v1/licenses/([^/]+)/users/(remove|disable|enable))",
-      admin_route(
-          api, "/v1/licenses/{id}/users/{action}",
-          [&api](const Request& req, Response& res, const AdminCaller& caller) {
-            auto body = parse_body(req.body);
-            if (!body.ok()) return send_error(res, body.error());
-            auto change = user_change_from_json(*body);
-            if (!change.ok()) return send_error(res, change.error());
-            const std::string action = req.matches[2].str();
-            const UserChangeKind kind = action == "remove"    ? UserChangeKind::remove
-                                        : action == "disable" ? UserChangeKind::disable
-                                                              : UserChangeKind::enable;
-            answer(
-                res,
-                api.users.change(caller, req.matches[1].str(), change->email, kind,
-                                 change->free_seats),
-                200, [](const UserChangeOutcome& outcome) {
-                  return Json{{"user", to_json(outcome.user)}, {"freed", list_of(outcome.freed)}};
-                });
-          }));
+  server.Post(R"(/v1/licenses/([^/]+)/users/(remove|disable|enable))",
+              admin_route(api, "/v1/licenses/{id}/users/{action}",
+                          [&api](const Request& req, Response& res, const AdminCaller& caller) {
+                            auto body = parse_body(req.body);
+                            if (!body.ok()) return send_error(res, body.error());
+                            auto change = user_change_from_json(*body);
+                            if (!change.ok()) return send_error(res, change.error());
+                            const std::string action = req.matches[2].str();
+                            const UserChangeKind kind = action == "remove" ? UserChangeKind::remove
+                                                        : action == "disable"
+                                                            ? UserChangeKind::disable
+                                                            : UserChangeKind::enable;
+                            answer(res,
+                                   api.users.change(caller, req.matches[1].str(), change->email,
+                                                    kind, change->free_seats),
+                                   200, [](const UserChangeOutcome& outcome) {
+                                     return Json{{"user", to_json(outcome.user)},
+                                                 {"freed", list_of(outcome.freed)},
+                                                 {"ended_leases", outcome.ended_leases}};
+                                   });
+                          }));
 }
 
 void register_audit_routes(httplib::Server& server, Api& api) {

@@ -14,9 +14,16 @@ namespace nodelock::server::sqlite {
 namespace {
 
 Error already_ended(const Lease& lease) {
+  const SessionEnd end = lease.end.value_or(SessionEnd::expired);
+  const std::string ended = "lease " + lease.id + " ended at " + utc_timestamp(*lease.ended_at);
+  // Checking out again would only be refused: the holder needs a person.
+  if (end == SessionEnd::user_disabled) {
+    return make_error(ErrorCode::lease_ended, ended + " because its user " + lease.user +
+                                                  " was disabled on license " + lease.license_id +
+                                                  "; contact your administrator");
+  }
   return make_error(ErrorCode::lease_ended,
-                    "lease " + lease.id + " ended at " + utc_timestamp(*lease.ended_at) + " (" +
-                        std::string(name_of(lease.end.value_or(SessionEnd::expired))) +
+                    ended + " (" + std::string(name_of(end)) +
                         "); check a seat out again with `nodelock lease checkout`");
 }
 
@@ -44,6 +51,23 @@ void SqliteLeaseStore::overlay(Lease& lease) {
   lease.last_seen_at = found->second.lease.last_seen_at;
   lease.expires_at = found->second.lease.expires_at;
   lease.sequence = found->second.lease.sequence;
+}
+
+Result<std::vector<std::string>> SqliteLeaseStore::end_user_leases(Connection& db,
+                                                                   std::string_view license_id,
+                                                                   std::string_view user,
+                                                                   const ChangedBy& by) {
+  auto held = select_held_leases(db, license_id);
+  if (!held.ok()) return held.error();
+  std::vector<std::string> ended;
+  for (Lease& lease : *held) {
+    if (lease.user != user) continue;
+    overlay(lease);
+    Status done = end_held_lease(db, lease, SessionEnd::user_disabled, by.at, by);
+    if (!done.ok()) return done.error();
+    ended.push_back(lease.id);
+  }
+  return ended;
 }
 
 void SqliteLeaseStore::forget(const std::vector<std::string>& lease_ids) {

@@ -347,8 +347,16 @@ class SqliteStore final : public Store {
   }
 
   Result<UserChangeOutcome> change_license_user(const UserChange& change) override {
-    return written<UserChangeOutcome>(
-        [&](Connection& db) { return write_user_change(db, change); });
+    auto outcome = written<UserChangeOutcome>([&](Connection& db) -> Result<UserChangeOutcome> {
+      auto changed = write_user_change(db, change);
+      if (!changed.ok() || change.kind != UserChangeKind::disable) return changed;
+      auto ended = leases_.end_user_leases(db, change.license_id, changed->user.email, change.by);
+      if (!ended.ok()) return ended.error();
+      changed->ended_leases = std::move(*ended);
+      return changed;
+    });
+    if (outcome.ok()) leases_.forget(outcome->ended_leases);
+    return outcome;
   }
 
   Status add_admin_token(const AdminToken& token, const ChangedBy& by) override {

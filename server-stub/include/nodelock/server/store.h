@@ -70,7 +70,7 @@ struct License {
   LicenseState state = LicenseState::active;
   std::string match_policy;  // MatchPolicy JSON; empty means the standard policy
   UnixTime created_at = 0;
-  int seats_used = 0;  // active activations; kept by the store, ignored by add_license
+  int seats_used = 0;   // active activations; kept by the store, ignored by add_license
   SiteConstraint site;  // model site only
   // FloatingPolicy JSON (floating_policy.h) of a floating license; empty for
   // the other models. max_activations is then the number of concurrent seats.
@@ -306,8 +306,9 @@ struct UserAddition {
 };
 
 // Removes, disables or enables a license user. Disabling frees all the user's
-// seats in the same transaction, each with its audit entry; so does removing
-// with `free_seats`, and removing without it is refused while seats are held.
+// seats and ends all their floating leases in the same transaction, each with
+// its audit entry; removing with `free_seats` frees their seats, and removing
+// without it is refused while seats are held.
 enum class UserChangeKind { remove, disable, enable };
 
 struct UserChange {
@@ -321,6 +322,7 @@ struct UserChange {
 struct UserChangeOutcome {
   LicenseUser user;  // as changed (as it was, for a removal)
   std::vector<Activation> freed;
+  std::vector<std::string> ended_leases;  // ids of the floating leases ended (disabling)
 };
 
 // Licenses brought over from another system, with their named users.
