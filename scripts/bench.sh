@@ -7,8 +7,11 @@
 #   - Verifier::check with a cached fingerprint beside one Ed25519 verify
 #     (verifier_bench);
 #   - the server's resident memory on a store holding 1 million activations,
-#     after more activations at 64 clients (activation_load --stored).
-#   scripts/bench.sh [--requests N] [--stored N] [--crypto cryptopp|openssl]
+#     after more activations at 64 clients (activation_load --stored);
+#   - lease heartbeats/s and p50/p99 at 1, 16 and 64 keep-alive clients beside
+#     the same server's GET /v1/health ceiling (lease_load) and one
+#     HMAC-SHA256 per core (crypto_bench).
+#   scripts/bench.sh [--requests N] [--stored N] [--heartbeat-seconds S] [--crypto cryptopp|openssl]
 # Builds in build/bench (build/bench-openssl for OpenSSL), Release.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -16,13 +19,15 @@ cd "$root"
 
 requests=20000
 stored=1000000
+heartbeat_seconds=10
 crypto=cryptopp
 while [ $# -gt 0 ]; do
   case "$1" in
     --requests) requests="$2"; shift 2 ;;
     --stored) stored="$2"; shift 2 ;;
+    --heartbeat-seconds) heartbeat_seconds="$2"; shift 2 ;;
     --crypto) crypto="$2"; shift 2 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -32,7 +37,8 @@ bash scripts/setup.sh
 build=build/bench
 [ "$crypto" = cryptopp ] || build="build/bench-${crypto}"
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DNODELOCK_CRYPTO="$crypto" >/dev/null
-cmake --build "$build" -j2 --target nodelock-server activation_load crypto_bench verifier_bench
+cmake --build "$build" -j2 --target nodelock-server activation_load lease_load crypto_bench \
+  verifier_bench
 
 # Everything this run writes (the server's data directory included) lives
 # here. activation_load stops the server it starts; should it die first, the
@@ -68,10 +74,11 @@ run_benchmark() {  # BINARY OUT FILTER
     --benchmark_report_aggregates_only=true --benchmark_out="$2" --benchmark_out_format=csv
 }
 
-echo "== Ed25519 ($crypto)"
-run_benchmark crypto_bench "$work/crypto.csv" 'BM_Ed25519(Sign|Verify)$'
+echo "== Ed25519 and HMAC-SHA256 ($crypto)"
+run_benchmark crypto_bench "$work/crypto.csv" 'BM_Ed25519(Sign|Verify)$|BM_HmacSha256Of64Bytes'
 sign_ns=$(median_cpu_ns "$work/crypto.csv" BM_Ed25519Sign)
 verify_ns=$(median_cpu_ns "$work/crypto.csv" BM_Ed25519Verify)
+hmac_ns=$(median_cpu_ns "$work/crypto.csv" BM_HmacSha256Of64Bytes)
 
 echo "== nodelock-server activations ($requests per level, fresh license and machines each)"
 load_status=0
@@ -83,6 +90,11 @@ echo "== nodelock-server memory on $stored stored activations ($requests more at
 "$build/tests/bench/activation_load" --stored "$stored" --requests "$requests" --levels 64 \
   >"$work/memory.txt" || load_status=$?
 cat "$work/memory.txt"
+
+echo "== lease heartbeats (${heartbeat_seconds} s per level, 64 leases; GET /v1/health first)"
+"$build/tests/bench/lease_load" --seconds "$heartbeat_seconds" --levels 1,16,64 --leases 64 \
+  >"$work/leases.txt" || load_status=$?
+cat "$work/leases.txt"
 
 echo "== Verifier"
 run_benchmark verifier_bench "$work/verifier.csv" '.'
@@ -129,7 +141,33 @@ awk -v c="$check_ns" -v v="$license_verify_ns" -v a="$check_allocs" 'BEGIN {
   printf "Verifier check, cached fingerprint: %.1f us, one verify of its license %.1f us: %.2f x (target <= 1.5: %s)\n",
     c / 1000, v / 1000, c / v, (c / v <= 1.5 ? "met" : "NOT met")
   printf "heap allocations per check: %s\n", a }'
+lease_field() {  # KIND CLIENTS NAME: a key=value field of lease_load's line
+  awk -v kind="kind=$1" -v clients="clients=$2" -v name="$3" '$1 == kind && $2 == clients {
+    for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == name) print kv[2] } }' \
+    "$work/leases.txt"
+}
+awk -v h="$hmac_ns" 'BEGIN {
+  printf "HMAC-SHA256 of 64 bytes per core (CPU time): %.2f us (%.0f/s); the server computes two per heartbeat\n",
+    h / 1000, 1e9 / h }'
+printf '%-8s %12s %9s %9s %14s %14s %12s %9s\n' clients "heartbeats/s" "p50 ms" "p99 ms" \
+  "server CPU us" "client CPU us" "health/s" "ratio"
+for clients in 1 16 64; do
+  awk -v c="$clients" -v r="$(lease_field heartbeat "$clients" per_s)" \
+    -v p50="$(lease_field heartbeat "$clients" p50_us)" \
+    -v p99="$(lease_field heartbeat "$clients" p99_us)" \
+    -v scpu="$(lease_field heartbeat "$clients" server_cpu_us)" \
+    -v ccpu="$(lease_field heartbeat "$clients" client_cpu_us)" \
+    -v health="$(lease_field health "$clients" per_s)" \
+    'BEGIN { printf "%-8s %12s %9.3f %9.3f %14s %14s %12s %9.2f\n", c, r, p50 / 1000, p99 / 1000, scpu, ccpu, health, r / health }'
+done
+awk -v r="$(lease_field heartbeat 64 per_s)" -v health="$(lease_field health 64 per_s)" 'BEGIN {
+  printf "64 clients: %.0f heartbeats/s (target >= 50,000: %s), %.2f x the %.0f/s of GET /v1/health\n",
+    r, (r >= 50000 ? "met" : "NOT met"), r / health, health }'
+awk -v scpu="$(lease_field heartbeat 64 server_cpu_us)" -v ccpu="$(lease_field heartbeat 64 client_cpu_us)" \
+  -v hscpu="$(lease_field health 64 server_cpu_us)" -v hccpu="$(lease_field health 64 client_cpu_us)" 'BEGIN {
+  printf "CPU per heartbeat, server + load generator: %.0f us (2 cores carry at most %.0f/s); per health check %.0f us (%.0f/s)\n",
+    scpu + ccpu, 2e6 / (scpu + ccpu), hscpu + hccpu, 2e6 / (hscpu + hccpu) }'
 if [ "$load_status" -ne 0 ]; then
-  echo "activation_load reported failed requests (exit status $load_status): the figures above include errors" >&2
+  echo "activation_load or lease_load reported failed requests (exit status $load_status): the figures above include errors" >&2
   exit 1
 fi

@@ -18,30 +18,22 @@
 // makes the exit status 1. Beside wall-clock figures it reports the CPU time
 // per activation of this program and (when it started the server) of the
 // server: on a machine shared with other work those say what the load costs.
-#include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include <httplib.h>
-#include <sys/resource.h>
-#include <unistd.h>
-
-#include <fstream>
-#include <iterator>
 #include <nlohmann/json.hpp>
 
+#include "keep_alive_load.h"
 #include "server_process.h"
 #include "stored_activations.h"
 #include "test_machine.h"
@@ -67,46 +59,10 @@ struct Memory {
 };
 
 struct LevelResult {
-  int clients = 0;
-  int requests = 0;
-  int ok = 0;
-  int failed = 0;
-  std::string first_failure;
-  double seconds = 0;
-  double p50_us = 0;
-  double p99_us = 0;
+  LoadResult load;
   double presign_seconds = 0;
-  double client_cpu_seconds = 0;
-  std::optional<double> server_cpu_seconds;
   std::optional<Memory> server_memory;
 };
-
-// User plus system CPU time of this process, all threads.
-double own_cpu_seconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  const auto seconds = [](const timeval& time) {
-    return static_cast<double>(time.tv_sec) + static_cast<double>(time.tv_usec) / 1e6;
-  };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
-
-// User plus system CPU time of process `pid`, from /proc/PID/stat.
-std::optional<double> cpu_seconds_of(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  const std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-  // The command name in parentheses may hold spaces; fields count from after it.
-  const auto end_of_name = text.rfind(')');
-  if (end_of_name == std::string::npos) return std::nullopt;
-  std::istringstream fields(text.substr(end_of_name + 2));
-  std::string field;
-  double ticks = 0;
-  // utime and stime are fields 14 and 15; the first after the name is field 3.
-  for (int i = 3; i <= 15 && fields >> field; ++i) {
-    if (i >= 14) ticks += std::stod(field);
-  }
-  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
 
 // Resident memory of process `pid` now and at its peak, from /proc/PID/status,
 // in MB (10^6 bytes) as the promise counts them.
@@ -164,17 +120,6 @@ std::optional<Options> parse_options(int argc, char** argv) {
   return options;
 }
 
-// The product, once per server; an existing one (a second run against the
-// same server) is fine.
-bool ensure_product(ApiClient& admin) {
-  const Reply reply =
-      admin.post("/v1/products", {{"id", kProduct}, {"name", "Activation load benchmark"}});
-  if (reply.status == 201 || reply.code() == "already_exists") return true;
-  std::cerr << "cannot create the product: HTTP " << reply.status << ' ' << reply.body.dump()
-            << '\n';
-  return false;
-}
-
 struct CreatedLicense {
   std::string id;
   std::string key;
@@ -204,106 +149,42 @@ std::vector<std::string> presign(const std::string& key, int count) {
   return bodies;
 }
 
-double percentile(const std::vector<double>& sorted, double fraction) {
-  if (sorted.empty()) return 0;
-  const auto rank = static_cast<std::size_t>(fraction * static_cast<double>(sorted.size() - 1));
-  return sorted[rank];
-}
-
-// Sends every body once, `clients` at a time, each client on its own
-// keep-alive connection opened before the clock starts.
-// `server_pid` > 0: the server's CPU time is measured too.
-LevelResult run_level(const std::string& url, const std::vector<std::string>& bodies, int clients,
-                      pid_t server_pid) {
-  LevelResult result;
-  result.clients = clients;
-  result.requests = static_cast<int>(bodies.size());
+// Sends every body once, `clients` at a time.
+LoadResult run_level(const std::string& url, const std::vector<std::string>& bodies, int clients,
+                     pid_t server_pid) {
   std::atomic<std::size_t> next{0};
-  std::atomic<int> failed{0};
-  std::mutex mutex;
-  std::condition_variable changed;
-  int ready = 0;
-  bool go = false;
-  std::vector<std::vector<double>> latencies(static_cast<std::size_t>(clients));
-  std::vector<std::thread> workers;
-  for (int c = 0; c < clients; ++c) {
-    workers.emplace_back([&, c] {
-      httplib::Client client(url);
-      // Without TCP_NODELAY each keep-alive request waits out Nagle and the
-      // peer's delayed ACK, about 40 ms.
-      client.set_tcp_nodelay(true);
-      client.set_keep_alive(true);
-      client.set_read_timeout(30);
-      // Connects; a failure here shows in the measured requests.
-      (void)client.Get("/v1/health");
-      {
-        std::unique_lock<std::mutex> lock(mutex);
-        ++ready;
-        changed.notify_all();
-        changed.wait(lock, [&] { return go; });
-      }
-      std::vector<double>& mine = latencies[static_cast<std::size_t>(c)];
-      for (std::size_t i = next++; i < bodies.size(); i = next++) {
-        const Clock::time_point sent = Clock::now();
-        const httplib::Result reply = client.Post("/v1/activations", bodies[i], "application/json");
-        mine.push_back(std::chrono::duration<double, std::micro>(Clock::now() - sent).count());
-        if (reply && reply->status == 200) continue;
-        if (failed++ == 0) {
-          std::lock_guard<std::mutex> lock(mutex);
-          result.first_failure = reply ? "HTTP " + std::to_string(reply->status) + " " + reply->body
-                                       : "no answer: " + httplib::to_string(reply.error());
-        }
-      }
-    });
-  }
-  Clock::time_point started;
-  double client_cpu = 0;
-  std::optional<double> server_cpu;
-  {
-    std::unique_lock<std::mutex> lock(mutex);
-    changed.wait(lock, [&] { return ready == clients; });
-    started = Clock::now();
-    client_cpu = own_cpu_seconds();
-    if (server_pid > 0) server_cpu = cpu_seconds_of(server_pid);
-    go = true;
-  }
-  changed.notify_all();
-  for (std::thread& worker : workers) worker.join();
-  result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
-  result.client_cpu_seconds = own_cpu_seconds() - client_cpu;
-  if (server_cpu) {
-    if (auto now = cpu_seconds_of(server_pid)) result.server_cpu_seconds = *now - *server_cpu;
-  }
-  std::vector<double> all;
-  for (const auto& mine : latencies) all.insert(all.end(), mine.begin(), mine.end());
-  std::sort(all.begin(), all.end());
-  result.p50_us = percentile(all, 0.50);
-  result.p99_us = percentile(all, 0.99);
-  result.failed = failed;
-  result.ok = result.requests - result.failed;
-  return result;
+  LoadPlan plan;
+  plan.clients = clients;
+  plan.next = [&](int, LoadCall& call) {
+    const std::size_t i = next++;
+    if (i >= bodies.size()) return false;
+    call.path = "/v1/activations";
+    call.body = bodies[i];
+    return true;
+  };
+  return run_load(url, plan, server_pid);
 }
 
 void print(const LevelResult& level) {
-  const double per_second = level.ok / level.seconds;
-  std::cout << std::fixed << std::setprecision(1) << "clients=" << level.clients
-            << " requests=" << level.requests << " ok=" << level.ok << " failed=" << level.failed
-            << " seconds=" << std::setprecision(3) << level.seconds << std::setprecision(0)
-            << " activations_per_s=" << per_second << " p50_us=" << level.p50_us
-            << " p99_us=" << level.p99_us << std::setprecision(3)
+  const LoadResult& load = level.load;
+  std::cout << std::fixed << std::setprecision(1) << "clients=" << load.clients
+            << " requests=" << load.requests << " ok=" << load.ok << " failed=" << load.failed
+            << " seconds=" << std::setprecision(3) << load.seconds << std::setprecision(0)
+            << " activations_per_s=" << load.per_second() << " p50_us=" << load.p50_us
+            << " p99_us=" << load.p99_us << std::setprecision(3)
             << " presign_s=" << level.presign_seconds << std::setprecision(0)
-            << " client_cpu_us=" << level.client_cpu_seconds * 1e6 / level.requests;
-  if (level.server_cpu_seconds) {
-    std::cout << " server_cpu_us=" << *level.server_cpu_seconds * 1e6 / level.requests;
+            << " client_cpu_us=" << load.client_cpu_seconds * 1e6 / load.requests;
+  if (load.server_cpu_seconds) {
+    std::cout << " server_cpu_us=" << *load.server_cpu_seconds * 1e6 / load.requests;
   }
   if (level.server_memory) {
     std::cout << std::setprecision(1) << " server_rss_mb=" << level.server_memory->resident_mb
               << " server_peak_rss_mb=" << level.server_memory->peak_mb;
   }
   std::cout << std::endl;
-  if (level.failed > 0) {
-    std::cerr << level.failed << " of " << level.requests << " activations at " << level.clients
-              << " clients failed; the first: " << level.first_failure << '\n';
+  if (load.failed > 0) {
+    std::cerr << load.failed << " of " << load.requests << " activations at " << load.clients
+              << " clients failed; the first: " << load.first_failure << '\n';
   }
 }
 
@@ -313,7 +194,7 @@ std::optional<std::string> prepare_stored(const std::filesystem::path& data_dir,
   ServerProcess first(ServerProcess::Options{data_dir, {}});
   if (first.url().empty()) return std::nullopt;
   ApiClient admin(first.url(), first.admin_token());
-  if (!ensure_product(admin)) return std::nullopt;
+  if (!ensure_product(admin, kProduct, "Activation load benchmark")) return std::nullopt;
   const auto license = create_license(admin, count);
   if (!license) return std::nullopt;
   std::string token = first.admin_token();
@@ -360,7 +241,7 @@ int run(const Options& options) {
     token = server->admin_token();
   }
   ApiClient admin(url, token);
-  if (!ensure_product(admin)) return 2;
+  if (!ensure_product(admin, kProduct, "Activation load benchmark")) return 2;
   bool all_ok = true;
   for (const int clients : options.levels) {
     auto license = create_license(admin, options.requests);
@@ -368,11 +249,11 @@ int run(const Options& options) {
     const Clock::time_point signing = Clock::now();
     const std::vector<std::string> bodies = presign(license->key, options.requests);
     const double presign_seconds = std::chrono::duration<double>(Clock::now() - signing).count();
-    LevelResult level = run_level(url, bodies, clients, server ? server->pid() : -1);
-    level.presign_seconds = presign_seconds;
+    LevelResult level{run_level(url, bodies, clients, server ? server->pid() : -1), presign_seconds,
+                      std::nullopt};
     if (server && options.stored > 0) level.server_memory = memory_of(server->pid());
     print(level);
-    all_ok = all_ok && level.failed == 0;
+    all_ok = all_ok && level.load.failed == 0;
   }
   return all_ok ? 0 : 1;
 }
