@@ -1,5 +1,7 @@
 // nodelock admin license create|list|show|suspend|resume|revoke, and admin devices.
 #include <iostream>
+#include <set>
+#include <string>
 
 #include "admin_client.h"
 #include "license_output.h"
@@ -37,6 +39,28 @@ void add_time(const Args& args, const char* flag, const char* field, nlohmann::j
   }
 }
 
+// --project-tokens team=N,mono=N (either may be left out, meaning 0) as
+// {"team", "mono"}; the server checks the numbers.
+Result<nlohmann::json> project_tokens(const std::string& text) {
+  const Error usage = make_error(ErrorCode::invalid_argument,
+                                 "--project-tokens takes team=N,mono=N, e.g. team=1,mono=2");
+  nlohmann::json tokens = {{"team", 0}, {"mono", 0}};
+  std::set<std::string> given;
+  for (const std::string& item : comma_list(text)) {
+    const std::size_t equals = item.find('=');
+    if (equals == std::string::npos) return usage;
+    const std::string kind = item.substr(0, equals);
+    const std::string count = item.substr(equals + 1);
+    if ((kind != "team" && kind != "mono") || !given.insert(kind).second || count.empty() ||
+        count.size() > 9 || count.find_first_not_of("0123456789") != std::string::npos) {
+      return usage;
+    }
+    tokens[kind] = std::stoi(count);
+  }
+  if (given.empty()) return usage;
+  return tokens;
+}
+
 Result<nlohmann::json> license_order(const Args& args) {
   auto product = args.require("--product");
   if (!product.ok()) return product.error();
@@ -58,6 +82,15 @@ Result<nlohmann::json> license_order(const Args& args) {
     return make_error(ErrorCode::invalid_argument,
                       "--seats (floating) and --max-activations (node-locked) name the same "
                       "limit; give one");
+  }
+  if (auto tokens = args.get("--project-tokens")) {
+    auto parsed = project_tokens(*tokens);
+    if (!parsed.ok()) return parsed.error();
+    order["project_tokens"] = *parsed;
+    // One seat per token, unless --seats says otherwise (and the server refuses it).
+    if (!order.contains("max_activations")) {
+      order["max_activations"] = (*parsed)["team"].get<int>() + (*parsed)["mono"].get<int>();
+    }
   }
   // A site license has no limit; the server refuses site flags on the others.
   add_site_order(args, order);
@@ -95,6 +128,18 @@ void print_license_line(const nlohmann::json& license) {
   if (license.contains("expires_at")) std::cout << " until " << utc_date(license["expires_at"]);
   if (!license["licensee"].get<std::string>().empty()) {
     std::cout << "  " << text_of(license["licensee"]);
+  }
+  std::cout << '\n';
+}
+
+void print_floating_terms(const nlohmann::json& floating) {
+  std::cout << "floating: seat scope " << text_of(floating["seat_scope"]) << ", lease TTL "
+            << floating["lease_ttl_seconds"] << " s, " << floating["grace_seats"]
+            << " grace seats, borrowing up to " << floating["max_borrow_days"] << " days";
+  if (floating.contains("project_tokens")) {
+    const auto& tokens = floating["project_tokens"];
+    std::cout << ", project tokens: " << tokens["team"] << " team (any number of users), "
+              << tokens["mono"] << " mono (one user at a time)";
   }
   std::cout << '\n';
 }
@@ -171,6 +216,7 @@ int run_license_show(const Args& args, const std::vector<std::string>& operands)
           std::cout << "seats in use: " << reply["seats"]["used"] << " of " << reply["seats"]["max"]
                     << '\n';
         }
+        if (license.contains("floating")) print_floating_terms(license["floating"]);
         print_activations(reply["activations"]);
       });
 }
@@ -226,12 +272,31 @@ const std::vector<AdminSubcommand>& admin_license_subcommands() {
        "      activation, neither a perpetual license; --match-policy sets how far a\n"
        "      machine may change (docs/FINGERPRINT.md). --json prints {\"id\", \"key\"}.\n"
        "      Floating: --seats N concurrent seats [--grace-seats N] [--lease-ttl SECONDS]\n"
-       "      [--seat-scope user|device|project] [--max-borrow-days N].",
-       {"--product", "--model", "--max-activations", "--expires", "--trial-days", "--grace-days",
-        "--features", "--max-version", "--maintenance-end", "--licensee", "--refresh-days",
-        "--match-policy", "--max-resets-per-year", "--allowed-networks", "--domain",
-        "--site-match", "--seats", "--grace-seats", "--lease-ttl",
-        "--seat-scope", "--max-borrow-days"},
+       "      [--seat-scope user|device|project] [--max-borrow-days N]\n"
+       "      [--project-tokens team=N,mono=N]  (scope project: a mono token admits one user\n"
+       "      per project at a time, a team token any number; --seats is their total).",
+       {"--product",
+        "--model",
+        "--max-activations",
+        "--expires",
+        "--trial-days",
+        "--grace-days",
+        "--features",
+        "--max-version",
+        "--maintenance-end",
+        "--licensee",
+        "--refresh-days",
+        "--match-policy",
+        "--max-resets-per-year",
+        "--allowed-networks",
+        "--domain",
+        "--site-match",
+        "--seats",
+        "--grace-seats",
+        "--lease-ttl",
+        "--seat-scope",
+        "--max-borrow-days",
+        "--project-tokens"},
        run_license_create,
        {"--offline-only"}},
       {"license list", "license list [--product P]", {"--product"}, run_license_list},

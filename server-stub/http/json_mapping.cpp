@@ -75,11 +75,19 @@ void read_floating_terms(FieldReader& in, LicenseOrder& order) {
   const auto scope = scope_name ? seat_scope_from_name(*scope_name) : std::nullopt;
   if (scope_name && !scope && !in.failed())
     in.fail("\"seat_scope\" must be user, device or project");
-  if (!grace && !ttl && !borrow && !scope_name && order.model != SeatModel::floating) return;
+  std::optional<ProjectTokens> tokens;
+  if (const nlohmann::json* given = in.optional_object("project_tokens")) {
+    auto read = project_tokens_from_json(*given);
+    if (read.ok()) tokens = *read;
+    if (!read.ok() && !in.failed()) in.fail(read.message());
+  }
+  if (!grace && !ttl && !borrow && !scope_name && !tokens && order.model != SeatModel::floating)
+    return;
   policy.grace_seats = grace.value_or(policy.grace_seats);
   policy.lease_ttl_seconds = ttl.value_or(policy.lease_ttl_seconds);
   policy.max_borrow_days = borrow.value_or(policy.max_borrow_days);
   policy.scope = scope.value_or(policy.scope);
+  policy.project_tokens = tokens;
   order.floating = policy;
 }
 

@@ -59,11 +59,19 @@ Result<SiteConstraint> site_of(const LicenseOrder& order) {
 Status check_order(const LicenseOrder& order, std::optional<UnixTime> now) {
   if (order.floating && order.model != SeatModel::floating) {
     return bad_field(
-        "grace seats, lease TTL, seat scope and borrowing apply to floating "
+        "grace seats, lease TTL, seat scope, project tokens and borrowing apply to floating "
         "licenses only; create it with --model floating");
   }
   if (order.floating) {
     if (Status terms = check_floating_policy(*order.floating); !terms.ok()) return terms;
+    const auto& tokens = order.floating->project_tokens;
+    if (tokens && tokens->total() != order.max_activations) {
+      return bad_field(
+          "a license with project tokens has one seat per token: max_activations "
+          "must be " +
+          std::to_string(tokens->total()) + " (" + std::to_string(tokens->team) + " team + " +
+          std::to_string(tokens->mono) + " mono), not " + std::to_string(order.max_activations));
+    }
   }
   if (order.expires_at && order.trial_days) {
     return bad_field(
@@ -284,6 +292,14 @@ Result<License> AdminService::set_license_limit(const AdminCaller& caller, std::
     if (!has_seat_limit(license)) {
       return make_error(ErrorCode::conflict, "license " + key_display(license) +
                                                  " is a site license: it has no machine limit");
+    }
+    // The token rule counts the tokens, so a limit apart from them would mislead.
+    if (auto terms = floating_policy_of(license); terms.ok() && terms->project_tokens) {
+      return make_error(ErrorCode::conflict,
+                        "license " + key_display(license) + " has one seat per project token (" +
+                            std::to_string(terms->project_tokens->team) + " team, " +
+                            std::to_string(terms->project_tokens->mono) +
+                            " mono); its seats are not set apart from its tokens");
     }
     if (max_activations <= license.max_activations || role == AdminRole::admin) return {};
     return make_error(ErrorCode::forbidden,

@@ -116,7 +116,7 @@ LeaseAnswer LeaseService::check_out(std::string_view armored_request) const {
                         const std::vector<Lease>& held) -> Result<SeatDecision> {
     auto terms = floating_policy_of(held_license);
     if (!terms.ok()) return terms.error();
-    auto decision = decide_seat(held_license, *terms, *seat, held, now);
+    auto decision = decide_seat(held_license, *terms, checkout.lease, held, now);
     seats = {seats_in_use(held), held_license.max_activations, held_license.id};
     if (decision.ok() && !holds_seat(held, *seat)) seats.used += 1;
     if (!decision.ok() && decision.code() == ErrorCode::seats_exhausted) holders = held;

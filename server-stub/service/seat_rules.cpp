@@ -5,6 +5,7 @@
 
 #include "license_rules.h"
 #include "nodelock/activation/utc_time.h"
+#include "project_tokens.h"
 
 namespace nodelock::server {
 
@@ -38,19 +39,23 @@ Error no_seat_left(const License& license, const FloatingPolicy& policy,
   if (held.size() > kHoldersNamed) {
     message += "; and " + std::to_string(held.size() - kHoldersNamed) + " more";
   }
-  const auto soonest =
-      std::min_element(held.begin(), held.end(),
-                       [](const Lease& a, const Lease& b) { return a.expires_at < b.expires_at; });
-  message += ". Ask a colleague to close the application";
-  if (soonest != held.end()) {
-    message += ", or wait: a seat that stopped sending heartbeats is freed within " +
-               std::to_string(std::max<UnixTime>(0, soonest->expires_at - now)) + " seconds";
-  }
-  message += ".";
+  message += ". " + free_seat_advice(held, now);
   return make_error(ErrorCode::seats_exhausted, message);
 }
 
 }  // namespace
+
+std::string free_seat_advice(const std::vector<Lease>& held, UnixTime now) {
+  const auto soonest =
+      std::min_element(held.begin(), held.end(),
+                       [](const Lease& a, const Lease& b) { return a.expires_at < b.expires_at; });
+  std::string advice = "Ask a colleague to close the application";
+  if (soonest != held.end()) {
+    advice += ", or wait: a seat that stopped sending heartbeats is freed within " +
+              std::to_string(std::max<UnixTime>(0, soonest->expires_at - now)) + " seconds";
+  }
+  return advice + ".";
+}
 
 Result<std::string> seat_of(const FloatingPolicy& policy, const LeaseRequest& request) {
   switch (policy.scope) {
@@ -80,11 +85,14 @@ int seats_in_use(const std::vector<Lease>& held) {
 }
 
 Result<SeatDecision> decide_seat(const License& license, const FloatingPolicy& policy,
-                                 const std::string& seat, const std::vector<Lease>& held,
+                                 const Lease& wanted, const std::vector<Lease>& held,
                                  UnixTime now) {
   if (Status admitted = admit(license, now); !admitted.ok()) return admitted.error();
+  if (policy.scope == SeatScope::project && policy.project_tokens) {
+    return decide_project_token(license, policy, *policy.project_tokens, wanted, held, now);
+  }
   const auto sharing = std::find_if(held.begin(), held.end(),
-                                    [&](const Lease& lease) { return lease.seat == seat; });
+                                    [&](const Lease& lease) { return lease.seat == wanted.seat; });
   if (sharing != held.end()) return SeatDecision{sharing->overage};
   const int used = seats_in_use(held);
   if (used < license.max_activations) return SeatDecision{false};

@@ -24,11 +24,17 @@ bool holds_seat(const std::vector<Lease>& held, const std::string& seat);
 // Seats held: leases sharing a seat count once.
 int seats_in_use(const std::vector<Lease>& held);
 
-// Whether a lease on `seat` may be granted beside `held`: a seat already held
-// is shared; a new one is granted while seats remain, then as overage while
-// grace seats remain. seats_exhausted otherwise, listing the holders.
+// Whether `wanted` (its seat set by seat_of) may be granted beside `held`: a
+// seat already held is shared; a new one is granted while seats remain, then
+// as overage while grace seats remain. A license with project tokens counts
+// them instead (project_tokens.h). seats_exhausted otherwise, listing the
+// holders.
 [[nodiscard]] Result<SeatDecision> decide_seat(const License& license, const FloatingPolicy& policy,
-                                               const std::string& seat,
-                                               const std::vector<Lease>& held, UnixTime now);
+                                               const Lease& wanted, const std::vector<Lease>& held,
+                                               UnixTime now);
+
+// What a refused client can do: ask a colleague, or wait for the stalest of
+// `held` to expire (its seconds from `now`).
+std::string free_seat_advice(const std::vector<Lease>& held, UnixTime now);
 
 }  // namespace nodelock::server

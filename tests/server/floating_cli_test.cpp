@@ -100,5 +100,32 @@ TEST_F(FloatingCliTest, FloatingFlagsOnANodeLockedLicenseAreAUsageError) {
   EXPECT_EQ(both.exit_code, 2) << both.out;
 }
 
+TEST_F(FloatingCliTest, ProjectTokensMakeTheSeatsAndLicenseShowPrintsThem) {
+  const IssuedKey license =
+      floating("--seat-scope project --project-tokens team=1,mono=2 --grace-seats 1");
+  CliRun shown = admin_cli("license show " + license.id);
+  ASSERT_EQ(shown.exit_code, 0) << shown.out;
+  EXPECT_NE(shown.out.find("0/3 seats"), std::string::npos) << shown.out;
+  EXPECT_NE(shown.out.find("seat scope project"), std::string::npos) << shown.out;
+  EXPECT_NE(shown.out.find("project tokens: 1 team (any number of users), 2 mono (one user at a "
+                           "time)"),
+            std::string::npos)
+      << shown.out;
+  for (const char* bad : {"team", "team=x", "duo=1", "team=1,team=2", "", "mono=-1"}) {
+    CliRun refused = admin_cli(
+        "license create --product acme-cad --model floating --seat-scope project "
+        "--project-tokens '" +
+        std::string(bad) + "' --json");
+    EXPECT_EQ(refused.exit_code, 2) << bad << ": " << refused.out;
+  }
+  CliRun mismatch = admin_cli(
+      "license create --product acme-cad --model floating --seat-scope project --seats 5 "
+      "--project-tokens team=1,mono=2 --json");
+  EXPECT_EQ(mismatch.exit_code, 2) << mismatch.out;
+  EXPECT_NE(json_of(mismatch)["error"].value("message", "").find("must be 3 (1 team + 2 mono)"),
+            std::string::npos)
+      << mismatch.out;
+}
+
 }  // namespace
 }  // namespace nodelock::server::testing
