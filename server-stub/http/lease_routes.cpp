@@ -13,6 +13,7 @@ void check_out(Api& api, const Request& req, Response& res) {
   auto armored = only_string_field(*body, "request");
   if (!armored.ok()) return send_error(res, armored.error());
   const LeaseAnswer answer = api.leases.check_out(*armored);
+  api.alerts.after_checkout(answer);
   if (!answer.result.ok()) {
     note_key_failure(api, req, answer.result.code());
     Json details = Json::object();

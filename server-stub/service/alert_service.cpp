@@ -1,6 +1,8 @@
 #include "nodelock/server/alert_service.h"
 
 #include <algorithm>
+#include <functional>
+#include <string>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -60,6 +62,22 @@ void AlertService::raise(Alert alert, const std::string& key, bool once) const {
   if (!raised.ok()) give_back_turn(key);
 }
 
+void AlertService::raise_for_seats(std::string_view kind, const SeatCount& seats,
+                                   const std::function<std::string(const License&)>& say) const {
+  Alert alert;
+  alert.license_id = seats.license_id;
+  alert.kind = std::string(kind);
+  alert.raised_at = context_.clock();
+  // Most events repeat one raised moments ago: answered here, before any read.
+  const std::string key = alert.license_id + '\n' + alert.kind;
+  if (!take_turn(key, false, alert.raised_at)) return;
+  auto license = context_.store.license(seats.license_id);
+  if (!license.ok()) return give_back_turn(key);
+  alert.details = nlohmann::json{{"used", seats.used}, {"max", *seats.max}}.dump();
+  alert.message = say(*license);
+  raise(std::move(alert), key, false);
+}
+
 void AlertService::after_activation(const ActivationAnswer& answer) const {
   // A site license has no limit for its seats to reach.
   if (!answer.seats || answer.seats->license_id.empty() || !answer.seats->max) return;
@@ -68,26 +86,46 @@ void AlertService::after_activation(const ActivationAnswer& answer) const {
   const bool refused = !answer.result.ok() && answer.result.code() == ErrorCode::activation_limit;
   const bool high = answer.result.ok() && seats.used * 5 > max * 4;
   if (!refused && !high) return;
-  Alert alert;
-  alert.license_id = seats.license_id;
-  alert.kind = std::string(refused ? kSeatsExhausted : kHighUtilisation);
-  alert.raised_at = context_.clock();
-  // Most events repeat one raised moments ago: answered here, before any read.
-  const std::string key = alert.license_id + '\n' + alert.kind;
-  if (!take_turn(key, false, alert.raised_at)) return;
-  auto license = context_.store.license(seats.license_id);
-  if (!license.ok()) return give_back_turn(key);
-  alert.details = nlohmann::json{{"used", seats.used}, {"max", max}}.dump();
-  alert.message =
-      refused ? "A machine was refused on " + named(*license) + ": all " +
-                    std::to_string(seats.used) + " of " + std::to_string(max) +
-                    " seats are in use. Free one (nodelock admin devices, reset) or raise the "
-                    "limit (nodelock admin license set-limit)"
-              : named(*license) + " has " + std::to_string(seats.used) + " of " +
-                    std::to_string(max) + " seats in use (" +
-                    std::to_string(seats.used * 100 / max) +
-                    " %), over 80 %: consider more seats before machines are refused";
-  raise(std::move(alert), key, false);
+  raise_for_seats(refused ? kSeatsExhausted : kHighUtilisation, seats, [&](const License& license) {
+    return refused ? "A machine was refused on " + named(license) + ": all " +
+                         std::to_string(seats.used) + " of " + std::to_string(max) +
+                         " seats are in use. Free one (nodelock admin devices, reset) or raise the "
+                         "limit (nodelock admin license set-limit)"
+                   : named(license) + " has " + std::to_string(seats.used) + " of " +
+                         std::to_string(max) + " seats in use (" +
+                         std::to_string(seats.used * 100 / max) +
+                         " %), over 80 %: consider more seats before machines are refused";
+  });
+}
+
+void AlertService::after_checkout(const LeaseAnswer& answer) const {
+  if (!answer.seats || answer.seats->license_id.empty() || !answer.seats->max) return;
+  const SeatCount& seats = *answer.seats;
+  const int max = *seats.max;
+  if (!answer.result.ok()) {
+    if (answer.result.code() != ErrorCode::seats_exhausted) return;
+    raise_for_seats(kSeatsExhausted, seats, [&](const License& license) {
+      return "A floating check-out was refused for want of a seat on " + named(license) + " (" +
+             std::to_string(seats.used) + " of " + std::to_string(max) +
+             " seats in use). Free one (nodelock admin sessions, release) or sell more seats";
+    });
+    return;
+  }
+  if (answer.result->record.overage) {
+    raise_for_seats(kGraceInUse, seats, [&](const License& license) {
+      return named(license) + " lent a grace seat: " + std::to_string(seats.used) +
+             " seats are in use of its " + std::to_string(max) +
+             ", the leases beyond them marked as overage in the lease and in reports. Sell "
+             "more seats before the grace seats run out too";
+    });
+    return;
+  }
+  if (seats.used * 5 <= max * 4) return;
+  raise_for_seats(kHighUtilisation, seats, [&](const License& license) {
+    return named(license) + " has " + std::to_string(seats.used) + " of " + std::to_string(max) +
+           " floating seats in use (" + std::to_string(seats.used * 100 / max) +
+           " %), over 80 %: consider more seats before check-outs are refused";
+  });
 }
 
 Status AlertService::scan_expiring() const {

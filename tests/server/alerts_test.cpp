@@ -175,6 +175,46 @@ TEST_F(AlertsTest, SeatsExhaustedIsPostedSignedAndRetriedUntilTheReceiverAccepts
             std::string::npos);
 }
 
+TEST_F(AlertsTest, FloatingCheckOutsRaiseHighUtilisationGraceInUseAndSeatsExhausted) {
+  WebhookReceiver receiver(0);
+  const std::string secret = add_webhook(receiver.url());
+  Reply created = admin().post(
+      "/v1/licenses",
+      {{"product", "acme-cad"}, {"model", "floating"}, {"max_activations", 1}, {"grace_seats", 1}});
+  ASSERT_EQ(created.status, 201) << created.body.dump();
+  const std::string license = created.body["id"];
+  ApiClient client(server_->url());
+  const auto check_out = [&] {
+    return client.post(
+        "/v1/leases",
+        {{"request", TestMachine().lease_request(created.body["key"], "acme-cad", unix_now())}});
+  };
+  ASSERT_EQ(check_out().status, 201);  // 1 of 1 seats: over 80 %
+  Reply lent = check_out();
+  ASSERT_EQ(lent.status, 201);  // on the grace seat
+  EXPECT_TRUE(lent.body["overage"].get<bool>());
+  ASSERT_EQ(check_out().code(), "seats_exhausted");
+  ASSERT_EQ(check_out().code(), "seats_exhausted");  // no second alert
+
+  ASSERT_TRUE(receiver.await_accepted(3, 20s));
+  std::multiset<std::string> kinds;
+  for (const auto& post : receiver.posts()) {
+    EXPECT_EQ(post.signature, signature_of(secret, post.body)) << post.body;
+    const auto body = nlohmann::json::parse(post.body);
+    EXPECT_EQ(body["alert"]["license_id"], license);
+    kinds.insert(body["alert"]["kind"].get<std::string>());
+    if (body["alert"]["kind"] == "grace_in_use") {
+      EXPECT_NE(body["alert"]["message"].get<std::string>().find("lent a grace seat: 2 seats"),
+                std::string::npos)
+          << post.body;
+    }
+  }
+  EXPECT_EQ(kinds,
+            (std::multiset<std::string>{"grace_in_use", "high_utilisation", "seats_exhausted"}));
+  const std::vector<std::string> listed = alert_kinds(license);  // ordered by second only
+  EXPECT_EQ(std::multiset<std::string>(listed.begin(), listed.end()), kinds);
+}
+
 TEST_F(AlertsTest, AnUndeliveredAlertSurvivesARestartAndIsDeliveredAfterIt) {
   WebhookReceiver receiver(1000);
   const std::string secret = add_webhook(receiver.url());

@@ -16,6 +16,7 @@
 // caused it: an alert that cannot be stored is dropped.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -25,6 +26,7 @@
 #include "nodelock/activation/result.h"
 #include "nodelock/server/activation_service.h"
 #include "nodelock/server/admin_service.h"
+#include "nodelock/server/lease_service.h"
 #include "nodelock/server/store.h"
 
 namespace nodelock::server {
@@ -47,6 +49,10 @@ class AlertService {
   // the license's limit, high_utilisation when it left more than 80 % of the
   // seats in use.
   void after_activation(const ActivationAnswer& answer) const;
+  // After a floating check-out: seats_exhausted when it was refused for want
+  // of a seat, grace_in_use when it was granted on a grace seat,
+  // high_utilisation when it left more than 80 % of the seats in use.
+  void after_checkout(const LeaseAnswer& answer) const;
   // Raises license_expiring for every active license within 30, 7 or 1 days
   // of its expiry: the nearest threshold it has reached, once.
   [[nodiscard]] Status scan_expiring() const;
@@ -71,6 +77,10 @@ class AlertService {
   void give_back_turn(const std::string& key) const;
   // Stores `alert` (its id is made here); gives the turn back when it cannot.
   void raise(Alert alert, const std::string& key, bool once) const;
+  // Raises `kind` about the seats of a license with a limit, once per repeat
+  // interval, with the message `say` makes of the license.
+  void raise_for_seats(std::string_view kind, const SeatCount& seats,
+                       const std::function<std::string(const License&)>& say) const;
 
   ServiceContext context_;
   UnixTime repeat_seconds_;
