@@ -81,8 +81,10 @@ void register_client_routes(httplib::Server& server, Api& api) {
   server.Get("/metrics", route(api, "/metrics", [&api](const Request&, Response& res) {
                // A store that cannot be read leaves out the seat gauges, not the scrape.
                auto licenses = api.reports.seats_in_use();
+               auto held = api.reports.held_leases();
                res.set_content(
-                   api.metrics.prometheus_text(licenses.ok() ? *licenses : std::vector<License>{}),
+                   api.metrics.prometheus_text(licenses.ok() ? *licenses : std::vector<License>{},
+                                               held.ok() ? *held : std::vector<Lease>{}),
                    "text/plain; version=0.0.4");
              }));
   server.Get(

@@ -1,5 +1,6 @@
 #include "metrics.h"
 
+#include <set>
 #include <sstream>
 
 namespace nodelock::server {
@@ -49,13 +50,49 @@ void Metrics::count_activation(const std::string& outcome) {
   ++activations_[outcome];
 }
 
-std::string Metrics::prometheus_text(const std::vector<License>& licenses) const {
+std::string Metrics::prometheus_text(const std::vector<License>& licenses,
+                                     const std::vector<Lease>& held) const {
+  struct Leased {
+    std::set<std::string> seats;
+    int leases = 0;
+    int overage = 0;
+  };
+  std::map<std::string, Leased> leased;  // by license id
+  for (const Lease& lease : held) {
+    Leased& of = leased[lease.license_id];
+    of.seats.insert(lease.seat);
+    of.leases += 1;
+    of.overage += lease.overage ? 1 : 0;
+  }
+  const auto floating = [&leased](const License& license) -> const Leased* {
+    if (license.model != SeatModel::floating) return nullptr;
+    static const Leased none;
+    const auto found = leased.find(license.id);
+    return found == leased.end() ? &none : &found->second;
+  };
   std::ostringstream out;
   out.precision(12);
   family(out, "nodelock_seats_in_use", "gauge", "Seats in use now, by license.");
   for (const License& license : licenses) {
+    const Leased* leases = floating(license);
     out << "nodelock_seats_in_use{license=\"" << prometheus_label(license.id) << "\",product=\""
-        << prometheus_label(license.product_id) << "\"} " << license.seats_used << '\n';
+        << prometheus_label(license.product_id) << "\"} "
+        << (leases ? static_cast<int>(leases->seats.size()) : license.seats_used) << '\n';
+  }
+  family(out, "nodelock_leases", "gauge", "Floating leases held now, by license.");
+  for (const License& license : licenses) {
+    if (const Leased* leases = floating(license)) {
+      out << "nodelock_leases{license=\"" << prometheus_label(license.id) << "\",product=\""
+          << prometheus_label(license.product_id) << "\"} " << leases->leases << '\n';
+    }
+  }
+  family(out, "nodelock_overage_leases", "gauge",
+         "Floating leases held on grace seats beyond the seats, by license.");
+  for (const License& license : licenses) {
+    if (const Leased* leases = floating(license)) {
+      out << "nodelock_overage_leases{license=\"" << prometheus_label(license.id) << "\",product=\""
+          << prometheus_label(license.product_id) << "\"} " << leases->overage << '\n';
+    }
   }
   family(out, "nodelock_seats", "gauge", "Seats a license admits, by license.");
   for (const License& license : licenses) {

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "nodelock/server/lease_store.h"
 #include "nodelock/server/store.h"
 
 namespace nodelock::server {
@@ -30,8 +31,11 @@ class Metrics {
   // One activation outcome: "granted", "existing", "renewed" or an error code name.
   void count_activation(const std::string& outcome);
 
-  // The text for a scrape, with the seats in use of `licenses` as gauges.
-  std::string prometheus_text(const std::vector<License>& licenses) const;
+  // The text for a scrape, with the seats in use of `licenses` as gauges and,
+  // for the floating ones, the leases of `held` (every license's leases still
+  // held): a floating license's seats in use are the seats its leases hold.
+  std::string prometheus_text(const std::vector<License>& licenses,
+                              const std::vector<Lease>& held) const;
 
  private:
   struct Latency {

@@ -92,4 +92,8 @@ Result<std::vector<License>> ReportService::seats_in_use() const {
   return context_.store.licenses("");
 }
 
+Result<std::vector<Lease>> ReportService::held_leases() const {
+  return context_.store.leases().held_leases("");
+}
+
 }  // namespace nodelock::server

@@ -19,12 +19,50 @@ TEST(Metrics, LabelValuesWithQuotesBackslashesAndLineFeedsAreEscaped) {
   license.id = odd;
   license.product_id = "acme-cad";
   license.seats_used = 3;
-  const Scrape scrape = parse_scrape(metrics.prometheus_text({license}));
+  const Scrape scrape = parse_scrape(metrics.prometheus_text({license}, {}));
   ASSERT_EQ(scrape.problem, "");
   EXPECT_EQ(scrape.value("nodelock_seats_in_use", {{"license", odd}, {"product", "acme-cad"}}), 3);
   EXPECT_EQ(scrape.value("nodelock_http_requests_total",
                          {{"route", "/v1/\"quoted\""}, {"status", "200"}}),
             1);
+}
+
+TEST(Metrics, FloatingLicensesCountTheSeatsTheirLeasesHoldAndTheOverageLeases) {
+  Metrics metrics;
+  License floating;
+  floating.id = "lic_floating";
+  floating.product_id = "acme-cad";
+  floating.model = SeatModel::floating;
+  floating.max_activations = 2;
+  License idle = floating;
+  idle.id = "lic_idle";
+  License node_locked;
+  node_locked.id = "lic_node";
+  node_locked.product_id = "acme-cad";
+  node_locked.seats_used = 1;
+  const auto lease = [](std::string seat, bool overage) {
+    Lease made;
+    made.license_id = "lic_floating";
+    made.seat = std::move(seat);
+    made.overage = overage;
+    return made;
+  };
+  const std::vector<Lease> held = {lease("ann@example.com", false), lease("ann@example.com", false),
+                                   lease("bob@example.com", false), lease("eve@example.com", true)};
+  const Scrape scrape = parse_scrape(metrics.prometheus_text({floating, idle, node_locked}, held));
+  ASSERT_EQ(scrape.problem, "");
+  using Labels = std::map<std::string, std::string>;
+  const Labels of = {{"license", "lic_floating"}, {"product", "acme-cad"}};
+  const Labels none = {{"license", "lic_idle"}, {"product", "acme-cad"}};
+  EXPECT_EQ(scrape.value("nodelock_seats_in_use", of), 3);
+  EXPECT_EQ(scrape.value("nodelock_leases", of), 4);
+  EXPECT_EQ(scrape.value("nodelock_overage_leases", of), 1);
+  EXPECT_EQ(scrape.value("nodelock_seats_in_use", none), 0);
+  EXPECT_EQ(scrape.value("nodelock_leases", none), 0);
+  EXPECT_EQ(
+      scrape.value("nodelock_seats_in_use", {{"license", "lic_node"}, {"product", "acme-cad"}}), 1);
+  EXPECT_EQ(scrape.value("nodelock_leases", {{"license", "lic_node"}, {"product", "acme-cad"}}), -1)
+      << "a node-locked license has no leases to count";
 }
 
 TEST(Metrics, LatencyHistogramIsCumulativeWithInfEqualToTheCount) {
@@ -33,7 +71,7 @@ TEST(Metrics, LatencyHistogramIsCumulativeWithInfEqualToTheCount) {
        {microseconds(300), microseconds(3000), microseconds(2000000), microseconds(10000000)}) {
     metrics.count_request("/v1/activations", 200, took, "");
   }
-  const Scrape scrape = parse_scrape(metrics.prometheus_text({}));
+  const Scrape scrape = parse_scrape(metrics.prometheus_text({}, {}));
   ASSERT_EQ(scrape.problem, "");
   EXPECT_EQ(scrape.types.at("nodelock_http_request_duration_seconds"), "histogram");
   const auto bucket = [&](const std::string& le) {
@@ -59,7 +97,7 @@ TEST(Metrics, RefusalsAreCountedByErrorCode) {
   metrics.count_request("/v1/activations", 409, milliseconds(1), "activation_limit");
   metrics.count_request("/v1/activations", 409, milliseconds(1), "activation_limit");
   metrics.count_request("/v1/licenses", 401, milliseconds(1), "unauthorized");
-  const Scrape scrape = parse_scrape(metrics.prometheus_text({}));
+  const Scrape scrape = parse_scrape(metrics.prometheus_text({}, {}));
   ASSERT_EQ(scrape.problem, "");
   EXPECT_EQ(scrape.value("nodelock_refusals_total", {{"code", "activation_limit"}}), 2);
   EXPECT_EQ(scrape.value("nodelock_refusals_total", {{"code", "unauthorized"}}), 1);

@@ -110,7 +110,8 @@ class LeaseStore : public UsageLog {
   virtual Result<int> expire_leases(UnixTime now) = 0;
 
   virtual Result<Lease> lease(std::string_view id) = 0;
-  // The license's leases still held, oldest first, with their latest renewals.
+  // The license's leases still held, oldest first, with their latest
+  // renewals; every license's when `license_id` is empty.
   virtual Result<std::vector<Lease>> held_leases(std::string_view license_id) = 0;
 };
 

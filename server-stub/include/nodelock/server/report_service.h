@@ -14,6 +14,7 @@
 
 #include "nodelock/activation/result.h"
 #include "nodelock/server/activation_service.h"
+#include "nodelock/server/lease_store.h"
 #include "nodelock/server/usage.h"
 #include "nodelock/server/usage_report.h"
 
@@ -57,6 +58,8 @@ class ReportService {
 
   // Every license with its seats in use now, for the metrics gauges.
   [[nodiscard]] Result<std::vector<License>> seats_in_use() const;
+  // Every license's floating leases still held, for the same gauges.
+  [[nodiscard]] Result<std::vector<Lease>> held_leases() const;
 
  private:
   ServiceContext context_;
