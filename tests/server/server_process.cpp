@@ -25,7 +25,7 @@ ServerProcess::ServerProcess(Options options) {
     data_dir_ = options.data_dir;
   }
   std::vector<std::string> words = {server_binary().string(), "serve",    "--data",
-                                    data_dir_.string(),       "--listen", "127.0.0.1:0"};
+                                    data_dir_.string(),       "--listen", options.listen};
   words.insert(words.end(), options.extra_arguments.begin(), options.extra_arguments.end());
   int out[2];
   if (pipe(out) != 0) {

@@ -25,6 +25,7 @@ class ServerProcess {
   struct Options {
     std::filesystem::path data_dir;            // empty: a fresh one of the process's own
     std::vector<std::string> extra_arguments;  // e.g. --tls-cert FILE --tls-key FILE
+    std::string listen = "127.0.0.1:0";        // a fixed port: the same server again after a crash
   };
 
   // Starts `nodelock-server serve` and waits for its "listening on" line.
