@@ -218,6 +218,11 @@ int run_license_show(const Args& args, const std::vector<std::string>& operands)
         }
         if (license.contains("floating")) print_floating_terms(license["floating"]);
         print_activations(reply["activations"]);
+        if (reply.contains("activations_next")) {
+          std::cout << "(the first " << reply["activations"].size()
+                    << " machines; all of them: nodelock admin devices --license "
+                    << text_of(license["id"]) << ")\n";
+        }
       });
 }
 
@@ -251,8 +256,20 @@ int run_devices(const Args& args, const std::vector<std::string>&) {
   if (!id.ok()) return report(id.error(), args.has("--json"));
   return call_server(
       args,
-      [&](const ServerClient& server) {
-        return server.get("/v1/licenses/" + *id + "/activations");
+      [&](const ServerClient& server) -> Result<nlohmann::json> {
+        // Page through a license of any size; the listing is the same as one
+        // page would be, so --json output keeps its shape.
+        nlohmann::json all = nlohmann::json::array();
+        std::string after;
+        for (;;) {
+          std::string path = "/v1/licenses/" + *id + "/activations?limit=1000";
+          if (!after.empty()) path += "&after=" + after;
+          auto page = server.get(path);
+          if (!page.ok()) return page.error();
+          for (auto& activation : (*page)["activations"]) all.push_back(std::move(activation));
+          if (!page->contains("next")) return nlohmann::json{{"activations", std::move(all)}};
+          after = (*page)["next"].get<std::string>();
+        }
       },
       [](const nlohmann::json& reply) { print_activations(reply["activations"]); });
 }

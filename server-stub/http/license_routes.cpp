@@ -3,6 +3,34 @@
 
 namespace nodelock::server {
 
+namespace {
+
+// `?limit=N&after=ID` of an activation listing; limit defaults to the page
+// size the store uses, and is checked against kMaxActivationPage by the service.
+Result<ActivationPageRequest> page_request_from_query(const Request& req) {
+  ActivationPageRequest page;
+  page.after = req.get_param_value("after");
+  if (!req.has_param("limit")) return page;
+  const std::string limit = req.get_param_value("limit");
+  if (limit.empty() || limit.size() > 6 ||
+      limit.find_first_not_of("0123456789") != std::string::npos) {
+    return make_error(ErrorCode::invalid_argument, "limit must be a whole number from 1 to " +
+                                                       std::to_string(kMaxActivationPage) +
+                                                       ", not '" + limit + "'");
+  }
+  page.limit = std::stoi(limit);
+  return page;
+}
+
+// The page's activations under `list`, and the cursor of the next page under
+// `next` when there is one.
+void add_page(Json& out, const ActivationPage& page, const char* list, const char* next) {
+  out[list] = list_of(page.activations);
+  if (page.next) out[next] = *page.next;
+}
+
+}  // namespace
+
 void register_product_routes(httplib::Server& server, Api& api) {
   server.Post("/v1/products",
               admin_route(api, "/v1/products",
@@ -60,22 +88,27 @@ void register_license_routes(httplib::Server& server, Api& api) {
       }));
   server.Get(
       R"(/v1/licenses/([^/]+))",
-      admin_route(
-          api, "/v1/licenses/{id}", [&api](const Request& req, Response& res, AdminRole role) {
-            answer(res, api.admin.license(role, req.matches[1].str()), 200,
-                   [](const LicenseDetails& details) {
-                     return Json{{"license", to_json(details.license)},
-                                 {"seats", to_json(SeatCount::of(details.license,
-                                                                 details.license.seats_used))},
-                                 {"activations", list_of(details.activations)}};
-                   });
-          }));
+      admin_route(api, "/v1/licenses/{id}",
+                  [&api](const Request& req, Response& res, AdminRole role) {
+                    answer(res, api.admin.license(role, req.matches[1].str()), 200,
+                           [](const LicenseDetails& details) {
+                             Json out{{"license", to_json(details.license)},
+                                      {"seats", to_json(SeatCount::of(
+                                                    details.license, details.license.seats_used))}};
+                             add_page(out, details.activations, "activations", "activations_next");
+                             return out;
+                           });
+                  }));
   server.Get(R"(/v1/licenses/([^/]+)/activations)",
              admin_route(api, "/v1/licenses/{id}/activations",
                          [&api](const Request& req, Response& res, AdminRole role) {
-                           answer(res, api.admin.activations(role, req.matches[1].str()), 200,
-                                  [](const std::vector<Activation>& all) {
-                                    return Json{{"activations", list_of(all)}};
+                           auto page = page_request_from_query(req);
+                           if (!page.ok()) return send_error(res, page.error());
+                           answer(res, api.admin.activations(role, req.matches[1].str(), *page),
+                                  200, [](const ActivationPage& listed) {
+                                    Json out = Json::object();
+                                    add_page(out, listed, "activations", "next");
+                                    return out;
                                   });
                          }));
   server.Post(R"(/v1/licenses/([^/]+)/(suspend|resume|revoke))",

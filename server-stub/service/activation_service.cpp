@@ -122,18 +122,12 @@ Result<IssuedLicense> issue_again(const ServiceContext& context, const License& 
                                   const ActivationRequest& request, const std::string& device_key,
                                   const Error& replayed, UnixTime now) {
   if (Status admitted = admit(license, now); !admitted.ok()) return admitted.error();
-  auto seats = context.store.activations(license.id);
-  if (!seats.ok()) return seats.error();
-  for (const Activation& seat : *seats) {
-    if (seat.request_nonce != request.nonce || seat.device_public_key != device_key ||
-        seat.state != ActivationState::active) {
-      continue;
-    }
-    auto enrolled = enrolled_fingerprint(seat);
-    if (!enrolled.ok()) return enrolled.error();
-    return issue(context, license, seat, *enrolled, true, now);
-  }
-  return replayed;
+  auto seat = context.store.seat_answering(license.id, request.nonce);
+  if (!seat.ok()) return seat.code() == ErrorCode::not_found ? replayed : seat.error();
+  if (seat->device_public_key != device_key) return replayed;
+  auto enrolled = enrolled_fingerprint(*seat);
+  if (!enrolled.ok()) return enrolled.error();
+  return issue(context, license, *seat, *enrolled, true, now);
 }
 
 }  // namespace

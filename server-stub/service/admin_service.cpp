@@ -246,7 +246,7 @@ Result<LicenseDetails> AdminService::license(AdminRole caller, std::string_view 
     return allowed.error();
   auto license = context_.store.license(id);
   if (!license.ok()) return license.error();
-  auto activations = context_.store.activations(id);
+  auto activations = context_.store.activation_page(id, ActivationPageRequest{});
   if (!activations.ok()) return activations.error();
   return LicenseDetails{std::move(*license), std::move(*activations)};
 }
@@ -265,13 +265,18 @@ Result<License> AdminService::set_license_state(const AdminCaller& caller, std::
   return context_.store.set_license_state(id, state, {caller.token_id, context_.clock()});
 }
 
-Result<std::vector<Activation>> AdminService::activations(AdminRole caller,
-                                                          std::string_view license_id) const {
+Result<ActivationPage> AdminService::activations(AdminRole caller, std::string_view license_id,
+                                                 const ActivationPageRequest& page) const {
   if (Status allowed = require_role(caller, AdminRole::viewer); !allowed.ok())
     return allowed.error();
+  if (page.limit < 1 || page.limit > kMaxActivationPage) {
+    return make_error(ErrorCode::invalid_argument, "limit must be 1 to " +
+                                                       std::to_string(kMaxActivationPage) +
+                                                       ", not " + std::to_string(page.limit));
+  }
   auto license = context_.store.license(license_id);
   if (!license.ok()) return license.error();
-  return context_.store.activations(license_id);
+  return context_.store.activation_page(license_id, page);
 }
 
 Result<License> AdminService::set_license_limit(const AdminCaller& caller, std::string_view id,

@@ -51,7 +51,7 @@ TEST_F(LicenseUserStoreTest, AUserIsAddedOnceAndListedWithTheSeatsTheyHold) {
   EXPECT_EQ((*users)[0].email, "anna@example.com");
   EXPECT_EQ((*users)[0].max_activations, 2);
   EXPECT_EQ((*users)[0].seats_used, 1);
-  EXPECT_EQ(store_->activations("lic-1").value()[0].user, "anna@example.com");
+  EXPECT_EQ(all_activations(*store_, "lic-1")[0].user, "anna@example.com");
   EXPECT_EQ(audit().front().action, "product.create");
   EXPECT_EQ(audit()[2].action, "user.add");
 }

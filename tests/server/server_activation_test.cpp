@@ -1,6 +1,8 @@
 // Online activation, refresh and deactivation over HTTP(S) against the real
 // binary, with signed documents made as an installation makes them.
+#include <algorithm>
 #include <cstdlib>
+#include <vector>
 
 #include "nodelock/activation/document.h"
 #include "nodelock/activation/encoding.h"
@@ -101,6 +103,46 @@ TEST_F(ServerTest, SeatsRunOutThenAReactivationCostsNothingAndADeactivationFrees
   Reply shown = license_details(license.id);
   EXPECT_EQ(shown.body["seats"]["used"], 3);
   EXPECT_EQ(shown.body["activations"].size(), 4u);
+}
+
+TEST_F(ServerTest, ActivationsAreListedPageByPage) {
+  const IssuedKey license = create_license({{"max_activations", 5}});
+  ApiClient client = anonymous();
+  const TestMachine machines[5];
+  std::vector<std::string> activated;
+  for (const TestMachine& machine : machines) {
+    Reply granted = activate(client, machine.activation_request(license.key, kProduct, unix_now()));
+    ASSERT_EQ(granted.status, 200) << granted.body.dump();
+    activated.push_back(granted.body["activation_id"]);
+  }
+  const std::string listing = "/v1/licenses/" + license.id + "/activations";
+  std::vector<std::string> listed;
+  std::string path = listing + "?limit=2";
+  for (int pages = 1;; ++pages) {
+    Reply page = admin().get(path);
+    ASSERT_EQ(page.status, 200) << page.body.dump();
+    EXPECT_LE(page.body["activations"].size(), 2u);
+    for (const auto& activation : page.body["activations"]) listed.push_back(activation["id"]);
+    if (!page.body.contains("next")) {
+      EXPECT_EQ(pages, 3);
+      break;
+    }
+    path = listing + "?limit=2&after=" + page.body["next"].get<std::string>();
+  }
+  std::vector<std::string> expected = activated;
+  std::sort(expected.begin(), expected.end());
+  std::sort(listed.begin(), listed.end());
+  EXPECT_EQ(listed, expected) << "every activation once";
+  EXPECT_EQ(admin().get(listing).body["activations"].size(), 5u);
+  EXPECT_FALSE(license_details(license.id).body.contains("activations_next"));
+
+  for (const std::string bad : {"?limit=0", "?limit=1001", "?limit=abc", "?limit=", "?limit=-1",
+                                "?limit=99999999999", "?after=act_nothing"}) {
+    Reply refused = admin().get(listing + bad);
+    EXPECT_EQ(refused.status, 400) << bad << ": " << refused.body.dump();
+    EXPECT_EQ(refused.code(), "invalid_argument") << bad;
+  }
+  EXPECT_EQ(admin().get("/v1/licenses/lic_nothing/activations").code(), "not_found");
 }
 
 TEST_F(ServerTest, ReplayedRequestsAndReceiptsAreRefused) {

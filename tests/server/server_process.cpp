@@ -126,4 +126,17 @@ Reply ApiClient::post_raw(const std::string& path, const std::string& body) {
   return reply_of(client_->Post(path.c_str(), body, "application/json"));
 }
 
+nlohmann::json all_activations(ApiClient& admin, const std::string& license_id) {
+  nlohmann::json all = nlohmann::json::array();
+  const std::string listing = "/v1/licenses/" + license_id + "/activations?limit=1000";
+  for (std::string path = listing;;) {
+    Reply page = admin.get(path);
+    EXPECT_EQ(page.status, 200) << page.body.dump();
+    if (page.status != 200) return all;
+    for (auto& activation : page.body["activations"]) all.push_back(std::move(activation));
+    if (!page.body.contains("next")) return all;
+    path = listing + "&after=" + page.body["next"].get<std::string>();
+  }
+}
+
 }  // namespace nodelock::server::testing

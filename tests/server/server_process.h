@@ -81,4 +81,8 @@ class ApiClient {
   std::unique_ptr<httplib::Client> client_;
 };
 
+// Every activation of the license, read page by page from
+// GET /v1/licenses/{id}/activations; a failed page fails the test.
+nlohmann::json all_activations(ApiClient& admin, const std::string& license_id);
+
 }  // namespace nodelock::server::testing

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "nodelock/server/store.h"
 #include "temp_dir.h"
@@ -56,6 +57,22 @@ inline SeatClaim claim_for(const std::string& license_id, int machine, const std
     return seat.machine_id == machine_id;
   };
   return claim;
+}
+
+// Every activation of the license, oldest first, read page by page as the
+// API reads them.
+inline std::vector<Activation> all_activations(Store& store, const std::string& license_id) {
+  std::vector<Activation> all;
+  ActivationPageRequest request;
+  request.limit = 1000;
+  for (;;) {
+    auto page = store.activation_page(license_id, request);
+    EXPECT_TRUE(page.ok()) << page.message();
+    if (!page.ok()) return all;
+    all.insert(all.end(), page->activations.begin(), page->activations.end());
+    if (!page->next) return all;
+    request.after = *page->next;
+  }
 }
 
 class StoreTest : public ::testing::Test {

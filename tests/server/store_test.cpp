@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "store_fixture.h"
@@ -368,12 +369,63 @@ int claim_concurrently(const std::vector<Store*>& stores, int requests, const ch
   return granted.load();
 }
 
+TEST_F(StoreTest, ActivationPagesListEverySeatOnceInOrder) {
+  add_license("lic-1", 300);
+  for (int machine = 0; machine < 250; ++machine) {
+    SeatClaim claim = claim_for("lic-1", machine, "n" + std::to_string(1000 + machine));
+    claim.now = kNow + machine % 7;  // ties on the time are ordered by id
+    ASSERT_TRUE(store_->claim_seat(claim).ok());
+  }
+  ActivationPageRequest request;
+  std::vector<Activation> listed;
+  std::vector<std::size_t> sizes;
+  for (;;) {
+    auto page = store_->activation_page("lic-1", request);
+    ASSERT_TRUE(page.ok()) << page.message();
+    sizes.push_back(page->activations.size());
+    listed.insert(listed.end(), page->activations.begin(), page->activations.end());
+    if (!page->next) break;
+    EXPECT_EQ(*page->next, page->activations.back().id);
+    request.after = *page->next;
+    if (sizes.size() == 1) {
+      // A machine activated while the pages are read is listed (it is newest), never twice.
+      SeatClaim late = claim_for("lic-1", 999, "n-late");
+      late.now = kNow + 100;
+      ASSERT_TRUE(store_->claim_seat(late).ok());
+    }
+  }
+  EXPECT_EQ(sizes, (std::vector<std::size_t>{100, 100, 51}));
+  ASSERT_EQ(listed.size(), 251u);
+  for (std::size_t i = 1; i < listed.size(); ++i) {
+    EXPECT_LT(std::tie(listed[i - 1].activated_at, listed[i - 1].id),
+              std::tie(listed[i].activated_at, listed[i].id));
+  }
+  EXPECT_EQ(listed.back().machine_id, "NL-MACH-999");
+
+  request.after = "act-not-there";
+  EXPECT_EQ(store_->activation_page("lic-1", request).code(), ErrorCode::invalid_argument);
+  add_license("lic-2", 1);
+  request.after = listed.front().id;  // of another license
+  EXPECT_EQ(store_->activation_page("lic-2", request).code(), ErrorCode::invalid_argument);
+}
+
+TEST_F(StoreTest, TheSeatAnsweringARequestIsFoundByItsNonce) {
+  add_license("lic-1", 3);
+  ASSERT_TRUE(store_->claim_seat(claim_for("lic-1", 1, "n-first")).ok());
+  ASSERT_TRUE(store_->claim_seat(claim_for("lic-1", 2, "n-second")).ok());
+  auto seat = store_->seat_answering("lic-1", "n-second");
+  ASSERT_TRUE(seat.ok()) << seat.message();
+  EXPECT_EQ(seat->machine_id, "NL-MACH-2");
+  EXPECT_EQ(store_->seat_answering("lic-1", "n-none").code(), ErrorCode::not_found);
+  EXPECT_EQ(store_->seat_answering("lic-2", "n-first").code(), ErrorCode::not_found);
+}
+
 TEST_F(StoreTest, FiveHundredConcurrentClaimsGrantExactlyTheSeats) {
   add_license("lic-1", 10);
   EXPECT_EQ(claim_concurrently({store_.get()}, 500, "n"), 10);
   EXPECT_EQ(store_->active_seats("lic-1").value(), 10);
   EXPECT_EQ(store_->license("lic-1")->seats_used, 10);
-  EXPECT_EQ(store_->activations("lic-1").value().size(), 10u);
+  EXPECT_EQ(all_activations(*store_, "lic-1").size(), 10u);
 }
 
 TEST_F(StoreTest, TwoStoresOnOneDatabaseHoldTheLimitTogether) {

@@ -1,6 +1,7 @@
 #include "records.h"
 
 #include <algorithm>
+#include <limits>
 #include <tuple>
 
 #include <nlohmann/json.hpp>
@@ -237,6 +238,54 @@ Result<std::vector<Activation>> select_activations(Connection& db, std::string_v
   Query query = db.query(text.c_str());
   query.bind(1, license_id);
   return collect<Activation>(query, read_activation);
+}
+
+Result<ActivationPage> select_activation_page(Connection& db, std::string_view license_id,
+                                              const ActivationPageRequest& request) {
+  // Keyset paging on (activated_at, id), the order of select_activations: a
+  // page costs the same at the millionth activation as at the first, and an
+  // activation made between two pages is neither skipped nor repeated.
+  UnixTime after_time = std::numeric_limits<UnixTime>::min();
+  if (!request.after.empty()) {
+    Query cursor = db.query("SELECT activated_at FROM activations WHERE id = ? AND license_id = ?");
+    cursor.bind(1, request.after).bind(2, license_id);
+    auto row = cursor.step();
+    if (!row.ok()) return row.error();
+    if (!*row) {
+      return make_error(ErrorCode::invalid_argument,
+                        "'after' names no activation of license " + std::string(license_id) +
+                            "; pass the 'next' value of the previous page");
+    }
+    after_time = cursor.integer(0);
+  }
+  static const std::string text = std::string("SELECT ") + kActivationColumns +
+                                  " FROM activations WHERE license_id = ? "
+                                  "AND (activated_at, id) > (?, ?) "
+                                  "ORDER BY activated_at, id LIMIT ?";
+  Query query = db.query(text.c_str());
+  query.bind(1, license_id)
+      .bind(2, after_time)
+      .bind(3, request.after)
+      .bind(4, static_cast<std::int64_t>(request.limit) + 1);
+  auto rows = collect<Activation>(query, read_activation);
+  if (!rows.ok()) return rows.error();
+  ActivationPage page;
+  if (rows->size() > static_cast<std::size_t>(request.limit)) {
+    rows->pop_back();
+    page.next = rows->back().id;
+  }
+  page.activations = std::move(*rows);
+  return page;
+}
+
+Result<Activation> select_seat_answering(Connection& db, std::string_view license_id,
+                                         std::string_view nonce) {
+  static const std::string text = std::string("SELECT ") + kActivationColumns +
+                                  " FROM activations WHERE license_id = ? AND status = 'active' "
+                                  "AND request_nonce = ?";
+  Query query = db.query(text.c_str());
+  query.bind(1, license_id).bind(2, nonce);
+  return first<Activation>(query, read_activation, "seat answering request", nonce);
 }
 
 Result<std::vector<Activation>> select_seats_sharing_keys(

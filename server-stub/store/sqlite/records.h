@@ -24,6 +24,12 @@ Status update_license_expiry(Connection& db, std::string_view id, UnixTime expir
 
 Result<Activation> select_activation(Connection& db, std::string_view id);
 Result<std::vector<Activation>> select_activations(Connection& db, std::string_view license_id);
+// invalid_argument when request.after names no activation of the license.
+Result<ActivationPage> select_activation_page(Connection& db, std::string_view license_id,
+                                              const ActivationPageRequest& request);
+// not_found when no active seat of the license was last enrolled by `nonce`.
+Result<Activation> select_seat_answering(Connection& db, std::string_view license_id,
+                                         std::string_view nonce);
 // The license's active seats that hold at least one of `machine_keys`.
 Result<std::vector<Activation>> select_seats_sharing_keys(
     Connection& db, std::string_view license_id, const std::vector<std::string>& machine_keys);

@@ -328,9 +328,15 @@ class SqliteStore final : public Store {
     return readers_.run<Activation>([&](Connection& db) { return select_activation(db, id); });
   }
 
-  Result<std::vector<Activation>> activations(std::string_view license_id) override {
-    return readers_.run<std::vector<Activation>>(
-        [&](Connection& db) { return select_activations(db, license_id); });
+  Result<ActivationPage> activation_page(std::string_view license_id,
+                                         const ActivationPageRequest& page) override {
+    return readers_.run<ActivationPage>(
+        [&](Connection& db) { return select_activation_page(db, license_id, page); });
+  }
+
+  Result<Activation> seat_answering(std::string_view license_id, std::string_view nonce) override {
+    return readers_.run<Activation>(
+        [&](Connection& db) { return select_seat_answering(db, license_id, nonce); });
   }
 
   Result<int> active_seats(std::string_view license_id) override {

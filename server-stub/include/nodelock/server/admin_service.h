@@ -53,9 +53,13 @@ struct NewLicense {
   std::string key;  // the license key: shown once, never stored
 };
 
+// The most activations one page lists; a page of a license's activations
+// holds 100 unless the caller asks for another size.
+inline constexpr int kMaxActivationPage = 1000;
+
 struct LicenseDetails {
   License license;
-  std::vector<Activation> activations;  // every state, oldest first
+  ActivationPage activations;  // the first page, every state, oldest first
 };
 
 // An authenticated admin token: who the audit log says made a change.
@@ -90,8 +94,9 @@ class AdminService {
   // Suspending and resuming are reversible; revoking is not (conflict).
   [[nodiscard]] Result<License> set_license_state(const AdminCaller& caller, std::string_view id,
                                                   LicenseState state) const;
-  [[nodiscard]] Result<std::vector<Activation>> activations(AdminRole caller,
-                                                            std::string_view license_id) const;
+  // invalid_argument for a limit outside 1..kMaxActivationPage or an unknown `after`.
+  [[nodiscard]] Result<ActivationPage> activations(AdminRole caller, std::string_view license_id,
+                                                   const ActivationPageRequest& page) const;
 
   // Sets how many machines the license admits. Support may lower it (seats in
   // use above it stay; new machines are refused until enough are freed); only

@@ -340,6 +340,17 @@ struct SeatRelease {
   UnixTime now = 0;
 };
 
+// A page of a license's activations, oldest first.
+struct ActivationPageRequest {
+  std::string after;  // the id of the last activation of the previous page; empty: the first page
+  int limit = 100;
+};
+
+struct ActivationPage {
+  std::vector<Activation> activations;
+  std::optional<std::string> next;  // `after` of the following page; none: this is the last
+};
+
 class LeaseStore;
 
 class Store {
@@ -387,7 +398,13 @@ class Store {
   // whatever `admit` returns; nothing changes on error.
   virtual Result<Activation> reset_seat(const SeatReset& reset) = 0;
   virtual Result<Activation> activation(std::string_view id) = 0;
-  virtual Result<std::vector<Activation>> activations(std::string_view license_id) = 0;
+  // invalid_argument when page.after names no activation of the license.
+  virtual Result<ActivationPage> activation_page(std::string_view license_id,
+                                                 const ActivationPageRequest& page) = 0;
+  // The active seat of the license that the request with `nonce` last
+  // enrolled or renewed; not_found when there is none.
+  virtual Result<Activation> seat_answering(std::string_view license_id,
+                                            std::string_view nonce) = 0;
   virtual Result<int> active_seats(std::string_view license_id) = 0;
 
   // Errors: not_found (license), already_exists, or whatever `admit` returns.
