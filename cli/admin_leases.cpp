@@ -14,9 +14,14 @@ void print_lease(const nlohmann::json& lease) {
   std::cout << lease.value("id", "") << "  " << (user.empty() ? "-" : user) << "  "
             << lease.value("machine_id", "") << "  " << lease.value("hostname", "");
   if (!project.empty()) std::cout << "  project " << project;
-  std::cout << "  since " << utc_timestamp(lease.value("started_at", std::int64_t{0}))
-            << ", last seen " << utc_timestamp(lease.value("last_seen_at", std::int64_t{0}))
-            << ", expires " << utc_timestamp(lease.value("expires_at", std::int64_t{0}));
+  std::cout << "  since " << utc_timestamp(lease.value("started_at", std::int64_t{0}));
+  if (lease.value("borrowed", false)) {
+    std::cout << ", borrowed offline until "
+              << utc_timestamp(lease.value("expires_at", std::int64_t{0}));
+  } else {
+    std::cout << ", last seen " << utc_timestamp(lease.value("last_seen_at", std::int64_t{0}))
+              << ", expires " << utc_timestamp(lease.value("expires_at", std::int64_t{0}));
+  }
   if (lease.value("overage", false)) std::cout << "  (grace seat)";
   std::cout << '\n';
 }
@@ -46,6 +51,11 @@ int run_release(const Args& args, const std::vector<std::string>&) {
         std::cout << "Released lease " << lease.value("id", "") << " ("
                   << lease.value("machine_id", "") << ", " << lease.value("hostname", "")
                   << "): its seat is free now, and its holder's next heartbeat is refused.\n";
+        if (lease.value("borrowed", false)) {
+          std::cout << "It was borrowed: the machine's copy stays usable offline until "
+                    << utc_timestamp(lease.value("expires_at", std::int64_t{0}))
+                    << ", since nothing can reach it.\n";
+        }
       });
 }
 

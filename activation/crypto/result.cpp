@@ -44,6 +44,7 @@ constexpr std::pair<ErrorCode, std::string_view> kCodeNames[] = {
     {ErrorCode::outside_site, "outside_site"},
     {ErrorCode::seats_exhausted, "seats_exhausted"},
     {ErrorCode::lease_ended, "lease_ended"},
+    {ErrorCode::borrow_not_allowed, "borrow_not_allowed"},
 };
 
 }  // namespace

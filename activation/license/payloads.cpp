@@ -6,6 +6,7 @@
 
 #include "nodelock/activation/encoding.h"
 #include "nodelock/activation/json_fields.h"
+#include "payload_fields.h"
 
 namespace nodelock {
 namespace {
@@ -49,44 +50,6 @@ std::optional<Enum> value_of(const std::array<std::pair<Enum, std::string_view>,
     if (known == name) return value;
   }
   return std::nullopt;
-}
-
-std::string base64_key(const crypto::PublicKey& key) { return encoding::base64(key.bytes); }
-
-// Reads the fields every payload shares and checks its type.
-void read_header(FieldReader& in, std::string_view expected_type) {
-  if (in.integer("v") != 1) in.fail("this document has an unsupported version; update nodelock");
-  if (in.string("type") != expected_type) {
-    in.fail("the payload is not of type " + std::string(expected_type));
-  }
-}
-
-void read_fingerprint(FieldReader& in, const char* name, fingerprint::Fingerprint& out) {
-  const nlohmann::json& json = in.object(name);
-  if (in.failed()) return;
-  auto parsed = fingerprint::fingerprint_from_json(json);
-  if (!parsed.ok()) return in.fail(parsed.message());
-  out = std::move(*parsed);
-}
-
-// The optional "dongle" field of requests and licenses.
-void read_dongle(FieldReader& in, std::optional<dongle::DongleBinding>& out) {
-  const nlohmann::json* json = in.optional_object("dongle");
-  if (json == nullptr) return;
-  auto parsed = dongle::dongle_binding_from_json(*json);
-  if (!parsed.ok()) return in.fail(parsed.message());
-  out = std::move(*parsed);
-}
-
-// The optional "user" field: only an address in its normal form is accepted,
-// so the server never has to guess which user a request meant.
-void read_user(FieldReader& in, std::optional<std::string>& out, std::string_view document) {
-  out = in.optional_string("user");
-  if (!out || in.failed()) return;
-  auto normal = license_user_email(*out);
-  if (!normal.ok() || *normal != *out) {
-    in.fail("\"user\" in the " + std::string(document) + " must be a lower-case e-mail address");
-  }
 }
 
 // The optional "history" field of refresh requests.
@@ -136,14 +99,6 @@ Result<std::string> license_user_email(std::string_view typed) {
                           "anna@example.com");
   }
   return email;
-}
-
-crypto::Digest lease_call_mac(crypto::ByteView secret, LeaseCall call, std::string_view lease_id,
-                              std::int64_t sequence) {
-  const std::string message = std::string("nodelock-lease-v1 ") +
-                              (call == LeaseCall::heartbeat ? "heartbeat" : "release") + "\n" +
-                              std::string(lease_id) + "\n" + std::to_string(sequence);
-  return crypto::hmac_sha256(secret, message);
 }
 
 std::string make_nonce() { return encoding::base64(crypto::random_bytes(16)); }
@@ -258,15 +213,7 @@ Result<License> license_from_payload(const nlohmann::json& payload) {
   license.max_version = in.optional_integer("max_version");
   license.maintenance_end = in.optional_integer("maintenance_end");
   read_fingerprint(in, "fingerprint", license.fingerprint);
-  const nlohmann::json& policy = in.object("match_policy");
-  if (!in.failed()) {
-    auto parsed = fingerprint::match_policy_from_json(policy);
-    if (parsed.ok()) {
-      license.match_policy = std::move(*parsed);
-    } else {
-      in.fail(parsed.message());
-    }
-  }
+  read_match_policy(in, license.match_policy);
   license.machine_id = in.string("machine_id");
   license.device_public_key = in.public_key("device_public_key");
   license.request_nonce = in.string("request_nonce");
@@ -358,92 +305,6 @@ Result<SiteLicense> site_license_from_payload(const nlohmann::json& payload) {
   license.maintenance_end = in.optional_integer("maintenance_end");
   if (auto status = in.finish(); !status.ok()) return status.error();
   return license;
-}
-
-nlohmann::json to_payload(const LeaseRequest& request) {
-  nlohmann::json payload = {
-      {"v", 1},
-      {"type", "lease_request"},
-      {"key", request.key},
-      {"product", request.product},
-      {"machine_id", request.machine_id},
-      {"device_public_key", base64_key(request.device_public_key)},
-      {"hostname", request.hostname},
-      {"nonce", request.nonce},
-      {"created_at", request.created_at},
-      {"client_version", request.client_version},
-  };
-  if (request.user) payload["user"] = *request.user;
-  if (request.project) payload["project"] = *request.project;
-  return payload;
-}
-
-Result<LeaseRequest> lease_request_from_payload(const nlohmann::json& payload) {
-  FieldReader in(payload, "lease request");
-  LeaseRequest request;
-  read_header(in, "lease_request");
-  request.key = in.string("key");
-  request.product = in.string("product");
-  request.machine_id = in.string("machine_id");
-  request.device_public_key = in.public_key("device_public_key");
-  request.hostname = in.string("hostname");
-  read_user(in, request.user, "lease request");
-  request.project = in.optional_string("project");
-  request.nonce = in.string("nonce");
-  request.created_at = in.integer("created_at");
-  request.client_version = in.string("client_version");
-  if (auto status = in.finish(); !status.ok()) return status.error();
-  return request;
-}
-
-nlohmann::json to_payload(const Lease& lease) {
-  nlohmann::json payload = {
-      {"v", 1},
-      {"type", "lease"},
-      {"lease_id", lease.lease_id},
-      {"license_id", lease.license_id},
-      {"product", lease.product},
-      {"licensee", lease.licensee},
-      {"features", lease.features},
-      {"scope", seat_scope_name(lease.scope)},
-      {"seat", lease.seat},
-      {"machine_id", lease.machine_id},
-      {"device_public_key", base64_key(lease.device_public_key)},
-      {"request_nonce", lease.request_nonce},
-      {"issued_at", lease.issued_at},
-      {"expires_at", lease.expires_at},
-      {"heartbeat_seconds", lease.heartbeat_seconds},
-      {"overage", lease.overage},
-  };
-  if (lease.user) payload["user"] = *lease.user;
-  if (lease.project) payload["project"] = *lease.project;
-  return payload;
-}
-
-Result<Lease> lease_from_payload(const nlohmann::json& payload) {
-  FieldReader in(payload, "lease");
-  Lease lease;
-  read_header(in, "lease");
-  lease.lease_id = in.string("lease_id");
-  lease.license_id = in.string("license_id");
-  lease.product = in.string("product");
-  lease.licensee = in.string("licensee");
-  lease.features = in.string_list("features");
-  const auto scope = seat_scope_from_name(in.string("scope"));
-  if (!in.failed() && !scope) in.fail("the lease has an unknown seat scope");
-  lease.scope = scope.value_or(SeatScope::device);
-  lease.seat = in.string("seat");
-  lease.user = in.optional_string("user");
-  lease.project = in.optional_string("project");
-  lease.machine_id = in.string("machine_id");
-  lease.device_public_key = in.public_key("device_public_key");
-  lease.request_nonce = in.string("request_nonce");
-  lease.issued_at = in.integer("issued_at");
-  lease.expires_at = in.integer("expires_at");
-  lease.heartbeat_seconds = in.integer("heartbeat_seconds");
-  lease.overage = in.boolean("overage");
-  if (auto status = in.finish(); !status.ok()) return status.error();
-  return lease;
 }
 
 }  // namespace nodelock

@@ -25,6 +25,7 @@ int http_status(ErrorCode code) {
     case ErrorCode::version_not_covered:
     case ErrorCode::dongle_missing:
     case ErrorCode::outside_site:
+    case ErrorCode::borrow_not_allowed:
       return 403;
     case ErrorCode::not_found:
       return 404;

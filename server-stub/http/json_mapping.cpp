@@ -312,6 +312,7 @@ nlohmann::json to_json(const Lease& lease) {
                          {"last_seen_at", lease.last_seen_at},
                          {"expires_at", lease.expires_at},
                          {"overage", lease.overage},
+                         {"borrowed", lease.borrowed},
                          {"ended_at", nullptr},
                          {"end", nullptr}};
   if (lease.ended_at) json["ended_at"] = *lease.ended_at;

@@ -1,18 +1,22 @@
-// Floating leases: check-out, heartbeat and release by clients; the leases
-// held on a license and forced releases for support.
+// Floating leases: check-out, heartbeat and release by clients, borrowing a
+// seat for offline use and returning it; the leases held on a license and
+// forced releases for support.
 #include "route_kit.h"
 
 namespace nodelock::server {
 
 namespace {
 
-void check_out(Api& api, const Request& req, Response& res) {
+// A check-out, or with `borrowing` a borrow: the same request and refusals,
+// answered with a LEASE or a BORROW.
+void take_seat(Api& api, const Request& req, Response& res, bool borrowing) {
   if (refused_as_key_guessing(api, req, res)) return;
   auto body = parse_body(req.body);
   if (!body.ok()) return send_error(res, body.error());
   auto armored = only_string_field(*body, "request");
   if (!armored.ok()) return send_error(res, armored.error());
-  const LeaseAnswer answer = api.leases.check_out(*armored);
+  const LeaseAnswer answer =
+      borrowing ? api.leases.borrow(*armored) : api.leases.check_out(*armored);
   api.alerts.after_checkout(answer);
   if (!answer.result.ok()) {
     note_key_failure(api, req, answer.result.code());
@@ -22,12 +26,12 @@ void check_out(Api& api, const Request& req, Response& res) {
     return send_error(res, answer.result.error(), std::move(details));
   }
   const IssuedLease& issued = *answer.result;
-  Json reply = {{"lease", issued.lease},
+  Json reply = {{borrowing ? "borrow" : "lease", issued.lease},
                 {"lease_id", issued.record.id},
                 {"secret", issued.secret},
                 {"expires_at", issued.record.expires_at},
-                {"heartbeat_seconds", issued.heartbeat_seconds},
                 {"overage", issued.record.overage}};
+  if (!borrowing) reply["heartbeat_seconds"] = issued.heartbeat_seconds;
   if (answer.seats) reply["seats"] = to_json(*answer.seats);
   send(res, 201, reply);
 }
@@ -51,8 +55,11 @@ std::optional<LeaseProof> read_proof(const Request& req, Response& res) {
 
 void register_lease_routes(httplib::Server& server, Api& api) {
   server.Post("/v1/leases", route(api, "/v1/leases", [&api](const Request& req, Response& res) {
-                check_out(api, req, res);
+                take_seat(api, req, res, false);
               }));
+  server.Post("/v1/leases/borrow",
+              route(api, "/v1/leases/borrow",
+                    [&api](const Request& req, Response& res) { take_seat(api, req, res, true); }));
   server.Post(R"(/v1/leases/([^/]+)/heartbeat)",
               route(api, "/v1/leases/{id}/heartbeat", [&api](const Request& req, Response& res) {
                 auto proof = read_proof(req, res);
@@ -69,6 +76,14 @@ void register_lease_routes(httplib::Server& server, Api& api) {
                 if (!proof) return;
                 answer(res, api.leases.release(*proof), 200, [](const Lease& released) {
                   return Json{{"released", true}, {"lease", to_json(released)}};
+                });
+              }));
+  server.Post(R"(/v1/leases/([^/]+)/return)",
+              route(api, "/v1/leases/{id}/return", [&api](const Request& req, Response& res) {
+                auto proof = read_proof(req, res);
+                if (!proof) return;
+                answer(res, api.leases.return_borrow(*proof), 200, [](const Lease& returned) {
+                  return Json{{"returned", true}, {"lease", to_json(returned)}};
                 });
               }));
   server.Get(R"(/v1/licenses/([^/]+)/leases)",

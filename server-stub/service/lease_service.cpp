@@ -51,6 +51,43 @@ Result<std::string> seal_lease(const ServiceContext& context, const License& lic
               {{"Product", license.product_id}, {"Machine", record.machine_id}});
 }
 
+Result<std::string> seal_borrow(const ServiceContext& context, const License& license,
+                                const FloatingPolicy& policy, const Lease& record,
+                                const LeaseRequest& request) {
+  auto match_policy = match_policy_of(license);
+  if (!match_policy.ok()) return match_policy.error();
+  nodelock::Borrow borrow;
+  borrow.lease_id = record.id;
+  borrow.license_id = license.id;
+  borrow.product = license.product_id;
+  borrow.licensee = license.licensee;
+  borrow.features = license.features;
+  borrow.scope = policy.scope;
+  borrow.seat = record.seat;
+  borrow.user = request.user;
+  borrow.project = request.project;
+  borrow.fingerprint = request.borrow->fingerprint;
+  borrow.match_policy = *match_policy;
+  borrow.machine_id = record.machine_id;
+  borrow.device_public_key = request.device_public_key;
+  borrow.request_nonce = request.nonce;
+  borrow.issued_at = record.started_at;
+  borrow.expires_at = record.expires_at;
+  return seal(DocumentType::borrow, to_payload(borrow), context.vendor_key,
+              {{"Product", license.product_id}, {"Machine", record.machine_id}});
+}
+
+// ok when the request is sent where it belongs: a borrow to the borrow
+// endpoint, an online lease to the check-out one.
+Status check_purpose(const LeaseRequest& request, bool borrowing) {
+  if (borrowing == request.borrow.has_value()) return {};
+  return make_error(ErrorCode::invalid_argument,
+                    borrowing ? "this lease request does not ask to borrow a seat; send it to "
+                                "POST /v1/leases, or add \"borrow\" with the days and fingerprint"
+                              : "this lease request asks to borrow a seat; send it to "
+                                "POST /v1/leases/borrow");
+}
+
 }  // namespace
 
 LeaseService::LeaseService(ServiceContext context) : context_(std::move(context)) {
@@ -64,9 +101,20 @@ crypto::Bytes LeaseService::secret_of(std::string_view lease_id) const {
 }
 
 LeaseAnswer LeaseService::check_out(std::string_view armored_request) const {
+  return take_seat(armored_request, false);
+}
+
+LeaseAnswer LeaseService::borrow(std::string_view armored_request) const {
+  return take_seat(armored_request, true);
+}
+
+LeaseAnswer LeaseService::take_seat(std::string_view armored_request, bool borrowing) const {
   const UnixTime now = context_.clock();
   auto request = read_lease_request(armored_request);
   if (!request.ok()) return {request.error(), std::nullopt, {}};
+  if (Status purpose = check_purpose(*request, borrowing); !purpose.ok()) {
+    return {purpose.error(), std::nullopt, {}};
+  }
   if (Status fresh = check_request_age(request->created_at, now, context_.request_window_seconds);
       !fresh.ok()) {
     return {fresh.error(), std::nullopt, {}};
@@ -95,6 +143,12 @@ LeaseAnswer LeaseService::check_out(std::string_view armored_request) const {
   }
   auto seat = seat_of(*policy, *request);
   if (!seat.ok()) return {seat.error(), std::nullopt, {}};
+  if (borrowing) {
+    // A license's floating terms never change, so they are checked once here.
+    if (Status allowed = check_borrow(*license, *policy, request->borrow->days); !allowed.ok()) {
+      return {allowed.error(), std::nullopt, {}};
+    }
+  }
 
   LeaseCheckout checkout;
   checkout.lease.id = new_record_id("lse");
@@ -106,8 +160,11 @@ LeaseAnswer LeaseService::check_out(std::string_view armored_request) const {
   checkout.lease.project = request->project.value_or("");
   checkout.lease.device_public_key = encoding::base64(request->device_public_key.bytes);
   checkout.lease.started_at = checkout.lease.last_seen_at = now;
-  checkout.lease.ttl_seconds = policy->lease_ttl_seconds;
-  checkout.lease.expires_at = now + policy->lease_ttl_seconds;
+  checkout.lease.borrowed = borrowing;
+  // A borrow's length stands in for the TTL it is never renewed by.
+  checkout.lease.ttl_seconds = borrowing ? static_cast<int>(request->borrow->days * kSecondsPerDay)
+                                         : policy->lease_ttl_seconds;
+  checkout.lease.expires_at = now + checkout.lease.ttl_seconds;
   checkout.nonce = request->nonce;
   checkout.now = now;
   std::vector<Lease> holders;
@@ -126,10 +183,12 @@ LeaseAnswer LeaseService::check_out(std::string_view armored_request) const {
   if (!outcome.ok()) return {outcome.error(), seats, std::move(holders)};
   auto terms = floating_policy_of(outcome->license);
   if (!terms.ok()) return {terms.error(), seats, {}};
-  auto armored = seal_lease(context_, outcome->license, *terms, outcome->lease, *request);
+  auto armored = borrowing
+                     ? seal_borrow(context_, outcome->license, *terms, outcome->lease, *request)
+                     : seal_lease(context_, outcome->license, *terms, outcome->lease, *request);
   if (!armored.ok()) return {armored.error(), seats, {}};
   IssuedLease issued{std::move(*armored), encoding::base64(secret_of(outcome->lease.id)),
-                     std::move(outcome->lease), heartbeat_seconds(*terms)};
+                     std::move(outcome->lease), borrowing ? 0 : heartbeat_seconds(*terms)};
   return {std::move(issued), seats, {}};
 }
 
@@ -140,8 +199,8 @@ Status LeaseService::check_proof(const LeaseProof& proof, LeaseCall call) const 
   if (mac.ok() && crypto::constant_time_equal(*mac, expected.bytes)) return {};
   return make_error(ErrorCode::tampered,
                     "the MAC of this lease call does not match lease " + proof.lease_id +
-                        "'s secret; only the client that checked the lease out can renew or "
-                        "release it");
+                        "'s secret; only the client that checked the lease out or borrowed it "
+                        "can renew, release or return it");
 }
 
 Result<RenewedLease> LeaseService::heartbeat(const LeaseProof& proof) const {
@@ -152,10 +211,30 @@ Result<RenewedLease> LeaseService::heartbeat(const LeaseProof& proof) const {
 }
 
 Result<Lease> LeaseService::release(const LeaseProof& proof) const {
-  if (Status proven = check_proof(proof, LeaseCall::release); !proven.ok()) return proven.error();
+  return give_back(proof, false);
+}
+
+Result<Lease> LeaseService::return_borrow(const LeaseProof& proof) const {
+  return give_back(proof, true);
+}
+
+Result<Lease> LeaseService::give_back(const LeaseProof& proof, bool borrowed) const {
+  const LeaseCall call = borrowed ? LeaseCall::return_borrow : LeaseCall::release;
+  if (Status proven = check_proof(proof, call); !proven.ok()) return proven.error();
+  // Whether a lease is borrowed never changes, so this read cannot race the end.
+  auto held = context_.store.leases().lease(proof.lease_id);
+  if (!held.ok()) return held.error();
+  if (held->borrowed != borrowed) {
+    return make_error(ErrorCode::conflict,
+                      borrowed ? "lease " + held->id +
+                                     " is not borrowed; release it with `nodelock lease release`"
+                               : "lease " + held->id +
+                                     " is borrowed for offline use; return it with `nodelock "
+                                     "lease return`");
+  }
   LeaseEnding ending;
   ending.lease_id = proof.lease_id;
-  ending.end = SessionEnd::released;
+  ending.end = borrowed ? SessionEnd::returned : SessionEnd::released;
   ending.by = {std::string(kDeviceActor), context_.clock()};
   ending.sequence = proof.sequence;
   return context_.store.leases().end_lease(ending);

@@ -20,8 +20,9 @@ std::string holder_line(const Lease& lease) {
   line += " on " + lease.machine_id;
   if (!lease.hostname.empty()) line += " (" + lease.hostname + ")";
   if (!lease.project.empty()) line += " for project " + lease.project;
-  line += " since " + utc_timestamp(lease.started_at) + ", last seen " +
-          utc_timestamp(lease.last_seen_at);
+  line += " since " + utc_timestamp(lease.started_at);
+  line += lease.borrowed ? ", borrowed offline until " + utc_timestamp(lease.expires_at)
+                         : ", last seen " + utc_timestamp(lease.last_seen_at);
   return line;
 }
 
@@ -46,11 +47,16 @@ Error no_seat_left(const License& license, const FloatingPolicy& policy,
 }  // namespace
 
 std::string free_seat_advice(const std::vector<Lease>& held, UnixTime now) {
-  const auto soonest =
-      std::min_element(held.begin(), held.end(),
-                       [](const Lease& a, const Lease& b) { return a.expires_at < b.expires_at; });
+  // A borrowed seat comes back only at its expiry or its return, so only the
+  // online leases tell when a silent holder's seat frees up.
+  const Lease* soonest = nullptr;
+  for (const Lease& lease : held) {
+    if (!lease.borrowed && (soonest == nullptr || lease.expires_at < soonest->expires_at)) {
+      soonest = &lease;
+    }
+  }
   std::string advice = "Ask a colleague to close the application";
-  if (soonest != held.end()) {
+  if (soonest != nullptr) {
     advice += ", or wait: a seat that stopped sending heartbeats is freed within " +
               std::to_string(std::max<UnixTime>(0, soonest->expires_at - now)) + " seconds";
   }
@@ -71,6 +77,28 @@ Result<std::string> seat_of(const FloatingPolicy& policy, const LeaseRequest& re
       break;
   }
   return request.machine_id;
+}
+
+Status check_borrow(const License& license, const FloatingPolicy& policy, std::int64_t days) {
+  if (days < 1) {
+    return make_error(ErrorCode::invalid_argument,
+                      "a seat is borrowed for 1 day or more, not " + std::to_string(days));
+  }
+  if (policy.max_borrow_days == 0) {
+    return make_error(ErrorCode::borrow_not_allowed,
+                      "license " + key_display(license) +
+                          " does not allow borrowing seats for offline use; check a seat out "
+                          "online with `nodelock lease checkout`, or ask the vendor for a "
+                          "license with borrowing");
+  }
+  if (days > policy.max_borrow_days) {
+    return make_error(ErrorCode::borrow_not_allowed,
+                      "license " + key_display(license) + " allows borrowing a seat for at most " +
+                          std::to_string(policy.max_borrow_days) + " days, not " +
+                          std::to_string(days) + "; borrow again with --days " +
+                          std::to_string(policy.max_borrow_days) + " or fewer");
+  }
+  return {};
 }
 
 bool holds_seat(const std::vector<Lease>& held, const std::string& seat) {

@@ -2,6 +2,7 @@
 // license's seat scope, and whether the license has one left for it.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,12 @@ bool holds_seat(const std::vector<Lease>& held, const std::string& seat);
 
 // Seats held: leases sharing a seat count once.
 int seats_in_use(const std::vector<Lease>& held);
+
+// ok when the license lets a seat be borrowed for `days`: borrow_not_allowed
+// when it allows no borrowing or fewer days (the message gives its maximum),
+// invalid_argument for fewer than one day.
+[[nodiscard]] Status check_borrow(const License& license, const FloatingPolicy& policy,
+                                  std::int64_t days);
 
 // Whether `wanted` (its seat set by seat_of) may be granted beside `held`: a
 // seat already held is shared; a new one is granted while seats remain, then

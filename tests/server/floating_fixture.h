@@ -2,6 +2,7 @@
 // client makes: check-out, heartbeat and release with the lease's secret.
 #pragma once
 
+#include <algorithm>
 #include <string>
 
 #include "nodelock/activation/encoding.h"
@@ -33,6 +34,9 @@ class FloatingTest : public ServerTest {
   Reply check_out(const std::string& armored) {
     return client_.post("/v1/leases", {{"request", armored}});
   }
+  Reply borrow(const std::string& armored) {
+    return client_.post("/v1/leases/borrow", {{"request", armored}});
+  }
 
   // Checks a seat out for `machine` and fails the test unless it is granted.
   TestLease hold(const TestMachine& machine, const IssuedKey& license,
@@ -51,6 +55,7 @@ class FloatingTest : public ServerTest {
   }
   Reply heartbeat(TestLease& lease) { return call(lease, LeaseCall::heartbeat); }
   Reply release(TestLease& lease) { return call(lease, LeaseCall::release); }
+  Reply give_back(TestLease& lease) { return call(lease, LeaseCall::return_borrow); }
 
   // The call exactly as given, for replays and wrong secrets.
   Reply call_with(const TestLease& lease, LeaseCall kind, std::int64_t sequence,
@@ -58,9 +63,23 @@ class FloatingTest : public ServerTest {
     const auto key = encoding::from_base64(secret);
     const crypto::Digest mac =
         lease_call_mac(key.ok() ? *key : crypto::Bytes{}, kind, lease.id, sequence);
-    return client_.post(
-        "/v1/leases/" + lease.id + (kind == LeaseCall::heartbeat ? "/heartbeat" : "/release"),
-        {{"sequence", sequence}, {"mac", encoding::base64(mac.bytes)}});
+    const char* path = kind == LeaseCall::heartbeat ? "/heartbeat"
+                       : kind == LeaseCall::release ? "/release"
+                                                    : "/return";
+    return client_.post("/v1/leases/" + lease.id + path,
+                        {{"sequence", sequence}, {"mac", encoding::base64(mac.bytes)}});
+  }
+
+  // The key the server signs with, as it publishes it.
+  crypto::PublicKey vendor_key() {
+    Reply keys = anonymous().get("/v1/keys");
+    auto vendor = encoding::from_base64(keys.body["keys"][0]["public_key"].get<std::string>());
+    EXPECT_TRUE(vendor.ok() && vendor->size() == crypto::PublicKey{}.bytes.size());
+    crypto::PublicKey key;
+    if (vendor.ok() && vendor->size() == key.bytes.size()) {
+      std::copy(vendor->begin(), vendor->end(), key.bytes.begin());
+    }
+    return key;
   }
 
   // The leases the server holds on the license now.

@@ -39,13 +39,8 @@ TEST_F(FloatingTest, TheLeaseIsAVendorSignedDocumentForTheRequestingMachine) {
   TestMachine machine;
   Reply granted = check_out(machine.lease_request(license.key, "acme-cad", unix_now()));
   ASSERT_EQ(granted.status, 201) << granted.body.dump();
-  Reply keys = anonymous().get("/v1/keys");
-  auto vendor = encoding::from_base64(keys.body["keys"][0]["public_key"].get<std::string>());
-  ASSERT_TRUE(vendor.ok());
-  crypto::PublicKey vendor_key;
-  std::copy(vendor->begin(), vendor->end(), vendor_key.bytes.begin());
   auto document = open_document(granted.body["lease"].get<std::string>(), DocumentType::lease,
-                                TrustedKeys({vendor_key}));
+                                TrustedKeys({vendor_key()}));
   ASSERT_TRUE(document.ok()) << document.message();
   auto lease = lease_from_payload(document->payload());
   ASSERT_TRUE(lease.ok()) << lease.message();

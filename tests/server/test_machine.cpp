@@ -131,4 +131,11 @@ std::string TestMachine::lease_request(const std::string& key, const std::string
   return sign(request);
 }
 
+std::string TestMachine::borrow_request(const std::string& key, const std::string& product,
+                                        std::int64_t created_at, std::int64_t days) const {
+  LeaseRequest request = unsigned_lease_request(key, product, created_at);
+  request.borrow = BorrowAsked{days, fingerprint_};
+  return sign(request);
+}
+
 }  // namespace nodelock::server::testing

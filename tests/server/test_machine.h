@@ -36,6 +36,10 @@ class TestMachine {
   std::string lease_request(const std::string& key, const std::string& product,
                             std::int64_t created_at, std::optional<std::string> user = {},
                             std::optional<std::string> project = {}) const;
+  // A LEASE REQUEST that borrows the seat for `days`, bound to this
+  // machine's fingerprint.
+  std::string borrow_request(const std::string& key, const std::string& product,
+                             std::int64_t created_at, std::int64_t days) const;
   LeaseRequest unsigned_lease_request(const std::string& key, const std::string& product,
                                       std::int64_t created_at) const;
   std::string sign(const LeaseRequest& request) const;

@@ -12,7 +12,8 @@ namespace {
 
 constexpr const char* kLeaseColumns =
     "id, license_id, seat, user_email, machine_id, hostname, project, device_public_key, "
-    "started_at, last_seen_at, expires_at, ttl_seconds, sequence, overage, ended_at, end_reason";
+    "started_at, last_seen_at, expires_at, ttl_seconds, sequence, overage, ended_at, end_reason, "
+    "borrowed";
 
 Lease read_lease(const Query& row) {
   Lease lease;
@@ -33,6 +34,7 @@ Lease read_lease(const Query& row) {
   lease.ended_at = row.optional_integer(14);
   // An ended lease whose reason is unreadable still counts as ended.
   if (lease.ended_at) lease.end = session_end_named(row.text(15)).value_or(SessionEnd::expired);
+  lease.borrowed = row.integer(16) != 0;
   return lease;
 }
 
@@ -71,12 +73,14 @@ nlohmann::json lease_audit_view(const Lease& lease) {
       {"machine_id", lease.machine_id}, {"hostname", lease.hostname}, {"project", lease.project},
       {"expires_at", lease.expires_at}, {"overage", lease.overage}};
   if (lease.end) view["end"] = name_of(*lease.end);
+  if (lease.borrowed) view["borrowed"] = true;
   return view;
 }
 
 Status insert_lease(Connection& db, const Lease& lease) {
-  static const std::string text = std::string("INSERT INTO leases(") + kLeaseColumns +
-                                  ") VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)";
+  static const std::string text =
+      std::string("INSERT INTO leases(") + kLeaseColumns +
+      ") VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?)";
   return db.query(text.c_str())
       .bind(1, lease.id)
       .bind(2, lease.license_id)
@@ -92,6 +96,7 @@ Status insert_lease(Connection& db, const Lease& lease) {
       .bind(12, std::int64_t{lease.ttl_seconds})
       .bind(13, lease.sequence)
       .bind(14, std::int64_t{lease.overage ? 1 : 0})
+      .bind(15, std::int64_t{lease.borrowed ? 1 : 0})
       .run();
 }
 

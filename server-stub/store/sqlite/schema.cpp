@@ -186,6 +186,10 @@ CREATE TABLE leases(
 CREATE INDEX leases_held ON leases(license_id, ended_at);
 CREATE INDEX leases_by_start ON leases(license_id, started_at);
 )sql"},
+    // Borrowed floating seats: leases taken offline, which take no heartbeats.
+    {10, R"sql(
+ALTER TABLE leases ADD COLUMN borrowed INTEGER NOT NULL DEFAULT 0 CHECK(borrowed IN (0, 1));
+)sql"},
 };
 
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion,

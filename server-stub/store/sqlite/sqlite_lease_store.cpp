@@ -107,8 +107,9 @@ Result<CheckoutOutcome> SqliteLeaseStore::check_out(const LeaseCheckout& checkou
     lease.sequence = 0;
     Status inserted = insert_lease(db, lease);
     if (!inserted.ok()) return inserted;
-    Status recorded = record_change(db, {std::string(kDeviceActor), checkout.now}, "lease.checkout",
-                                    lease.id, nullptr, lease_audit_view(lease));
+    Status recorded = record_change(db, {std::string(kDeviceActor), checkout.now},
+                                    lease.borrowed ? "lease.borrow" : "lease.checkout", lease.id,
+                                    nullptr, lease_audit_view(lease));
     if (!recorded.ok()) return recorded;
     outcome = CheckoutOutcome{std::move(lease), std::move(*license)};
     return {};
@@ -126,6 +127,12 @@ Result<RenewedLease> SqliteLeaseStore::renew(const LeaseRenewal& renewal) {
     const auto found = held_.find(renewal.lease_id);
     if (found != held_.end() && renewal.now < found->second.lease.expires_at) {
       Lease& lease = found->second.lease;
+      if (lease.borrowed) {
+        return make_error(ErrorCode::conflict,
+                          "lease " + lease.id + " is borrowed for offline use until " +
+                              utc_timestamp(lease.expires_at) +
+                              " and takes no heartbeats; return it with `nodelock lease return`");
+      }
       if (renewal.sequence <= lease.sequence) {
         return make_error(ErrorCode::replayed,
                           "heartbeat " + std::to_string(renewal.sequence) + " of lease " +

@@ -19,6 +19,7 @@
 #include "nodelock/activation/result.h"
 #include "nodelock/dongle/binding.h"
 #include "nodelock/fingerprint/fingerprint.h"
+#include "nodelock/fingerprint/policy.h"
 
 namespace nodelock {
 
@@ -89,8 +90,8 @@ struct License {
   std::int64_t issued_at = 0;
   std::int64_t refresh_by = 0;  // check in with the server before this time
   std::optional<std::int64_t> expires_at;
-  std::int64_t grace_days = 0;  // days after expires_at and refresh_by still accepted
-  std::optional<std::int64_t> max_version;      // highest major version covered
+  std::int64_t grace_days = 0;              // days after expires_at and refresh_by still accepted
+  std::optional<std::int64_t> max_version;  // highest major version covered
   std::optional<std::int64_t> maintenance_end;  // builds released before it run
   fingerprint::Fingerprint fingerprint;
   fingerprint::MatchPolicy match_policy;
@@ -137,8 +138,17 @@ struct SiteLicense {
 // or '.', e.g. "acme-hq". Compared exactly.
 bool is_identifier(std::string_view text);
 
+// What a LEASE REQUEST that borrows the seat for offline use adds: the days
+// asked for, and the machine's fingerprint, which the BORROW is bound to so
+// the Verifier can recognise the machine with no server to ask.
+struct BorrowAsked {
+  std::int64_t days = 0;
+  fingerprint::Fingerprint fingerprint;
+};
+
 // LEASE REQUEST, signed by the device key it carries: a floating seat asked
-// for by one client on one machine.
+// for by one client on one machine, held online with heartbeats or, with
+// `borrow`, taken offline.
 struct LeaseRequest {
   std::string key;  // the license key, canonical dashed form
   std::string product;
@@ -150,6 +160,7 @@ struct LeaseRequest {
   std::string nonce;                   // base64 of 16 random bytes; accepted once
   std::int64_t created_at = 0;
   std::string client_version;
+  std::optional<BorrowAsked> borrow;  // present: answered with a BORROW, not a LEASE
 };
 
 // LEASE, signed by the vendor key: a floating seat held until `expires_at`
@@ -174,12 +185,36 @@ struct Lease {
   bool overage = false;                // held on a grace seat, beyond the license's seats
 };
 
+// BORROW, signed by the vendor key: a floating seat taken offline until
+// `expires_at`. Bound like a LICENSE to the machine's fingerprint and device
+// key; it needs no heartbeat, and the Verifier accepts it offline until it
+// expires. Its seat stays held on the server until then or until returned.
+struct Borrow {
+  std::string lease_id;
+  std::string license_id;
+  std::string product;
+  std::string licensee;
+  std::vector<std::string> features;
+  SeatScope scope = SeatScope::device;
+  std::string seat;
+  std::optional<std::string> user;
+  std::optional<std::string> project;
+  fingerprint::Fingerprint fingerprint;
+  fingerprint::MatchPolicy match_policy;
+  std::string machine_id;
+  crypto::PublicKey device_public_key;
+  std::string request_nonce;
+  std::int64_t issued_at = 0;
+  std::int64_t expires_at = 0;
+};
+
 nlohmann::json to_payload(const ActivationRequest& request);
 nlohmann::json to_payload(const License& license);
 nlohmann::json to_payload(const DeactivationReceipt& receipt);
 nlohmann::json to_payload(const SiteLicense& license);
 nlohmann::json to_payload(const LeaseRequest& request);
 nlohmann::json to_payload(const Lease& lease);
+nlohmann::json to_payload(const Borrow& borrow);
 
 Result<ActivationRequest> activation_request_from_payload(const nlohmann::json& payload);
 Result<License> license_from_payload(const nlohmann::json& payload);
@@ -189,12 +224,14 @@ Result<SiteLicense> site_license_from_payload(const nlohmann::json& payload);
 
 Result<LeaseRequest> lease_request_from_payload(const nlohmann::json& payload);
 Result<Lease> lease_from_payload(const nlohmann::json& payload);
+Result<Borrow> borrow_from_payload(const nlohmann::json& payload);
 
-// What a lease's heartbeats and its release prove: HMAC-SHA256 under the
-// lease's secret (handed out at check-out) over the call, the lease id and a
-// sequence that rises with every call, so a recorded call cannot be replayed
-// and a heartbeat cannot be passed off as a release.
-enum class LeaseCall { heartbeat, release };
+// What a lease's heartbeats, its release and the return of a borrowed seat
+// prove: HMAC-SHA256 under the lease's secret (handed out at check-out or
+// borrow) over the call, the lease id and a sequence that rises with every
+// call, so a recorded call cannot be replayed and a heartbeat cannot be
+// passed off as a release.
+enum class LeaseCall { heartbeat, release, return_borrow };
 crypto::Digest lease_call_mac(crypto::ByteView secret, LeaseCall call, std::string_view lease_id,
                               std::int64_t sequence);
 

@@ -57,6 +57,7 @@ enum class ErrorCode {
   outside_site,         // the machine is outside the site a site license is bound to
   seats_exhausted,      // every floating seat (grace seats included) is held by others
   lease_ended,          // the floating lease expired or was released; check out again
+  borrow_not_allowed,   // the license allows no borrowing, or not for that many days
 };
 
 // The stable name of a code, e.g. "activation_limit".
@@ -78,7 +79,7 @@ inline Error make_error(ErrorCode code, std::string message) {
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : state_(std::move(value)) {}      // NOLINT: implicit by design
   Result(Error error) : state_(std::move(error)) {}  // NOLINT: implicit by design
 
   bool ok() const { return state_.index() == 0; }

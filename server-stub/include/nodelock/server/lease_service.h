@@ -8,6 +8,14 @@
 // lease id under a key of the server's, so a copy of the database reveals
 // none.
 //
+// A seat may also be borrowed for offline use: a LEASE REQUEST that asks to
+// borrow gets a vendor-signed BORROW instead, bound to the machine's
+// fingerprint and device key, which the Verifier accepts offline until it
+// expires. A borrowed seat takes no heartbeats; it is held until its expiry,
+// when the sweep ends it, or until its holder returns it (with the lease's
+// secret, like a release). Support can force it off, but the BORROW on the
+// machine stays usable offline until its expiry: nothing can reach it.
+//
 // Like the other services it knows nothing of HTTP, and may be called from
 // many threads at once.
 #pragma once
@@ -27,7 +35,7 @@
 namespace nodelock::server {
 
 struct IssuedLease {
-  std::string lease;   // the armored, vendor-signed LEASE
+  std::string lease;   // the armored, vendor-signed LEASE, or BORROW when borrowed
   std::string secret;  // base64 of the lease's heartbeat secret; sent only now
   Lease record;
   int heartbeat_seconds = 0;
@@ -58,13 +66,24 @@ class LeaseService {
   // license), invalid_argument (the seat scope needs a user or a project the
   // request lacks), suspended, revoked, expired, forbidden and user_disabled
   // (license users), seats_exhausted (the message lists who holds the seats).
+  // A request that asks to borrow is refused with invalid_argument.
   LeaseAnswer check_out(std::string_view armored_request) const;
+  // Answers an armored LEASE REQUEST that asks to borrow the seat, with a
+  // BORROW expiring after the days asked. Errors as for check_out, and
+  // borrow_not_allowed (the license allows no borrowing, or fewer days),
+  // invalid_argument (the request does not ask to borrow, or for less than a
+  // day).
+  LeaseAnswer borrow(std::string_view armored_request) const;
 
   // Extends the lease by its TTL from now. Errors: tampered (wrong MAC),
   // not_found, lease_ended, replayed.
   [[nodiscard]] Result<RenewedLease> heartbeat(const LeaseProof& proof) const;
-  // Frees the lease's seat at once. Errors as for heartbeat.
+  // Frees the lease's seat at once. Errors as for heartbeat, and conflict
+  // for a borrowed lease, which is returned instead.
   [[nodiscard]] Result<Lease> release(const LeaseProof& proof) const;
+  // Frees a borrowed seat before its expiry. Errors as for heartbeat, and
+  // conflict for a lease that is not borrowed.
+  [[nodiscard]] Result<Lease> return_borrow(const LeaseProof& proof) const;
 
   // Writes the heartbeats received since the last sweep and releases the
   // leases that expired; the server runs it every flush interval.
@@ -81,6 +100,10 @@ class LeaseService {
  private:
   crypto::Bytes secret_of(std::string_view lease_id) const;
   Status check_proof(const LeaseProof& proof, LeaseCall call) const;
+  LeaseAnswer take_seat(std::string_view armored_request, bool borrowing) const;
+  // Ends the lease its holder proved with `proof`, which must be borrowed
+  // exactly when `borrowed`.
+  Result<Lease> give_back(const LeaseProof& proof, bool borrowed) const;
 
   ServiceContext context_;
   crypto::Bytes secret_key_;

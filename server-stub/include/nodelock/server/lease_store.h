@@ -46,6 +46,8 @@ struct Lease {
   int ttl_seconds = 0;        // each renewal moves the expiry this far past its time
   std::int64_t sequence = 0;  // of the last accepted heartbeat; each must be higher
   bool overage = false;       // held on a grace seat
+  // Taken offline (a BORROW): no heartbeats; held until its expiry or its return.
+  bool borrowed = false;
   std::optional<UnixTime> ended_at;
   std::optional<SessionEnd> end;
 };
@@ -99,7 +101,7 @@ class LeaseStore : public UsageLog {
   virtual Result<CheckoutOutcome> check_out(const LeaseCheckout& checkout) = 0;
   // The lease's new expiry. Errors: not_found, lease_ended (expired, released
   // or forced off: the message says which and when), replayed (sequence not
-  // above the last one).
+  // above the last one), conflict (a borrowed lease, which takes none).
   virtual Result<RenewedLease> renew(const LeaseRenewal& renewal) = 0;
   // The lease as ended. Errors: not_found, lease_ended (already ended),
   // replayed.

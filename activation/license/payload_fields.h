@@ -1,0 +1,34 @@
+// Field readers shared by the payload parsers of every signed document, so a
+// fingerprint, a user or a document's header reads the same way in each.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "nodelock/activation/crypto.h"
+#include "nodelock/activation/json_fields.h"
+#include "nodelock/dongle/binding.h"
+#include "nodelock/fingerprint/fingerprint.h"
+#include "nodelock/fingerprint/policy.h"
+
+namespace nodelock {
+
+std::string base64_key(const crypto::PublicKey& key);
+
+// Reads the fields every payload shares and checks its type.
+void read_header(FieldReader& in, std::string_view expected_type);
+
+void read_fingerprint(FieldReader& in, const char* name, fingerprint::Fingerprint& out);
+
+// The "match_policy" field of documents bound to a fingerprint.
+void read_match_policy(FieldReader& in, fingerprint::MatchPolicy& out);
+
+// The optional "dongle" field of requests and licenses.
+void read_dongle(FieldReader& in, std::optional<dongle::DongleBinding>& out);
+
+// The optional "user" field: only an address in its normal form is accepted,
+// so the server never has to guess which user a request meant.
+void read_user(FieldReader& in, std::optional<std::string>& out, std::string_view document);
+
+}  // namespace nodelock
