@@ -3,9 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "nodelock/activation/document.h"
-#include "nodelock/server/admin_service.h"
-#include "store_fixture.h"
-#include "test_machine.h"
+#include "service_fixture.h"
 
 namespace nodelock::server::testing {
 namespace {
@@ -14,14 +12,9 @@ constexpr UnixTime kDay = 86400;
 
 AdminCaller caller(AdminRole role) { return {"tok-" + std::string(name_of(role)), role}; }
 
-class ActivationServiceTest : public ::testing::Test {
+class ActivationServiceTest : public ServiceTest {
  protected:
-  ActivationServiceTest()
-      : store_(open_or_fail(store_url(dir_))),
-        hasher_(crypto::random_bytes(32)),
-        context_{*store_, vendor_key_, hasher_, [this] { return now_; }, 600},
-        admin_(context_),
-        activation_(context_) {}
+  ActivationServiceTest() : activation_(context_) {}
 
   void SetUp() override {
     ASSERT_TRUE(admin_.create_product(caller(AdminRole::admin), {"acme-cad", "Acme CAD", 0}).ok());
@@ -45,13 +38,6 @@ class ActivationServiceTest : public ::testing::Test {
     return license_from_payload(document->payload()).value();
   }
 
-  TempDir dir_;
-  std::unique_ptr<Store> store_;
-  crypto::SigningKey vendor_key_ = crypto::SigningKey::generate();
-  LicenseKeyHasher hasher_;
-  UnixTime now_ = unix_now();
-  ServiceContext context_;
-  AdminService admin_;
   ActivationService activation_;
 };
 

@@ -2,24 +2,17 @@
 // the sweep ends a borrow at its expiry and frees its seat.
 #include <gtest/gtest.h>
 
-#include "nodelock/server/admin_service.h"
 #include "nodelock/server/lease_service.h"
-#include "store_fixture.h"
-#include "test_machine.h"
+#include "service_fixture.h"
 
 namespace nodelock::server::testing {
 namespace {
 
 constexpr UnixTime kDay = 86400;
 
-class BorrowServiceTest : public ::testing::Test {
+class BorrowServiceTest : public ServiceTest {
  protected:
-  BorrowServiceTest()
-      : store_(open_or_fail(store_url(dir_))),
-        hasher_(crypto::random_bytes(32)),
-        context_{*store_, vendor_key_, hasher_, [this] { return now_; }, 600},
-        admin_(context_),
-        leases_(context_) {}
+  BorrowServiceTest() : leases_(context_) {}
 
   void SetUp() override {
     const AdminCaller admin{"tok-admin", AdminRole::admin};
@@ -36,13 +29,6 @@ class BorrowServiceTest : public ::testing::Test {
     license_ = created.value();
   }
 
-  TempDir dir_;
-  std::unique_ptr<Store> store_;
-  crypto::SigningKey vendor_key_ = crypto::SigningKey::generate();
-  LicenseKeyHasher hasher_;
-  UnixTime now_ = unix_now();
-  ServiceContext context_;
-  AdminService admin_;
   LeaseService leases_;
   NewLicense license_;
 };
