@@ -6,6 +6,7 @@
 #include "admin_client.h"
 #include "license_output.h"
 #include "nodelock/activation/utc_time.h"
+#include "reclaim_flags.h"
 
 namespace nodelock::cli {
 namespace {
@@ -96,6 +97,11 @@ Result<nlohmann::json> license_order(const Args& args) {
   add_site_order(args, order);
   if (order["model"] != "site" && !order.contains("max_activations")) order["max_activations"] = 1;
   if (auto scope = args.get("--seat-scope")) order["seat_scope"] = *scope;
+  if (auto after = args.get("--reclaim-after")) {
+    auto seconds = reclaim_seconds(*after, "--reclaim-after");
+    if (!seconds.ok()) return seconds.error();
+    order["reclaim_after_seconds"] = *seconds;
+  }
   add_time(args, "--expires", "expires", order);
   add_time(args, "--maintenance-end", "maintenance_end", order);
   if (auto features = args.get("--features")) order["features"] = comma_list(*features);
@@ -154,6 +160,12 @@ void print_activations(const nlohmann::json& activations) {
               << utc_date(activation["last_seen_at"]);
     const std::string user = activation.value("user", "");
     if (!user.empty()) std::cout << "  user " << user;
+    if (activation.contains("reclaimed_at") && activation["reclaimed_at"].is_number_integer()) {
+      const std::int64_t at = activation["reclaimed_at"];
+      std::cout << "  reclaimed " << utc_timestamp(at) << " after "
+                << duration_text(at - activation["last_seen_at"].get<std::int64_t>())
+                << " without a check-in";
+    }
     if (activation.contains("cloned_at") && activation["cloned_at"].is_number_integer()) {
       std::cout << "  CLONED since " << utc_date(activation["cloned_at"])
                 << " (two machines check in as this one; see docs/SUPPORT.md)";
@@ -209,6 +221,10 @@ int run_license_show(const Args& args, const std::vector<std::string>& operands)
         print_license_line(license);
         if (!license["features"].empty())
           std::cout << "features: " << license["features"].dump() << '\n';
+        if (license["model"] == "node-locked" && license.contains("reclaim_after_seconds")) {
+          std::cout << "seat reclamation: " << reclaim_policy_text(license["reclaim_after_seconds"])
+                    << '\n';
+        }
         if (!reply["seats"].contains("max")) {
           std::cout << "machines activated: " << reply["seats"]["used"]
                     << " (a site license has no limit)\n";
@@ -254,6 +270,10 @@ int run_license_revoke(const Args& args, const std::vector<std::string>& operand
 int run_devices(const Args& args, const std::vector<std::string>&) {
   auto id = args.require("--license");
   if (!id.ok()) return report(id.error(), args.has("--json"));
+  const auto state = args.get("--state");
+  // The server checks the state's name, so its message lists the states.
+  const std::string path =
+      "/v1/licenses/" + *id + "/activations?" + (state ? "state=" + *state + "&" : "");
   return call_server(
       args,
       [&](const ServerClient& server) -> Result<nlohmann::json> {
@@ -262,16 +282,22 @@ int run_devices(const Args& args, const std::vector<std::string>&) {
         nlohmann::json all = nlohmann::json::array();
         std::string after;
         for (;;) {
-          std::string path = "/v1/licenses/" + *id + "/activations?limit=1000";
-          if (!after.empty()) path += "&after=" + after;
-          auto page = server.get(path);
+          std::string page_path = path + "limit=1000";
+          if (!after.empty()) page_path += "&after=" + after;
+          auto page = server.get(page_path);
           if (!page.ok()) return page.error();
           for (auto& activation : (*page)["activations"]) all.push_back(std::move(activation));
           if (!page->contains("next")) return nlohmann::json{{"activations", std::move(all)}};
           after = (*page)["next"].get<std::string>();
         }
       },
-      [](const nlohmann::json& reply) { print_activations(reply["activations"]); });
+      [&state](const nlohmann::json& reply) {
+        if (state && reply["activations"].empty()) {
+          std::cout << "No machines " << *state << ".\n";
+          return;
+        }
+        print_activations(reply["activations"]);
+      });
 }
 
 }  // namespace
@@ -291,7 +317,9 @@ const std::vector<AdminSubcommand>& admin_license_subcommands() {
        "      Floating: --seats N concurrent seats [--grace-seats N] [--lease-ttl SECONDS]\n"
        "      [--seat-scope user|device|project] [--max-borrow-days N]\n"
        "      [--project-tokens team=N,mono=N]  (scope project: a mono token admits one user\n"
-       "      per project at a time, a team token any number; --seats is their total).",
+       "      per project at a time, a team token any number; --seats is their total).\n"
+       "      Node-locked: --reclaim-after DURATION (30d, 12h, 5s) frees the seat of a\n"
+       "      machine with no check-in for longer; without it seats are never reclaimed.",
        {"--product",
         "--model",
         "--max-activations",
@@ -313,7 +341,8 @@ const std::vector<AdminSubcommand>& admin_license_subcommands() {
         "--lease-ttl",
         "--seat-scope",
         "--max-borrow-days",
-        "--project-tokens"},
+        "--project-tokens",
+        "--reclaim-after"},
        run_license_create,
        {"--offline-only"}},
       {"license list", "license list [--product P]", {"--product"}, run_license_list},
@@ -330,7 +359,12 @@ const std::vector<AdminSubcommand>& admin_license_subcommands() {
        "license revoke LICENSE_ID                 (support; final)",
        {},
        run_license_revoke},
-      {"devices", "devices --license LICENSE_ID", {"--license"}, run_devices},
+      {"devices",
+       "devices --license LICENSE_ID [--state active|deactivated|reset|revoked|reclaimed]\n"
+       "      (every machine, or those in one state: reclaimed lists the seats the server\n"
+       "      freed after their machine stopped checking in)",
+       {"--license", "--state"},
+       run_devices},
   };
   return subcommands;
 }

@@ -1,8 +1,10 @@
-// nodelock admin reset and license set-limit: what support does for a lost,
-// stolen or rebuilt machine, and for a customer who needs more or fewer seats.
+// nodelock admin reset, license set-limit and license set-reclaim: what support
+// does for a lost, stolen or rebuilt machine, for a customer who needs more or
+// fewer seats, and for seats held by machines nobody uses.
 #include <iostream>
 
 #include "admin_client.h"
+#include "reclaim_flags.h"
 
 namespace nodelock::cli {
 namespace {
@@ -56,6 +58,30 @@ int run_set_limit(const Args& args, const std::vector<std::string>& operands) {
       });
 }
 
+int run_set_reclaim(const Args& args, const std::vector<std::string>& operands) {
+  const bool json = args.has("--json");
+  auto id = single_operand(operands, "license id");
+  if (!id.ok()) return report(id.error(), json);
+  auto text = args.require("--after");
+  if (!text.ok()) return report(text.error(), json);
+  nlohmann::json body = {{"after_seconds", nullptr}};
+  if (*text != "off") {
+    auto seconds = reclaim_seconds(*text, "--after");
+    if (!seconds.ok()) return report(seconds.error(), json);
+    body["after_seconds"] = *seconds;
+  }
+  return call_server(
+      args,
+      [&](const ServerClient& server) {
+        return server.post("/v1/licenses/" + *id + "/reclaim", body);
+      },
+      [](const nlohmann::json& reply) {
+        const auto& license = reply["license"];
+        std::cout << "License " << license["id"].get<std::string>() << " now "
+                  << reclaim_policy_text(license["reclaim_after_seconds"]) << ".\n";
+      });
+}
+
 }  // namespace
 
 const std::vector<AdminSubcommand>& admin_support_subcommands() {
@@ -72,6 +98,12 @@ const std::vector<AdminSubcommand>& admin_support_subcommands() {
        "      machines already activated are never dropped)",
        {"--max-activations"},
        run_set_limit},
+      {"license set-reclaim",
+       "license set-reclaim LICENSE_ID --after DURATION|off   (30d, 12h, 5s; the server frees\n"
+       "      the seat of a machine with no check-in for longer; support may lengthen or\n"
+       "      switch it off, an admin also switch it on or shorten it)",
+       {"--after"},
+       run_set_reclaim},
   };
   return subcommands;
 }

@@ -7,7 +7,7 @@
 //                         [--alert-repeat SECONDS] [--webhook-retry SECONDS]
 //                         [--expiry-scan SECONDS]
 //                         [--clone-policy refuse-copy|refuse-both]
-//                         [--lease-flush-interval SECONDS]
+//                         [--lease-flush-interval SECONDS] [--reclaim-interval SECONDS]
 #include <pthread.h>
 #include <signal.h>
 
@@ -49,7 +49,7 @@ constexpr const char* kUsage =
     "                        [--alert-repeat SECONDS] [--webhook-retry SECONDS]\n"
     "                        [--expiry-scan SECONDS]\n"
     "                        [--clone-policy refuse-copy|refuse-both]\n"
-    "                        [--lease-flush-interval SECONDS]\n"
+    "                        [--lease-flush-interval SECONDS] [--reclaim-interval SECONDS]\n"
     "      Serves the API (default --listen 127.0.0.1:8080; port 0 picks a free one\n"
     "      and prints it), initialising an empty DIR first. SIGTERM or SIGINT stop\n"
     "      it cleanly. Signed requests are accepted within --request-window of the\n"
@@ -64,6 +64,8 @@ constexpr const char* kUsage =
     "      Floating lease heartbeats are written and expired leases released every\n"
     "      --lease-flush-interval (default 1): a crash loses at most that much of\n"
     "      a lease's renewals.\n"
+    "      Seats of machines idle past their license's reclaim threshold are freed\n"
+    "      every --reclaim-interval (default 3600).\n"
     "  --db defaults to sqlite:DIR/nodelock.db.\n";
 
 using Flags = std::map<std::string, std::string>;
@@ -172,7 +174,7 @@ int run_serve(const std::vector<std::string>& words) {
       words,
       {"--data", "--db", "--listen", "--tls-cert", "--tls-key", "--threads", "--request-window",
        "--offline-request-window", "--alert-repeat", "--webhook-retry", "--expiry-scan",
-       "--clone-policy", "--lease-flush-interval"},
+       "--clone-policy", "--lease-flush-interval", "--reclaim-interval"},
       {}, problem);
   if (!flags) return usage_error(problem);
   const std::string dir = (*flags)["--data"];
@@ -227,6 +229,11 @@ int run_serve(const std::vector<std::string>& words) {
     const auto seconds = parse_count((*flags)["--lease-flush-interval"], 1, 60);
     if (!seconds) return usage_error("--lease-flush-interval takes seconds from 1 to 60");
     options.lease_flush_interval = std::chrono::seconds(*seconds);
+  }
+  if (flags->count("--reclaim-interval")) {
+    const auto seconds = parse_count((*flags)["--reclaim-interval"], 1, 86400);
+    if (!seconds) return usage_error("--reclaim-interval takes seconds from 1 to 86400");
+    options.reclaim_interval = std::chrono::seconds(*seconds);
   }
 
   sigset_t signals;

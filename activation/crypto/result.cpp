@@ -45,6 +45,7 @@ constexpr std::pair<ErrorCode, std::string_view> kCodeNames[] = {
     {ErrorCode::seats_exhausted, "seats_exhausted"},
     {ErrorCode::lease_ended, "lease_ended"},
     {ErrorCode::borrow_not_allowed, "borrow_not_allowed"},
+    {ErrorCode::seat_reclaimed, "seat_reclaimed"},
 };
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "nodelock/activation/utc_time.h"
 
 #include <ctime>
+#include <utility>
 
 namespace nodelock {
 namespace {
@@ -20,6 +21,18 @@ std::string utc_date(std::int64_t unix_time) { return utc_text(unix_time, "%Y-%m
 
 std::string utc_timestamp(std::int64_t unix_time) {
   return utc_text(unix_time, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+std::string duration_text(std::int64_t seconds) {
+  constexpr std::pair<std::int64_t, const char*> kUnits[] = {
+      {86400, "day"}, {3600, "hour"}, {60, "minute"}, {1, "second"}};
+  for (const auto& [length, unit] : kUnits) {
+    const std::int64_t count = seconds / length;
+    if (count >= 1 || length == 1) {
+      return std::to_string(count) + " " + unit + (count == 1 ? "" : "s");
+    }
+  }
+  return {};
 }
 
 }  // namespace nodelock

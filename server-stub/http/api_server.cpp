@@ -3,8 +3,8 @@
 #include <httplib.h>
 #include <sys/socket.h>
 
+#include "../service/periodic_sweep.h"
 #include "../service/webhook_dispatcher.h"
-#include "../service/lease_sweeper.h"
 #include "routes.h"
 
 namespace nodelock::server {
@@ -48,7 +48,8 @@ struct ApiServer::Impl {
   // Declared last: they stop before the services they post for and sweep are
   // destroyed.
   std::unique_ptr<WebhookDispatcher> dispatcher;
-  std::unique_ptr<LeaseSweeper> sweeper;
+  std::unique_ptr<PeriodicSweep> lease_sweep;
+  std::unique_ptr<PeriodicSweep> reclaim_sweep;
 };
 
 Result<std::unique_ptr<ApiServer>> ApiServer::create(const ApiOptions& options,
@@ -60,12 +61,12 @@ Result<std::unique_ptr<ApiServer>> ApiServer::create(const ApiOptions& options,
       new Impl{options,
                Api{ActivationService(context), AdminService(context), LicenseUserService(context),
                    ReportService(context), AlertService(context, options.alert_repeat_seconds),
-                   LicenseImportService(context), LeaseService(context),
-                   vendor_public_key, options.max_body_bytes, Metrics(),
+                   LicenseImportService(context), LeaseService(context), vendor_public_key,
+                   options.max_body_bytes, Metrics(),
                    FailureRateLimiter(options.key_failure_burst, options.key_failure_refill),
                    FailureRateLimiter(options.key_failure_burst, options.key_failure_refill),
-                   SiteFileService(context)},
-               std::move(*http), 0, INVALID_SOCKET, nullptr, nullptr});
+                   SiteFileService(context), SeatReclaimService(context)},
+               std::move(*http), 0, INVALID_SOCKET, nullptr, nullptr, nullptr});
   httplib::Server& server = *impl->http;
   server.set_tcp_nodelay(true);
   server.set_keep_alive_max_count(kKeepAliveRequests);
@@ -84,7 +85,20 @@ Result<std::unique_ptr<ApiServer>> ApiServer::create(const ApiOptions& options,
       context, impl->api.alerts,
       DeliverySettings{options.webhook_retry_seconds, options.webhook_max_attempts,
                        options.expiry_scan_seconds});
-  impl->sweeper = std::make_unique<LeaseSweeper>(impl->api.leases, options.lease_flush_interval);
+  // The sweeps run on threads of their own and stop before `api` is destroyed.
+  Api& api = impl->api;
+  impl->lease_sweep = std::make_unique<PeriodicSweep>(
+      "lease sweep", [&api] { return api.leases.sweep(); }, options.lease_flush_interval,
+      FinalSweep::yes);
+  impl->reclaim_sweep = std::make_unique<PeriodicSweep>(
+      "seat reclamation sweep",
+      [&api]() -> Status {
+        auto freed = api.reclaims.sweep();
+        if (!freed.ok()) return freed.error();
+        api.metrics.count_reclaimed(*freed);
+        return {};
+      },
+      options.reclaim_interval, FinalSweep::no);
   return std::unique_ptr<ApiServer>(new ApiServer(std::move(impl)));
 }
 

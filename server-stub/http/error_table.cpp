@@ -16,6 +16,7 @@ int http_status(ErrorCode code) {
     case ErrorCode::suspended:
     case ErrorCode::revoked:
     case ErrorCode::seat_reset:
+    case ErrorCode::seat_reclaimed:
     case ErrorCode::user_disabled:
     case ErrorCode::cloned:
     case ErrorCode::forbidden:

@@ -136,6 +136,7 @@ Result<LicenseOrder> license_order_from_json(const nlohmann::json& body) {
   order.refresh_days = read_small_int(in, "refresh_days").value_or(order.refresh_days);
   order.max_version = read_small_int(in, "max_version");
   order.max_resets_per_year = read_small_int(in, "max_resets_per_year");
+  order.reclaim_after_seconds = in.optional_integer("reclaim_after_seconds");
   if (body.contains("features")) order.features = in.string_list("features");
   order.licensee = in.optional_string("licensee").value_or("");
   read_floating_terms(in, order);
@@ -194,6 +195,22 @@ Result<int> max_activations_from_json(const nlohmann::json& body) {
   if (!max && !in.failed()) in.fail("the limit has no \"max_activations\" field");
   if (Status read = in.finish(); !read.ok()) return read.error();
   return *max;
+}
+
+Result<std::optional<std::int64_t>> reclaim_after_from_json(const nlohmann::json& body) {
+  if (!body.is_object() || !body.contains("after_seconds")) {
+    return make_error(ErrorCode::malformed,
+                      "the reclaim policy has no \"after_seconds\" field (seconds, or null for "
+                      "never)");
+  }
+  // null switches reclamation off; FieldReader reads the rest, so an unknown
+  // field or another type is still malformed.
+  nlohmann::json rest = body;
+  if (rest["after_seconds"].is_null()) rest.erase("after_seconds");
+  FieldReader in(rest, "reclaim policy");
+  const auto after = in.optional_integer("after_seconds");
+  if (Status read = in.finish(); !read.ok()) return read.error();
+  return after;
 }
 
 Result<UserAdditionRequest> user_addition_from_json(const nlohmann::json& body) {
@@ -255,6 +272,9 @@ nlohmann::json to_json(const License& license) {
   if (license.max_version) json["max_version"] = *license.max_version;
   if (license.maintenance_end) json["maintenance_end"] = *license.maintenance_end;
   if (license.max_resets_per_year) json["max_resets_per_year"] = *license.max_resets_per_year;
+  json["reclaim_after_seconds"] = license.reclaim_after_seconds
+                                      ? nlohmann::json(*license.reclaim_after_seconds)
+                                      : nlohmann::json(nullptr);
   if (license.model == SeatModel::site) {
     json["max_activations"] = nullptr;
     json["site"] = to_json(license.site);
@@ -287,6 +307,8 @@ nlohmann::json to_json(const Activation& activation) {
       {"fingerprint", std::move(fingerprint)},
       {"user", activation.user},
       {"cloned_at", activation.cloned_at ? nlohmann::json(*activation.cloned_at) : nullptr},
+      {"reclaimed_at",
+       activation.reclaimed_at ? nlohmann::json(*activation.reclaimed_at) : nullptr},
   };
 }
 

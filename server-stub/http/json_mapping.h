@@ -45,6 +45,8 @@ nlohmann::json to_json(const Product& product);
 nlohmann::json to_json(const AdminToken& token);
 // The {"max_activations": N} of a limit change.
 Result<int> max_activations_from_json(const nlohmann::json& body);
+// The {"after_seconds": N | null} of a reclaim policy change; null: never.
+Result<std::optional<std::int64_t>> reclaim_after_from_json(const nlohmann::json& body);
 nlohmann::json to_json(const License& license);
 nlohmann::json to_json(const Activation& activation);
 // {"used", "max"}; without "max" for a license without a limit, which clients

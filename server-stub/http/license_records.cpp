@@ -27,6 +27,7 @@ const std::vector<std::string> kColumns = {"v",
                                            "max_version",
                                            "maintenance_end",
                                            "max_resets_per_year",
+                                           "reclaim_after_seconds",
                                            "status",
                                            "key",
                                            "key_hash",
@@ -230,6 +231,7 @@ void read_record(const Json& fields, int line, RecordFile& file) {
   order.max_version = in.small("max_version");
   order.maintenance_end = in.time("maintenance_end");
   order.max_resets_per_year = in.small("max_resets_per_year");
+  order.reclaim_after_seconds = in.whole("reclaim_after_seconds");
   const std::string status = in.text("status").value_or("active");
   const auto state = license_state_named(status);
   if (!state) in.fail("status must be active, suspended or revoked, got '" + status + "'");
@@ -344,6 +346,7 @@ Json record_json(const LicenseRecord& record) {
   if (order.max_version) json["max_version"] = *order.max_version;
   if (order.maintenance_end) json["maintenance_end"] = *order.maintenance_end;
   if (order.max_resets_per_year) json["max_resets_per_year"] = *order.max_resets_per_year;
+  if (order.reclaim_after_seconds) json["reclaim_after_seconds"] = *order.reclaim_after_seconds;
   if (record.key_hash) json["key_hash"] = *record.key_hash;
   if (record.key_last5) json["key_last5"] = *record.key_last5;
   Json users = Json::array();

@@ -5,11 +5,20 @@ namespace nodelock::server {
 
 namespace {
 
-// `?limit=N&after=ID` of an activation listing; limit defaults to the page
+// `?limit=N&after=ID&state=S` of an activation listing; limit defaults to the page
 // size the store uses, and is checked against kMaxActivationPage by the service.
 Result<ActivationPageRequest> page_request_from_query(const Request& req) {
   ActivationPageRequest page;
   page.after = req.get_param_value("after");
+  const std::string state_name = req.get_param_value("state");
+  if (!state_name.empty()) {
+    page.state = activation_state_named(state_name);
+    if (!page.state) {
+      return make_error(ErrorCode::invalid_argument,
+                        "state must be active, deactivated, reset, revoked or reclaimed, not '" +
+                            state_name + "'");
+    }
+  }
   if (!req.has_param("limit")) return page;
   const std::string limit = req.get_param_value("limit");
   if (limit.empty() || limit.size() > 6 ||

@@ -50,6 +50,11 @@ void Metrics::count_activation(const std::string& outcome) {
   ++activations_[outcome];
 }
 
+void Metrics::count_reclaimed(const std::vector<Activation>& freed) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (const Activation& seat : freed) ++reclaimed_[seat.license_id];
+}
+
 std::string Metrics::prometheus_text(const std::vector<License>& licenses,
                                      const std::vector<Lease>& held) const {
   struct Leased {
@@ -135,6 +140,12 @@ std::string Metrics::prometheus_text(const std::vector<License>& licenses,
   for (const auto& [outcome, count] : activations_) {
     out << "nodelock_activations_total{outcome=\"" << prometheus_label(outcome) << "\"} " << count
         << '\n';
+  }
+  family(out, "nodelock_seats_reclaimed_total", "counter",
+         "Seats freed because their machine stopped checking in, by license.");
+  for (const auto& [license, count] : reclaimed_) {
+    out << "nodelock_seats_reclaimed_total{license=\"" << prometheus_label(license) << "\"} "
+        << count << '\n';
   }
   return out.str();
 }

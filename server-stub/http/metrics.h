@@ -30,6 +30,8 @@ class Metrics {
                      const std::string& refusal);
   // One activation outcome: "granted", "existing", "renewed" or an error code name.
   void count_activation(const std::string& outcome);
+  // Seats the reclamation sweep freed.
+  void count_reclaimed(const std::vector<Activation>& freed);
 
   // The text for a scrape, with the seats in use of `licenses` as gauges and,
   // for the floating ones, the leases of `held` (every license's leases still
@@ -50,6 +52,7 @@ class Metrics {
   std::map<std::string, Latency> latency_;
   std::map<std::string, std::uint64_t> refusals_;
   std::map<std::string, std::uint64_t> activations_;
+  std::map<std::string, std::uint64_t> reclaimed_;  // by license
 };
 
 // `value` as a label value: backslash, double quote and line feed escaped.

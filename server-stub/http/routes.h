@@ -12,6 +12,7 @@
 #include "nodelock/server/lease_service.h"
 #include "nodelock/server/license_users.h"
 #include "nodelock/server/report_service.h"
+#include "nodelock/server/seat_reclaim.h"
 #include "nodelock/server/site_files.h"
 #include "rate_limiter.h"
 
@@ -34,6 +35,7 @@ struct Api {
   // rate_limited and no longer recorded, so they cannot fill the audit log.
   FailureRateLimiter token_failures;
   SiteFileService site_files;
+  SeatReclaimService reclaims;
 };
 
 // Every endpoint, and the answers to requests that reach none.

@@ -1,4 +1,5 @@
-// Support's endpoints: limits, seat resets, tokens, license users, the audit log.
+// Support's endpoints: limits, reclaim policies, seat resets, tokens, license
+// users, the audit log.
 #include "route_kit.h"
 
 namespace nodelock::server {
@@ -13,6 +14,19 @@ void register_support_routes(httplib::Server& server, Api& api) {
                             if (!max.ok()) return send_error(res, max.error());
                             answer(res,
                                    api.admin.set_license_limit(caller, req.matches[1].str(), *max),
+                                   200, [](const License& changed) {
+                                     return Json{{"license", to_json(changed)}};
+                                   });
+                          }));
+  server.Post(R"(/v1/licenses/([^/]+)/reclaim)",
+              admin_route(api, "/v1/licenses/{id}/reclaim",
+                          [&api](const Request& req, Response& res, const AdminCaller& caller) {
+                            auto body = parse_body(req.body);
+                            if (!body.ok()) return send_error(res, body.error());
+                            auto after = reclaim_after_from_json(*body);
+                            if (!after.ok()) return send_error(res, after.error());
+                            answer(res,
+                                   api.reclaims.set_policy(caller, req.matches[1].str(), *after),
                                    200, [](const License& changed) {
                                      return Json{{"license", to_json(changed)}};
                                    });

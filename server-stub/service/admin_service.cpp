@@ -10,6 +10,7 @@
 #include "nodelock/activation/license_key.h"
 #include "nodelock/activation/payloads.h"
 #include "nodelock/activation/utc_time.h"
+#include "nodelock/server/seat_reclaim.h"
 #include "roles.h"
 
 namespace nodelock::server {
@@ -82,6 +83,10 @@ Status check_order(const LicenseOrder& order, std::optional<UnixTime> now) {
     return bad_field("the expiry " + utc_date(*order.expires_at) + " is in the past");
   }
   if (auto site = site_of(order); !site.ok()) return site.error();
+  if (Status reclaim = check_reclaim_after(order.model, order.reclaim_after_seconds);
+      !reclaim.ok()) {
+    return reclaim;
+  }
   const int lowest_limit = order.model == SeatModel::site ? 0 : 1;
   for (Status check :
        {in_range("max_activations", order.max_activations, lowest_limit, kMaxActivations),
@@ -137,6 +142,7 @@ License license_of_order(const LicenseOrder& order) {
   license.max_version = order.max_version;
   license.maintenance_end = order.maintenance_end;
   license.max_resets_per_year = order.max_resets_per_year;
+  license.reclaim_after_seconds = order.reclaim_after_seconds;
   if (order.match_policy) license.match_policy = fingerprint::to_json(*order.match_policy).dump();
   if (order.model == SeatModel::site) {
     // check_order() accepted it; were it not in normal form, the site admits nobody.

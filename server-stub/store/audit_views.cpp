@@ -25,6 +25,9 @@ nlohmann::json audit_view(const License& license) {
   if (license.max_version) view["max_version"] = *license.max_version;
   if (license.maintenance_end) view["maintenance_end"] = *license.maintenance_end;
   if (license.max_resets_per_year) view["max_resets_per_year"] = *license.max_resets_per_year;
+  if (license.reclaim_after_seconds) {
+    view["reclaim_after_seconds"] = *license.reclaim_after_seconds;
+  }
   if (license.model == SeatModel::site) view["site"] = to_json(license.site);
   if (!license.floating_policy.empty()) {
     view["floating_policy"] = nlohmann::json::parse(license.floating_policy, nullptr, false);

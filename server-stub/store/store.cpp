@@ -16,11 +16,12 @@ using NameTable = std::array<std::pair<Enum, std::string_view>, N>;
 constexpr NameTable<LicenseState, 3> kLicenseStates{{{LicenseState::active, "active"},
                                                      {LicenseState::suspended, "suspended"},
                                                      {LicenseState::revoked, "revoked"}}};
-constexpr NameTable<ActivationState, 4> kActivationStates{
+constexpr NameTable<ActivationState, 5> kActivationStates{
     {{ActivationState::active, "active"},
      {ActivationState::deactivated, "deactivated"},
      {ActivationState::reset, "reset"},
-     {ActivationState::revoked, "revoked"}}};
+     {ActivationState::revoked, "revoked"},
+     {ActivationState::reclaimed, "reclaimed"}}};
 constexpr NameTable<AdminRole, 3> kAdminRoles{
     {{AdminRole::viewer, "viewer"}, {AdminRole::support, "support"}, {AdminRole::admin, "admin"}}};
 

@@ -44,6 +44,8 @@ struct Machine {
 
 class AdminCliTest : public ServerTest {
  protected:
+  using ServerTest::ServerTest;
+
   // Runs `nodelock admin <words> --server URL --token T`.
   CliRun admin_cli(const std::string& words, const std::string& token = "") {
     return run_command(cli_binary().string() + " admin " + words + " --server " + server_.url() +

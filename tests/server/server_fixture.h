@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 
 #include "server_process.h"
 #include "test_machine.h"
@@ -17,6 +18,9 @@ struct IssuedKey {
 
 class ServerTest : public ::testing::Test {
  protected:
+  // `options`: a server started with extra arguments or on a given data dir.
+  explicit ServerTest(ServerProcess::Options options = {}) : server_(std::move(options)) {}
+
   void SetUp() override {
     ASSERT_FALSE(server_.url().empty());
     Reply product = admin().post("/v1/products", {{"id", "acme-cad"}, {"name", "Acme CAD"}});

@@ -53,7 +53,8 @@ std::optional<int> optional_int(const std::optional<std::int64_t>& value) {
 constexpr const char* kLicenseColumns =
     "id, product_id, key_hash, key_last5, model, licensee, max_activations, term, expires_at, "
     "trial_days, grace_days, refresh_days, features, max_version, maintenance_end, status, "
-    "policy, created_at, seats_used, max_resets_per_year, site, floating_policy";
+    "policy, created_at, seats_used, max_resets_per_year, site, floating_policy, "
+    "reclaim_after_seconds";
 
 License read_license(const Query& row) {
   License license;
@@ -84,12 +85,14 @@ License read_license(const Query& row) {
     license.site = site.ok() ? std::move(*site) : SiteConstraint{{}, {}, SiteMatch::all, true};
   }
   license.floating_policy = row.text(21);
+  license.reclaim_after_seconds = row.optional_integer(22);
   return license;
 }
 
 constexpr const char* kActivationColumns =
     "id, license_id, machine_id, fingerprint, device_public_key, hostname, environment, mode, "
-    "status, activated_at, last_seen_at, request_nonce, dongle, user_email, cloned_at";
+    "status, activated_at, last_seen_at, request_nonce, dongle, user_email, cloned_at, "
+    "reclaimed_at";
 
 Activation read_activation(const Query& row) {
   Activation activation;
@@ -108,6 +111,7 @@ Activation read_activation(const Query& row) {
   activation.dongle = row.text(12);
   activation.user = row.text(13);
   activation.cloned_at = row.optional_integer(14);
+  activation.reclaimed_at = row.optional_integer(15);
   return activation;
 }
 
@@ -175,8 +179,8 @@ Status insert_license(Connection& db, const License& license) {
       "INSERT INTO licenses(id, product_id, key_hash, key_last5, model, licensee, "
       "max_activations, term, expires_at, trial_days, grace_days, refresh_days, features, "
       "max_version, maintenance_end, status, policy, created_at, max_resets_per_year, site, "
-      "floating_policy) "
-      "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "floating_policy, reclaim_after_seconds) "
+      "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   std::optional<std::int64_t> max_version;
   if (license.max_version) max_version = *license.max_version;
   std::optional<std::int64_t> max_resets;
@@ -201,7 +205,8 @@ Status insert_license(Connection& db, const License& license) {
       .bind(18, license.created_at)
       .bind(19, max_resets)
       .bind(20, license.model == SeatModel::site ? site_text(license.site) : std::string())
-      .bind(21, license.floating_policy);
+      .bind(21, license.floating_policy)
+      .bind(22, license.reclaim_after_seconds);
   Status inserted = query.run();
   if (inserted.code() == ErrorCode::already_exists) {
     return make_error(ErrorCode::already_exists, "a license with this id or key already exists");
@@ -260,13 +265,14 @@ Result<ActivationPage> select_activation_page(Connection& db, std::string_view l
   }
   static const std::string text = std::string("SELECT ") + kActivationColumns +
                                   " FROM activations WHERE license_id = ? "
-                                  "AND (activated_at, id) > (?, ?) "
-                                  "ORDER BY activated_at, id LIMIT ?";
+                                  "AND (activated_at, id) > (?, ?) AND (?4 = '' OR status = ?4) "
+                                  "ORDER BY activated_at, id LIMIT ?5";
   Query query = db.query(text.c_str());
   query.bind(1, license_id)
       .bind(2, after_time)
       .bind(3, request.after)
-      .bind(4, static_cast<std::int64_t>(request.limit) + 1);
+      .bind(4, request.state ? name_of(*request.state) : std::string_view())
+      .bind(5, static_cast<std::int64_t>(request.limit) + 1);
   auto rows = collect<Activation>(query, read_activation);
   if (!rows.ok()) return rows.error();
   ActivationPage page;

@@ -190,6 +190,49 @@ CREATE INDEX leases_by_start ON leases(license_id, started_at);
     {10, R"sql(
 ALTER TABLE leases ADD COLUMN borrowed INTEGER NOT NULL DEFAULT 0 CHECK(borrowed IN (0, 1));
 )sql"},
+    // Seat reclamation: a node-locked license's inactivity threshold, and the
+    // state `reclaimed` with when the server freed the seat. SQLite cannot
+    // widen the status CHECK in place, so the activations table is rebuilt,
+    // carrying every column the migrations before added.
+    {11, R"sql(
+ALTER TABLE licenses ADD COLUMN reclaim_after_seconds INTEGER CHECK(reclaim_after_seconds > 0);
+CREATE TABLE activations_rebuilt(
+  id TEXT PRIMARY KEY,
+  license_id TEXT NOT NULL REFERENCES licenses(id),
+  machine_id TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  device_public_key TEXT NOT NULL,
+  hostname TEXT NOT NULL,
+  environment TEXT NOT NULL,
+  mode TEXT NOT NULL CHECK(mode IN ('online', 'offline')),
+  status TEXT NOT NULL
+    CHECK(status IN ('active', 'deactivated', 'reset', 'revoked', 'reclaimed')),
+  activated_at INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL,
+  request_nonce TEXT NOT NULL,
+  machine_keys TEXT NOT NULL DEFAULT '[]',
+  dongle TEXT NOT NULL DEFAULT '',
+  reset_at INTEGER,
+  user_email TEXT NOT NULL DEFAULT '',
+  check_in_counter INTEGER NOT NULL DEFAULT 0,
+  receipt_hash TEXT NOT NULL DEFAULT '',
+  previous_receipt_hash TEXT NOT NULL DEFAULT '',
+  history_tracked INTEGER NOT NULL DEFAULT 0,
+  cloned_at INTEGER,
+  reclaimed_at INTEGER);
+INSERT INTO activations_rebuilt(id, license_id, machine_id, fingerprint, device_public_key,
+  hostname, environment, mode, status, activated_at, last_seen_at, request_nonce, machine_keys,
+  dongle, reset_at, user_email, check_in_counter, receipt_hash, previous_receipt_hash,
+  history_tracked, cloned_at)
+SELECT id, license_id, machine_id, fingerprint, device_public_key, hostname, environment, mode,
+  status, activated_at, last_seen_at, request_nonce, machine_keys, dongle, reset_at, user_email,
+  check_in_counter, receipt_hash, previous_receipt_hash, history_tracked, cloned_at
+FROM activations;
+DROP TABLE activations;
+ALTER TABLE activations_rebuilt RENAME TO activations;
+CREATE INDEX activations_by_license ON activations(license_id, status);
+CREATE INDEX activations_by_user ON activations(license_id, user_email, status);
+)sql"},
 };
 
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion,
@@ -226,18 +269,40 @@ Status apply_migrations(Connection& db) {
   return {};
 }
 
+// conflict when a row refers to a row that is not there.
+Status check_references(Connection& db) {
+  Query query = db.query("PRAGMA foreign_key_check");
+  auto row = query.step();
+  if (!row.ok()) return row.error();
+  if (!*row) return {};
+  return make_error(ErrorCode::conflict,
+                    "the license database has a row in " + query.text(0) +
+                        " that refers to a missing row of " + query.text(2) +
+                        "; the migration was not applied, restore the database from a backup");
+}
+
 }  // namespace
 
 Status migrate(Connection& db) {
+  // A migration that rebuilds a table drops the old one while other tables
+  // still refer to it, which foreign keys refuse; SQLite's way is to switch
+  // them off (outside any transaction) and check every reference before the
+  // commit instead.
+  Status unchecked = db.execute("PRAGMA foreign_keys=OFF");
+  if (!unchecked.ok()) return unchecked;
   // IMMEDIATE: two servers starting on one new database must not both migrate it.
   Status begun = db.execute("BEGIN IMMEDIATE");
   if (!begun.ok()) return begun;
   Status migrated = apply_migrations(db);
+  if (migrated.ok()) migrated = check_references(db);
   if (!migrated.ok()) {
     (void)db.execute("ROLLBACK");
+    (void)db.execute("PRAGMA foreign_keys=ON");
     return migrated;
   }
-  return db.execute("COMMIT");
+  Status committed = db.execute("COMMIT");
+  if (!committed.ok()) return committed;
+  return db.execute("PRAGMA foreign_keys=ON");
 }
 
 }  // namespace nodelock::server::sqlite

@@ -11,6 +11,7 @@
 #include "license_import_writes.h"
 #include "license_user_writes.h"
 #include "reader_pool.h"
+#include "reclaim_writes.h"
 #include "records.h"
 #include "schema.h"
 #include "seat_history.h"
@@ -38,6 +39,8 @@ Error seat_not_active(const Activation& seat) {
                         "support reset this machine's activation " + seat.id +
                             " and gave its seat to another machine; contact support to use the "
                             "license here again");
+    case ActivationState::reclaimed:
+      return seat_reclaimed_refusal(seat);
     default:
       return make_error(ErrorCode::revoked,
                         "this machine's activation was revoked by the vendor; contact support");
@@ -129,6 +132,10 @@ class SqliteStore final : public Store {
 
   Result<License> set_max_activations(const LimitChange& change) override {
     return written<License>([&](Connection& db) { return write_license_limit(db, change); });
+  }
+
+  Result<License> set_reclaim_policy(const ReclaimPolicyChange& change) override {
+    return written<License>([&](Connection& db) { return write_reclaim_policy(db, change); });
   }
 
   Result<SeatClaimOutcome> claim_seat(const SeatClaim& claim) override {
@@ -341,6 +348,17 @@ class SqliteStore final : public Store {
 
   Result<int> active_seats(std::string_view license_id) override {
     return readers_.run<int>([&](Connection& db) { return count_active_seats(db, license_id); });
+  }
+
+  Result<std::vector<std::string>> idle_seats(std::string_view license_id, UnixTime seen_before,
+                                              int limit) override {
+    return readers_.run<std::vector<std::string>>(
+        [&](Connection& db) { return select_idle_seats(db, license_id, seen_before, limit); });
+  }
+
+  Result<std::vector<Activation>> reclaim_seats(const SeatReclamation& reclamation) override {
+    return written<std::vector<Activation>>(
+        [&](Connection& db) { return write_seat_reclamation(db, reclamation); });
   }
 
   Status add_license_user(const UserAddition& addition) override {

@@ -58,6 +58,7 @@ enum class ErrorCode {
   seats_exhausted,      // every floating seat (grace seats included) is held by others
   lease_ended,          // the floating lease expired or was released; check out again
   borrow_not_allowed,   // the license allows no borrowing, or not for that many days
+  seat_reclaimed,       // the server freed this machine's seat after it stopped checking in
 };
 
 // The stable name of a code, e.g. "activation_limit".

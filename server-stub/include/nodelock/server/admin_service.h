@@ -46,6 +46,9 @@ struct LicenseOrder {
   // Floating licenses: max_activations is then the number of concurrent seats.
   // Given for another model, it is refused.
   std::optional<FloatingPolicy> floating;
+  // Node-locked licenses: free the seat of a machine silent this long
+  // (seat_reclaim.h); none: never.
+  std::optional<std::int64_t> reclaim_after_seconds;
 };
 
 struct NewLicense {

@@ -47,6 +47,9 @@ struct ApiOptions {
   // How often heartbeats are written and expired leases released: a crash
   // loses at most this much of a lease's renewals.
   std::chrono::milliseconds lease_flush_interval{1000};
+  // How often the seats of machines past their license's reclaim threshold
+  // are freed (seat_reclaim.h); a seat is freed at most this late.
+  std::chrono::seconds reclaim_interval{3600};
 };
 
 class ApiServer {

@@ -75,13 +75,17 @@ struct License {
   // FloatingPolicy JSON (floating_policy.h) of a floating license; empty for
   // the other models. max_activations is then the number of concurrent seats.
   std::string floating_policy;
+  // Node-locked licenses: the server frees the seat of a machine that has not
+  // checked in for this long (seat_reclaim.h); none: seats are never reclaimed.
+  std::optional<std::int64_t> reclaim_after_seconds;
 };
 
 // A site license admits any number of machines inside its site; its
 // max_activations is 0 and means nothing.
 inline bool has_seat_limit(const License& license) { return license.model != SeatModel::site; }
 
-enum class ActivationState { active, deactivated, reset, revoked };
+// reclaimed: freed by the server because its machine stopped checking in.
+enum class ActivationState { active, deactivated, reset, revoked, reclaimed };
 
 struct Activation {
   std::string id;
@@ -101,6 +105,9 @@ struct Activation {
   // When the server found two installations checking in as this seat (a
   // copied disk or VM image); kept for support, who resets the seat.
   std::optional<UnixTime> cloned_at;
+  // When the server freed the seat because its machine had not checked in for
+  // the license's reclaim threshold.
+  std::optional<UnixTime> reclaimed_at;
 };
 
 // A seat's check-in history, against which each online check-in's
@@ -149,7 +156,7 @@ struct AuditEntry {
 // Actors that are not admin tokens.
 inline constexpr std::string_view kDeviceActor = "device";        // a machine's signed request
 inline constexpr std::string_view kAnonymousActor = "anonymous";  // no valid admin token
-inline constexpr std::string_view kServerActor = "server";        // nodelock-server itself (init)
+inline constexpr std::string_view kServerActor = "server";  // nodelock-server itself (init, sweeps)
 
 // Who makes a change, and when: what its audit entry records.
 struct ChangedBy {
@@ -332,6 +339,27 @@ struct LicenseImport {
   ChangedBy by;
 };
 
+// Sets or clears a license's reclaim threshold (License::reclaim_after_seconds).
+struct ReclaimPolicyChange {
+  std::string license_id;
+  std::optional<std::int64_t> reclaim_after_seconds;  // none: never reclaim
+  ChangedBy by;
+  // Run inside the transaction on the license as it is before the change.
+  std::function<Status(const License& license)> admit;
+};
+
+// The server freeing the seats of machines that stopped checking in: each of
+// `activation_ids` is freed when, inside the write, it is still an active
+// online seat of the license (an air-gapped machine never checks in), the
+// license is active with a reclaim threshold, and the seat's last check-in is
+// more than that threshold before `now`. A seat that
+// checked in after the candidates were read is therefore left alone.
+struct SeatReclamation {
+  std::string license_id;
+  std::vector<std::string> activation_ids;
+  UnixTime now = 0;
+};
+
 // Frees a seat on a deactivation receipt signed by `device_public_key`.
 struct SeatRelease {
   std::string activation_id;
@@ -344,6 +372,7 @@ struct SeatRelease {
 struct ActivationPageRequest {
   std::string after;  // the id of the last activation of the previous page; empty: the first page
   int limit = 100;
+  std::optional<ActivationState> state;  // only activations in this state; none: every state
 };
 
 struct ActivationPage {
@@ -379,6 +408,8 @@ class Store {
                                             const ChangedBy& by) = 0;
   // The license as changed. Errors: not_found, or whatever `admit` returns.
   virtual Result<License> set_max_activations(const LimitChange& change) = 0;
+  // The license as changed. Errors: not_found, or whatever `admit` returns.
+  virtual Result<License> set_reclaim_policy(const ReclaimPolicyChange& change) = 0;
 
   // Grants the machine its existing seat or a new one, in one transaction that
   // re-reads the seats under the write lock. On a license with users the
@@ -388,8 +419,9 @@ class Store {
   // whatever `admit` returns; nothing changes on error.
   virtual Result<SeatClaimOutcome> claim_seat(const SeatClaim& claim) = 0;
   // Errors: replayed, not_found, machine_mismatch (another device key),
-  // not_activated (the seat was deactivated), revoked (reset or revoked by
-  // support), user_disabled (its user was disabled), or whatever `admit` or
+  // not_activated (the seat was deactivated), seat_reset (reset by support),
+  // seat_reclaimed (freed after its machine stopped checking in), revoked,
+  // user_disabled (its user was disabled), or whatever `admit` or
   // `follow_history` return.
   virtual Result<CheckInOutcome> check_in(const CheckIn& check_in) = 0;
   // Errors: replayed, not_found, machine_mismatch, conflict (seat not active).
@@ -406,6 +438,14 @@ class Store {
   virtual Result<Activation> seat_answering(std::string_view license_id,
                                             std::string_view nonce) = 0;
   virtual Result<int> active_seats(std::string_view license_id) = 0;
+  // The ids of at most `limit` active online seats of the license last seen
+  // before `seen_before`, oldest check-in first; read without the write lock.
+  virtual Result<std::vector<std::string>> idle_seats(std::string_view license_id,
+                                                      UnixTime seen_before, int limit) = 0;
+  // Frees the seats of `reclamation` that are still idle, in one transaction,
+  // each with an `activation.reclaim` audit entry by the server; returns those
+  // freed (none when the license is gone, inactive or has no threshold).
+  virtual Result<std::vector<Activation>> reclaim_seats(const SeatReclamation& reclamation) = 0;
 
   // Errors: not_found (license), already_exists, or whatever `admit` returns.
   virtual Status add_license_user(const UserAddition& addition) = 0;
@@ -452,7 +492,7 @@ class Store {
 
 // The schema version this build writes. A database with a newer version is
 // refused (conflict) rather than misread.
-inline constexpr int kSchemaVersion = 10;
+inline constexpr int kSchemaVersion = 11;
 
 // Opens (creating and migrating when needed) the store at `url`:
 // "sqlite:PATH" for the embedded SQLite store. Errors: invalid_argument for an

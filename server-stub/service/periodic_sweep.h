@@ -1,0 +1,45 @@
+// A server task run on a schedule on a thread of its own: the lease sweep
+// (heartbeats written, expired leases released every flush interval) and the
+// seat reclamation sweep. Stopping wakes the thread at once instead of waiting
+// out the interval.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "nodelock/activation/result.h"
+
+namespace nodelock::server {
+
+// Whether a sweep runs once more when the server stops: the lease sweep does,
+// so a clean stop writes every heartbeat received.
+enum class FinalSweep { yes, no };
+
+class PeriodicSweep {
+ public:
+  // Runs `sweep` every `interval` until destroyed; `what` names it in the
+  // message of a failed sweep, which is retried at the next interval.
+  PeriodicSweep(std::string what, std::function<Status()> sweep, std::chrono::milliseconds interval,
+                FinalSweep final_sweep);
+  ~PeriodicSweep();
+  PeriodicSweep(const PeriodicSweep&) = delete;
+  PeriodicSweep& operator=(const PeriodicSweep&) = delete;
+
+ private:
+  void run();
+
+  const std::string what_;
+  const std::function<Status()> sweep_;
+  const std::chrono::milliseconds interval_;
+  const FinalSweep final_sweep_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace nodelock::server

@@ -1,0 +1,24 @@
+// Seat reclamation as rows: a license's reclaim threshold, the idle seats a
+// sweep considers, and freeing those still idle inside the caller's write, so
+// the comparison with the last check-in and the change share one transaction.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "connection.h"
+#include "nodelock/server/store.h"
+
+namespace nodelock::server::sqlite {
+
+Result<License> write_reclaim_policy(Connection& db, const ReclaimPolicyChange& change);
+Result<std::vector<std::string>> select_idle_seats(Connection& db, std::string_view license_id,
+                                                   UnixTime seen_before, int limit);
+Result<std::vector<Activation>> write_seat_reclamation(Connection& db,
+                                                       const SeatReclamation& reclamation);
+
+// The refusal of a check-in from the machine of a reclaimed seat: how long it
+// had been silent, when its seat was freed, and how to take one again.
+Error seat_reclaimed_refusal(const Activation& seat);
+
+}  // namespace nodelock::server::sqlite

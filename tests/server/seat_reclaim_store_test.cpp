@@ -1,0 +1,138 @@
+// Seat reclamation in the store: a seat is freed only when it is still idle
+// inside the write, its machine is then refused with seat_reclaimed, and the
+// migration that added the state keeps every seat and its machine keys.
+#include <sqlite3.h>
+
+#include "store_fixture.h"
+
+namespace nodelock::server::testing {
+namespace {
+
+constexpr std::int64_t kThreshold = 100;
+
+class SeatReclaimStoreTest : public StoreTest {
+ protected:
+  void SetUp() override {
+    StoreTest::SetUp();
+    License license = license_record("lic-1", 3);
+    license.reclaim_after_seconds = kThreshold;
+    ASSERT_TRUE(store_->add_license(license, kByAdmin).ok());
+  }
+
+  std::string claimed(int machine, const std::string& nonce) {
+    auto held = store_->claim_seat(claim_for("lic-1", machine, nonce));
+    EXPECT_TRUE(held.ok() && held->granted) << (held.ok() ? "not granted" : held.message());
+    return held.ok() ? held->activation.id : "";
+  }
+
+  std::vector<Activation> reclaimed_at(UnixTime now) {
+    auto idle = store_->idle_seats("lic-1", now - kThreshold, 500);
+    EXPECT_TRUE(idle.ok()) << idle.message();
+    auto freed =
+        store_->reclaim_seats({"lic-1", idle.ok() ? *idle : std::vector<std::string>{}, now});
+    EXPECT_TRUE(freed.ok()) << freed.message();
+    return freed.ok() ? *freed : std::vector<Activation>{};
+  }
+};
+
+TEST_F(SeatReclaimStoreTest, AnIdleSeatIsFreedAndItsMachineIsToldWhy) {
+  const std::string id = claimed(1, "n1");
+  EXPECT_TRUE(reclaimed_at(kNow + kThreshold).empty()) << "exactly the threshold is not past it";
+  const auto freed = reclaimed_at(kNow + kThreshold + 1);
+  ASSERT_EQ(freed.size(), 1u);
+  EXPECT_EQ(freed[0].state, ActivationState::reclaimed);
+  EXPECT_EQ(freed[0].reclaimed_at, kNow + kThreshold + 1);
+  EXPECT_EQ(store_->license("lic-1")->seats_used, 0);
+  EXPECT_EQ(store_->activation(id)->reclaimed_at, kNow + kThreshold + 1);
+
+  auto refused = store_->check_in({id, "device-key-1", "c1", kNow + 200, nullptr, nullptr});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.code(), ErrorCode::seat_reclaimed);
+  EXPECT_NE(refused.message().find("had no check-in for 1 minute"), std::string::npos)
+      << refused.message();
+  EXPECT_EQ(store_->release_seat({id, "device-key-1", "d1", kNow + 200}).code(),
+            ErrorCode::conflict);
+
+  auto again = store_->claim_seat(claim_for("lic-1", 1, "n2"));
+  ASSERT_TRUE(again.ok()) << again.message();
+  EXPECT_TRUE(again->granted);
+  EXPECT_FALSE(again->existing) << "the machine takes a seat like a new one";
+  EXPECT_NE(again->activation.id, id);
+}
+
+// The sweep reads its candidates without the write lock; a machine that
+// checks in between that read and the write keeps its seat.
+TEST_F(SeatReclaimStoreTest, ASeatThatCheckedInAfterTheSweepReadItIsKept) {
+  const std::string id = claimed(1, "n1");
+  const UnixTime now = kNow + kThreshold + 50;
+  auto idle = store_->idle_seats("lic-1", now - kThreshold, 500);
+  ASSERT_TRUE(idle.ok());
+  ASSERT_EQ(*idle, std::vector<std::string>{id});
+  ASSERT_TRUE(store_->check_in({id, "device-key-1", "c1", kNow + 60, nullptr, nullptr}).ok());
+  auto freed = store_->reclaim_seats({"lic-1", *idle, now});
+  ASSERT_TRUE(freed.ok()) << freed.message();
+  EXPECT_TRUE(freed->empty());
+  EXPECT_EQ(store_->activation(id)->state, ActivationState::active);
+  EXPECT_EQ(store_->license("lic-1")->seats_used, 1);
+}
+
+TEST_F(SeatReclaimStoreTest, SuspendedLicensesAndLicensesWithoutAThresholdKeepTheirSeats) {
+  const std::string id = claimed(1, "n1");
+  ASSERT_TRUE(store_->set_license_state("lic-1", LicenseState::suspended, kByAdmin).ok());
+  EXPECT_TRUE(reclaimed_at(kNow + 1000).empty());
+  ASSERT_TRUE(store_->set_license_state("lic-1", LicenseState::active, kByAdmin).ok());
+  ReclaimPolicyChange off{"lic-1", std::nullopt, kByAdmin, nullptr};
+  auto changed = store_->set_reclaim_policy(off);
+  ASSERT_TRUE(changed.ok()) << changed.message();
+  EXPECT_FALSE(changed->reclaim_after_seconds);
+  EXPECT_FALSE(store_->license("lic-1")->reclaim_after_seconds);
+  EXPECT_TRUE(store_->reclaim_seats({"lic-1", {id}, kNow + 1000})->empty());
+  EXPECT_EQ(store_->activation(id)->state, ActivationState::active);
+}
+
+int exec(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  const int result = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  return result;
+}
+
+// A database written before reclamation existed: the rebuilt activations
+// table keeps every seat, its machine keys and every reference to it.
+TEST(SeatReclaimMigration, SeatsAndTheirMachineKeysSurviveTheRebuild) {
+  TempDir dir;
+  std::string id;
+  {
+    auto store = open_or_fail(store_url(dir));
+    ASSERT_TRUE(store->add_product({"acme-cad", "Acme CAD", kNow}, kByAdmin).ok());
+    ASSERT_TRUE(store->add_license(license_record("lic-1", 2), kByAdmin).ok());
+    auto held = store->claim_seat(claim_for("lic-1", 1, "n1"));
+    ASSERT_TRUE(held.ok() && held->granted);
+    id = held->activation.id;
+  }
+  const std::string path = (dir / "nodelock.db").string();
+  ASSERT_EQ(exec(path,
+                 "ALTER TABLE activations DROP COLUMN reclaimed_at;"
+                 "ALTER TABLE licenses DROP COLUMN reclaim_after_seconds;"
+                 "DELETE FROM schema_version WHERE version = 11;"),
+            SQLITE_OK)
+      << "back to the version before reclamation";
+
+  auto store = open_or_fail(store_url(dir));
+  ASSERT_NE(store, nullptr);
+  auto seat = store->activation(id);
+  ASSERT_TRUE(seat.ok()) << seat.message();
+  EXPECT_EQ(seat->state, ActivationState::active);
+  EXPECT_EQ(seat->machine_id, "NL-MACH-1");
+  auto same = store->claim_seat(claim_for("lic-1", 1, "n2"));
+  ASSERT_TRUE(same.ok()) << same.message();
+  EXPECT_TRUE(same->existing) << "its machine keys still find the seat";
+  EXPECT_EQ(
+      exec(path, "PRAGMA foreign_keys=ON; INSERT INTO seat_keys VALUES('lic-1', 'k', 'none');"),
+      SQLITE_CONSTRAINT)
+      << "references to activations are still enforced";
+}
+
+}  // namespace
+}  // namespace nodelock::server::testing
