@@ -271,7 +271,7 @@ Result<ActivationPage> select_activation_page(Connection& db, std::string_view l
   query.bind(1, license_id)
       .bind(2, after_time)
       .bind(3, request.after)
-      .bind(4, request.state ? name_of(*request.state) : std::string_view())
+      .bind(4, request.state ? name_of(*request.state) : std::string_view(""))
       .bind(5, static_cast<std::int64_t>(request.limit) + 1);
   auto rows = collect<Activation>(query, read_activation);
   if (!rows.ok()) return rows.error();
