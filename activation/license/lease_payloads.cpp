@@ -40,6 +40,50 @@ void read_borrow_asked(FieldReader& in, std::optional<BorrowAsked>& out) {
   out = std::move(asked);
 }
 
+// The members a LEASE and a BORROW share: which seat of which license is
+// held, by whom, from when until when.
+template <class SeatDocument>
+nlohmann::json seat_payload(const SeatDocument& held, const char* type) {
+  nlohmann::json payload = {
+      {"v", 1},
+      {"type", type},
+      {"lease_id", held.lease_id},
+      {"license_id", held.license_id},
+      {"product", held.product},
+      {"licensee", held.licensee},
+      {"features", held.features},
+      {"scope", seat_scope_name(held.scope)},
+      {"seat", held.seat},
+      {"machine_id", held.machine_id},
+      {"device_public_key", base64_key(held.device_public_key)},
+      {"request_nonce", held.request_nonce},
+      {"issued_at", held.issued_at},
+      {"expires_at", held.expires_at},
+  };
+  if (held.user) payload["user"] = *held.user;
+  if (held.project) payload["project"] = *held.project;
+  return payload;
+}
+
+template <class SeatDocument>
+void read_seat(FieldReader& in, const char* type, SeatDocument& held) {
+  read_header(in, type);
+  held.lease_id = in.string("lease_id");
+  held.license_id = in.string("license_id");
+  held.product = in.string("product");
+  held.licensee = in.string("licensee");
+  held.features = in.string_list("features");
+  held.scope = read_scope(in, type);
+  held.seat = in.string("seat");
+  held.user = in.optional_string("user");
+  held.project = in.optional_string("project");
+  held.machine_id = in.string("machine_id");
+  held.device_public_key = in.public_key("device_public_key");
+  held.request_nonce = in.string("request_nonce");
+  held.issued_at = in.integer("issued_at");
+  held.expires_at = in.integer("expires_at");
+}
+
 }  // namespace
 
 crypto::Digest lease_call_mac(crypto::ByteView secret, LeaseCall call, std::string_view lease_id,
@@ -91,47 +135,16 @@ Result<LeaseRequest> lease_request_from_payload(const nlohmann::json& payload) {
 }
 
 nlohmann::json to_payload(const Lease& lease) {
-  nlohmann::json payload = {
-      {"v", 1},
-      {"type", "lease"},
-      {"lease_id", lease.lease_id},
-      {"license_id", lease.license_id},
-      {"product", lease.product},
-      {"licensee", lease.licensee},
-      {"features", lease.features},
-      {"scope", seat_scope_name(lease.scope)},
-      {"seat", lease.seat},
-      {"machine_id", lease.machine_id},
-      {"device_public_key", base64_key(lease.device_public_key)},
-      {"request_nonce", lease.request_nonce},
-      {"issued_at", lease.issued_at},
-      {"expires_at", lease.expires_at},
-      {"heartbeat_seconds", lease.heartbeat_seconds},
-      {"overage", lease.overage},
-  };
-  if (lease.user) payload["user"] = *lease.user;
-  if (lease.project) payload["project"] = *lease.project;
+  nlohmann::json payload = seat_payload(lease, "lease");
+  payload["heartbeat_seconds"] = lease.heartbeat_seconds;
+  payload["overage"] = lease.overage;
   return payload;
 }
 
 Result<Lease> lease_from_payload(const nlohmann::json& payload) {
   FieldReader in(payload, "lease");
   Lease lease;
-  read_header(in, "lease");
-  lease.lease_id = in.string("lease_id");
-  lease.license_id = in.string("license_id");
-  lease.product = in.string("product");
-  lease.licensee = in.string("licensee");
-  lease.features = in.string_list("features");
-  lease.scope = read_scope(in, "lease");
-  lease.seat = in.string("seat");
-  lease.user = in.optional_string("user");
-  lease.project = in.optional_string("project");
-  lease.machine_id = in.string("machine_id");
-  lease.device_public_key = in.public_key("device_public_key");
-  lease.request_nonce = in.string("request_nonce");
-  lease.issued_at = in.integer("issued_at");
-  lease.expires_at = in.integer("expires_at");
+  read_seat(in, "lease", lease);
   lease.heartbeat_seconds = in.integer("heartbeat_seconds");
   lease.overage = in.boolean("overage");
   if (auto status = in.finish(); !status.ok()) return status.error();
@@ -139,49 +152,18 @@ Result<Lease> lease_from_payload(const nlohmann::json& payload) {
 }
 
 nlohmann::json to_payload(const Borrow& borrow) {
-  nlohmann::json payload = {
-      {"v", 1},
-      {"type", "borrow"},
-      {"lease_id", borrow.lease_id},
-      {"license_id", borrow.license_id},
-      {"product", borrow.product},
-      {"licensee", borrow.licensee},
-      {"features", borrow.features},
-      {"scope", seat_scope_name(borrow.scope)},
-      {"seat", borrow.seat},
-      {"fingerprint", fingerprint::to_json(borrow.fingerprint)},
-      {"match_policy", fingerprint::to_json(borrow.match_policy)},
-      {"machine_id", borrow.machine_id},
-      {"device_public_key", base64_key(borrow.device_public_key)},
-      {"request_nonce", borrow.request_nonce},
-      {"issued_at", borrow.issued_at},
-      {"expires_at", borrow.expires_at},
-  };
-  if (borrow.user) payload["user"] = *borrow.user;
-  if (borrow.project) payload["project"] = *borrow.project;
+  nlohmann::json payload = seat_payload(borrow, "borrow");
+  payload["fingerprint"] = fingerprint::to_json(borrow.fingerprint);
+  payload["match_policy"] = fingerprint::to_json(borrow.match_policy);
   return payload;
 }
 
 Result<Borrow> borrow_from_payload(const nlohmann::json& payload) {
   FieldReader in(payload, "borrow");
   Borrow borrow;
-  read_header(in, "borrow");
-  borrow.lease_id = in.string("lease_id");
-  borrow.license_id = in.string("license_id");
-  borrow.product = in.string("product");
-  borrow.licensee = in.string("licensee");
-  borrow.features = in.string_list("features");
-  borrow.scope = read_scope(in, "borrow");
-  borrow.seat = in.string("seat");
-  borrow.user = in.optional_string("user");
-  borrow.project = in.optional_string("project");
+  read_seat(in, "borrow", borrow);
   read_fingerprint(in, "fingerprint", borrow.fingerprint);
   read_match_policy(in, borrow.match_policy);
-  borrow.machine_id = in.string("machine_id");
-  borrow.device_public_key = in.public_key("device_public_key");
-  borrow.request_nonce = in.string("request_nonce");
-  borrow.issued_at = in.integer("issued_at");
-  borrow.expires_at = in.integer("expires_at");
   if (auto status = in.finish(); !status.ok()) return status.error();
   return borrow;
 }

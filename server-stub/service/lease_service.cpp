@@ -27,24 +27,33 @@ Result<LeaseRequest> read_lease_request(std::string_view armored) {
   return request;
 }
 
+// A LEASE or BORROW with what the two share filled in: the seat `record`
+// holds on `license`, for the client that sent `request`.
+template <class SeatDocument>
+SeatDocument describe_seat(const License& license, const FloatingPolicy& policy,
+                           const Lease& record, const LeaseRequest& request) {
+  SeatDocument held;
+  held.lease_id = record.id;
+  held.license_id = license.id;
+  held.product = license.product_id;
+  held.licensee = license.licensee;
+  held.features = license.features;
+  held.scope = policy.scope;
+  held.seat = record.seat;
+  held.user = request.user;
+  held.project = request.project;
+  held.machine_id = record.machine_id;
+  held.device_public_key = request.device_public_key;
+  held.request_nonce = request.nonce;
+  held.issued_at = record.started_at;
+  held.expires_at = record.expires_at;
+  return held;
+}
+
 Result<std::string> seal_lease(const ServiceContext& context, const License& license,
                                const FloatingPolicy& policy, const Lease& record,
                                const LeaseRequest& request) {
-  nodelock::Lease lease;
-  lease.lease_id = record.id;
-  lease.license_id = license.id;
-  lease.product = license.product_id;
-  lease.licensee = license.licensee;
-  lease.features = license.features;
-  lease.scope = policy.scope;
-  lease.seat = record.seat;
-  lease.user = request.user;
-  lease.project = request.project;
-  lease.machine_id = record.machine_id;
-  lease.device_public_key = request.device_public_key;
-  lease.request_nonce = request.nonce;
-  lease.issued_at = record.started_at;
-  lease.expires_at = record.expires_at;
+  auto lease = describe_seat<nodelock::Lease>(license, policy, record, request);
   lease.heartbeat_seconds = heartbeat_seconds(policy);
   lease.overage = record.overage;
   return seal(DocumentType::lease, to_payload(lease), context.vendor_key,
@@ -56,23 +65,9 @@ Result<std::string> seal_borrow(const ServiceContext& context, const License& li
                                 const LeaseRequest& request) {
   auto match_policy = match_policy_of(license);
   if (!match_policy.ok()) return match_policy.error();
-  nodelock::Borrow borrow;
-  borrow.lease_id = record.id;
-  borrow.license_id = license.id;
-  borrow.product = license.product_id;
-  borrow.licensee = license.licensee;
-  borrow.features = license.features;
-  borrow.scope = policy.scope;
-  borrow.seat = record.seat;
-  borrow.user = request.user;
-  borrow.project = request.project;
+  auto borrow = describe_seat<nodelock::Borrow>(license, policy, record, request);
   borrow.fingerprint = request.borrow->fingerprint;
   borrow.match_policy = *match_policy;
-  borrow.machine_id = record.machine_id;
-  borrow.device_public_key = request.device_public_key;
-  borrow.request_nonce = request.nonce;
-  borrow.issued_at = record.started_at;
-  borrow.expires_at = record.expires_at;
   return seal(DocumentType::borrow, to_payload(borrow), context.vendor_key,
               {{"Product", license.product_id}, {"Machine", record.machine_id}});
 }

@@ -97,13 +97,9 @@ std::optional<Options> parse_options(int argc, char** argv) {
       options.requests = std::atoi(value.c_str());
       if (options.requests < 1) return std::nullopt;
     } else if (flag == "--levels") {
-      options.levels.clear();
-      std::istringstream words(value);
-      for (std::string word; std::getline(words, word, ',');) {
-        const int clients = std::atoi(word.c_str());
-        if (clients < 1) return std::nullopt;
-        options.levels.push_back(clients);
-      }
+      auto levels = client_levels(value);
+      if (!levels) return std::nullopt;
+      options.levels = std::move(*levels);
     } else if (flag == "--stored") {
       options.stored = std::atoi(value.c_str());
       if (options.stored < 1) return std::nullopt;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -31,6 +32,17 @@ double own_cpu_seconds() {
 }
 
 }  // namespace
+
+std::optional<std::vector<int>> client_levels(const std::string& list) {
+  std::vector<int> levels;
+  std::istringstream words(list);
+  for (std::string word; std::getline(words, word, ',');) {
+    const int clients = std::atoi(word.c_str());
+    if (clients < 1) return std::nullopt;
+    levels.push_back(clients);
+  }
+  return levels;
+}
 
 std::optional<double> cpu_seconds_of(pid_t pid) {
   std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");

@@ -54,6 +54,10 @@ struct LoadResult {
 // measured too.
 LoadResult run_load(const std::string& url, const LoadPlan& plan, pid_t server_pid);
 
+// The client counts of a `--levels 1,16,64` option; none when one is not a
+// positive number.
+std::optional<std::vector<int>> client_levels(const std::string& list);
+
 // User plus system CPU time of process `pid` (all threads), from /proc/PID/stat.
 std::optional<double> cpu_seconds_of(pid_t pid);
 

@@ -20,8 +20,8 @@
 #include <iomanip>
 #include <iostream>
 #include <optional>
-#include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "keep_alive_load.h"
@@ -61,13 +61,9 @@ std::optional<Options> parse_options(int argc, char** argv) {
       options.seconds = std::atof(value.c_str());
       if (options.seconds <= 0) return std::nullopt;
     } else if (flag == "--levels") {
-      options.levels.clear();
-      std::istringstream words(value);
-      for (std::string word; std::getline(words, word, ',');) {
-        const int clients = std::atoi(word.c_str());
-        if (clients < 1) return std::nullopt;
-        options.levels.push_back(clients);
-      }
+      auto levels = client_levels(value);
+      if (!levels) return std::nullopt;
+      options.levels = std::move(*levels);
     } else if (flag == "--leases") {
       options.leases = std::atoi(value.c_str());
       if (options.leases < 1) return std::nullopt;
