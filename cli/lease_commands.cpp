@@ -1,4 +1,5 @@
 // nodelock lease checkout|heartbeat|release|status: floating seats for scripts.
+#include <cstdlib>
 #include <ctime>
 #include <iostream>
 
@@ -13,8 +14,29 @@ namespace nodelock::cli {
 namespace {
 
 const ArgSpec kCheckoutSpec{{"--server", "--key", "--product", "--store", "--sysroot", "--ca",
-                             "--pubkey", "--user", "--project"},
-                            {}};
+                             "--pubkey", "--user", "--project", "--wait-timeout"},
+                            {"--wait"}};
+
+// A week: longer than anyone waits for a seat at a terminal, short enough to
+// catch a typo of the unit.
+constexpr int kMaxWaitSeconds = 7 * 86400;
+
+// The --wait-timeout in seconds; 0 without one.
+Result<int> wait_timeout(const Args& args) {
+  const auto text = args.get("--wait-timeout");
+  if (!text) return 0;
+  if (!args.has("--wait")) {
+    return make_error(ErrorCode::invalid_argument, "--wait-timeout is for --wait");
+  }
+  char* end = nullptr;
+  const long seconds = std::strtol(text->c_str(), &end, 10);
+  if (text->empty() || *end != '\0' || seconds < 1 || seconds > kMaxWaitSeconds) {
+    return make_error(ErrorCode::invalid_argument, "--wait-timeout takes seconds from 1 to " +
+                                                       std::to_string(kMaxWaitSeconds) + ", not '" +
+                                                       *text + "'");
+  }
+  return static_cast<int>(seconds);
+}
 const ArgSpec kHeldSpec{{"--product", "--store", "--server", "--ca"}, {}};
 
 Result<LeaseOptions> lease_options(const Args& args) {
@@ -68,9 +90,18 @@ int run_checkout(const Args& args) {
   if (!key.ok() || !product.ok() || !server.ok()) {
     return report(!key.ok() ? key.error() : !product.ok() ? product.error() : server.error(), json);
   }
+  auto timeout = wait_timeout(args);
+  if (!timeout.ok()) return report(timeout.error(), json);
   auto options = lease_options(args);
   if (!options.ok()) return report(options.error(), json);
-  auto held = check_out_lease(*options, *key, *product);
+  LeaseWait wait;
+  wait.timeout_seconds = *timeout;
+  wait.on_place = [](const SeatQueuePlace& place) {
+    std::cerr << "waiting for a seat: position " << place.position << " of " << place.waiting
+              << std::endl;
+  };
+  auto held = args.has("--wait") ? wait_for_lease(*options, *key, *product, wait)
+                                 : check_out_lease(*options, *key, *product);
   if (!held.ok()) return report(held.error(), json);
   return print_held(*held, json, "Checked out");
 }
@@ -125,11 +156,14 @@ const Command lease_checkout_command{
     "lease checkout", "check a floating seat out of the license server",
     "Usage: nodelock lease checkout --server URL --key KEY --product P [--user EMAIL]\n"
     "                               [--project NAME] [--store DIR] [--ca FILE] [--pubkey FILE]\n"
-    "                               [--sysroot DIR] [--json]\n\n"
+    "                               [--sysroot DIR] [--wait [--wait-timeout SECONDS]] [--json]\n\n"
     "Checks out a floating seat for this machine and keeps the lease in the store.\n"
     "The lease must be renewed with `nodelock lease heartbeat` before it expires.\n"
-    "Exit codes: 0 checked out, 1 refused (every seat held: the message says by whom),\n"
-    "2 usage, 3 server unreachable.\n",
+    "With --wait, a machine refused because every seat is held keeps its place in the\n"
+    "license's queue (\"waiting for a seat: position 2 of 3\" on stderr) and gets the\n"
+    "next seat that comes free in its turn; --wait-timeout gives up after SECONDS.\n"
+    "Exit codes: 0 checked out, 1 refused (every seat held: the message says by whom;\n"
+    "with --wait, no seat came free in time), 2 usage, 3 server unreachable.\n",
     kCheckoutSpec, run_checkout};
 
 const Command lease_heartbeat_command{

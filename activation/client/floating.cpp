@@ -1,6 +1,10 @@
 #include "nodelock/activation/floating.h"
 
+#include <algorithm>
+#include <chrono>
 #include <ctime>
+#include <thread>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -100,10 +104,11 @@ Result<nlohmann::json> send_call(const LocalStore& store, const ServerClient& se
   return answer;
 }
 
-}  // namespace
-
-Result<HeldLease> check_out_lease(const LeaseOptions& options, std::string_view typed_key,
-                                  const std::string& product) {
+// One check-out, with `queue`'s fields (a place in the license's queue) in
+// the body; a refusal's details go to `details`.
+Result<HeldLease> check_out_with(const LeaseOptions& options, std::string_view typed_key,
+                                 const std::string& product, const nlohmann::json& queue,
+                                 nlohmann::json& details) {
   const LocalStore store(options.store_root, product);
   auto server = ServerClient::connect(options.server);
   if (!server.ok()) return server.error();
@@ -116,7 +121,9 @@ Result<HeldLease> check_out_lease(const LeaseOptions& options, std::string_view 
   auto armored = seal(DocumentType::lease_request, to_payload(*request), *device_key,
                       {{"Product", product}, {"Machine", request->machine_id}});
   if (!armored.ok()) return armored.error();
-  auto answer = server->post("/v1/leases", {{"request", *armored}});
+  nlohmann::json body = queue;
+  body["request"] = *armored;
+  auto answer = server->post("/v1/leases", body, details);
   if (!answer.ok()) return answer.error();
   FieldReader in(*answer, "lease answer");
   HeldLease held;
@@ -137,6 +144,67 @@ Result<HeldLease> check_out_lease(const LeaseOptions& options, std::string_view 
   held.server_url = server->url();
   if (Status saved = save_held_lease(store, held); !saved.ok()) return saved.error();
   return held;
+}
+
+// The place a refusal gives in the license's queue, if it gives one.
+std::optional<std::pair<std::string, SeatQueuePlace>> queue_place_of(
+    const nlohmann::json& details) {
+  if (!details.contains("queue") || !details["queue"].is_object()) return std::nullopt;
+  FieldReader in(details["queue"], "queue ticket");
+  const std::string ticket = in.string("ticket");
+  SeatQueuePlace place;
+  place.position = static_cast<int>(in.integer("position"));
+  place.waiting = static_cast<int>(in.integer("waiting"));
+  place.poll_seconds =
+      static_cast<int>(std::clamp<std::int64_t>(in.integer("poll_seconds"), 1, 60));
+  if (in.failed()) return std::nullopt;
+  return std::pair{ticket, place};
+}
+
+}  // namespace
+
+Result<HeldLease> check_out_lease(const LeaseOptions& options, std::string_view typed_key,
+                                  const std::string& product) {
+  nlohmann::json details;
+  return check_out_with(options, typed_key, product, nlohmann::json::object(), details);
+}
+
+Result<HeldLease> wait_for_lease(const LeaseOptions& options, std::string_view typed_key,
+                                 const std::string& product, const LeaseWait& wait) {
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point deadline = Clock::now() + std::chrono::seconds(wait.timeout_seconds);
+  std::optional<std::string> ticket;
+  SeatQueuePlace shown;
+  for (;;) {
+    nlohmann::json queue = {{"queue", true}};
+    if (ticket) queue["ticket"] = *ticket;
+    nlohmann::json details;
+    auto held = check_out_with(options, typed_key, product, queue, details);
+    if (held.ok() || held.code() != ErrorCode::seats_exhausted) return held;
+    auto place = queue_place_of(details);
+    // The queue is full, the server keeps none, or this refusal does not
+    // wait for a seat (the message says why): the refusal as it is.
+    if (!place) return held;
+    ticket = place->first;
+    if (place->second.position != shown.position || place->second.waiting != shown.waiting) {
+      shown = place->second;
+      if (wait.on_place) wait.on_place(shown);
+    }
+    const Clock::time_point now = Clock::now();
+    Clock::duration pause = std::chrono::seconds(place->second.poll_seconds);
+    if (wait.timeout_seconds > 0) {
+      if (now >= deadline) {
+        return make_error(ErrorCode::seats_exhausted,
+                          "No floating seat of " + product + " came free within " +
+                              std::to_string(wait.timeout_seconds) + " seconds; this machine was " +
+                              std::to_string(shown.position) + " of " +
+                              std::to_string(shown.waiting) + " in the queue and has left it. " +
+                              held.message());
+      }
+      pause = std::min(pause, deadline - now);
+    }
+    std::this_thread::sleep_for(pause);
+  }
 }
 
 Result<HeldLease> read_held_lease(const std::filesystem::path& store_root,

@@ -15,8 +15,8 @@ Error transport_error(httplib::Error error, const std::string& url) {
     case httplib::Error::SSLLoadingCerts:
     case httplib::Error::SSLServerVerification:
       return make_error(ErrorCode::tls_failure,
-                        "The license server at " + url +
-                            " could not be verified (" + httplib::to_string(error) +
+                        "The license server at " + url + " could not be verified (" +
+                            httplib::to_string(error) +
                             "). Check the server's certificate, or give its CA with --ca FILE.");
     default:
       return make_error(ErrorCode::unreachable,
@@ -27,11 +27,15 @@ Error transport_error(httplib::Error error, const std::string& url) {
   }
 }
 
-// A server error envelope keeps its code and message; anything else is described.
-Error http_error(const httplib::Result& response, const std::string& url) {
+// A server error envelope keeps its code and message, and gives its details
+// to `details` when asked; anything else is described.
+Error http_error(const httplib::Result& response, const std::string& url, nlohmann::json* details) {
   const auto body = nlohmann::json::parse(response->body, nullptr, false);
   if (body.is_object() && body.contains("error") && body["error"].is_object()) {
     const auto& error = body["error"];
+    if (details != nullptr && error.contains("details") && error["details"].is_object()) {
+      *details = error["details"];
+    }
     const std::string code = error.value("code", "");
     const std::string message = error.value("message", "");
     if (!code.empty() && !message.empty()) return make_error(code_from_name(code), message);
@@ -50,29 +54,31 @@ struct ServerClient::Impl {
   httplib::Headers headers;
 
   Result<std::string> send(const std::string& method, const std::string& path,
-                           const std::string* body) const {
+                           const std::string* body, nlohmann::json* details = nullptr) const {
     const std::string target = prefix + path;
-    httplib::Result response =
-        method == "GET"    ? http->Get(target, headers)
-        : method == "POST" ? http->Post(target, headers, *body, "application/json")
-                           : http->Delete(target, headers);
+    httplib::Result response = method == "GET" ? http->Get(target, headers)
+                               : method == "POST"
+                                   ? http->Post(target, headers, *body, "application/json")
+                                   : http->Delete(target, headers);
     if (!response) return transport_error(response.error(), url);
     if (response->body.size() > kMaxResponseBytes) {
       return make_error(ErrorCode::server_error, "The server's answer is too large.");
     }
-    if (response->status < 200 || response->status >= 300) return http_error(response, url);
+    if (response->status < 200 || response->status >= 300)
+      return http_error(response, url, details);
     return response->body;
   }
 
   Result<nlohmann::json> send_json(const std::string& method, const std::string& path,
-                                   const std::string* body) const {
-    auto text = send(method, path, body);
+                                   const std::string* body,
+                                   nlohmann::json* details = nullptr) const {
+    auto text = send(method, path, body, details);
     if (!text.ok()) return text.error();
     auto json = nlohmann::json::parse(*text, nullptr, false);
     if (json.is_discarded()) {
-      return make_error(ErrorCode::server_error,
-                        "The server at " + url + " answered something that is not JSON; "
-                        "is this a nodelock-server?");
+      return make_error(ErrorCode::server_error, "The server at " + url +
+                                                     " answered something that is not JSON; "
+                                                     "is this a nodelock-server?");
     }
     return json;
   }
@@ -84,11 +90,13 @@ ServerClient& ServerClient::operator=(ServerClient&&) noexcept = default;
 ServerClient::~ServerClient() = default;
 
 Result<ServerClient> ServerClient::connect(const ServerOptions& options) {
-  static const std::regex url_form(R"(^(https?)://([A-Za-z0-9.\-]+|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?(/.*)?$)");
+  static const std::regex url_form(
+      R"(^(https?)://([A-Za-z0-9.\-]+|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?(/.*)?$)");
   std::smatch parts;
   if (!std::regex_match(options.url, parts, url_form)) {
-    return make_error(ErrorCode::invalid_argument,
-                      "'" + options.url + "' is not a server URL like https://licenses.example.com");
+    return make_error(
+        ErrorCode::invalid_argument,
+        "'" + options.url + "' is not a server URL like https://licenses.example.com");
   }
   auto impl = std::make_unique<Impl>();
   impl->url = options.url;
@@ -123,6 +131,13 @@ Result<nlohmann::json> ServerClient::post(const std::string& path,
                                           const nlohmann::json& body) const {
   const std::string text = body.dump();
   return impl_->send_json("POST", path, &text);
+}
+
+Result<nlohmann::json> ServerClient::post(const std::string& path, const nlohmann::json& body,
+                                          nlohmann::json& error_details) const {
+  error_details = nlohmann::json::object();
+  const std::string text = body.dump();
+  return impl_->send_json("POST", path, &text, &error_details);
 }
 
 Result<nlohmann::json> ServerClient::del(const std::string& path) const {

@@ -312,6 +312,34 @@ nlohmann::json to_json(const Activation& activation) {
   };
 }
 
+Result<CheckoutBody> checkout_body_from_json(const nlohmann::json& body) {
+  // Longer than any ticket the server hands out; a longer one is not a ticket.
+  constexpr std::size_t kMaxTicket = 64;
+  FieldReader in(body, "request body");
+  CheckoutBody checkout;
+  checkout.request = in.string("request");
+  if (body.is_object() && body.contains("queue")) checkout.queue.join = in.boolean("queue");
+  checkout.queue.ticket = in.optional_string("ticket");
+  if (Status read = in.finish(); !read.ok()) return read.error();
+  if (checkout.queue.ticket && !checkout.queue.join) {
+    return make_error(ErrorCode::malformed,
+                      "a \"ticket\" is a place in the seat queue: send it with \"queue\": true");
+  }
+  if (checkout.queue.ticket && checkout.queue.ticket->size() > kMaxTicket) {
+    return make_error(ErrorCode::malformed,
+                      "\"ticket\" is longer than any ticket the server "
+                      "hands out");
+  }
+  return checkout;
+}
+
+nlohmann::json to_json(const QueueTicket& ticket) {
+  return {{"ticket", ticket.id},
+          {"position", ticket.position},
+          {"waiting", ticket.waiting},
+          {"poll_seconds", ticket.poll_seconds}};
+}
+
 Result<LeaseProof> lease_proof_from_json(const nlohmann::json& body, const std::string& lease_id) {
   FieldReader in(body, "lease call");
   LeaseProof proof;

@@ -67,6 +67,16 @@ Result<UserAdditionRequest> user_addition_from_json(const nlohmann::json& body);
 Result<UserChangeRequest> user_change_from_json(const nlohmann::json& body);
 nlohmann::json to_json(const LicenseUser& user);
 
+// A check-out: {"request": "<armored LEASE REQUEST>"}, with "queue": true to
+// keep a place in the seat queue when refused and "ticket": "tkt_…" to poll
+// with the place kept.
+struct CheckoutBody {
+  std::string request;
+  QueueRequest queue;
+};
+Result<CheckoutBody> checkout_body_from_json(const nlohmann::json& body);
+nlohmann::json to_json(const QueueTicket& ticket);
+
 // The {"sequence": N, "mac": "..."} of a heartbeat or release of `lease_id`.
 Result<LeaseProof> lease_proof_from_json(const nlohmann::json& body, const std::string& lease_id);
 nlohmann::json to_json(const Lease& lease);

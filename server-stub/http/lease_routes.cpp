@@ -7,22 +7,33 @@ namespace nodelock::server {
 
 namespace {
 
+// The answer to a check-out's body, which may ask for a place in the seat
+// queue, or to a borrow's, which may not (a borrow waits behind the queue).
+LeaseAnswer answer_of(Api& api, const Json& body, bool borrowing) {
+  if (borrowing) {
+    auto armored = only_string_field(body, "request");
+    if (!armored.ok()) return {armored.error(), std::nullopt, {}, std::nullopt};
+    return api.leases.borrow(*armored);
+  }
+  auto checkout = checkout_body_from_json(body);
+  if (!checkout.ok()) return {checkout.error(), std::nullopt, {}, std::nullopt};
+  return api.leases.check_out(checkout->request, checkout->queue);
+}
+
 // A check-out, or with `borrowing` a borrow: the same request and refusals,
 // answered with a LEASE or a BORROW.
 void take_seat(Api& api, const Request& req, Response& res, bool borrowing) {
   if (refused_as_key_guessing(api, req, res)) return;
   auto body = parse_body(req.body);
   if (!body.ok()) return send_error(res, body.error());
-  auto armored = only_string_field(*body, "request");
-  if (!armored.ok()) return send_error(res, armored.error());
-  const LeaseAnswer answer =
-      borrowing ? api.leases.borrow(*armored) : api.leases.check_out(*armored);
+  const LeaseAnswer answer = answer_of(api, *body, borrowing);
   api.alerts.after_checkout(answer);
   if (!answer.result.ok()) {
     note_key_failure(api, req, answer.result.code());
     Json details = Json::object();
     if (answer.seats) details["seats"] = to_json(*answer.seats);
     if (!answer.holders.empty()) details["holders"] = list_of(answer.holders);
+    if (answer.ticket) details["queue"] = to_json(*answer.ticket);
     return send_error(res, answer.result.error(), std::move(details));
   }
   const IssuedLease& issued = *answer.result;

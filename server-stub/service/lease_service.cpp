@@ -1,5 +1,6 @@
 #include "nodelock/server/lease_service.h"
 
+#include <chrono>
 #include <utility>
 
 #include "device_documents.h"
@@ -17,6 +18,24 @@ namespace {
 
 // Separates the lease secrets' key from every other use of the pepper.
 constexpr std::string_view kSecretKeyLabel = "nodelock lease secrets v1";
+
+// How often a waiting client polls with its ticket: a seat that comes free
+// waits at most this long for the next in line, and a killed waiter holds
+// the queue up for at most twice this.
+constexpr std::chrono::seconds kQueuePollInterval{2};
+
+LeaseAnswer refused(Error error, std::optional<SeatCount> seats = std::nullopt) {
+  return {std::move(error), std::move(seats), {}, std::nullopt};
+}
+
+// A refusal the request asked to queue for but that no free seat would end.
+Error not_queued(const Error& refusal) {
+  return make_error(refusal.code,
+                    refusal.message +
+                        " This check-out does not wait in the seat queue: the next seat to come "
+                        "free would not admit it. Check out again once a team token is free or "
+                        "the project's user has released it, or work on another project.");
+}
 
 Result<LeaseRequest> read_lease_request(std::string_view armored) {
   auto payload = open_self_signed(armored, DocumentType::lease_request);
@@ -85,7 +104,8 @@ Status check_purpose(const LeaseRequest& request, bool borrowing) {
 
 }  // namespace
 
-LeaseService::LeaseService(ServiceContext context) : context_(std::move(context)) {
+LeaseService::LeaseService(ServiceContext context)
+    : context_(std::move(context)), queue_(std::make_unique<SeatQueue>(kQueuePollInterval)) {
   auto key = encoding::from_hex(context_.key_hasher.hash(kSecretKeyLabel));
   secret_key_ = key.ok() ? std::move(*key) : crypto::Bytes{};
 }
@@ -95,53 +115,51 @@ crypto::Bytes LeaseService::secret_of(std::string_view lease_id) const {
   return crypto::Bytes(secret.bytes.begin(), secret.bytes.end());
 }
 
-LeaseAnswer LeaseService::check_out(std::string_view armored_request) const {
-  return take_seat(armored_request, false);
+LeaseAnswer LeaseService::check_out(std::string_view armored_request,
+                                    const QueueRequest& queue) const {
+  return take_seat(armored_request, false, queue);
 }
 
 LeaseAnswer LeaseService::borrow(std::string_view armored_request) const {
-  return take_seat(armored_request, true);
+  return take_seat(armored_request, true, {});
 }
 
-LeaseAnswer LeaseService::take_seat(std::string_view armored_request, bool borrowing) const {
+LeaseAnswer LeaseService::take_seat(std::string_view armored_request, bool borrowing,
+                                    const QueueRequest& queue) const {
   const UnixTime now = context_.clock();
   auto request = read_lease_request(armored_request);
-  if (!request.ok()) return {request.error(), std::nullopt, {}};
+  if (!request.ok()) return refused(request.error());
   if (Status purpose = check_purpose(*request, borrowing); !purpose.ok()) {
-    return {purpose.error(), std::nullopt, {}};
+    return refused(purpose.error());
   }
   if (Status fresh = check_request_age(request->created_at, now, context_.request_window_seconds);
       !fresh.ok()) {
-    return {fresh.error(), std::nullopt, {}};
+    return refused(fresh.error());
   }
   auto key = LicenseKey::parse(request->key);
-  if (!key.ok()) return {key.error(), std::nullopt, {}};
+  if (!key.ok()) return refused(key.error());
   auto license = context_.store.license_by_key_hash(context_.key_hasher.hash(key->text()));
   if (!license.ok()) {
-    if (license.code() != ErrorCode::not_found) return {license.error(), std::nullopt, {}};
-    return {make_error(ErrorCode::not_found,
-                       "no license has the key ending in " + key->last_group() + "; check the key"),
-            std::nullopt,
-            {}};
+    if (license.code() != ErrorCode::not_found) return refused(license.error());
+    return refused(make_error(ErrorCode::not_found, "no license has the key ending in " +
+                                                        key->last_group() + "; check the key"));
   }
   if (license->product_id != request->product) {
-    return {make_error(ErrorCode::product_mismatch, "license key " + key_display(*license) +
-                                                        " is not for product '" + request->product +
-                                                        "'"),
-            std::nullopt,
-            {}};
+    return refused(make_error(
+        ErrorCode::product_mismatch,
+        "license key " + key_display(*license) + " is not for product '" + request->product + "'"));
   }
   auto policy = floating_policy_of(*license);
   if (!policy.ok()) {
-    if (policy.code() != ErrorCode::invalid_argument) return {policy.error(), std::nullopt, {}};
-    return {make_error(ErrorCode::conflict, policy.message()), std::nullopt, {}};
+    if (policy.code() != ErrorCode::invalid_argument) return refused(policy.error());
+    return refused(make_error(ErrorCode::conflict, policy.message()));
   }
   auto seat = seat_of(*policy, *request);
-  if (!seat.ok()) return {seat.error(), std::nullopt, {}};
+  if (!seat.ok()) return refused(seat.error());
   if (borrowing) {
     // A license's floating terms never change, so they are checked once here.
     if (Status allowed = check_borrow(*license, *policy, request->borrow->days); !allowed.ok()) {
-      return {allowed.error(), std::nullopt, {}};
+      return refused(allowed.error());
     }
   }
 
@@ -164,27 +182,43 @@ LeaseAnswer LeaseService::take_seat(std::string_view armored_request, bool borro
   checkout.now = now;
   std::vector<Lease> holders;
   SeatCount seats{0, license->max_activations, license->id};
+  bool queueable = false;
+  // The queue is read inside the store's write lock, with the leases it is
+  // weighed against, so two polls cannot both take the one seat.
   checkout.decide = [&](const License& held_license,
                         const std::vector<Lease>& held) -> Result<SeatDecision> {
     auto terms = floating_policy_of(held_license);
     if (!terms.ok()) return terms.error();
-    auto decision = decide_seat(held_license, *terms, checkout.lease, held, now);
+    const int ahead =
+        queue_->ahead_of(held_license.id, queue.ticket, checkout.lease.device_public_key);
+    auto decision = decide_seat(held_license, *terms, checkout.lease, held, ahead, now);
     seats = {seats_in_use(held), held_license.max_activations, held_license.id};
     if (decision.ok() && !holds_seat(held, *seat)) seats.used += 1;
-    if (!decision.ok() && decision.code() == ErrorCode::seats_exhausted) holders = held;
+    if (!decision.ok() && decision.code() == ErrorCode::seats_exhausted) {
+      holders = held;
+      queueable = waits_for_any_seat(*terms, checkout.lease, held);
+    }
     return decision;
   };
   auto outcome = context_.store.leases().check_out(checkout);
-  if (!outcome.ok()) return {outcome.error(), seats, std::move(holders)};
+  if (!outcome.ok()) {
+    if (!queue.join || outcome.code() != ErrorCode::seats_exhausted) {
+      return {outcome.error(), seats, std::move(holders), std::nullopt};
+    }
+    if (!queueable) return {not_queued(outcome.error()), seats, std::move(holders), std::nullopt};
+    auto ticket = queue_->keep_place(license->id, queue.ticket, checkout.lease.device_public_key);
+    return {outcome.error(), seats, std::move(holders), std::move(ticket)};
+  }
+  if (queue.ticket) queue_->leave(license->id, *queue.ticket);
   auto terms = floating_policy_of(outcome->license);
-  if (!terms.ok()) return {terms.error(), seats, {}};
+  if (!terms.ok()) return refused(terms.error(), seats);
   auto armored = borrowing
                      ? seal_borrow(context_, outcome->license, *terms, outcome->lease, *request)
                      : seal_lease(context_, outcome->license, *terms, outcome->lease, *request);
-  if (!armored.ok()) return {armored.error(), seats, {}};
+  if (!armored.ok()) return refused(armored.error(), seats);
   IssuedLease issued{std::move(*armored), encoding::base64(secret_of(outcome->lease.id)),
                      std::move(outcome->lease), borrowing ? 0 : heartbeat_seconds(*terms)};
-  return {std::move(issued), seats, {}};
+  return {std::move(issued), seats, {}, std::nullopt};
 }
 
 Status LeaseService::check_proof(const LeaseProof& proof, LeaseCall call) const {

@@ -34,6 +34,13 @@ TokenNeed need_of(const ProjectPeople& projects) {
   return need;
 }
 
+// The projects of `held` and their people once `wanted` joins them.
+ProjectPeople people_with(const Lease& wanted, const std::vector<Lease>& held) {
+  ProjectPeople after = people_by_project(held);
+  after[wanted.project].insert(person_of(wanted));
+  return after;
+}
+
 std::string plural(int count, const std::string& noun) {
   return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
 }
@@ -74,13 +81,14 @@ Error team_token_needed(const License& license, const ProjectTokens& tokens, con
 
 Error all_tokens_held(const License& license, const FloatingPolicy& policy,
                       const ProjectTokens& tokens, const ProjectPeople& before,
-                      const std::vector<Lease>& held, UnixTime now) {
+                      const std::vector<Lease>& held, int queued_ahead, UnixTime now) {
   std::string message =
       "No project token available: all " + plural(tokens.total(), "project token") + " (" +
       std::to_string(tokens.team) + " team, " + std::to_string(tokens.mono) + " mono)";
   if (policy.grace_seats > 0) message += " and " + plural(policy.grace_seats, "grace seat");
   message += " of license " + key_display(license) + " are held by projects " +
              projects_text(before, [](const std::set<std::string>&) { return true; }) +
+             queued_text(queued_ahead) +
              ". A project's token is free once its last user releases it. " +
              free_seat_advice(held, now);
   return make_error(ErrorCode::seats_exhausted, message);
@@ -92,25 +100,30 @@ std::string person_of(const Lease& lease) {
   return lease.user.empty() ? lease.machine_id : lease.user;
 }
 
+bool needs_a_held_team_token(const ProjectTokens& tokens, const Lease& wanted,
+                             const std::vector<Lease>& held) {
+  return need_of(people_with(wanted, held)).team > tokens.team;
+}
+
 Result<SeatDecision> decide_project_token(const License& license, const FloatingPolicy& policy,
                                           const ProjectTokens& tokens, const Lease& wanted,
-                                          const std::vector<Lease>& held, UnixTime now) {
+                                          const std::vector<Lease>& held, int queued_ahead,
+                                          UnixTime now) {
   const auto on_project = std::find_if(held.begin(), held.end(), [&](const Lease& lease) {
     return lease.project == wanted.project;
   });
   const ProjectPeople before = people_by_project(held);
-  ProjectPeople after = before;
-  after[wanted.project].insert(person_of(wanted));
-  const TokenNeed need = need_of(after);
+  const TokenNeed need = need_of(people_with(wanted, held));
   if (need.team > tokens.team) {
     return team_token_needed(license, tokens, wanted, before, held, now);
   }
   // A project already held keeps the token it has, grace or not.
   if (on_project != held.end()) return SeatDecision{on_project->overage};
-  const int covered = need.team + need.single_user;
+  // Each ticket ahead is a project waiting for a token of its own.
+  const int covered = need.team + need.single_user + queued_ahead;
   if (covered <= tokens.total()) return SeatDecision{false};
   if (covered <= tokens.total() + policy.grace_seats) return SeatDecision{true};
-  return all_tokens_held(license, policy, tokens, before, held, now);
+  return all_tokens_held(license, policy, tokens, before, held, queued_ahead, now);
 }
 
 }  // namespace nodelock::server

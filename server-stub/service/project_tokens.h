@@ -19,14 +19,20 @@ namespace nodelock::server {
 // client named no user.
 std::string person_of(const Lease& lease);
 
+// True when granting `wanted` beside `held` would leave more projects with
+// two or more users than `tokens` has team tokens.
+bool needs_a_held_team_token(const ProjectTokens& tokens, const Lease& wanted,
+                             const std::vector<Lease>& held);
+
 // Whether `wanted` may be granted beside `held` under `tokens`: admitted when
 // projects_needing_team <= team and projects_needing_team +
-// single_user_projects <= team + mono, counting the request; beyond the
+// single_user_projects + queued_ahead <= team + mono, counting the request
+// and the `queued_ahead` tickets of the seat queue before it; beyond the
 // tokens as overage while grace seats remain. A user already on the project
 // shares its token. seats_exhausted otherwise, saying which rule refused and
 // which projects hold the tokens.
 [[nodiscard]] Result<SeatDecision> decide_project_token(
     const License& license, const FloatingPolicy& policy, const ProjectTokens& tokens,
-    const Lease& wanted, const std::vector<Lease>& held, UnixTime now);
+    const Lease& wanted, const std::vector<Lease>& held, int queued_ahead, UnixTime now);
 
 }  // namespace nodelock::server

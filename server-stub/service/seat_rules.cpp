@@ -27,13 +27,14 @@ std::string holder_line(const Lease& lease) {
 }
 
 Error no_seat_left(const License& license, const FloatingPolicy& policy,
-                   const std::vector<Lease>& held, int used, UnixTime now) {
+                   const std::vector<Lease>& held, int used, int queued_ahead, UnixTime now) {
   std::string message = "No floating seats available: " + std::to_string(used) + " of " +
                         std::to_string(license.max_activations) + " seats";
   if (policy.grace_seats > 0) {
     message += " and " + std::to_string(policy.grace_seats) + " grace seats";
   }
-  message += " are in use on license " + key_display(license) + ". Held by: ";
+  message +=
+      " are in use on license " + key_display(license) + queued_text(queued_ahead) + ". Held by: ";
   for (std::size_t i = 0; i < held.size() && i < kHoldersNamed; ++i) {
     message += (i == 0 ? "" : "; ") + holder_line(held[i]);
   }
@@ -45,6 +46,13 @@ Error no_seat_left(const License& license, const FloatingPolicy& policy,
 }
 
 }  // namespace
+
+std::string queued_text(int queued_ahead) {
+  if (queued_ahead <= 0) return "";
+  return ", and " + std::to_string(queued_ahead) +
+         (queued_ahead == 1 ? " machine waits" : " machines wait") +
+         " in the queue before this one";
+}
 
 std::string free_seat_advice(const std::vector<Lease>& held, UnixTime now) {
   // A borrowed seat comes back only at its expiry or its return, so only the
@@ -114,18 +122,26 @@ int seats_in_use(const std::vector<Lease>& held) {
 
 Result<SeatDecision> decide_seat(const License& license, const FloatingPolicy& policy,
                                  const Lease& wanted, const std::vector<Lease>& held,
-                                 UnixTime now) {
+                                 int queued_ahead, UnixTime now) {
   if (Status admitted = admit(license, now); !admitted.ok()) return admitted.error();
   if (policy.scope == SeatScope::project && policy.project_tokens) {
-    return decide_project_token(license, policy, *policy.project_tokens, wanted, held, now);
+    return decide_project_token(license, policy, *policy.project_tokens, wanted, held, queued_ahead,
+                                now);
   }
   const auto sharing = std::find_if(held.begin(), held.end(),
                                     [&](const Lease& lease) { return lease.seat == wanted.seat; });
   if (sharing != held.end()) return SeatDecision{sharing->overage};
   const int used = seats_in_use(held);
-  if (used < license.max_activations) return SeatDecision{false};
-  if (used < license.max_activations + policy.grace_seats) return SeatDecision{true};
-  return no_seat_left(license, policy, held, used, now);
+  const int taken = used + queued_ahead;
+  if (taken < license.max_activations) return SeatDecision{false};
+  if (taken < license.max_activations + policy.grace_seats) return SeatDecision{true};
+  return no_seat_left(license, policy, held, used, queued_ahead, now);
+}
+
+bool waits_for_any_seat(const FloatingPolicy& policy, const Lease& wanted,
+                        const std::vector<Lease>& held) {
+  if (policy.scope != SeatScope::project || !policy.project_tokens) return true;
+  return !needs_a_held_team_token(*policy.project_tokens, wanted, held);
 }
 
 }  // namespace nodelock::server

@@ -31,14 +31,27 @@ int seats_in_use(const std::vector<Lease>& held);
 [[nodiscard]] Status check_borrow(const License& license, const FloatingPolicy& policy,
                                   std::int64_t days);
 
-// Whether `wanted` (its seat set by seat_of) may be granted beside `held`: a
-// seat already held is shared; a new one is granted while seats remain, then
-// as overage while grace seats remain. A license with project tokens counts
-// them instead (project_tokens.h). seats_exhausted otherwise, listing the
-// holders.
+// Whether `wanted` (its seat set by seat_of) may be granted beside `held` to
+// a request with `queued_ahead` tickets of the seat queue before it
+// (seat_queue.h): a seat already held is shared; a new one is granted while
+// seats remain beyond those the tickets ahead will take, then as overage
+// while grace seats remain. A license with project tokens counts them instead
+// (project_tokens.h). seats_exhausted otherwise, listing the holders.
 [[nodiscard]] Result<SeatDecision> decide_seat(const License& license, const FloatingPolicy& policy,
                                                const Lease& wanted, const std::vector<Lease>& held,
-                                               UnixTime now);
+                                               int queued_ahead, UnixTime now);
+
+// Whether decide_seat's seats_exhausted for `wanted` beside `held` is one that
+// the next seat to come free ends, so that waiting in the seat queue serves
+// it. False for a second user of a project on a mono token while every team
+// token is held: a free mono token would not admit them, and a ticket waiting
+// at the head for a team token would hold up everyone behind it.
+bool waits_for_any_seat(const FloatingPolicy& policy, const Lease& wanted,
+                        const std::vector<Lease>& held);
+
+// ", and 2 machines wait in the queue before this one" for a refusal with
+// `queued_ahead` tickets ahead; empty for none.
+std::string queued_text(int queued_ahead);
 
 // What a refused client can do: ask a colleague, or wait for the stalest of
 // `held` to expire (its seconds from `now`).

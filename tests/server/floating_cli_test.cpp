@@ -3,6 +3,10 @@
 // `nodelock admin sessions|release` against a real server.
 #include <sys/stat.h>
 
+#include <chrono>
+#include <future>
+#include <thread>
+
 #include "admin_cli_fixture.h"
 
 namespace nodelock::server::testing {
@@ -32,6 +36,13 @@ class FloatingCliTest : public AdminCliTest {
                  "checkout --server " + server_.url() + " --key " + key + " --sysroot " +
                      machine.sysroot + (merged ? "" : " --json"),
                  merged);
+  }
+  // `nodelock lease checkout --wait <flags>` on `machine`, stderr merged.
+  CliRun wait_for_seat(const Machine& machine, const std::string& key, const std::string& flags) {
+    return lease(machine,
+                 "checkout --server " + server_.url() + " --key " + key + " --sysroot " +
+                     machine.sysroot + " --wait " + flags,
+                 true);
   }
 };
 
@@ -89,6 +100,63 @@ TEST_F(FloatingCliTest, HeartbeatAfterTheLeaseEndedExitsOneAndForgetsIt) {
   ASSERT_EQ(forced.exit_code, 0) << forced.out;
   EXPECT_EQ(lease(laptop, "heartbeat").exit_code, 1);
   EXPECT_FALSE(std::filesystem::exists(laptop.store.path() / "acme-cad" / "lease.json"));
+}
+
+TEST_F(FloatingCliTest, WaitKeepsThePlaceInTheQueueUntilASeatComesFree) {
+  const IssuedKey license = floating("--seats 1 --lease-ttl 60");
+  const Machine laptop{kLaptop, {}};
+  const Machine desktop{kDesktop, {}};
+  ASSERT_EQ(check_out(laptop, license.key).exit_code, 0);
+  auto waiting = std::async(
+      std::launch::async, [&] { return wait_for_seat(desktop, license.key, "--wait-timeout 30"); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  ASSERT_EQ(lease(laptop, "release").exit_code, 0);
+  const CliRun admitted = waiting.get();
+  EXPECT_EQ(admitted.exit_code, 0) << admitted.out;
+  EXPECT_NE(admitted.out.find("waiting for a seat: position 1 of 1"), std::string::npos)
+      << admitted.out;
+  EXPECT_NE(admitted.out.find("Checked out lease"), std::string::npos) << admitted.out;
+  EXPECT_TRUE(std::filesystem::exists(desktop.store.path() / "acme-cad" / "lease.json"));
+}
+
+TEST_F(FloatingCliTest, WaitTimesOutWithExitOneSayingHowLongAndWhere) {
+  const IssuedKey license = floating("--seats 1 --lease-ttl 60");
+  const Machine laptop{kLaptop, {}};
+  const Machine desktop{kDesktop, {}};
+  ASSERT_EQ(check_out(laptop, license.key).exit_code, 0);
+  const CliRun gave_up = wait_for_seat(desktop, license.key, "--wait-timeout 3");
+  EXPECT_EQ(gave_up.exit_code, 1) << gave_up.out;
+  EXPECT_NE(gave_up.out.find("came free within 3 seconds"), std::string::npos) << gave_up.out;
+  EXPECT_NE(gave_up.out.find("1 of 1 in the queue"), std::string::npos) << gave_up.out;
+  EXPECT_FALSE(std::filesystem::exists(desktop.store.path() / "acme-cad" / "lease.json"));
+}
+
+TEST_F(FloatingCliTest, AWaitTimeoutWithoutWaitOrOutOfRangeIsAUsageError) {
+  const IssuedKey license = floating("--seats 1");
+  const Machine laptop{kLaptop, {}};
+  const std::string checkout = "checkout --server " + server_.url() + " --key " + license.key +
+                               " --sysroot " + laptop.sysroot;
+  EXPECT_EQ(lease(laptop, checkout + " --wait-timeout 5").exit_code, 2);
+  EXPECT_EQ(lease(laptop, checkout + " --wait --wait-timeout 0").exit_code, 2);
+  EXPECT_EQ(lease(laptop, checkout + " --wait --wait-timeout soon").exit_code, 2);
+  EXPECT_EQ(lease(laptop, checkout + " --wait --wait-timeout 9999999").exit_code, 2);
+  EXPECT_TRUE(json_of(admin_cli("sessions --license " + license.id + " --json"))["leases"].empty());
+}
+
+TEST_F(FloatingCliTest, WaitEndsAtOnceOnARefusalNoFreeSeatWouldEnd) {
+  const IssuedKey license = floating("--seat-scope project --project-tokens team=0,mono=2");
+  const Machine laptop{kLaptop, {}};
+  const Machine desktop{kDesktop, {}};
+  ASSERT_EQ(lease(laptop, "checkout --server " + server_.url() + " --key " + license.key +
+                              " --project A --sysroot " + laptop.sysroot)
+                .exit_code,
+            0);
+  const auto started = std::chrono::steady_clock::now();
+  const CliRun refused = wait_for_seat(desktop, license.key, "--project A");
+  EXPECT_EQ(refused.exit_code, 1) << refused.out;
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));
+  EXPECT_NE(refused.out.find("does not wait in the seat queue"), std::string::npos) << refused.out;
+  EXPECT_EQ(refused.out.find("waiting for a seat"), std::string::npos) << refused.out;
 }
 
 TEST_F(FloatingCliTest, FloatingFlagsOnANodeLockedLicenseAreAUsageError) {

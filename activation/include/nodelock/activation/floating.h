@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,6 +47,28 @@ struct HeldLease {
 [[nodiscard]] Result<HeldLease> check_out_lease(const LeaseOptions& options,
                                                 std::string_view typed_key,
                                                 const std::string& product);
+
+// A place in a license's queue for a floating seat.
+struct SeatQueuePlace {
+  int position = 0;      // 1: the next seat that comes free is this machine's
+  int waiting = 0;       // machines in the queue, this one included
+  int poll_seconds = 0;  // how often the server wants to hear from a waiter
+};
+
+struct LeaseWait {
+  int timeout_seconds = 0;  // 0: wait until a seat comes free
+  // Called when the machine is queued and whenever its place changes.
+  std::function<void(const SeatQueuePlace&)> on_place;
+};
+
+// Checks a seat out like check_out_lease; when every seat is held, keeps this
+// machine's place in the license's queue (polling as often as the server
+// asks) until the seat that comes free is its turn. Errors: those of
+// check_out_lease, and seats_exhausted when `timeout_seconds` passed first
+// (the message says the place it had).
+[[nodiscard]] Result<HeldLease> wait_for_lease(const LeaseOptions& options,
+                                               std::string_view typed_key,
+                                               const std::string& product, const LeaseWait& wait);
 
 // Renews the lease held in the store. lease_ended when the server no longer
 // holds it (expired, released or forced off); the stored lease is then removed.

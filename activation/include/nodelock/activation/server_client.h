@@ -17,9 +17,9 @@
 namespace nodelock {
 
 struct ServerOptions {
-  std::string url;                 // "https://licenses.example.com" or "http://127.0.0.1:8080"
-  std::filesystem::path ca_file;   // empty: the system's trusted certificates
-  std::string bearer_token;        // admin and support calls
+  std::string url;                // "https://licenses.example.com" or "http://127.0.0.1:8080"
+  std::filesystem::path ca_file;  // empty: the system's trusted certificates
+  std::string bearer_token;       // admin and support calls
   int timeout_seconds = 30;
 };
 
@@ -35,6 +35,10 @@ class ServerClient {
   [[nodiscard]] Result<nlohmann::json> get(const std::string& path) const;
   [[nodiscard]] Result<nlohmann::json> post(const std::string& path,
                                             const nlohmann::json& body) const;
+  // As post(); when the server answers an error, `error_details` receives the
+  // envelope's "details" object (empty when it has none).
+  [[nodiscard]] Result<nlohmann::json> post(const std::string& path, const nlohmann::json& body,
+                                            nlohmann::json& error_details) const;
   [[nodiscard]] Result<nlohmann::json> del(const std::string& path) const;
   // The body as text, for endpoints that answer CSV or Prometheus text.
   [[nodiscard]] Result<std::string> get_text(const std::string& path) const;

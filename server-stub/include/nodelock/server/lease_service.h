@@ -21,6 +21,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,6 +32,7 @@
 #include "nodelock/server/activation_service.h"
 #include "nodelock/server/admin_service.h"
 #include "nodelock/server/lease_store.h"
+#include "nodelock/server/seat_queue.h"
 
 namespace nodelock::server {
 
@@ -41,12 +43,20 @@ struct IssuedLease {
   int heartbeat_seconds = 0;
 };
 
+// A check-out's place in the license's seat queue (seat_queue.h).
+struct QueueRequest {
+  bool join = false;                  // refused: keep a place in the queue
+  std::optional<std::string> ticket;  // the place kept by an earlier refusal
+};
+
 // A check-out's outcome; `seats` once the license is known, and on
-// seats_exhausted the leases that hold the seats.
+// seats_exhausted the leases that hold the seats and, when the request asked
+// to join the queue and the refusal is one a free seat ends, its place there.
 struct [[nodiscard]] LeaseAnswer {
   Result<IssuedLease> result;
   std::optional<SeatCount> seats;
   std::vector<Lease> holders;
+  std::optional<QueueTicket> ticket;
 };
 
 // A heartbeat or a release as its holder sends it.
@@ -67,12 +77,18 @@ class LeaseService {
   // request lacks), suspended, revoked, expired, forbidden and user_disabled
   // (license users), seats_exhausted (the message lists who holds the seats).
   // A request that asks to borrow is refused with invalid_argument.
-  LeaseAnswer check_out(std::string_view armored_request) const;
+  // While machines wait in the license's queue, a seat that comes free is
+  // theirs in order: a request is granted only when more seats are free than
+  // tickets wait ahead of it. With `queue.join`, a seats_exhausted refusal
+  // keeps the request's place (`queue.ticket`, or a new one at the back),
+  // unless a free seat would not end it: a second user of a project on a mono
+  // token while every team token is held.
+  LeaseAnswer check_out(std::string_view armored_request, const QueueRequest& queue = {}) const;
   // Answers an armored LEASE REQUEST that asks to borrow the seat, with a
   // BORROW expiring after the days asked. Errors as for check_out, and
   // borrow_not_allowed (the license allows no borrowing, or fewer days),
   // invalid_argument (the request does not ask to borrow, or for less than a
-  // day).
+  // day). A borrow waits behind the queue like a newcomer, and does not join it.
   LeaseAnswer borrow(std::string_view armored_request) const;
 
   // Extends the lease by its TTL from now. Errors: tampered (wrong MAC),
@@ -100,13 +116,15 @@ class LeaseService {
  private:
   crypto::Bytes secret_of(std::string_view lease_id) const;
   Status check_proof(const LeaseProof& proof, LeaseCall call) const;
-  LeaseAnswer take_seat(std::string_view armored_request, bool borrowing) const;
+  LeaseAnswer take_seat(std::string_view armored_request, bool borrowing,
+                        const QueueRequest& queue) const;
   // Ends the lease its holder proved with `proof`, which must be borrowed
   // exactly when `borrowed`.
   Result<Lease> give_back(const LeaseProof& proof, bool borrowed) const;
 
   ServiceContext context_;
   crypto::Bytes secret_key_;
+  std::unique_ptr<SeatQueue> queue_;  // apart, since a mutex cannot move with the service
 };
 
 }  // namespace nodelock::server
