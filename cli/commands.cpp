@@ -12,6 +12,7 @@ const std::vector<const Command*>& all_commands() {
       &offline_inspect_command, &dongle_list_command,
       &lease_checkout_command,  &lease_heartbeat_command,
       &lease_release_command,   &lease_status_command,
+      &lease_borrow_command,    &lease_return_command,
       &admin_command,
   };
   return commands;

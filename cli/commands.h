@@ -24,6 +24,8 @@ extern const Command lease_checkout_command;
 extern const Command lease_heartbeat_command;
 extern const Command lease_release_command;
 extern const Command lease_status_command;
+extern const Command lease_borrow_command;
+extern const Command lease_return_command;
 extern const Command admin_command;
 
 const std::vector<const Command*>& all_commands();

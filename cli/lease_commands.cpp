@@ -1,4 +1,5 @@
-// nodelock lease checkout|heartbeat|release|status: floating seats for scripts.
+// nodelock lease checkout|heartbeat|release|status: floating seats for scripts
+// (borrow and return are in lease_borrow_commands.cpp).
 #include <cstdlib>
 #include <ctime>
 #include <iostream>
@@ -6,8 +7,10 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
+#include "lease_flags.h"
+#include "lease_output.h"
+#include "nodelock/activation/borrow.h"
 #include "nodelock/activation/floating.h"
-#include "nodelock/activation/key_file.h"
 #include "nodelock/activation/utc_time.h"
 
 namespace nodelock::cli {
@@ -39,46 +42,12 @@ Result<int> wait_timeout(const Args& args) {
 }
 const ArgSpec kHeldSpec{{"--product", "--store", "--server", "--ca"}, {}};
 
-Result<LeaseOptions> lease_options(const Args& args) {
-  LeaseOptions options;
-  options.server.url = args.get("--server").value_or("");
-  options.server.ca_file = args.get("--ca").value_or("");
-  options.store_root = args.get("--store").value_or("");
-  options.sysroot = args.get("--sysroot").value_or("");
-  options.user = args.get("--user");
-  options.project = args.get("--project");
-  if (auto pubkey = args.get("--pubkey")) {
-    auto key = crypto::read_public_key_file(*pubkey);
-    if (!key.ok()) return key.error();
-    options.vendor_keys.push_back(*key);
-  }
-  return options;
-}
-
-nlohmann::json held_json(const HeldLease& held) {
-  nlohmann::json out = {
-      {"lease_id", held.lease.lease_id}, {"license_id", held.lease.license_id},
-      {"product", held.lease.product},   {"scope", seat_scope_name(held.lease.scope)},
-      {"seat", held.lease.seat},         {"machine_id", held.lease.machine_id},
-      {"expires_at", held.expires_at},   {"heartbeat_seconds", held.lease.heartbeat_seconds},
-      {"overage", held.lease.overage},   {"features", held.lease.features}};
-  if (held.lease.user) out["user"] = *held.lease.user;
-  if (held.lease.project) out["project"] = *held.lease.project;
-  return out;
-}
-
-int print_held(const HeldLease& held, bool json, const char* verb) {
+int show_held(const HeldLease& held, bool json, const char* verb) {
   if (json) {
     std::cout << held_json(held).dump() << '\n';
-    return exit_ok;
+  } else {
+    print_held(held, verb, static_cast<std::int64_t>(std::time(nullptr)));
   }
-  const auto now = static_cast<std::int64_t>(std::time(nullptr));
-  std::cout << verb << " lease " << held.lease.lease_id << " on " << held.lease.product << " (seat "
-            << held.lease.seat << ")";
-  if (held.lease.overage) std::cout << " on a grace seat, beyond the license's seats";
-  std::cout << ".\nIt expires at " << utc_timestamp(held.expires_at) << " (in "
-            << held.expires_at - now << " seconds) unless renewed; renew it every "
-            << held.lease.heartbeat_seconds << " seconds with `nodelock lease heartbeat`.\n";
   return exit_ok;
 }
 
@@ -103,7 +72,7 @@ int run_checkout(const Args& args) {
   auto held = args.has("--wait") ? wait_for_lease(*options, *key, *product, wait)
                                  : check_out_lease(*options, *key, *product);
   if (!held.ok()) return report(held.error(), json);
-  return print_held(*held, json, "Checked out");
+  return show_held(*held, json, "Checked out");
 }
 
 int run_heartbeat(const Args& args) {
@@ -114,7 +83,7 @@ int run_heartbeat(const Args& args) {
   if (!options.ok()) return report(options.error(), json);
   auto held = renew_lease(*options, *product);
   if (!held.ok()) return report(held.error(), json);
-  return print_held(*held, json, "Renewed");
+  return show_held(*held, json, "Renewed");
 }
 
 int run_release(const Args& args) {
@@ -134,20 +103,50 @@ int run_release(const Args& args) {
   return exit_ok;
 }
 
+// Why `lease status` finds no seat held: a borrow or a lease that expired, or
+// neither taken.
+Error no_seat_held(const Result<HeldLease>& lease, const Result<HeldBorrow>& borrow,
+                   const std::string& product) {
+  if (borrow.ok()) {
+    return make_error(ErrorCode::expired,
+                      "the floating seat borrowed for offline use (lease " +
+                          borrow->borrow.lease_id + ") expired at " +
+                          utc_timestamp(borrow->borrow.expires_at) +
+                          "; go online and borrow one again with `nodelock lease borrow --days N`");
+  }
+  if (lease.ok()) {
+    return make_error(ErrorCode::lease_ended, "lease " + lease->lease.lease_id + " expired at " +
+                                                  utc_timestamp(lease->expires_at) +
+                                                  " without a heartbeat; check a seat out again");
+  }
+  return make_error(ErrorCode::not_found,
+                    "no floating seat of " + product +
+                        " is held on this machine; check one out with `nodelock lease checkout` "
+                        "or borrow one with `nodelock lease borrow`");
+}
+
 int run_status(const Args& args) {
   const bool json = args.has("--json");
   auto product = args.require("--product");
   if (!product.ok()) return report(product.error(), json);
-  auto held = read_held_lease(args.get("--store").value_or(""), *product);
-  if (!held.ok()) return report(held.error(), json);
-  if (held->expires_at <= static_cast<std::int64_t>(std::time(nullptr))) {
-    return report(
-        make_error(ErrorCode::lease_ended, "lease " + held->lease.lease_id + " expired at " +
-                                               utc_timestamp(held->expires_at) +
-                                               " without a heartbeat; check a seat out again"),
-        json);
+  const std::string store = args.get("--store").value_or("");
+  auto lease = read_held_lease(store, *product);
+  if (!lease.ok() && lease.code() != ErrorCode::not_found) return report(lease.error(), json);
+  auto borrow = read_held_borrow(store, *product);
+  if (!borrow.ok() && borrow.code() != ErrorCode::not_found) return report(borrow.error(), json);
+  const auto now = static_cast<std::int64_t>(std::time(nullptr));
+  const bool holding = lease.ok() && lease->expires_at > now;
+  const bool borrowing = borrow.ok() && borrow->borrow.expires_at > now;
+  if (!holding && !borrowing) return report(no_seat_held(lease, borrow, *product), json);
+  if (json) {
+    nlohmann::json out = holding ? held_json(*lease) : nlohmann::json::object();
+    if (borrowing) out["borrowed"] = borrow_json(*borrow);
+    std::cout << out.dump() << '\n';
+    return exit_ok;
   }
-  return print_held(*held, json, "Holding");
+  if (holding) print_held(*lease, "Holding", now);
+  if (borrowing) print_borrow(*borrow, "Borrowed", now);
+  return exit_ok;
 }
 
 }  // namespace
@@ -181,9 +180,11 @@ const Command lease_release_command{
     kHeldSpec, run_release};
 
 const Command lease_status_command{
-    "lease status", "show the floating lease held in the store (offline)",
+    "lease status", "show the floating seats held in the store (offline)",
     "Usage: nodelock lease status --product P [--store DIR] [--json]\n\n"
-    "Exit code 1 when no lease is held or it has expired.\n",
+    "Shows the lease checked out and the seat borrowed for offline use, with their\n"
+    "expiry. With --json: the lease's fields, and the borrowed seat's under \"borrowed\".\n"
+    "Exit code 1 when no seat is held, or those held have expired.\n",
     ArgSpec{{"--product", "--store"}, {}}, run_status};
 
 }  // namespace nodelock::cli

@@ -70,6 +70,7 @@ int run_status(const Args& args) {
                           {"refresh_by", result.refresh_by()},
                           {"activation", channel}};
     if (!result.site_id().empty()) out["site_id"] = result.site_id();
+    if (result.borrowed()) out["borrowed"] = true;
     if (result.expires_at()) out["expires_at"] = *result.expires_at();
     if (const dongle::DongleBinding* bound = result.dongle())
       out["dongle"] = dongle_json(*bound, result);
@@ -82,6 +83,13 @@ int run_status(const Args& args) {
               << "\n  Expires:     "
               << (result.expires_at() ? utc_date(*result.expires_at()) : "never")
               << "\n  Check in:    never (a site license file)\n";
+  } else if (result.ok() && result.borrowed()) {
+    std::cout << "Borrowed floating seat valid for " << *product << " on " << result.machine_id()
+              << ", offline until " << utc_timestamp(result.expires_at().value_or(0))
+              << ".\n  License:     " << result.license_id()
+              << "\n  Licensee:    " << (result.licensee().empty() ? "-" : result.licensee())
+              << "\n  Check in:    never until then; go online and borrow again with `nodelock "
+                 "lease borrow --days N`, or return it early with `nodelock lease return`\n";
   } else if (result.ok()) {
     std::cout << "License valid for " << *product << " on " << result.machine_id()
               << (result.in_grace() ? " (in grace period: run `nodelock refresh` soon)" : "")
@@ -113,6 +121,8 @@ const Command status_command{
     "that the dongle is plugged in and proves itself. Without --pubkey, the vendor\n"
     "keys pinned at activation are used. A site license file is valid where the\n"
     "machine presents its site id: --site-id, else the one `offline install` saved.\n"
+    "Where no license is installed, a floating seat borrowed with `nodelock lease\n"
+    "borrow` is checked instead: valid on this machine until it expires.\n"
     "Exit codes: 0 valid, 1 not valid (the message says why and what to do),\n"
     "4 the license file was changed.\n",
     {{"--product", "--store", "--pubkey", "--app-version", "--sysroot", "--site-id"}, {}},

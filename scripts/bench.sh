@@ -4,8 +4,8 @@
 #   - the Ed25519 sign+verify ceiling on 2 cores (crypto_bench);
 #   - nodelock-server on SQLite: activations/s and p50/p99 latency at 1, 16 and
 #     64 concurrent keep-alive clients (activation_load);
-#   - Verifier::check with a cached fingerprint beside one Ed25519 verify
-#     (verifier_bench);
+#   - Verifier::check with a cached fingerprint, and on a borrowed floating
+#     seat, beside one Ed25519 verify (verifier_bench);
 #   - the server's resident memory on a store holding 1 million activations,
 #     after more activations at 64 clients (activation_load --stored);
 #   - lease heartbeats/s and p50/p99 at 1, 16 and 64 keep-alive clients beside
@@ -101,6 +101,8 @@ run_benchmark verifier_bench "$work/verifier.csv" '.'
 check_ns=$(median_cpu_ns "$work/verifier.csv" BM_VerifierCheckCachedFingerprint)
 license_verify_ns=$(median_cpu_ns "$work/verifier.csv" BM_Ed25519VerifyLicense)
 check_allocs=$(median_counter "$work/verifier.csv" BM_VerifierCheckCachedFingerprint allocs)
+borrow_check_ns=$(median_cpu_ns "$work/verifier.csv" BM_VerifierCheckBorrowedSeat)
+borrow_allocs=$(median_counter "$work/verifier.csv" BM_VerifierCheckBorrowedSeat allocs)
 
 field() {  # CLIENTS NAME [FILE]: a key=value field of activation_load's line for CLIENTS
   awk -v clients="clients=$1" -v name="$2" '$1 == clients {
@@ -141,6 +143,9 @@ awk -v c="$check_ns" -v v="$license_verify_ns" -v a="$check_allocs" 'BEGIN {
   printf "Verifier check, cached fingerprint: %.1f us, one verify of its license %.1f us: %.2f x (target <= 1.5: %s)\n",
     c / 1000, v / 1000, c / v, (c / v <= 1.5 ? "met" : "NOT met")
   printf "heap allocations per check: %s\n", a }'
+awk -v c="$borrow_check_ns" -v v="$license_verify_ns" -v a="$borrow_allocs" 'BEGIN {
+  printf "Verifier check, borrowed floating seat: %.1f us: %.2f x one verify; heap allocations per check: %s\n",
+    c / 1000, c / v, a }'
 lease_field() {  # KIND CLIENTS NAME: a key=value field of lease_load's line
   awk -v kind="kind=$1" -v clients="clients=$2" -v name="$3" '$1 == kind && $2 == clients {
     for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == name) print kv[2] } }' \

@@ -2,20 +2,16 @@
 
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <thread>
 #include <utility>
 
 #include <nlohmann/json.hpp>
 
+#include "lease_calls.h"
 #include "nodelock/activation/document.h"
-#include "nodelock/activation/encoding.h"
-#include "nodelock/activation/enrolment.h"
 #include "nodelock/activation/file_io.h"
 #include "nodelock/activation/json_fields.h"
-#include "nodelock/activation/license_key.h"
 #include "nodelock/activation/local_store.h"
-#include "vendor_keys.h"
 
 namespace nodelock {
 namespace {
@@ -29,11 +25,9 @@ std::filesystem::path lease_path(const LocalStore& store) {
 Status save_held_lease(const LocalStore& store, const HeldLease& held) {
   std::error_code ignored;
   std::filesystem::create_directories(store.directory(), ignored);
-  const nlohmann::json file = {{"server_url", held.server_url},
-                               {"lease", held.armored},
-                               {"secret", held.secret},
-                               {"sequence", held.sequence},
-                               {"expires_at", held.expires_at}};
+  const nlohmann::json file = {{"server_url", held.server_url}, {"key", held.key},
+                               {"lease", held.armored},         {"secret", held.secret},
+                               {"sequence", held.sequence},     {"expires_at", held.expires_at}};
   return write_file_atomic(lease_path(store), file.dump());
 }
 
@@ -52,54 +46,13 @@ Result<Lease> open_lease(std::string_view armored, const TrustedKeys& trusted) {
   return lease_from_payload(document->payload());
 }
 
-Result<LeaseRequest> make_lease_request(const LeaseOptions& options, std::string_view typed_key,
-                                        const std::string& product,
-                                        const crypto::SigningKey& device_key) {
-  auto key = LicenseKey::parse(typed_key);
-  if (!key.ok()) return key.error();
-  auto machine = this_machine(product, options.sysroot);
-  if (!machine.ok()) return machine.error();
-  LeaseRequest request;
-  request.key = key->text();
-  request.product = product;
-  request.machine_id = machine->machine_id;
-  request.device_public_key = device_key.public_key();
-  request.hostname = machine->hostname;
-  if (options.user) {
-    auto user = license_user_email(*options.user);
-    if (!user.ok()) return user.error();
-    request.user = std::move(*user);
-  }
-  request.project = options.project;
-  request.nonce = make_nonce();
-  request.created_at = static_cast<std::int64_t>(std::time(nullptr));
-  request.client_version = std::string(kClientVersion);
-  return request;
-}
-
-Result<ServerClient> connect(const LeaseOptions& options, const HeldLease& held) {
-  ServerOptions server = options.server;
-  if (server.url.empty()) server.url = held.server_url;
-  return ServerClient::connect(server);
-}
-
 // Sends `call` for the held lease with the next sequence, saved before it
 // leaves so a crash never makes the client reuse one.
 Result<nlohmann::json> send_call(const LocalStore& store, const ServerClient& server,
                                  HeldLease& held, LeaseCall call) {
-  auto secret = encoding::from_base64(held.secret);
-  if (!secret.ok()) {
-    return make_error(ErrorCode::malformed,
-                      "the stored lease's secret is unreadable; check a "
-                      "seat out again");
-  }
   held.sequence += 1;
   if (Status saved = save_held_lease(store, held); !saved.ok()) return saved.error();
-  const crypto::Digest mac = lease_call_mac(*secret, call, held.lease.lease_id, held.sequence);
-  const std::string path = "/v1/leases/" + held.lease.lease_id +
-                           (call == LeaseCall::heartbeat ? "/heartbeat" : "/release");
-  auto answer =
-      server.post(path, {{"sequence", held.sequence}, {"mac", encoding::base64(mac.bytes)}});
+  auto answer = post_lease_call(server, call, held.lease.lease_id, held.secret, held.sequence);
   if (!answer.ok() && answer.code() == ErrorCode::lease_ended) (void)forget_held_lease(store);
   return answer;
 }
@@ -109,40 +62,30 @@ Result<nlohmann::json> send_call(const LocalStore& store, const ServerClient& se
 Result<HeldLease> check_out_with(const LeaseOptions& options, std::string_view typed_key,
                                  const std::string& product, const nlohmann::json& queue,
                                  nlohmann::json& details) {
-  const LocalStore store(options.store_root, product);
-  auto server = ServerClient::connect(options.server);
-  if (!server.ok()) return server.error();
-  auto device_key = store.device_key_for_request();
-  if (!device_key.ok()) return device_key.error();
-  auto request = make_lease_request(options, typed_key, product, *device_key);
-  if (!request.ok()) return request.error();
-  auto trusted = trusted_keys(options.vendor_keys, store, *server);
-  if (!trusted.ok()) return trusted.error();
-  auto armored = seal(DocumentType::lease_request, to_payload(*request), *device_key,
-                      {{"Product", product}, {"Machine", request->machine_id}});
-  if (!armored.ok()) return armored.error();
-  nlohmann::json body = queue;
-  body["request"] = *armored;
-  auto answer = server->post("/v1/leases", body, details);
-  if (!answer.ok()) return answer.error();
-  FieldReader in(*answer, "lease answer");
+  auto asked = ask_for_seat(options, typed_key, product, std::nullopt, queue, details);
+  if (!asked.ok()) return asked.error();
+  FieldReader in(asked->answer, "lease answer");
   HeldLease held;
   held.armored = in.string("lease");
   held.secret = in.string("secret");
   held.expires_at = in.integer("expires_at");
   if (in.failed())
     return make_error(ErrorCode::server_error, "The server's answer holds no lease.");
-  auto lease = open_lease(held.armored, *trusted);
+  auto lease = open_lease(held.armored, asked->trusted);
   if (!lease.ok()) return lease.error();
-  if (lease->request_nonce != request->nonce || lease->product != product ||
-      lease->device_public_key != request->device_public_key) {
+  const LeaseRequest& request = asked->request;
+  if (lease->request_nonce != request.nonce || lease->product != product ||
+      lease->device_public_key != request.device_public_key) {
     return make_error(ErrorCode::tampered,
                       "the server's lease does not answer this machine's request; it was not "
                       "kept");
   }
   held.lease = std::move(*lease);
-  held.server_url = server->url();
-  if (Status saved = save_held_lease(store, held); !saved.ok()) return saved.error();
+  held.server_url = asked->server_url;
+  held.key = request.key;
+  if (Status saved = save_held_lease(LocalStore(options.store_root, product), held); !saved.ok()) {
+    return saved.error();
+  }
   return held;
 }
 
@@ -221,6 +164,7 @@ Result<HeldLease> read_held_lease(const std::filesystem::path& store_root,
   FieldReader in(file, "lease file");
   HeldLease held;
   held.server_url = in.string("server_url");
+  held.key = in.optional_string("key").value_or("");
   held.armored = in.string("lease");
   held.secret = in.string("secret");
   held.sequence = in.integer("sequence");
@@ -238,7 +182,7 @@ Result<HeldLease> renew_lease(const LeaseOptions& options, const std::string& pr
   const LocalStore store(options.store_root, product);
   auto held = read_held_lease(options.store_root, product);
   if (!held.ok()) return held.error();
-  auto server = connect(options, *held);
+  auto server = connect_for(options, held->server_url);
   if (!server.ok()) return server.error();
   auto answer = send_call(store, *server, *held, LeaseCall::heartbeat);
   if (!answer.ok()) return answer.error();
@@ -251,7 +195,7 @@ Status release_lease(const LeaseOptions& options, const std::string& product) {
   const LocalStore store(options.store_root, product);
   auto held = read_held_lease(options.store_root, product);
   if (!held.ok()) return held.error();
-  auto server = connect(options, *held);
+  auto server = connect_for(options, held->server_url);
   if (!server.ok()) return server.error();
   auto answer = send_call(store, *server, *held, LeaseCall::release);
   if (!answer.ok()) return answer.error();

@@ -53,6 +53,7 @@ fs::path LocalStore::license_path() const { return directory_ / "license.nllic";
 fs::path LocalStore::device_key_path() const { return directory_ / "device.key"; }
 fs::path LocalStore::refusal_path() const { return directory_ / "refusal.json"; }
 fs::path LocalStore::site_id_path() const { return root_ / "site-id"; }
+fs::path LocalStore::borrow_path() const { return directory_ / "borrow.nlborrow"; }
 
 namespace {
 

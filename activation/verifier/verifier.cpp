@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdlib>
 #include <ctime>
 #include <map>
 #include <mutex>
@@ -16,56 +15,12 @@
 #include "nodelock/activation/file_io.h"
 #include "nodelock/activation/local_store.h"
 #include "nodelock/activation/payloads.h"
-#include "nodelock/activation/utc_time.h"
 #include "nodelock/fingerprint/match.h"
+#include "terms.h"
 
 namespace nodelock {
 
-struct CheckResult::LicenseView {
-  License license;
-  std::string site_id;  // a site license file's; empty for a machine's own license
-};
-
 namespace {
-
-constexpr std::int64_t kDay = 24 * 3600;
-
-constexpr std::pair<LicenseStatus, std::string_view> kStatusNames[] = {
-    {LicenseStatus::valid, "valid"},
-    {LicenseStatus::not_activated, "not_activated"},
-    {LicenseStatus::expired, "expired"},
-    {LicenseStatus::machine_mismatch, "machine_mismatch"},
-    {LicenseStatus::tampered, "tampered"},
-    {LicenseStatus::clock_rollback, "clock_rollback"},
-    {LicenseStatus::needs_refresh, "needs_refresh"},
-    {LicenseStatus::version_not_covered, "version_not_covered"},
-    {LicenseStatus::dongle_missing, "dongle_missing"},
-    {LicenseStatus::suspended, "suspended"},
-    {LicenseStatus::revoked, "revoked"},
-    {LicenseStatus::outside_site, "outside_site"},
-};
-
-LicenseStatus status_for(ErrorCode code) {
-  switch (code) {
-    case ErrorCode::not_activated: return LicenseStatus::not_activated;
-    case ErrorCode::expired: return LicenseStatus::expired;
-    case ErrorCode::machine_mismatch: return LicenseStatus::machine_mismatch;
-    case ErrorCode::clock_rollback: return LicenseStatus::clock_rollback;
-    case ErrorCode::needs_refresh: return LicenseStatus::needs_refresh;
-    case ErrorCode::version_not_covered: return LicenseStatus::version_not_covered;
-    case ErrorCode::dongle_missing: return LicenseStatus::dongle_missing;
-    case ErrorCode::suspended: return LicenseStatus::suspended;
-    case ErrorCode::revoked: return LicenseStatus::revoked;
-    case ErrorCode::outside_site: return LicenseStatus::outside_site;
-    default: return LicenseStatus::tampered;
-  }
-}
-
-// The major version of "4.2.0" (leading digits), or -1.
-long major_version(const std::string& version) {
-  if (version.empty() || version[0] < '0' || version[0] > '9') return -1;
-  return std::strtol(version.c_str(), nullptr, 10);
-}
 
 // What one store's license looked like when last verified: the exact bytes
 // whose vendor signature held, and what was learnt from them.
@@ -92,124 +47,7 @@ Error dongle_refusal(const Error& error) {
       message + ".");
 }
 
-// `checks_in`: false for a site license file, which has no server to check in with.
-Status check_terms(const License& license, bool checks_in, const CheckOptions& options,
-                   std::int64_t now, bool& in_grace) {
-  const std::int64_t grace = license.grace_days * kDay;
-  if (now + ClockGuard::kToleranceSeconds < license.issued_at) {
-    return make_error(ErrorCode::clock_rollback,
-                      "The system clock (" + utc_date(now) + ") is before this license was issued (" +
-                          utc_date(license.issued_at) +
-                          "). Set the correct date and time, then try again.");
-  }
-  if (license.expires_at && now > *license.expires_at + grace) {
-    return make_error(ErrorCode::expired, "This license expired on " +
-                                              utc_date(*license.expires_at) +
-                                              ". Renew it with your vendor, then run "
-                                              "`nodelock refresh`.");
-  }
-  if (checks_in && now > license.refresh_by + grace) {
-    return make_error(ErrorCode::needs_refresh,
-                      "This license had to check in with the license server by " +
-                          utc_date(license.refresh_by) +
-                          ". Connect to the network and run `nodelock refresh`.");
-  }
-  in_grace =
-      (license.expires_at && now > *license.expires_at) || (checks_in && now > license.refresh_by);
-  const long major = major_version(options.app_version);
-  if (license.max_version && major > *license.max_version) {
-    return make_error(ErrorCode::version_not_covered,
-                      "This license covers versions up to " +
-                          std::to_string(*license.max_version) + ".x, not " +
-                          options.app_version + ". Upgrade the license or use an earlier version.");
-  }
-  if (license.maintenance_end && options.app_release_time &&
-      *options.app_release_time > *license.maintenance_end) {
-    return make_error(ErrorCode::version_not_covered,
-                      "This license covers releases up to " + utc_date(*license.maintenance_end) +
-                          "; this build is newer. Renew maintenance or use an earlier build.");
-  }
-  return {};
-}
-
-// A site license file's terms in the shape every check reads.
-License terms_of(const SiteLicense& site) {
-  License license;
-  license.license_id = site.license_id;
-  license.product = site.product;
-  license.licensee = site.licensee;
-  license.model = SeatModel::site;
-  license.term = site.term;
-  license.features = site.features;
-  license.issued_at = site.issued_at;
-  license.expires_at = site.expires_at;
-  license.grace_days = site.grace_days;
-  license.max_version = site.max_version;
-  license.maintenance_end = site.maintenance_end;
-  return license;
-}
-
-// ok when the machine presents the site id a site license file is bound to.
-Status check_site(const CheckResult::LicenseView& view, std::string_view presented) {
-  if (presented == view.site_id) return {};
-  const std::string licensee = view.license.licensee.empty() ? "" : " of " + view.license.licensee;
-  const std::string seen = presented.empty()
-                               ? "this machine presents no site id"
-                               : "this machine presents site id '" + std::string(presented) + "'";
-  return make_error(ErrorCode::outside_site,
-                    "This site license" + licensee + " is for site '" + view.site_id + "', and " +
-                        seen + ". Set the site id with `nodelock offline install FILE --site-id " +
-                        view.site_id + "`, or ask support for this site's file.");
-}
-
 }  // namespace
-
-std::string_view status_name(LicenseStatus status) {
-  for (const auto& [known, name] : kStatusNames) {
-    if (known == status) return name;
-  }
-  return "tampered";
-}
-
-bool CheckResult::has_feature(std::string_view name) const {
-  const auto& list = features();
-  return std::find(list.begin(), list.end(), name) != list.end();
-}
-
-const std::vector<std::string>& CheckResult::features() const {
-  static const std::vector<std::string> none;
-  return license_ && ok() ? license_->license.features : none;
-}
-
-const std::string& CheckResult::license_id() const {
-  static const std::string none;
-  return license_ ? license_->license.license_id : none;
-}
-
-const std::string& CheckResult::licensee() const {
-  static const std::string none;
-  return license_ ? license_->license.licensee : none;
-}
-
-const std::string& CheckResult::site_id() const {
-  static const std::string none;
-  return license_ ? license_->site_id : none;
-}
-
-const std::string& CheckResult::machine_id() const {
-  static const std::string none;
-  return license_ ? license_->license.machine_id : none;
-}
-
-std::optional<std::int64_t> CheckResult::expires_at() const {
-  return license_ ? license_->license.expires_at : std::nullopt;
-}
-
-std::int64_t CheckResult::refresh_by() const { return license_ ? license_->license.refresh_by : 0; }
-
-const dongle::DongleBinding* CheckResult::dongle() const {
-  return license_ && license_->license.dongle ? &*license_->license.dongle : nullptr;
-}
 
 // One store as this Verifier knows it. Its paths are built once, and the
 // license file is read into a buffer that keeps its capacity, so a check of an
@@ -219,15 +57,18 @@ struct KnownStore {
       : store(std::move(local)),
         license_path(store.license_path()),
         refusal_path(store.refusal_path()),
-        site_id_path(store.site_id_path()) {}
+        site_id_path(store.site_id_path()),
+        borrow_path(store.borrow_path()) {}
 
   LocalStore store;
   std::filesystem::path license_path;
   std::filesystem::path refusal_path;
   std::filesystem::path site_id_path;
+  std::filesystem::path borrow_path;
   std::string read_buffer;
   std::string site_id_buffer;
   std::unique_ptr<VerifiedLicense> license;  // null until one verified
+  std::unique_ptr<VerifiedLicense> borrow;   // the borrowed seat's, likewise
 };
 
 struct Verifier::Impl {
@@ -237,14 +78,19 @@ struct Verifier::Impl {
   std::mutex mutex;
   std::map<std::filesystem::path, KnownStore> stores;  // by the root checks name
 
-  // Parses and verifies a license text not seen before.
+  // Parses and verifies a license text not seen before, or with `borrowed`
+  // the text of the borrowed seat's file.
   Result<VerifiedLicense> verify_new(std::string text, const LocalStore& store,
-                                     const CheckOptions& options) const {
+                                     const CheckOptions& options, bool borrowed) const {
     auto envelope = parse_document(text);
     if (!envelope.ok()) return envelope.error();
-    if (envelope->type() != DocumentType::license &&
-        envelope->type() != DocumentType::site_license) {
-      return make_error(ErrorCode::wrong_document, "The license file holds another document.");
+    const bool expected = borrowed ? envelope->type() == DocumentType::borrow
+                                   : envelope->type() == DocumentType::license ||
+                                         envelope->type() == DocumentType::site_license;
+    if (!expected) {
+      return make_error(ErrorCode::wrong_document,
+                        borrowed ? "The borrowed seat's file holds another document."
+                                 : "The license file holds another document.");
     }
     const crypto::PublicKey* signer = trusted.find(envelope->kid());
     if (signer == nullptr) {
@@ -256,6 +102,7 @@ struct Verifier::Impl {
     if (envelope->type() == DocumentType::site_license) {
       return verify_site(std::move(text), *payload, store);
     }
+    if (borrowed) return verify_borrow(std::move(text), *payload, store, options);
     auto license = license_from_payload(*payload);
     if (!license.ok()) return license.error();
     if (license->product != product) {
@@ -263,27 +110,68 @@ struct Verifier::Impl {
                                                  license->product + "', not '" + product + "'.");
     }
     VerifiedLicense entry{std::move(text), nullptr, {}, nullptr, nullptr};
-    auto machine = this_machine(product, options.sysroot);
+    auto machine = match_machine(*license, options, "This license was activated",
+                                 "Activate this machine, or ask support to transfer the license.");
     if (!machine.ok()) return machine.error();
-    const auto match = fingerprint::match(
-        license->fingerprint, with_bound_dongle(machine->fingerprint, license->dongle, product),
-        license->match_policy);
-    if (!match.ok()) {
-      entry.machine = make_error(ErrorCode::machine_mismatch,
-                                 "This license was activated on another machine (" +
-                                     license->machine_id + "); this one is " +
-                                     machine->machine_id + " (" +
-                                     match.explanation() +
-                                     "). Activate this machine, or ask support to transfer "
-                                     "the license.");
-    }
+    entry.machine = std::move(*machine);
     entry.view = std::make_shared<const CheckResult::LicenseView>(
-        CheckResult::LicenseView{std::move(*license), {}});
+        CheckResult::LicenseView{std::move(*license), {}, false});
     entry.clock = std::make_unique<ClockGuard>(ClockGuard::for_store(store.directory(), product));
     if (const auto& binding = entry.view->license.dongle) {
       entry.dongle = std::make_shared<const dongle::ProofCache>(*binding, dongles.dongle_devices,
                                                                 dongles.dongle_proof_lifetime);
     }
+    return entry;
+  }
+
+  // Whether this machine is the one `license` is bound to: ok, or the
+  // machine_mismatch to report ("<bound> on another machine …", then
+  // `remedy`); an error when the machine's fingerprint cannot be collected.
+  Result<Status> match_machine(const License& license, const CheckOptions& options,
+                               std::string_view bound, std::string_view remedy) const {
+    auto machine = this_machine(product, options.sysroot);
+    if (!machine.ok()) return machine.error();
+    const auto match = fingerprint::match(
+        license.fingerprint, with_bound_dongle(machine->fingerprint, license.dongle, product),
+        license.match_policy);
+    if (match.ok()) return Status{};
+    return Status(make_error(ErrorCode::machine_mismatch,
+                             std::string(bound) + " on another machine (" + license.machine_id +
+                                 "); this one is " + machine->machine_id + " (" +
+                                 match.explanation() + "). " + std::string(remedy)));
+  }
+
+  // A borrowed seat: bound like a license to the fingerprint, and to the
+  // store's device key as well, so a BORROW copied into another installation
+  // on a machine that happens to match is still refused.
+  Result<VerifiedLicense> verify_borrow(std::string text, const nlohmann::json& payload,
+                                        const LocalStore& store,
+                                        const CheckOptions& options) const {
+    auto borrow = borrow_from_payload(payload);
+    if (!borrow.ok()) return borrow.error();
+    if (borrow->product != product) {
+      return make_error(ErrorCode::tampered, "The borrowed seat is for product '" +
+                                                 borrow->product + "', not '" + product + "'.");
+    }
+    VerifiedLicense entry{std::move(text), nullptr, {}, nullptr, nullptr};
+    License terms = terms_of(*borrow);
+    constexpr const char* kRemedy = "Borrow a seat on this machine with `nodelock lease borrow`.";
+    auto device_key = store.read_device_key();
+    if (!device_key.ok() || device_key->public_key() != borrow->device_public_key) {
+      entry.machine = make_error(ErrorCode::machine_mismatch,
+                                 "This floating seat was borrowed by another installation (" +
+                                     borrow->machine_id +
+                                     "): this store does not hold the device key it is bound "
+                                     "to. " +
+                                     kRemedy);
+    } else {
+      auto machine = match_machine(terms, options, "This floating seat was borrowed", kRemedy);
+      if (!machine.ok()) return machine.error();
+      entry.machine = std::move(*machine);
+    }
+    entry.view = std::make_shared<const CheckResult::LicenseView>(
+        CheckResult::LicenseView{std::move(terms), {}, true});
+    entry.clock = std::make_unique<ClockGuard>(ClockGuard::for_store(store.directory(), product));
     return entry;
   }
 
@@ -299,7 +187,7 @@ struct Verifier::Impl {
     }
     VerifiedLicense entry{std::move(text), nullptr, {}, nullptr, nullptr};
     entry.view = std::make_shared<const CheckResult::LicenseView>(
-        CheckResult::LicenseView{terms_of(*site), site->site_id});
+        CheckResult::LicenseView{terms_of(*site), site->site_id, false});
     entry.clock = std::make_unique<ClockGuard>(ClockGuard::for_store(store.directory(), product));
     return entry;
   }
@@ -354,20 +242,35 @@ CheckResult Verifier::check(const CheckOptions& options) const {
   // same bytes verify the same way, so the cached verdict is as strong as a
   // fresh verify, and only someone who can already write this process's
   // memory could change it.
-  if (!read_file_into(state.license_path, LocalStore::kMaxLicenseSize, state.read_buffer).ok()) {
+  //
+  // A borrowed seat counts only where no license is installed. Looking for
+  // one costs a failed access() and allocates nothing; a failed read would
+  // build an error message.
+  const bool borrowed = ::access(state.borrow_path.c_str(), F_OK) == 0 &&
+                        ::access(state.license_path.c_str(), F_OK) != 0;
+  if (borrowed) {
+    if (Status read =
+            read_file_into(state.borrow_path, LocalStore::kMaxLicenseSize, state.read_buffer);
+        !read.ok()) {
+      return fail(read.error());
+    }
+  } else if (!read_file_into(state.license_path, LocalStore::kMaxLicenseSize, state.read_buffer)
+                  .ok()) {
     auto text = state.store.read_license();  // says why: not activated, unreadable
     if (!text.ok()) return fail(text.error());
     state.read_buffer = std::move(*text);
   }
-  if (state.license == nullptr || state.read_buffer != state.license->text) {
-    auto entry = impl_->verify_new(state.read_buffer, state.store, options);
+  std::unique_ptr<VerifiedLicense>& verified = borrowed ? state.borrow : state.license;
+  if (verified == nullptr || state.read_buffer != verified->text) {
+    auto entry = impl_->verify_new(state.read_buffer, state.store, options, borrowed);
     if (!entry.ok()) return fail(entry.error());
-    state.license = std::make_unique<VerifiedLicense>(std::move(*entry));
+    verified = std::make_unique<VerifiedLicense>(std::move(*entry));
   }
-  VerifiedLicense& entry = *state.license;
+  VerifiedLicense& entry = *verified;
   result.license_ = entry.view;
-  // Parsed only when present: almost always it is not.
-  if (::access(state.refusal_path.c_str(), F_OK) == 0) {
+  // Parsed only when present: almost always it is not. A refusal is the
+  // server's word on an activation, which a borrowed seat is not.
+  if (!borrowed && ::access(state.refusal_path.c_str(), F_OK) == 0) {
     if (auto refusal = state.store.read_refusal()) return fail({refusal->code, refusal->message});
   }
   if (!entry.machine.ok()) return fail(entry.machine.error());
@@ -378,7 +281,13 @@ CheckResult Verifier::check(const CheckOptions& options) const {
     }
   }
   if (auto status = entry.clock->observe(now); !status.ok()) return fail(status.error());
-  if (auto status = check_terms(entry.view->license, !site_file, options, now, result.in_grace_);
+  if (borrowed) {
+    if (auto status = check_borrow_term(entry.view->license, now); !status.ok()) {
+      return fail(status.error());
+    }
+  }
+  const bool checks_in = !site_file && !borrowed;
+  if (auto status = check_terms(entry.view->license, checks_in, options, now, result.in_grace_);
       !status.ok()) {
     return fail(status.error());
   }

@@ -174,10 +174,14 @@ LeaseAnswer LeaseService::take_seat(std::string_view armored_request, bool borro
   checkout.lease.device_public_key = encoding::base64(request->device_public_key.bytes);
   checkout.lease.started_at = checkout.lease.last_seen_at = now;
   checkout.lease.borrowed = borrowing;
+  checkout.lease.expires_at = now + policy->lease_ttl_seconds;
+  if (borrowing) {
+    auto end = borrow_end(*license, now, request->borrow->days);
+    if (!end.ok()) return refused(end.error());
+    checkout.lease.expires_at = *end;
+  }
   // A borrow's length stands in for the TTL it is never renewed by.
-  checkout.lease.ttl_seconds = borrowing ? static_cast<int>(request->borrow->days * kSecondsPerDay)
-                                         : policy->lease_ttl_seconds;
-  checkout.lease.expires_at = now + checkout.lease.ttl_seconds;
+  checkout.lease.ttl_seconds = static_cast<int>(checkout.lease.expires_at - now);
   checkout.nonce = request->nonce;
   checkout.now = now;
   std::vector<Lease> holders;
@@ -189,6 +193,17 @@ LeaseAnswer LeaseService::take_seat(std::string_view armored_request, bool borro
                         const std::vector<Lease>& held) -> Result<SeatDecision> {
     auto terms = floating_policy_of(held_license);
     if (!terms.ok()) return terms.error();
+    if (borrowing) {
+      // The license as the transaction reads it: its expiry may have moved
+      // since it was read above.
+      auto end = borrow_end(held_license, now, request->borrow->days);
+      if (!end.ok()) return end.error();
+      if (*end < checkout.lease.expires_at) {
+        return make_error(ErrorCode::conflict, "the expiry of license " +
+                                                   key_display(held_license) +
+                                                   " changed during this borrow; borrow again");
+      }
+    }
     const int ahead =
         queue_->ahead_of(held_license.id, queue.ticket, checkout.lease.device_public_key);
     auto decision = decide_seat(held_license, *terms, checkout.lease, held, ahead, now);

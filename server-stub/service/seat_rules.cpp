@@ -109,6 +109,21 @@ Status check_borrow(const License& license, const FloatingPolicy& policy, std::i
   return {};
 }
 
+Result<UnixTime> borrow_end(const License& license, UnixTime now, std::int64_t days) {
+  if (Status admitted = admit(license, now); !admitted.ok()) return admitted.error();
+  const UnixTime asked = now + days * kSecondsPerDay;
+  if (!license.expires_at || asked <= *license.expires_at) return asked;
+  if (*license.expires_at <= now) {
+    return make_error(ErrorCode::borrow_not_allowed,
+                      "license " + key_display(license) + " expired on " +
+                          utc_date(*license.expires_at) +
+                          " and runs only on its grace days, which a borrowed seat cannot "
+                          "outlast; check a seat out online with `nodelock lease checkout`, or "
+                          "renew the license");
+  }
+  return *license.expires_at;
+}
+
 bool holds_seat(const std::vector<Lease>& held, const std::string& seat) {
   return std::any_of(held.begin(), held.end(),
                      [&](const Lease& lease) { return lease.seat == seat; });

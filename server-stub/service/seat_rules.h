@@ -31,6 +31,13 @@ int seats_in_use(const std::vector<Lease>& held);
 [[nodiscard]] Status check_borrow(const License& license, const FloatingPolicy& policy,
                                   std::int64_t days);
 
+// When a seat borrowed at `now` for `days` ends: then, or at the license's
+// own expiry when that comes first, so a borrowed seat never runs the
+// software past the license's term. The errors of a license that admits no
+// seat (suspended, revoked, expired), and borrow_not_allowed when it has
+// expired and is only in its grace days.
+[[nodiscard]] Result<UnixTime> borrow_end(const License& license, UnixTime now, std::int64_t days);
+
 // Whether `wanted` (its seat set by seat_of) may be granted beside `held` to
 // a request with `queued_ahead` tickets of the seat queue before it
 // (seat_queue.h): a seat already held is shared; a new one is granted while

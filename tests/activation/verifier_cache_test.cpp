@@ -6,36 +6,21 @@
 
 #include <fstream>
 
-#include "license_factory.h"
 #include "nodelock/activation/file_io.h"
 #include "nodelock/activation/local_store.h"
 #include "nodelock/activation/verifier.h"
+#include "verifier_fixture.h"
 
 namespace nodelock {
 namespace {
 
-constexpr std::int64_t kNow = 1'790'000'000;  // 2026-09-21
-constexpr std::int64_t kDay = 24 * 3600;
-const std::string kProduct = "acme.cad";
+using testing::desktop;
+using testing::kDay;
+using testing::kNow;
+using testing::kProduct;
 
-std::filesystem::path desktop() { return testing::fixture_host("desktop-two-nics"); }
-
-class VerifierCacheTest : public ::testing::Test {
+class VerifierCacheTest : public testing::OneVerifierTest {
  protected:
-  testing::TempDir root;
-  crypto::SigningKey vendor = crypto::SigningKey::generate();
-  LocalStore store{root.path(), kProduct};
-  Verifier verifier{{vendor.public_key()}, kProduct};
-
-  CheckResult check(std::int64_t now = kNow) {
-    CheckOptions options;
-    options.store = root.path();
-    options.app_version = "4.2.0";
-    options.now = now;
-    options.sysroot = desktop();
-    return verifier.check(options);
-  }
-
   License install(const std::function<void(License&)>& adjust = {},
                   const std::filesystem::path& sysroot = desktop()) {
     return testing::install_test_license(store, vendor, kProduct, sysroot, kNow, adjust);

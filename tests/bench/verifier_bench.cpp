@@ -101,6 +101,25 @@ void BM_VerifierCheckSiteLicense(benchmark::State& state) {
 }
 BENCHMARK(BM_VerifierCheckSiteLicense)->Unit(benchmark::kMicrosecond);
 
+// A floating seat borrowed for offline use, where no license is installed:
+// one access() more than a license's check finds the BORROW, which is read
+// and compared like a license.
+void BM_VerifierCheckBorrowedSeat(benchmark::State& state) {
+  testing::TempDir root;
+  const crypto::SigningKey vendor = crypto::SigningKey::generate();
+  const std::filesystem::path sysroot = testing::fixture_host("desktop-two-nics");
+  testing::install_test_borrow(LocalStore(root.path(), kProduct), vendor, kProduct, sysroot, kNow,
+                               7);
+  const Verifier verifier({vendor.public_key()}, kProduct);
+  CheckOptions options;
+  options.store = root.path();
+  options.sysroot = sysroot;
+  options.app_version = "4.2.0";
+  options.now = kNow;
+  run_checks(state, verifier, options);
+}
+BENCHMARK(BM_VerifierCheckBorrowedSeat)->Unit(benchmark::kMicrosecond);
+
 // The signature check inside every Verifier::check, alone.
 void BM_Ed25519VerifyLicense(benchmark::State& state) {
   const InstalledLicense& fixture = installed();

@@ -5,6 +5,7 @@
 #include "nodelock/activation/document.h"
 #include "nodelock/activation/encoding.h"
 #include "nodelock/activation/enrolment.h"
+#include "nodelock/activation/file_io.h"
 
 namespace nodelock::testing {
 
@@ -19,25 +20,37 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ignored);
 }
 
-License install_test_license(const LocalStore& store, const crypto::SigningKey& vendor,
-                             const std::string& product, const std::filesystem::path& sysroot,
-                             std::int64_t now, const std::function<void(License&)>& adjust) {
+namespace {
+
+// What a LICENSE and a BORROW share: the test terms, and the machine at
+// `sysroot` with the store's device key (made if absent) they are bound to.
+template <class MachineBound>
+void bind_to_machine(MachineBound& document, const LocalStore& store, const std::string& product,
+                     const std::filesystem::path& sysroot) {
   auto machine = this_machine(product, sysroot);
   auto device_key = store.device_key_for_request();
   if (!machine.ok() || !device_key.ok()) throw std::runtime_error("cannot read the test machine");
+  document.product = product;
+  document.licensee = "Test Corp";
+  document.features = {"export", "render"};
+  document.fingerprint = machine->fingerprint;
+  document.match_policy = fingerprint::MatchPolicy::standard();
+  document.machine_id = machine->machine_id;
+  document.device_public_key = device_key->public_key();
+  document.request_nonce = make_nonce();
+}
+
+}  // namespace
+
+License install_test_license(const LocalStore& store, const crypto::SigningKey& vendor,
+                             const std::string& product, const std::filesystem::path& sysroot,
+                             std::int64_t now, const std::function<void(License&)>& adjust) {
   License license;
+  bind_to_machine(license, store, product, sysroot);
   license.license_id = "lic_test";
   license.activation_id = "act_test";
-  license.product = product;
-  license.licensee = "Test Corp";
-  license.features = {"export", "render"};
   license.issued_at = now;
   license.refresh_by = now + 30 * 24 * 3600;
-  license.fingerprint = machine->fingerprint;
-  license.match_policy = fingerprint::MatchPolicy::standard();
-  license.machine_id = machine->machine_id;
-  license.device_public_key = device_key->public_key();
-  license.request_nonce = make_nonce();
   if (adjust) adjust(license);
   auto armored = seal(DocumentType::license, to_payload(license), vendor,
                       {{"Product", product}, {"Machine", license.machine_id}});
@@ -68,6 +81,27 @@ std::string install_test_site_license(const LocalStore& store, const crypto::Sig
   if (!armored.ok()) throw std::runtime_error(armored.message());
   if (!store.save_site_license(*armored).ok()) {
     throw std::runtime_error("cannot write the test site license");
+  }
+  return *armored;
+}
+
+std::string install_test_borrow(const LocalStore& store, const crypto::SigningKey& vendor,
+                                const std::string& product, const std::filesystem::path& sysroot,
+                                std::int64_t now, std::int64_t days,
+                                const std::function<void(Borrow&)>& adjust) {
+  Borrow borrow;
+  bind_to_machine(borrow, store, product, sysroot);
+  borrow.lease_id = "lse_test";
+  borrow.license_id = "lic_floating";
+  borrow.seat = borrow.machine_id;
+  borrow.issued_at = now;
+  borrow.expires_at = now + days * 24 * 3600;
+  if (adjust) adjust(borrow);
+  auto armored = seal(DocumentType::borrow, to_payload(borrow), vendor,
+                      {{"Product", product}, {"Machine", borrow.machine_id}});
+  if (!armored.ok()) throw std::runtime_error(armored.message());
+  if (!write_file_atomic(store.borrow_path(), *armored).ok()) {
+    throw std::runtime_error("cannot write the test borrow");
   }
   return *armored;
 }

@@ -30,8 +30,7 @@ class TempDir {
 // change terms before signing. Returns the license as signed.
 License install_test_license(const LocalStore& store, const crypto::SigningKey& vendor,
                              const std::string& product, const std::filesystem::path& sysroot,
-                             std::int64_t now,
-                             const std::function<void(License&)>& adjust = {});
+                             std::int64_t now, const std::function<void(License&)>& adjust = {});
 
 // Installs into `store` a SITE LICENSE signed by `vendor` for `site_id`, issued
 // at `now`; `adjust` may change terms before signing. Returns the armored file.
@@ -39,6 +38,15 @@ std::string install_test_site_license(const LocalStore& store, const crypto::Sig
                                       const std::string& product, const std::string& site_id,
                                       std::int64_t now,
                                       const std::function<void(SiteLicense&)>& adjust = {});
+
+// Writes into `store` a BORROW signed by `vendor`, as `nodelock lease borrow`
+// keeps it, for the machine at `sysroot` and the store's device key (made if
+// absent), issued at `now` for `days`; `adjust` may change terms before
+// signing. Returns the armored file.
+std::string install_test_borrow(const LocalStore& store, const crypto::SigningKey& vendor,
+                                const std::string& product, const std::filesystem::path& sysroot,
+                                std::int64_t now, std::int64_t days,
+                                const std::function<void(Borrow&)>& adjust = {});
 
 // A fixture host tree under tests/fixtures/hosts/.
 std::filesystem::path fixture_host(const std::string& name);

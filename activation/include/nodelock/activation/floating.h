@@ -36,6 +36,9 @@ struct HeldLease {
   Lease lease;          // the vendor-signed LEASE, verified
   std::string armored;  // as the server sent it
   std::string server_url;
+  // The license key it was checked out with, so `nodelock lease borrow` can
+  // borrow on the same license; empty in a lease file of an older client.
+  std::string key;
   std::string secret;           // base64 of the lease's heartbeat secret
   std::int64_t sequence = 0;    // of the last heartbeat or release sent
   std::int64_t expires_at = 0;  // as the server last confirmed it

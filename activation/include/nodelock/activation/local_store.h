@@ -10,6 +10,8 @@
 //   <root>/<product>/pending.nlreq      an offline request awaiting its response
 //   <root>/<product>/refusal.json       the server's last word when it suspended or
 //                                       revoked this activation
+//   <root>/<product>/borrow.nlborrow    a floating seat borrowed for offline use: the
+//                                       vendor-signed BORROW (armored, 0600)
 //   <root>/site-id                      the site this machine belongs to, which a
 //                                       SITE LICENSE must name (every product's)
 //
@@ -74,6 +76,9 @@ class LocalStore {
   // paying for a parse.
   std::filesystem::path refusal_path() const;
   std::filesystem::path site_id_path() const;
+  // Where `nodelock lease borrow` keeps its BORROW and the Verifier looks for
+  // one when no license is installed.
+  std::filesystem::path borrow_path() const;
   // A larger file is not a license.
   static constexpr std::size_t kMaxLicenseSize = 64 * 1024;
   // A larger file is not a site id.

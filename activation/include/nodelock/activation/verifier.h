@@ -16,6 +16,12 @@
 // fingerprint: it is valid on any machine presenting that site id, in
 // CheckOptions::site_id or the store's site-id file, and never checks in.
 //
+// A floating seat borrowed for offline use (BORROW, `nodelock lease borrow`)
+// is checked when no license is installed: bound like a license to the
+// machine's fingerprint and to the device key in the store, valid until its
+// expiry, and refused as expired after it (the seat must be borrowed again,
+// online).
+//
 // A license bound to a dongle is valid only while that dongle proves itself
 // (dongle/binding.h). The proof is kept for VerifierOptions::dongle_proof_lifetime,
 // so a busy application talks USB at most that often; a license without a
@@ -95,6 +101,8 @@ class CheckResult {
   std::int64_t refresh_by() const;  // 0 for a site license file, which never checks in
   // Valid, but only thanks to grace days: tell the user to renew or check in.
   bool in_grace() const { return in_grace_; }
+  // What was checked is a borrowed floating seat, valid until expires_at().
+  bool borrowed() const;
   // The dongle the license is bound to, or null for a license without one.
   const dongle::DongleBinding* dongle() const;
   // The bound dongle proved itself in this check (false when the license was
