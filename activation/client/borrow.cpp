@@ -7,6 +7,7 @@
 #include "nodelock/activation/file_io.h"
 #include "nodelock/activation/json_fields.h"
 #include "nodelock/activation/local_store.h"
+#include "nodelock/activation/utc_time.h"
 
 namespace nodelock {
 namespace {
@@ -126,17 +127,7 @@ Result<HeldBorrow> read_held_borrow(const std::filesystem::path& store_root,
                                                 " is borrowed on this machine; borrow one with "
                                                 "`nodelock lease borrow --days N`");
   }
-  auto text = read_file(record_path(store), kMaxBorrowFile);
-  if (!text.ok()) return text.error();
-  auto record = nlohmann::json::parse(*text, nullptr, false);
-  if (!record.is_object()) record = nlohmann::json::object();
-  FieldReader in(record, "borrow record");
   HeldBorrow held;
-  held.server_url = in.string("server_url");
-  const std::string lease_id = in.string("lease_id");
-  held.secret = in.string("secret");
-  held.sequence = in.integer("sequence");
-  if (Status read = in.finish(); !read.ok()) return read.error();
   auto armored = read_file(store.borrow_path(), LocalStore::kMaxLicenseSize);
   if (!armored.ok()) return armored.error();
   held.armored = std::move(*armored);
@@ -144,9 +135,27 @@ Result<HeldBorrow> read_held_borrow(const std::filesystem::path& store_root,
   if (!pinned.ok()) return pinned.error();
   auto borrow = open_borrow(held.armored, TrustedKeys(*pinned));
   if (!borrow.ok()) return borrow.error();
-  if (borrow->lease_id != lease_id) {
-    return make_error(ErrorCode::tampered, "the borrowed seat and its record in " +
-                                               store.directory().string() + " do not match");
+  // The BORROW still runs the application whatever became of its record;
+  // only its return needs the record, and support can free the seat without.
+  const auto damaged = [&](const Error& error) {
+    return make_error(error.code, record_path(store).string() + " is damaged (" + error.message +
+                                      "): the seat borrowed as lease " + borrow->lease_id +
+                                      " runs offline until " + utc_timestamp(borrow->expires_at) +
+                                      " but cannot be returned from this machine; ask support "
+                                      "to release that lease");
+  };
+  auto text = read_file(record_path(store), kMaxBorrowFile);
+  if (!text.ok()) return damaged(text.error());
+  auto record = nlohmann::json::parse(*text, nullptr, false);
+  if (!record.is_object()) record = nlohmann::json::object();
+  FieldReader in(record, "borrow record");
+  held.server_url = in.string("server_url");
+  const std::string lease_id = in.string("lease_id");
+  held.secret = in.string("secret");
+  held.sequence = in.integer("sequence");
+  if (Status read = in.finish(); !read.ok()) return damaged(read.error());
+  if (lease_id != borrow->lease_id) {
+    return damaged(make_error(ErrorCode::tampered, "it names lease " + lease_id));
   }
   held.borrow = std::move(*borrow);
   return held;

@@ -208,5 +208,41 @@ TEST_F(FloatingBorrowCliTest, BadBorrowFlagsAreUsageErrorsAndTakeNoSeat) {
   EXPECT_TRUE(json_of(sessions)["leases"].empty()) << sessions.out;
 }
 
+TEST_F(FloatingBorrowCliTest, ADamagedBorrowRecordIsRefusedAndTheSeatStaysBorrowed) {
+  const IssuedKey license = floating("--seats 1 --max-borrow-days 7");
+  const Machine laptop{kLaptop, {}};
+  CliRun borrowed = borrow(laptop, license.key, "2");
+  ASSERT_EQ(borrowed.exit_code, 0) << borrowed.out;
+  const auto record_file = laptop.store.path() / "acme-cad" / "borrow.json";
+  const std::string record = read_file(record_file).value();
+  auto other_lease = nlohmann::json::parse(record);
+  other_lease["lease_id"] = "lse_someone_else";
+  auto wrong_type = nlohmann::json::parse(record);
+  wrong_type["sequence"] = "1";
+  auto unknown = nlohmann::json::parse(record);
+  unknown["extra"] = 1;
+  auto missing = nlohmann::json::parse(record);
+  missing.erase("secret");
+  for (const std::string& bad :
+       {std::string("not json"), std::string("[]"), other_lease.dump(), wrong_type.dump(),
+        unknown.dump(), missing.dump(), std::string(200 * 1024, ' ')}) {
+    ASSERT_TRUE(write_file_atomic(record_file, bad).ok());
+    CliRun refused = lease(laptop, "return --json");
+    EXPECT_EQ(refused.exit_code, 4) << bad.substr(0, 80) << ": " << refused.out;
+    CliRun shown = lease(laptop, "status", true);
+    EXPECT_EQ(shown.exit_code, 4) << bad.substr(0, 80);
+    EXPECT_NE(shown.out.find("is damaged"), std::string::npos) << shown.out;
+    EXPECT_NE(shown.out.find("ask support to release that lease"), std::string::npos) << shown.out;
+    EXPECT_TRUE(std::filesystem::exists(borrow_file(laptop))) << bad.substr(0, 80);
+  }
+  CliRun sessions = admin_cli("sessions --license " + license.id + " --json");
+  EXPECT_EQ(json_of(sessions)["leases"].size(), 1u) << "the seat is still borrowed";
+  EXPECT_EQ(json_of(status(laptop))["status"], "valid")
+      << "the Verifier reads the BORROW, not the record";
+
+  ASSERT_TRUE(write_file_atomic(record_file, record).ok());
+  EXPECT_EQ(lease(laptop, "return --json").exit_code, 0);
+}
+
 }  // namespace
 }  // namespace nodelock::server::testing
