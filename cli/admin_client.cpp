@@ -32,14 +32,7 @@ int call_server(const Args& args,
   if (!options.ok()) return report(options.error(), json);
   auto client = ServerClient::connect(*options);
   if (!client.ok()) return report(client.error(), json);
-  auto reply = request(*client);
-  if (!reply.ok()) return report(reply.error(), json);
-  if (json) {
-    std::cout << reply->dump() << '\n';
-  } else {
-    print(*reply);
-  }
-  return exit_ok;
+  return show_answer(request(*client), json, print);
 }
 
 std::string with_range(const Args& args, std::string path) {

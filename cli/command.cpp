@@ -34,4 +34,15 @@ int report(const Error& error, bool json) {
   return exit_code_for(error.code);
 }
 
+int show_answer(const Result<nlohmann::json>& answer, bool json,
+                const std::function<void(const nlohmann::json& answer)>& print) {
+  if (!answer.ok()) return report(answer.error(), json);
+  if (json) {
+    std::cout << answer->dump() << '\n';
+  } else {
+    print(*answer);
+  }
+  return exit_ok;
+}
+
 }  // namespace nodelock::cli

@@ -1,8 +1,11 @@
 // A nodelock CLI command, and the one table that turns errors into exit codes.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
+
+#include <nlohmann/json.hpp>
 
 #include "args.h"
 #include "nodelock/activation/result.h"
@@ -31,5 +34,10 @@ struct Command {
 // Prints `error` for people on stderr (and as {"error": {...}} on stdout when
 // `json`), and returns its exit code.
 int report(const Error& error, bool json);
+
+// Shows a server's answer: its JSON on stdout with `json`, `print(answer)`
+// for people otherwise; an error is reported with its exit code.
+int show_answer(const Result<nlohmann::json>& answer, bool json,
+                const std::function<void(const nlohmann::json& answer)>& print);
 
 }  // namespace nodelock::cli

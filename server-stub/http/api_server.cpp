@@ -65,7 +65,7 @@ Result<std::unique_ptr<ApiServer>> ApiServer::create(const ApiOptions& options,
                    options.max_body_bytes, Metrics(),
                    FailureRateLimiter(options.key_failure_burst, options.key_failure_refill),
                    FailureRateLimiter(options.key_failure_burst, options.key_failure_refill),
-                   SiteFileService(context), SeatReclaimService(context)},
+                   SiteFileService(context), SeatReclaimService(context), SelfService(context)},
                std::move(*http), 0, INVALID_SOCKET, nullptr, nullptr, nullptr});
   httplib::Server& server = *impl->http;
   server.set_tcp_nodelay(true);

@@ -47,6 +47,19 @@ void note_key_failure(Api& api, const Request& req, ErrorCode code) {
   }
 }
 
+Result<LicenseHolder> authenticated_holder(Api& api, const Request& req, nlohmann::json& body) {
+  const auto key = body.find("key");
+  if (key == body.end() || !key->is_string()) {
+    return make_error(ErrorCode::malformed,
+                      "the request body needs a \"key\" field with the license key as a string");
+  }
+  const std::string typed = key->get<std::string>();
+  body.erase(key);
+  auto holder = api.self_service.authenticate(typed);
+  if (!holder.ok()) note_key_failure(api, req, holder.code());
+  return holder;
+}
+
 Result<AdminCaller> authenticated_caller(Api& api, const Request& req, bool record_refusal) {
   const std::string header = req.get_header_value("Authorization");
   constexpr std::string_view kScheme = "Bearer ";

@@ -40,6 +40,11 @@ std::string refusal_code(const Response& res);
 bool refused_as_key_guessing(Api& api, const Request& req, Response& res);
 void note_key_failure(Api& api, const Request& req, ErrorCode code);
 
+// The holder of the license key in the body's "key" field, which is taken out
+// of `body` so the handler reads the rest strictly. A wrong key is counted
+// against the address as note_key_failure counts an activation's.
+Result<LicenseHolder> authenticated_holder(Api& api, const Request& req, nlohmann::json& body);
+
 // Counts and times every answer of `pattern`.
 template <class Handler>
 httplib::Server::Handler route(Api& api, std::string pattern, Handler handler) {
@@ -73,6 +78,22 @@ httplib::Server::Handler admin_route(Api& api, std::string pattern, Handler hand
     } else {
       handler(req, res, caller->role);
     }
+  });
+}
+
+// Endpoints a license holder calls with only the license key (self-service):
+// an address that failed too many key lookups is answered rate_limited before
+// its body is read, exactly as activation answers it; then
+// `handler(req, res, holder, rest)`, `rest` being the JSON body without the key.
+template <class Handler>
+httplib::Server::Handler key_holder_route(Api& api, std::string pattern, Handler handler) {
+  return route(api, std::move(pattern), [&api, handler](const Request& req, Response& res) {
+    if (refused_as_key_guessing(api, req, res)) return;
+    auto body = parse_body(req.body);
+    if (!body.ok()) return send_error(res, body.error());
+    auto holder = authenticated_holder(api, req, *body);
+    if (!holder.ok()) return send_error(res, holder.error());
+    handler(req, res, *holder, *body);
   });
 }
 

@@ -45,6 +45,7 @@ void register_routes(httplib::Server& server, Api& api) {
   register_alert_routes(server, api);
   register_site_routes(server, api);
   register_lease_routes(server, api);
+  register_self_service_routes(server, api);
   register_fallbacks(server, api);
 }
 

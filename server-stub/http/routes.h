@@ -13,6 +13,7 @@
 #include "nodelock/server/license_users.h"
 #include "nodelock/server/report_service.h"
 #include "nodelock/server/seat_reclaim.h"
+#include "nodelock/server/self_service.h"
 #include "nodelock/server/site_files.h"
 #include "rate_limiter.h"
 
@@ -36,6 +37,7 @@ struct Api {
   FailureRateLimiter token_failures;
   SiteFileService site_files;
   SeatReclaimService reclaims;
+  SelfService self_service;
 };
 
 // Every endpoint, and the answers to requests that reach none.
@@ -54,5 +56,7 @@ void register_license_file_routes(httplib::Server& server,
                                   Api& api);  // license_file_routes.cpp
 void register_site_routes(httplib::Server& server, Api& api);     // site_routes.cpp
 void register_lease_routes(httplib::Server& server, Api& api);    // lease_routes.cpp
+// self_service_routes.cpp
+void register_self_service_routes(httplib::Server& server, Api& api);
 
 }  // namespace nodelock::server

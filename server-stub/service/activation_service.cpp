@@ -11,7 +11,6 @@
 #include "nodelock/activation/bound_dongle.h"
 #include "nodelock/activation/document.h"
 #include "nodelock/activation/encoding.h"
-#include "nodelock/activation/license_key.h"
 #include "nodelock/activation/payloads.h"
 #include "nodelock/fingerprint/match.h"
 #include "site_rules.h"
@@ -147,15 +146,8 @@ ActivationAnswer ActivationService::activate(std::string_view armored_request,
   if (Status fresh = check_request_age(request->created_at, now, window); !fresh.ok()) {
     return {fresh.error(), std::nullopt};
   }
-  auto key = LicenseKey::parse(request->key);
-  if (!key.ok()) return {key.error(), std::nullopt};
-  auto license = context_.store.license_by_key_hash(context_.key_hasher.hash(key->text()));
-  if (!license.ok()) {
-    if (license.code() != ErrorCode::not_found) return {license.error(), std::nullopt};
-    return {make_error(ErrorCode::not_found,
-                       "no license has the key ending in " + key->last_group() + "; check the key"),
-            std::nullopt};
-  }
+  auto license = license_with_key(context_.store, context_.key_hasher, request->key);
+  if (!license.ok()) return {license.error(), std::nullopt};
   if (license->product_id != request->product) {
     return {make_error(ErrorCode::product_mismatch, "license key " + key_display(*license) +
                                                         " is not for product '" + request->product +

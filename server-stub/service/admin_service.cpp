@@ -152,6 +152,13 @@ License license_of_order(const LicenseOrder& order) {
   return license;
 }
 
+Status check_page_size(const ActivationPageRequest& page) {
+  if (page.limit >= 1 && page.limit <= kMaxActivationPage) return {};
+  return make_error(ErrorCode::invalid_argument, "limit must be 1 to " +
+                                                     std::to_string(kMaxActivationPage) + ", not " +
+                                                     std::to_string(page.limit));
+}
+
 Status require_role(AdminRole caller, AdminRole needed) {
   if (static_cast<int>(caller) >= static_cast<int>(needed)) return {};
   return make_error(ErrorCode::forbidden, "this needs an admin token with the " +
@@ -275,11 +282,7 @@ Result<ActivationPage> AdminService::activations(AdminRole caller, std::string_v
                                                  const ActivationPageRequest& page) const {
   if (Status allowed = require_role(caller, AdminRole::viewer); !allowed.ok())
     return allowed.error();
-  if (page.limit < 1 || page.limit > kMaxActivationPage) {
-    return make_error(ErrorCode::invalid_argument, "limit must be 1 to " +
-                                                       std::to_string(kMaxActivationPage) +
-                                                       ", not " + std::to_string(page.limit));
-  }
+  if (Status size = check_page_size(page); !size.ok()) return size.error();
   auto license = context_.store.license(license_id);
   if (!license.ok()) return license.error();
   return context_.store.activation_page(license_id, page);

@@ -8,7 +8,6 @@
 #include "license_rules.h"
 #include "nodelock/activation/document.h"
 #include "nodelock/activation/encoding.h"
-#include "nodelock/activation/license_key.h"
 #include "roles.h"
 #include "seat_rules.h"
 
@@ -136,14 +135,8 @@ LeaseAnswer LeaseService::take_seat(std::string_view armored_request, bool borro
       !fresh.ok()) {
     return refused(fresh.error());
   }
-  auto key = LicenseKey::parse(request->key);
-  if (!key.ok()) return refused(key.error());
-  auto license = context_.store.license_by_key_hash(context_.key_hasher.hash(key->text()));
-  if (!license.ok()) {
-    if (license.code() != ErrorCode::not_found) return refused(license.error());
-    return refused(make_error(ErrorCode::not_found, "no license has the key ending in " +
-                                                        key->last_group() + "; check the key"));
-  }
+  auto license = license_with_key(context_.store, context_.key_hasher, request->key);
+  if (!license.ok()) return refused(license.error());
   if (license->product_id != request->product) {
     return refused(make_error(
         ErrorCode::product_mismatch,

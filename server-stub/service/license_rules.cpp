@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "nodelock/activation/license_key.h"
 #include "nodelock/activation/utc_time.h"
 
 namespace nodelock::server {
@@ -45,5 +46,20 @@ Result<fingerprint::MatchPolicy> match_policy_of(const License& license) {
 }
 
 std::string key_display(const License& license) { return "…-" + license.key_last5; }
+
+Result<License> license_with_key(Store& store, const LicenseKeyHasher& hasher,
+                                 std::string_view typed_key) {
+  auto key = LicenseKey::parse(typed_key);
+  if (!key.ok()) return key.error();
+  const std::string hash = hasher.hash(key->text());
+  const Error unknown = make_error(ErrorCode::not_found, "no license has the key ending in " +
+                                                             key->last_group() + "; check the key");
+  auto license = store.license_by_key_hash(hash);
+  if (!license.ok()) return license.code() == ErrorCode::not_found ? unknown : license.error();
+  if (!crypto::constant_time_equal(crypto::ByteView(license->key_hash), crypto::ByteView(hash))) {
+    return unknown;
+  }
+  return license;
+}
 
 }  // namespace nodelock::server

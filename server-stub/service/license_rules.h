@@ -7,6 +7,7 @@
 
 #include "nodelock/activation/result.h"
 #include "nodelock/fingerprint/policy.h"
+#include "nodelock/server/activation_service.h"
 #include "nodelock/server/store.h"
 
 namespace nodelock::server {
@@ -26,5 +27,14 @@ Result<fingerprint::MatchPolicy> match_policy_of(const License& license);
 
 // "…-ABCDE": how messages name a license key without revealing it.
 std::string key_display(const License& license);
+
+// The license a customer's key opens, for every caller that authenticates with
+// a key (activation, floating check-out, the holder's self-service): the key as
+// typed is parsed (invalid_key for a typo, told before any lookup), found by its
+// keyed hash, and the stored hash compared again in constant time, so a store
+// whose index compares early-out never decides alone. not_found names only the
+// key's last group: the same answer whichever caller guessed.
+Result<License> license_with_key(Store& store, const LicenseKeyHasher& hasher,
+                                 std::string_view typed_key);
 
 }  // namespace nodelock::server

@@ -60,6 +60,10 @@ struct NewLicense {
 // holds 100 unless the caller asks for another size.
 inline constexpr int kMaxActivationPage = 1000;
 
+// invalid_argument when `page` asks for fewer than 1 or more than
+// kMaxActivationPage activations.
+[[nodiscard]] Status check_page_size(const ActivationPageRequest& page);
+
 struct LicenseDetails {
   License license;
   ActivationPage activations;  // the first page, every state, oldest first

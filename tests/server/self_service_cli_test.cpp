@@ -1,0 +1,177 @@
+// Self-service end to end: the license holder runs the built `nodelock` with
+// only the license key against a real server, beside simulated machines
+// (fixture system trees) activated with the same key.
+#include <string>
+#include <vector>
+
+#include "nodelock/activation/license_key.h"
+#include "support_cli_fixture.h"
+
+namespace nodelock::server::testing {
+namespace {
+
+class SelfServiceCliTest : public SupportCliTest {
+ protected:
+  // `nodelock <words> --server URL --key KEY`, as the holder runs it.
+  CliRun holder(const std::string& words, const std::string& key) {
+    return run_command(cli_binary().string() + " " + words + " --server " + server_.url() +
+                       " --key '" + key + "'");
+  }
+
+  Reply list_devices(const nlohmann::json& body) {
+    return anonymous().post("/v1/self-service/devices", body);
+  }
+};
+
+TEST_F(SelfServiceCliTest, TheKeyAloneListsTheLicensesMachinesAndNothingElse) {
+  const IssuedKey key = license("--max-activations 3 --licensee 'Example Ltd'");
+  const IssuedKey other = license("--max-activations 1");
+  const Machine laptop{kLaptop, {}};
+  const Machine desktop{kDesktop, {}};
+  const Machine elsewhere{kVirtualMachine, {}};
+  const nlohmann::json on_laptop = json_of(activate(laptop, key.key));
+  const nlohmann::json on_desktop = json_of(activate(desktop, key.key));
+  const nlohmann::json on_other = json_of(activate(elsewhere, other.key));
+  ASSERT_TRUE(on_laptop.contains("machine_id") && on_desktop.contains("machine_id") &&
+              on_other.contains("machine_id"));
+
+  CliRun listed = holder("devices", key.key);
+  ASSERT_EQ(listed.exit_code, 0) << listed.out;
+  for (const nlohmann::json& shown :
+       {on_laptop["machine_id"], on_desktop["machine_id"], on_laptop["activation_id"],
+        nlohmann::json("Example Ltd"), nlohmann::json("2 of 3 seats in use"),
+        nlohmann::json("active  online")}) {
+    EXPECT_NE(listed.out.find(shown.get<std::string>()), std::string::npos)
+        << shown << " in " << listed.out;
+  }
+  EXPECT_EQ(listed.out.find(on_other["machine_id"].get<std::string>()), std::string::npos);
+
+  // Typed as people type it: lower case, no dashes.
+  std::string typed;
+  for (char c : key.key) {
+    if (c != '-') typed += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  CliRun json = holder("devices --json", typed);
+  ASSERT_EQ(json.exit_code, 0) << json.out;
+  const nlohmann::json listing = json_of(json);
+  EXPECT_EQ(listing["license"]["id"], key.id);
+  EXPECT_EQ(listing["license"]["seats"], nlohmann::json({{"used", 2}, {"max", 3}}));
+  EXPECT_EQ(listing["license"]["key_hint"], "…-" + key.key.substr(key.key.size() - 5));
+  ASSERT_EQ(listing["devices"].size(), 2u) << json.out;
+  for (const auto& device : listing["devices"]) {
+    std::vector<std::string> fields;
+    for (const auto& field : device.items()) fields.push_back(field.key());
+    EXPECT_EQ(fields, (std::vector<std::string>{"activated_at", "hostname", "id", "last_seen_at",
+                                                "machine_id", "mode", "status"}));
+  }
+  for (const char* secret : {"fingerprint", "device_public_key", "key_hash", "\"user\""}) {
+    EXPECT_EQ(json.out.find(secret), std::string::npos) << secret << " in " << json.out;
+  }
+  EXPECT_EQ(json.out.find(other.id), std::string::npos);
+  EXPECT_EQ(json.out.find(key.key), std::string::npos) << "the key is not repeated back";
+}
+
+TEST_F(SelfServiceCliTest, TheListingReadsEveryPage) {
+  const IssuedKey key = license("--max-activations 1001");
+  ApiClient client = anonymous();
+  for (int i = 0; i < 1001; ++i) {
+    const TestMachine machine;
+    Reply granted =
+        client.post("/v1/activations",
+                    {{"request", machine.activation_request(key.key, "acme-cad", unix_now())}});
+    ASSERT_EQ(granted.status, 200) << granted.body.dump();
+  }
+  CliRun listed = holder("devices --json", key.key);
+  ASSERT_EQ(listed.exit_code, 0);
+  EXPECT_EQ(json_of(listed)["devices"].size(), 1001u);
+
+  Reply first = list_devices({{"key", key.key}, {"limit", 1000}});
+  ASSERT_EQ(first.status, 200) << first.body.dump();
+  EXPECT_EQ(first.body["devices"].size(), 1000u);
+  ASSERT_TRUE(first.body.contains("next"));
+  Reply rest = list_devices({{"key", key.key}, {"after", first.body["next"]}});
+  ASSERT_EQ(rest.status, 200) << rest.body.dump();
+  EXPECT_EQ(rest.body["devices"].size(), 1u);
+  EXPECT_FALSE(rest.body.contains("next"));
+}
+
+TEST_F(SelfServiceCliTest, AWrongKeyIsRefusedAsActivationRefusesItAndCountsAsAGuess) {
+  const IssuedKey key = license("--max-activations 1");
+  const std::string unknown = LicenseKey::generate().text();
+  const Machine laptop{kLaptop, {}};
+  CliRun activation = activate(laptop, unknown);
+  CliRun listing = holder("devices --json", unknown);
+  EXPECT_EQ(listing.exit_code, 1);
+  EXPECT_EQ(json_of(listing)["error"], json_of(activation)["error"]) << "the same refusal";
+  EXPECT_EQ(json_of(listing)["error"]["code"], "not_found");
+
+  // A typo is told on the spot, without the server: none is listening here.
+  std::string typo = key.key;
+  typo[3] = typo[3] == '7' ? '8' : '7';
+  CliRun mistyped = run_command(cli_binary().string() +
+                                " devices --json --server http://127.0.0.1:1 --key " + typo);
+  EXPECT_EQ(mistyped.exit_code, 1);
+  EXPECT_EQ(json_of(mistyped)["error"]["code"], "invalid_key") << mistyped.out;
+
+  // One allowance of guesses per address for activation and self-service
+  // together: one wrong activation and one listing spent two of ten.
+  for (int guess = 0; guess < 8; ++guess) {
+    EXPECT_EQ(list_devices({{"key", LicenseKey::generate().text()}}).code(), "not_found")
+        << "guess " << guess;
+  }
+  Reply limited = list_devices({{"key", key.key}});
+  EXPECT_EQ(limited.status, 429);
+  EXPECT_EQ(limited.code(), "rate_limited");
+  EXPECT_FALSE(limited.retry_after.empty());
+  CliRun refused = holder("devices --json", key.key);
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_EQ(json_of(refused)["error"]["code"], "rate_limited");
+  EXPECT_EQ(json_of(activate(laptop, key.key))["error"]["code"], "rate_limited")
+      << "activation from the same address is slowed too";
+}
+
+TEST_F(SelfServiceCliTest, TheDeviceListingRefusesBadInput) {
+  const IssuedKey key = license("--max-activations 2");
+  const Machine laptop{kLaptop, {}};
+  ASSERT_EQ(activate(laptop, key.key).exit_code, 0);
+  struct Case {
+    std::string body;
+    int status;
+    std::string code;
+  };
+  const std::string k = "\"key\": \"" + key.key + "\"";
+  const std::vector<Case> cases = {
+      {"", 400, "malformed"},
+      {"[]", 400, "malformed"},
+      {"{}", 400, "malformed"},
+      {"{\"key\": 12345}", 400, "malformed"},
+      {"{\"key\": null}", 400, "malformed"},
+      {"{" + k + ", \"limit\": \"10\"}", 400, "malformed"},
+      {"{" + k + ", \"limit\": 1.5}", 400, "malformed"},
+      {"{" + k + ", \"after\": 7}", 400, "malformed"},
+      {"{" + k + ", \"license\": \"" + key.id + "\"}", 400, "malformed"},
+      {"{" + k + ", \"limit\": 0}", 400, "invalid_argument"},
+      {"{" + k + ", \"limit\": 1001}", 400, "invalid_argument"},
+      {"{" + k + ", \"limit\": 99999999999999}", 400, "malformed"},
+      {"{" + k + ", \"after\": \"act_nothing\"}", 400, "invalid_argument"},
+      {"{\"key\": \"not a key\"}", 400, "invalid_key"},
+      {"{" + k + ", \"pad\": \"" + std::string(70 * 1024, 'x') + "\"}", 413, "payload_too_large"},
+  };
+  for (const Case& bad : cases) {
+    Reply refused = anonymous().post_raw("/v1/self-service/devices", bad.body);
+    EXPECT_EQ(refused.status, bad.status) << bad.body.substr(0, 80) << ": " << refused.body.dump();
+    EXPECT_EQ(refused.code(), bad.code) << bad.body.substr(0, 80);
+  }
+  // An admin token is no license key.
+  ApiClient with_token(server_.url(), server_.admin_token());
+  EXPECT_EQ(with_token.post("/v1/self-service/devices", nlohmann::json::object()).code(),
+            "malformed");
+  EXPECT_EQ(holder("devices", "").exit_code, 2) << "an empty --key is no key";
+  EXPECT_EQ(run_command(cli_binary().string() + " devices --key " + key.key).exit_code, 2)
+      << "--server is required";
+  EXPECT_EQ(run_command(cli_binary().string() + " devices --server " + server_.url()).exit_code, 2)
+      << "--key is required";
+}
+
+}  // namespace
+}  // namespace nodelock::server::testing
