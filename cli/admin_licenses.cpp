@@ -150,6 +150,15 @@ void print_floating_terms(const nlohmann::json& floating) {
   std::cout << '\n';
 }
 
+void print_reservations(const nlohmann::json& reserved_for, int seats) {
+  if (reserved_for.empty()) return;
+  std::cout << "reserved seats: " << reserved_for.size() << " of " << seats << ", for ";
+  for (std::size_t i = 0; i < reserved_for.size(); ++i) {
+    std::cout << (i == 0 ? "" : ", ") << text_of(reserved_for[i]);
+  }
+  std::cout << '\n';
+}
+
 void print_activations(const nlohmann::json& activations) {
   if (activations.empty()) std::cout << "No machines activated.\n";
   for (const auto& activation : activations) {
@@ -233,6 +242,8 @@ int run_license_show(const Args& args, const std::vector<std::string>& operands)
                     << '\n';
         }
         if (license.contains("floating")) print_floating_terms(license["floating"]);
+        print_reservations(reply.value("reserved_for", nlohmann::json::array()),
+                           reply["seats"].value("max", 0));
         print_activations(reply["activations"]);
         if (reply.contains("activations_next")) {
           std::cout << "(the first " << reply["activations"].size()

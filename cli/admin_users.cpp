@@ -16,8 +16,12 @@ Result<nlohmann::json> user_body(const Args& args) {
 }
 
 std::string limit_text(const nlohmann::json& user) {
-  if (user["max_activations"].is_null()) return "no limit of their own";
-  return "at most " + std::to_string(user["max_activations"].get<int>()) + " activations";
+  std::string text =
+      user["max_activations"].is_null()
+          ? "no limit of their own"
+          : "at most " + std::to_string(user["max_activations"].get<int>()) + " activations";
+  if (user.value("reserved", false)) text += ", a reserved floating seat";
+  return text;
 }
 
 int run_users_add(const Args& args, const std::vector<std::string>&) {
@@ -34,6 +38,7 @@ int run_users_add(const Args& args, const std::vector<std::string>&) {
     }
     (*body)["max_activations"] = std::stoi(*max);
   }
+  if (args.has("--reserved")) (*body)["reserved"] = true;
   return call_server(
       args,
       [&](const ServerClient& server) {
@@ -81,6 +86,15 @@ int change_user(const Args& args, const std::string& action) {
       [action](const nlohmann::json& reply) {
         const auto& user = reply["user"];
         const std::size_t freed = reply["freed"].size();
+        if (action == "reserve" || action == "unreserve") {
+          std::cout << (action == "reserve" ? "Reserved a floating seat for "
+                                            : "Removed the reserved seat of ")
+                    << user["email"].get<std::string>() << " on license "
+                    << user["license_id"].get<std::string>()
+                    << (action == "reserve" ? ": it is kept free for them.\n"
+                                            : "; others may take it now.\n");
+          return;
+        }
         std::cout << (action == "remove"    ? "Removed "
                       : action == "disable" ? "Disabled "
                                             : "Enabled ")
@@ -102,16 +116,24 @@ int run_users_disable(const Args& args, const std::vector<std::string>&) {
 int run_users_enable(const Args& args, const std::vector<std::string>&) {
   return change_user(args, "enable");
 }
+int run_users_reserve(const Args& args, const std::vector<std::string>&) {
+  return change_user(args, "reserve");
+}
+int run_users_unreserve(const Args& args, const std::vector<std::string>&) {
+  return change_user(args, "unreserve");
+}
 
 }  // namespace
 
 const std::vector<AdminSubcommand>& admin_user_subcommands() {
   static const std::vector<AdminSubcommand> subcommands = {
       {"users add",
-       "users add --license ID --email E [--max-activations N]   (support; once a license has\n"
-       "      users, only they may activate it, with `nodelock activate --user E`)",
+       "users add --license ID --email E [--max-activations N] [--reserved]   (support; once a\n"
+       "      license has users, only they may activate it, with `nodelock activate --user E`;\n"
+       "      --reserved keeps a floating seat free for them, see users reserve)",
        {"--license", "--email", "--max-activations"},
-       run_users_add},
+       run_users_add,
+       {"--reserved"}},
       {"users list", "users list --license ID", {"--license"}, run_users_list},
       {"users remove",
        "users remove --license ID --email E [--free-seats]   (support; refused while the user\n"
@@ -128,6 +150,16 @@ const std::vector<AdminSubcommand>& admin_user_subcommands() {
        "users enable --license ID --email E",
        {"--license", "--email"},
        run_users_enable},
+      {"users reserve",
+       "users reserve --license ID --email E   (support; on a floating license, keeps a seat\n"
+       "      free for them: others are refused rather than take it, and they get in even\n"
+       "      when every other seat is held or machines wait; at most one per seat)",
+       {"--license", "--email"},
+       run_users_reserve},
+      {"users unreserve",
+       "users unreserve --license ID --email E   (support; gives their reserved seat to all)",
+       {"--license", "--email"},
+       run_users_unreserve},
   };
   return subcommands;
 }

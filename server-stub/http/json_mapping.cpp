@@ -218,6 +218,7 @@ Result<UserAdditionRequest> user_addition_from_json(const nlohmann::json& body) 
   UserAdditionRequest request;
   request.email = in.string("email");
   request.max_activations = read_small_int(in, "max_activations");
+  request.reserved = body.contains("reserved") && in.boolean("reserved");
   if (!body.contains("email") && !in.failed()) in.fail("the license user has no \"email\" field");
   if (Status read = in.finish(); !read.ok()) return read.error();
   return request;
@@ -238,7 +239,8 @@ Result<UserChangeRequest> user_change_from_json(const nlohmann::json& body) {
 nlohmann::json to_json(const LicenseUser& user) {
   nlohmann::json json = {{"license_id", user.license_id}, {"email", user.email},
                          {"max_activations", nullptr},    {"disabled", user.disabled},
-                         {"seats_used", user.seats_used}, {"created_at", user.created_at}};
+                         {"reserved", user.reserved},     {"seats_used", user.seats_used},
+                         {"created_at", user.created_at}};
   if (user.max_activations) json["max_activations"] = *user.max_activations;
   return json;
 }

@@ -58,6 +58,7 @@ nlohmann::json to_json(const SeatCount& seats);
 struct UserAdditionRequest {
   std::string email;
   std::optional<int> max_activations;
+  bool reserved = false;
 };
 struct UserChangeRequest {
   std::string email;

@@ -105,6 +105,7 @@ void register_license_routes(httplib::Server& server, Api& api) {
                                       {"seats", to_json(SeatCount::of(
                                                     details.license, details.license.seats_used))}};
                              add_page(out, details.activations, "activations", "activations_next");
+                             out["reserved_for"] = details.reserved_for;
                              return out;
                            });
                   }));

@@ -61,6 +61,19 @@ void register_support_routes(httplib::Server& server, Api& api) {
                           }));
 }
 
+namespace {
+
+// The change a users/{action} route makes; its pattern admits no other word.
+UserChangeKind user_change_kind(const std::string& action) {
+  if (action == "remove") return UserChangeKind::remove;
+  if (action == "disable") return UserChangeKind::disable;
+  if (action == "reserve") return UserChangeKind::reserve;
+  if (action == "unreserve") return UserChangeKind::unreserve;
+  return UserChangeKind::enable;
+}
+
+}  // namespace
+
 void register_user_routes(httplib::Server& server, Api& api) {
   server.Post(R"(/v1/licenses/([^/]+)/users)",
               admin_route(api, "/v1/licenses/{id}/users",
@@ -71,7 +84,7 @@ void register_user_routes(httplib::Server& server, Api& api) {
                             if (!user.ok()) return send_error(res, user.error());
                             answer(res,
                                    api.users.add(caller, req.matches[1].str(), user->email,
-                                                 user->max_activations),
+                                                 user->max_activations, user->reserved),
                                    201, [](const LicenseUser& added) {
                                      return Json{{"user", to_json(added)}};
                                    });
@@ -84,7 +97,7 @@ void register_user_routes(httplib::Server& server, Api& api) {
                                     return Json{{"users", list_of(users)}};
                                   });
                          }));
-  server.Post(R"(/v1/licenses/([^/]+)/users/(remove|disable|enable))",
+  server.Post(R"(/v1/licenses/([^/]+)/users/(remove|disable|enable|reserve|unreserve))",
               admin_route(api, "/v1/licenses/{id}/users/{action}",
                           [&api](const Request& req, Response& res, const AdminCaller& caller) {
                             auto body = parse_body(req.body);
@@ -92,10 +105,7 @@ void register_user_routes(httplib::Server& server, Api& api) {
                             auto change = user_change_from_json(*body);
                             if (!change.ok()) return send_error(res, change.error());
                             const std::string action = req.matches[2].str();
-                            const UserChangeKind kind = action == "remove" ? UserChangeKind::remove
-                                                        : action == "disable"
-                                                            ? UserChangeKind::disable
-                                                            : UserChangeKind::enable;
+                            const UserChangeKind kind = user_change_kind(action);
                             answer(res,
                                    api.users.change(caller, req.matches[1].str(), change->email,
                                                     kind, change->free_seats),

@@ -261,7 +261,13 @@ Result<LicenseDetails> AdminService::license(AdminRole caller, std::string_view 
   if (!license.ok()) return license.error();
   auto activations = context_.store.activation_page(id, ActivationPageRequest{});
   if (!activations.ok()) return activations.error();
-  return LicenseDetails{std::move(*license), std::move(*activations)};
+  auto users = context_.store.license_users(id);
+  if (!users.ok()) return users.error();
+  LicenseDetails details{std::move(*license), std::move(*activations), {}};
+  for (const LicenseUser& user : *users) {
+    if (user.reserved) details.reserved_for.push_back(user.email);
+  }
+  return details;
 }
 
 Result<License> AdminService::set_license_state(const AdminCaller& caller, std::string_view id,

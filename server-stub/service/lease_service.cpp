@@ -182,8 +182,8 @@ LeaseAnswer LeaseService::take_seat(std::string_view armored_request, bool borro
   bool queueable = false;
   // The queue is read inside the store's write lock, with the leases it is
   // weighed against, so two polls cannot both take the one seat.
-  checkout.decide = [&](const License& held_license,
-                        const std::vector<Lease>& held) -> Result<SeatDecision> {
+  checkout.decide = [&](const License& held_license, const std::vector<Lease>& held,
+                        const std::vector<std::string>& reserved) -> Result<SeatDecision> {
     auto terms = floating_policy_of(held_license);
     if (!terms.ok()) return terms.error();
     if (borrowing) {
@@ -199,7 +199,7 @@ LeaseAnswer LeaseService::take_seat(std::string_view armored_request, bool borro
     }
     const int ahead =
         queue_->ahead_of(held_license.id, queue.ticket, checkout.lease.device_public_key);
-    auto decision = decide_seat(held_license, *terms, checkout.lease, held, ahead, now);
+    auto decision = decide_seat(held_license, *terms, checkout.lease, held, reserved, ahead, now);
     seats = {seats_in_use(held), held_license.max_activations, held_license.id};
     if (decision.ok() && !holds_seat(held, *seat)) seats.used += 1;
     if (!decision.ok() && decision.code() == ErrorCode::seats_exhausted) {

@@ -5,6 +5,7 @@
 
 #include "license_rules.h"
 #include "nodelock/activation/payloads.h"
+#include "reserved_seats.h"
 
 namespace nodelock::server {
 
@@ -23,7 +24,8 @@ LicenseUserService::LicenseUserService(ServiceContext context) : context_(std::m
 
 Result<LicenseUser> LicenseUserService::add(const AdminCaller& caller, std::string_view license_id,
                                             std::string_view email,
-                                            std::optional<int> max_activations) const {
+                                            std::optional<int> max_activations,
+                                            bool reserved) const {
   if (Status allowed = may_change_users(caller.role); !allowed.ok()) return allowed.error();
   auto normal = license_user_email(email);
   if (!normal.ok()) return normal.error();
@@ -35,6 +37,7 @@ Result<LicenseUser> LicenseUserService::add(const AdminCaller& caller, std::stri
   addition.user.license_id = std::string(license_id);
   addition.user.email = std::move(*normal);
   addition.user.max_activations = max_activations;
+  addition.user.reserved = reserved;
   addition.user.created_at = context_.clock();
   addition.by = {caller.token_id, addition.user.created_at};
   // Checked in the addition's transaction, against the limit as it is then.
@@ -48,6 +51,10 @@ Result<LicenseUser> LicenseUserService::add(const AdminCaller& caller, std::stri
                           std::to_string(*max_activations) + " activations: license " +
                           key_display(license) + " admits " +
                           std::to_string(license.max_activations) + " in all");
+  };
+  addition.admit_reservation = [&addition](const License& license,
+                                           const std::vector<std::string>& already) {
+    return admit_reservation(license, already, addition.user.email);
   };
   Status added = context_.store.add_license_user(addition);
   if (!added.ok()) return added.error();
@@ -71,6 +78,10 @@ Result<UserChangeOutcome> LicenseUserService::change(const AdminCaller& caller,
   change.kind = kind;
   change.free_seats = free_seats;
   change.by = {caller.token_id, context_.clock()};
+  change.admit_reservation = [&change](const License& license,
+                                       const std::vector<std::string>& already) {
+    return admit_reservation(license, already, change.email);
+  };
   return context_.store.change_license_user(change);
 }
 

@@ -6,6 +6,7 @@
 #include "license_rules.h"
 #include "nodelock/activation/utc_time.h"
 #include "project_tokens.h"
+#include "reserved_seats.h"
 
 namespace nodelock::server {
 
@@ -27,7 +28,8 @@ std::string holder_line(const Lease& lease) {
 }
 
 Error no_seat_left(const License& license, const FloatingPolicy& policy,
-                   const std::vector<Lease>& held, int used, int queued_ahead, UnixTime now) {
+                   const std::vector<Lease>& held, const std::vector<std::string>& reserved,
+                   int used, int queued_ahead, UnixTime now) {
   std::string message = "No floating seats available: " + std::to_string(used) + " of " +
                         std::to_string(license.max_activations) + " seats";
   if (policy.grace_seats > 0) {
@@ -41,7 +43,7 @@ Error no_seat_left(const License& license, const FloatingPolicy& policy,
   if (held.size() > kHoldersNamed) {
     message += "; and " + std::to_string(held.size() - kHoldersNamed) + " more";
   }
-  message += ". " + free_seat_advice(held, now);
+  message += "." + reservations_text(reserved, held) + " " + free_seat_advice(held, now);
   return make_error(ErrorCode::seats_exhausted, message);
 }
 
@@ -137,7 +139,8 @@ int seats_in_use(const std::vector<Lease>& held) {
 
 Result<SeatDecision> decide_seat(const License& license, const FloatingPolicy& policy,
                                  const Lease& wanted, const std::vector<Lease>& held,
-                                 int queued_ahead, UnixTime now) {
+                                 const std::vector<std::string>& reserved, int queued_ahead,
+                                 UnixTime now) {
   if (Status admitted = admit(license, now); !admitted.ok()) return admitted.error();
   if (policy.scope == SeatScope::project && policy.project_tokens) {
     return decide_project_token(license, policy, *policy.project_tokens, wanted, held, queued_ahead,
@@ -146,11 +149,13 @@ Result<SeatDecision> decide_seat(const License& license, const FloatingPolicy& p
   const auto sharing = std::find_if(held.begin(), held.end(),
                                     [&](const Lease& lease) { return lease.seat == wanted.seat; });
   if (sharing != held.end()) return SeatDecision{sharing->overage};
+  // Ahead of the queue and of every other seat: this one was kept for them.
+  if (takes_reserved_seat(wanted.user, reserved, held)) return SeatDecision{false};
   const int used = seats_in_use(held);
-  const int taken = used + queued_ahead;
+  const int taken = used + reservations_not_held(reserved, held) + queued_ahead;
   if (taken < license.max_activations) return SeatDecision{false};
   if (taken < license.max_activations + policy.grace_seats) return SeatDecision{true};
-  return no_seat_left(license, policy, held, used, queued_ahead, now);
+  return no_seat_left(license, policy, held, reserved, used, queued_ahead, now);
 }
 
 bool waits_for_any_seat(const FloatingPolicy& policy, const Lease& wanted,

@@ -40,12 +40,17 @@ int seats_in_use(const std::vector<Lease>& held);
 
 // Whether `wanted` (its seat set by seat_of) may be granted beside `held` to
 // a request with `queued_ahead` tickets of the seat queue before it
-// (seat_queue.h): a seat already held is shared; a new one is granted while
-// seats remain beyond those the tickets ahead will take, then as overage
-// while grace seats remain. A license with project tokens counts them instead
-// (project_tokens.h). seats_exhausted otherwise, listing the holders.
+// (seat_queue.h), on a license whose `reserved` users have seats kept for
+// them (reserved_seats.h): a seat already held is shared; a reserved user
+// holding nothing takes their reserved seat; any other new seat is granted
+// while seats remain beyond those held, those kept for reserved users and
+// those the tickets ahead will take, then as overage while grace seats
+// remain. A license with project tokens counts them instead
+// (project_tokens.h). seats_exhausted otherwise, listing the holders and the
+// reservations.
 [[nodiscard]] Result<SeatDecision> decide_seat(const License& license, const FloatingPolicy& policy,
                                                const Lease& wanted, const std::vector<Lease>& held,
+                                               const std::vector<std::string>& reserved,
                                                int queued_ahead, UnixTime now);
 
 // Whether decide_seat's seats_exhausted for `wanted` beside `held` is one that

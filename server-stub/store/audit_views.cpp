@@ -54,6 +54,7 @@ nlohmann::json audit_view(const LicenseUser& user) {
   nlohmann::json view = {
       {"license_id", user.license_id}, {"email", user.email}, {"disabled", user.disabled}};
   if (user.max_activations) view["max_activations"] = *user.max_activations;
+  if (user.reserved) view["reserved"] = true;
   return view;
 }
 

@@ -14,7 +14,7 @@ class LicenseUserStoreTest : public StoreTest {
  protected:
   void add_user(const std::string& email, std::optional<int> max_activations) {
     UserAddition addition;
-    addition.user = {"lic-1", email, max_activations, false, kNow, 0};
+    addition.user = {"lic-1", email, max_activations, false, false, kNow, 0};
     addition.by = kByAdmin;
     Status added = store_->add_license_user(addition);
     ASSERT_TRUE(added.ok()) << added.message();
@@ -28,7 +28,7 @@ class LicenseUserStoreTest : public StoreTest {
 
   Result<UserChangeOutcome> change(const std::string& email, UserChangeKind kind,
                                    bool free_seats = false) {
-    return store_->change_license_user({"lic-1", email, kind, free_seats, kByAdmin});
+    return store_->change_license_user({"lic-1", email, kind, free_seats, kByAdmin, nullptr});
   }
 
   std::vector<AuditEntry> audit() { return store_->audit_entries(0, kNow + 1).value(); }
@@ -38,7 +38,7 @@ TEST_F(LicenseUserStoreTest, AUserIsAddedOnceAndListedWithTheSeatsTheyHold) {
   add_license("lic-1", 5);
   add_user("anna@example.com", 2);
   UserAddition again;
-  again.user = {"lic-1", "anna@example.com", std::nullopt, false, kNow, 0};
+  again.user = {"lic-1", "anna@example.com", std::nullopt, false, false, kNow, 0};
   again.by = kByAdmin;
   EXPECT_EQ(store_->add_license_user(again).code(), ErrorCode::already_exists);
   again.user.license_id = "lic-none";
@@ -131,6 +131,37 @@ TEST_F(LicenseUserStoreTest, RemovingAUserWithSeatsIsRefusedUnlessTheyAreFreed) 
   EXPECT_TRUE(store_->license_users("lic-1").value().empty());
   EXPECT_EQ(store_->license("lic-1")->seats_used, 0);
   EXPECT_EQ(audit().back().action, "user.remove");
+}
+
+TEST_F(LicenseUserStoreTest, AReservationIsAdmittedInItsTransactionOnTheUsersReservedThen) {
+  add_license("lic-1", 5);
+  add_user("anna@example.com", std::nullopt);
+  add_user("bob@example.com", std::nullopt);
+  std::vector<std::vector<std::string>> seen;
+  const auto reserve = [&](const std::string& email, Status verdict) {
+    UserChange change{"lic-1", email, UserChangeKind::reserve, false, kByAdmin, nullptr};
+    change.admit_reservation = [&seen, verdict](const License&,
+                                                const std::vector<std::string>& reserved) {
+      seen.push_back(reserved);
+      return verdict;
+    };
+    return store_->change_license_user(change);
+  };
+  ASSERT_TRUE(reserve("anna@example.com", {}).ok());
+  const Error refusal{ErrorCode::conflict, "every seat is reserved"};
+  EXPECT_EQ(reserve("bob@example.com", refusal).code(), ErrorCode::conflict);
+  EXPECT_EQ(seen, (std::vector<std::vector<std::string>>{{}, {"anna@example.com"}}));
+  EXPECT_EQ(reserve("anna@example.com", {}).code(), ErrorCode::conflict) << "already reserved";
+  const std::vector<LicenseUser> users = store_->license_users("lic-1").value();
+  for (const LicenseUser& user : users) {
+    EXPECT_EQ(user.reserved, user.email == "anna@example.com") << user.email;
+  }
+  EXPECT_EQ(audit().back().action, "user.reserve");
+
+  ASSERT_TRUE(change("anna@example.com", UserChangeKind::unreserve).ok());
+  EXPECT_EQ(change("anna@example.com", UserChangeKind::unreserve).code(), ErrorCode::conflict);
+  EXPECT_FALSE(store_->license_users("lic-1").value()[0].reserved);
+  EXPECT_EQ(audit().back().action, "user.unreserve");
 }
 
 }  // namespace

@@ -113,11 +113,12 @@ TEST(SeatReclaimMigration, SeatsAndTheirMachineKeysSurviveTheRebuild) {
   }
   const std::string path = (dir / "nodelock.db").string();
   ASSERT_EQ(exec(path,
+                 "ALTER TABLE license_users DROP COLUMN reserved;"
                  "ALTER TABLE activations DROP COLUMN reclaimed_at;"
                  "ALTER TABLE licenses DROP COLUMN reclaim_after_seconds;"
-                 "DELETE FROM schema_version WHERE version = 11;"),
+                 "DELETE FROM schema_version WHERE version >= 11;"),
             SQLITE_OK)
-      << "back to the version before reclamation";
+      << "back to the version before reclamation, undoing the migrations after it too";
 
   auto store = open_or_fail(store_url(dir));
   ASSERT_NE(store, nullptr);

@@ -18,7 +18,7 @@ Status write_license_import(Connection& db, const LicenseImport& import) {
     if (!recorded.ok()) return recorded;
   }
   for (const LicenseUser& user : import.users) {
-    Status added = write_user_addition(db, UserAddition{user, import.by, nullptr});
+    Status added = write_user_addition(db, UserAddition{user, import.by, nullptr, nullptr});
     if (!added.ok()) return added;
   }
   return {};

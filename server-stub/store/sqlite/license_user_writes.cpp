@@ -13,7 +13,8 @@ namespace nodelock::server::sqlite {
 namespace {
 
 constexpr const char* kUserColumns =
-    "email, max_activations, disabled, created_at, (SELECT count(*) FROM activations WHERE "
+    "email, max_activations, disabled, reserved, created_at, (SELECT count(*) FROM activations "
+    "WHERE "
     "activations.license_id = license_users.license_id AND user_email = license_users.email "
     "AND status = 'active')";
 
@@ -23,8 +24,9 @@ LicenseUser read_user(const Query& row, std::string_view license_id) {
   user.email = row.text(0);
   if (auto max = row.optional_integer(1)) user.max_activations = static_cast<int>(*max);
   user.disabled = row.integer(2) != 0;
-  user.created_at = row.integer(3);
-  user.seats_used = static_cast<int>(row.integer(4));
+  user.reserved = row.integer(3) != 0;
+  user.created_at = row.integer(4);
+  user.seats_used = static_cast<int>(row.integer(5));
   return user;
 }
 
@@ -68,6 +70,66 @@ Error disabled(std::string_view email, std::string_view license_id) {
                         " and their machines' seats were freed; contact your administrator");
 }
 
+// The users of `license_id` with a reserved seat; with `enabled_only` those
+// enabled alone, since a disabled user cannot take the seat kept for them.
+Result<std::vector<std::string>> reserved_users(Connection& db, std::string_view license_id,
+                                                bool enabled_only) {
+  Query query = db.query(
+      enabled_only ? "SELECT email FROM license_users WHERE license_id = ? AND reserved = 1 AND "
+                     "disabled = 0 ORDER BY email"
+                   : "SELECT email FROM license_users WHERE license_id = ? AND reserved = 1 "
+                     "ORDER BY email");
+  query.bind(1, license_id);
+  std::vector<std::string> emails;
+  for (;;) {
+    auto row = query.step();
+    if (!row.ok()) return row.error();
+    if (!*row) return emails;
+    emails.push_back(query.text(0));
+  }
+}
+
+// Runs `admit` on the license and the users already reserved on it.
+Status admit_reservation(Connection& db, const License& license, const ReservationAdmit& admit) {
+  if (!admit) return {};
+  auto reserved = reserved_users(db, license.id, false);
+  if (!reserved.ok()) return reserved.error();
+  return admit(license, *reserved);
+}
+
+// Sets or clears the user's reserved seat, with its audit entry.
+Result<UserChangeOutcome> write_reservation(Connection& db, const UserChange& change,
+                                            LicenseUser user) {
+  const bool reserve = change.kind == UserChangeKind::reserve;
+  const std::string subject = user.license_id + "/" + user.email;
+  if (user.reserved == reserve) {
+    return make_error(ErrorCode::conflict, "user " + user.email +
+                                               (reserve ? " already has" : " has no") +
+                                               " reserved seat on license " + user.license_id);
+  }
+  if (reserve) {
+    auto license = select_license(db, user.license_id);
+    if (!license.ok()) return license.error();
+    Status admitted = admit_reservation(db, *license, change.admit_reservation);
+    if (!admitted.ok()) return admitted.error();
+  }
+  const nlohmann::json before = audit_view(user);
+  Status updated =
+      db.query("UPDATE license_users SET reserved = ? WHERE license_id = ? AND email = ?")
+          .bind(1, std::int64_t{reserve ? 1 : 0})
+          .bind(2, user.license_id)
+          .bind(3, user.email)
+          .run();
+  if (!updated.ok()) return updated.error();
+  user.reserved = reserve;
+  Status recorded = record_change(db, change.by, reserve ? "user.reserve" : "user.unreserve",
+                                  subject, before, audit_view(user));
+  if (!recorded.ok()) return recorded.error();
+  UserChangeOutcome outcome;
+  outcome.user = std::move(user);
+  return outcome;
+}
+
 // Frees every active seat of the user, each with its audit entry.
 Result<std::vector<Activation>> free_user_seats(Connection& db, const LicenseUser& user,
                                                 const ChangedBy& by, std::string_view reason) {
@@ -102,18 +164,22 @@ Status write_user_addition(Connection& db, const UserAddition& addition) {
     Status admitted = addition.admit(*license);
     if (!admitted.ok()) return admitted;
   }
+  if (user.reserved) {
+    Status admitted = admit_reservation(db, *license, addition.admit_reservation);
+    if (!admitted.ok()) return admitted;
+  }
   std::optional<std::int64_t> max;
   if (user.max_activations) max = *user.max_activations;
-  Status inserted =
-      db.query(
-            "INSERT INTO license_users(license_id, email, max_activations, disabled, created_at) "
-            "VALUES(?, ?, ?, ?, ?)")
-          .bind(1, user.license_id)
-          .bind(2, user.email)
-          .bind(3, max)
-          .bind(4, std::int64_t{user.disabled ? 1 : 0})
-          .bind(5, user.created_at)
-          .run();
+  Status inserted = db.query(
+                          "INSERT INTO license_users(license_id, email, max_activations, disabled, "
+                          "reserved, created_at) VALUES(?, ?, ?, ?, ?, ?)")
+                        .bind(1, user.license_id)
+                        .bind(2, user.email)
+                        .bind(3, max)
+                        .bind(4, std::int64_t{user.disabled ? 1 : 0})
+                        .bind(5, std::int64_t{user.reserved ? 1 : 0})
+                        .bind(6, user.created_at)
+                        .run();
   if (inserted.code() == ErrorCode::already_exists) {
     return make_error(ErrorCode::already_exists,
                       user.email + " is already a user of license " + user.license_id);
@@ -143,6 +209,9 @@ Result<std::vector<LicenseUser>> select_license_users(Connection& db, std::strin
 Result<UserChangeOutcome> write_user_change(Connection& db, const UserChange& change) {
   auto user = existing_user(db, change.license_id, change.email);
   if (!user.ok()) return user.error();
+  if (change.kind == UserChangeKind::reserve || change.kind == UserChangeKind::unreserve) {
+    return write_reservation(db, change, std::move(*user));
+  }
   const std::string subject = user->license_id + "/" + user->email;
   UserChangeOutcome outcome;
   if (change.kind == UserChangeKind::remove) {
@@ -187,6 +256,11 @@ Result<UserChangeOutcome> write_user_change(Connection& db, const UserChange& ch
   if (!recorded.ok()) return recorded.error();
   outcome.user = std::move(*user);
   return outcome;
+}
+
+Result<std::vector<std::string>> select_reserved_users(Connection& db,
+                                                       std::string_view license_id) {
+  return reserved_users(db, license_id, true);
 }
 
 Status admit_claim_user(Connection& db, const License& license, std::string_view user) {

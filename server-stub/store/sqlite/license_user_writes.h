@@ -4,6 +4,7 @@
 // transaction.
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -15,6 +16,8 @@ namespace nodelock::server::sqlite {
 Status write_user_addition(Connection& db, const UserAddition& addition);
 Result<std::vector<LicenseUser>> select_license_users(Connection& db, std::string_view license_id);
 Result<UserChangeOutcome> write_user_change(Connection& db, const UserChange& change);
+// The enabled users of `license_id` with a reserved seat, by address.
+Result<std::vector<std::string>> select_reserved_users(Connection& db, std::string_view license_id);
 
 // Whether a claim naming `user` (empty: none) may hold a seat on `license`:
 // on a license with users it must name one who is enabled. Checked before the

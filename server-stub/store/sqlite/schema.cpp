@@ -233,6 +233,10 @@ ALTER TABLE activations_rebuilt RENAME TO activations;
 CREATE INDEX activations_by_license ON activations(license_id, status);
 CREATE INDEX activations_by_user ON activations(license_id, user_email, status);
 )sql"},
+    // Reserved seats: a floating seat kept free for a named user.
+    {12, R"sql(
+ALTER TABLE license_users ADD COLUMN reserved INTEGER NOT NULL DEFAULT 0 CHECK(reserved IN (0, 1));
+)sql"},
 };
 
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion,

@@ -100,7 +100,9 @@ Result<CheckoutOutcome> SqliteLeaseStore::check_out(const LeaseCheckout& checkou
       if (!ended.ok()) return ended;
       expired.push_back(lease.id);
     }
-    auto decision = checkout.decide(*license, still_held);
+    auto reserved = select_reserved_users(db, license->id);
+    if (!reserved.ok()) return reserved.error();
+    auto decision = checkout.decide(*license, still_held, *reserved);
     if (!decision.ok()) return decision.error();
     Lease lease = checkout.lease;
     lease.overage = decision->overage;

@@ -66,7 +66,8 @@ inline constexpr int kMaxActivationPage = 1000;
 
 struct LicenseDetails {
   License license;
-  ActivationPage activations;  // the first page, every state, oldest first
+  ActivationPage activations;             // the first page, every state, oldest first
+  std::vector<std::string> reserved_for;  // users with a reserved floating seat, oldest first
 };
 
 // An authenticated admin token: who the audit log says made a change.

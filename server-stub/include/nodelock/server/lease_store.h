@@ -62,10 +62,12 @@ struct LeaseCheckout {
   Lease lease;
   std::string nonce;  // of the signed request, recorded as used
   UnixTime now = 0;
-  // Run inside the transaction on the license as it is then and its leases
-  // still held (those expired by `now` already ended); an error refuses the
-  // check-out with that error and nothing changes.
-  std::function<Result<SeatDecision>(const License& license, const std::vector<Lease>& held)>
+  // Run inside the transaction on the license as it is then, its leases
+  // still held (those expired by `now` already ended) and its enabled users
+  // with a reserved seat; an error refuses the check-out with that error and
+  // nothing changes.
+  std::function<Result<SeatDecision>(const License& license, const std::vector<Lease>& held,
+                                     const std::vector<std::string>& reserved)>
       decide;
 };
 

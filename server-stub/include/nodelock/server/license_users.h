@@ -4,12 +4,13 @@
 // users, each new activation must name one of them (`nodelock activate
 // --user`), and a user may hold at most their own maximum of the license's
 // activations. Disabling a user frees all their seats at once and refuses
-// their machines until they are enabled again.
+// their machines until they are enabled again. On a floating license a user
+// may have a reserved seat, kept free for them (reserved_seats.h); a license
+// has at most as many reserved users as seats.
 //
-// Roles: viewer lists users; support and admin add, remove, disable and enable
-// them. Every change is recorded in the audit log with the caller's token. Like
-// the admin service it knows nothing of HTTP, and may be called from many
-// threads at once.
+// Roles: viewer lists users; support and admin add, remove, disable, enable,
+// reserve and unreserve them. Every change is recorded in the audit log with the caller's token.
+// Like the admin service it knows nothing of HTTP, and may be called from many threads at once.
 #pragma once
 
 #include <optional>
@@ -28,16 +29,20 @@ class LicenseUserService {
  public:
   explicit LicenseUserService(ServiceContext context);
 
-  // The user as added. invalid_argument for an address that is not one or a
-  // maximum above the license's; not_found (license), already_exists.
+  // The user as added, with a reserved seat when `reserved`. invalid_argument
+  // for an address that is not one or a maximum above the license's; conflict
+  // for a reservation on a license that is not floating or counts projects,
+  // or with every seat reserved already; not_found (license), already_exists.
   [[nodiscard]] Result<LicenseUser> add(const AdminCaller& caller, std::string_view license_id,
-                                        std::string_view email,
-                                        std::optional<int> max_activations) const;
+                                        std::string_view email, std::optional<int> max_activations,
+                                        bool reserved = false) const;
   // The license's users, oldest first, with the seats each holds. Every role
   // may read them, viewer included.
   [[nodiscard]] Result<std::vector<LicenseUser>> list(std::string_view license_id) const;
-  // Removes, disables or enables the user; the outcome names the seats freed.
-  // conflict when removing a user who holds seats without `free_seats`.
+  // Removes, disables, enables, reserves a seat for or unreserves the user;
+  // the outcome names the seats freed. conflict when removing a user who
+  // holds seats without `free_seats`, reserving as for add or a user already
+  // reserved, unreserving one who is not.
   [[nodiscard]] Result<UserChangeOutcome> change(const AdminCaller& caller,
                                                  std::string_view license_id,
                                                  std::string_view email, UserChangeKind kind,

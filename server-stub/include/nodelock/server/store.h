@@ -126,6 +126,8 @@ struct LicenseUser {
   std::string email;                   // normalised by license_user_email()
   std::optional<int> max_activations;  // within the license's; none: only the license's limit
   bool disabled = false;
+  // A floating seat kept free for this user (reserved seats, seat_rules.h).
+  bool reserved = false;
   UnixTime created_at = 0;
   int seats_used = 0;  // the user's active seats; kept by the store, ignored when adding
 };
@@ -305,18 +307,28 @@ struct TokenRevocation {
   std::function<Status(const AdminToken& token, int admin_tokens)> admit;
 };
 
-// Adds a user to a license. `admit` runs inside the transaction on the license.
+// Run inside the transaction that reserves a seat for a user (added reserved,
+// or reserved later) on the license and the users already reserved on it; an
+// error refuses the change.
+using ReservationAdmit =
+    std::function<Status(const License& license, const std::vector<std::string>& reserved)>;
+
+// Adds a user to a license. `admit` runs inside the transaction on the license,
+// and `admit_reservation` too when the user is added reserved.
 struct UserAddition {
   LicenseUser user;
   ChangedBy by;
   std::function<Status(const License& license)> admit;
+  ReservationAdmit admit_reservation;
 };
 
-// Removes, disables or enables a license user. Disabling frees all the user's
-// seats and ends all their floating leases in the same transaction, each with
-// its audit entry; removing with `free_seats` frees their seats, and removing
-// without it is refused while seats are held.
-enum class UserChangeKind { remove, disable, enable };
+// Removes, disables, enables, reserves a seat for or unreserves a license
+// user. Disabling frees all the user's seats and ends all their floating
+// leases in the same transaction, each with its audit entry; removing with
+// `free_seats` frees their seats, and removing without it is refused while
+// seats are held. Reserving runs `admit_reservation`; reserving a user already
+// reserved, or unreserving one who is not, is a conflict.
+enum class UserChangeKind { remove, disable, enable, reserve, unreserve };
 
 struct UserChange {
   std::string license_id;
@@ -324,6 +336,7 @@ struct UserChange {
   UserChangeKind kind = UserChangeKind::disable;
   bool free_seats = false;  // remove only
   ChangedBy by;
+  ReservationAdmit admit_reservation;  // reserve only
 };
 
 struct UserChangeOutcome {
@@ -492,7 +505,7 @@ class Store {
 
 // The schema version this build writes. A database with a newer version is
 // refused (conflict) rather than misread.
-inline constexpr int kSchemaVersion = 11;
+inline constexpr int kSchemaVersion = 12;
 
 // Opens (creating and migrating when needed) the store at `url`:
 // "sqlite:PATH" for the embedded SQLite store. Errors: invalid_argument for an
