@@ -4,6 +4,7 @@
 #include <string>
 
 #include "admin_client.h"
+#include "device_output.h"
 #include "license_output.h"
 #include "nodelock/activation/utc_time.h"
 #include "reclaim_flags.h"
@@ -73,6 +74,8 @@ Result<nlohmann::json> license_order(const Args& args) {
                                     {"--max-version", "max_version"},
                                     {"--refresh-days", "refresh_days"},
                                     {"--max-resets-per-year", "max_resets_per_year"},
+                                    {"--max-transfers-per-year", "max_transfers_per_year"},
+                                    {"--transfer-cooldown-days", "transfer_cooldown_days"},
                                     {"--seats", "max_activations"},
                                     {"--grace-seats", "grace_seats"},
                                     {"--lease-ttl", "lease_ttl"},
@@ -118,10 +121,6 @@ Result<nlohmann::json> license_order(const Args& args) {
   return order;
 }
 
-std::string text_of(const nlohmann::json& value) {
-  return value.is_string() ? value.get<std::string>() : value.dump();
-}
-
 void print_license_line(const nlohmann::json& license) {
   std::cout << text_of(license["id"]) << "  " << text_of(license["product"]) << "  "
             << text_of(license["key_hint"]) << "  " << text_of(license["status"]) << "  ";
@@ -159,28 +158,17 @@ void print_reservations(const nlohmann::json& reserved_for, int seats) {
   std::cout << '\n';
 }
 
-void print_activations(const nlohmann::json& activations) {
-  if (activations.empty()) std::cout << "No machines activated.\n";
-  for (const auto& activation : activations) {
-    std::cout << text_of(activation["id"]) << "  " << text_of(activation["machine_id"]) << "  "
-              << text_of(activation["hostname"]) << "  " << text_of(activation["environment"])
-              << "  " << text_of(activation["mode"]) << "  " << text_of(activation["status"])
-              << "  activated " << utc_date(activation["activated_at"]) << ", last seen "
-              << utc_date(activation["last_seen_at"]);
-    const std::string user = activation.value("user", "");
-    if (!user.empty()) std::cout << "  user " << user;
-    if (activation.contains("reclaimed_at") && activation["reclaimed_at"].is_number_integer()) {
-      const std::int64_t at = activation["reclaimed_at"];
-      std::cout << "  reclaimed " << utc_timestamp(at) << " after "
-                << duration_text(at - activation["last_seen_at"].get<std::int64_t>())
-                << " without a check-in";
-    }
-    if (activation.contains("cloned_at") && activation["cloned_at"].is_number_integer()) {
-      std::cout << "  CLONED since " << utc_date(activation["cloned_at"])
-                << " (two machines check in as this one; see docs/SUPPORT.md)";
-    }
-    std::cout << '\n';
-  }
+// What support may do for the license's machines on their own authority.
+void print_support_policy(const nlohmann::json& license) {
+  const auto per_year = [&](const char* field) {
+    return license.contains(field) ? "at most " + license[field].dump() + " in 365 days"
+                                   : std::string("no limit");
+  };
+  std::cout << "support: resets " << per_year("max_resets_per_year") << ", transfers "
+            << per_year("max_transfers_per_year");
+  const int cooldown = license.value("transfer_cooldown_days", 0);
+  if (cooldown > 0) std::cout << ", a seat moves again " << cooldown << " days after its last";
+  std::cout << '\n';
 }
 
 int run_license_create(const Args& args, const std::vector<std::string>&) {
@@ -234,6 +222,7 @@ int run_license_show(const Args& args, const std::vector<std::string>& operands)
           std::cout << "seat reclamation: " << reclaim_policy_text(license["reclaim_after_seconds"])
                     << '\n';
         }
+        print_support_policy(license);
         if (!reply["seats"].contains("max")) {
           std::cout << "machines activated: " << reply["seats"]["used"]
                     << " (a site license has no limit)\n";
@@ -320,6 +309,7 @@ const std::vector<AdminSubcommand>& admin_license_subcommands() {
        "      [--expires YYYY-MM-DD | --trial-days N] [--grace-days N] [--features a,b]\n"
        "      [--max-version MAJOR] [--maintenance-end YYYY-MM-DD] [--licensee NAME]\n"
        "      [--refresh-days N] [--match-policy JSON] [--max-resets-per-year N]\n"
+       "      [--max-transfers-per-year N] [--transfer-cooldown-days D]\n"
        "      [--allowed-networks CIDR,... | --domain SUFFIX | --site-match all|any |\n"
        "       --offline-only]          (--model site: where its machines must be)\n"
        "      --expires makes a subscription, --trial-days a trial counted from the first\n"
@@ -344,6 +334,8 @@ const std::vector<AdminSubcommand>& admin_license_subcommands() {
         "--refresh-days",
         "--match-policy",
         "--max-resets-per-year",
+        "--max-transfers-per-year",
+        "--transfer-cooldown-days",
         "--allowed-networks",
         "--domain",
         "--site-match",
@@ -371,9 +363,11 @@ const std::vector<AdminSubcommand>& admin_license_subcommands() {
        {},
        run_license_revoke},
       {"devices",
-       "devices --license LICENSE_ID [--state active|deactivated|reset|revoked|reclaimed]\n"
+       "devices --license LICENSE_ID\n"
+       "      [--state active|deactivated|reset|revoked|reclaimed|transferred]\n"
        "      (every machine, or those in one state: reclaimed lists the seats the server\n"
-       "      freed after their machine stopped checking in)",
+       "      freed after their machine stopped checking in, transferred the machines\n"
+       "      support moved a seat away from, with where it went)",
        {"--license", "--state"},
        run_devices},
   };

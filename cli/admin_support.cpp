@@ -1,9 +1,11 @@
-// nodelock admin reset, license set-limit and license set-reclaim: what support
-// does for a lost, stolen or rebuilt machine, for a customer who needs more or
-// fewer seats, and for seats held by machines nobody uses.
+// nodelock admin reset, transfer, license set-limit and license set-reclaim:
+// what support does for a lost, stolen, rebuilt or replaced machine, for a
+// customer who needs more or fewer seats, and for seats held by machines
+// nobody uses.
 #include <iostream>
 
 #include "admin_client.h"
+#include "nodelock/activation/utc_time.h"
 #include "reclaim_flags.h"
 
 namespace nodelock::cli {
@@ -26,6 +28,31 @@ int run_reset(const Args& args, const std::vector<std::string>&) {
                   << freed["hostname"].get<std::string>()
                   << "): its seat is free now, and that machine will be refused at its next "
                      "check-in.\n";
+      });
+}
+
+int run_transfer(const Args& args, const std::vector<std::string>&) {
+  const bool json = args.has("--json");
+  auto id = args.require("--device");
+  if (!id.ok()) return report(id.error(), json);
+  auto machine = args.require("--to-machine");
+  if (!machine.ok()) return report(machine.error(), json);
+  nlohmann::json body = {{"to_machine_id", *machine}};
+  if (args.has("--override")) body["override"] = true;
+  return call_server(
+      args,
+      [&](const ServerClient& server) {
+        return server.post("/v1/activations/" + *id + "/transfer", body);
+      },
+      [](const nlohmann::json& reply) {
+        const auto& moved = reply["transfer"];
+        std::cout << "Transferred activation " << moved["from_activation_id"].get<std::string>()
+                  << " (" << moved["from_machine_id"].get<std::string>() << ") to "
+                  << moved["to_machine_id"].get<std::string>()
+                  << ": the old machine is refused at its next check-in, and the seat is held "
+                     "for the new machine until "
+                  << utc_date(moved["held_until"].get<std::int64_t>())
+                  << ". Have the customer run `nodelock activate` on it with the same key.\n";
       });
 }
 
@@ -92,6 +119,16 @@ const std::vector<AdminSubcommand>& admin_support_subcommands() {
        "      license's --max-resets-per-year)",
        {"--device"},
        run_reset,
+       {"--override"}},
+      {"transfer",
+       "transfer --device ACTIVATION_ID --to-machine NL-XXXX-XXXX-XXXX-XXXX [--override]\n"
+       "      (support; moves a replaced machine's seat: the old machine's next check-in is\n"
+       "      refused, and the seat is held for the new machine, even on a full license, until\n"
+       "      it activates or the hold lapses (30 days unless the server says otherwise);\n"
+       "      --override, admin only, goes beyond --max-transfers-per-year and\n"
+       "      --transfer-cooldown-days)",
+       {"--device", "--to-machine"},
+       run_transfer,
        {"--override"}},
       {"license set-limit",
        "license set-limit LICENSE_ID --max-activations N   (support may lower, admin raise;\n"

@@ -8,6 +8,7 @@
 //                         [--expiry-scan SECONDS]
 //                         [--clone-policy refuse-copy|refuse-both]
 //                         [--lease-flush-interval SECONDS] [--reclaim-interval SECONDS]
+//                         [--transfer-hold SECONDS]
 #include <pthread.h>
 #include <signal.h>
 
@@ -50,6 +51,7 @@ constexpr const char* kUsage =
     "                        [--expiry-scan SECONDS]\n"
     "                        [--clone-policy refuse-copy|refuse-both]\n"
     "                        [--lease-flush-interval SECONDS] [--reclaim-interval SECONDS]\n"
+    "                        [--transfer-hold SECONDS]\n"
     "      Serves the API (default --listen 127.0.0.1:8080; port 0 picks a free one\n"
     "      and prints it), initialising an empty DIR first. SIGTERM or SIGINT stop\n"
     "      it cleanly. Signed requests are accepted within --request-window of the\n"
@@ -66,6 +68,8 @@ constexpr const char* kUsage =
     "      a lease's renewals.\n"
     "      Seats of machines idle past their license's reclaim threshold are freed\n"
     "      every --reclaim-interval (default 3600).\n"
+    "      A seat support transfers to a new machine is held for it for\n"
+    "      --transfer-hold (default 2592000, 30 days), then freed for any machine.\n"
     "  --db defaults to sqlite:DIR/nodelock.db.\n";
 
 using Flags = std::map<std::string, std::string>;
@@ -174,7 +178,7 @@ int run_serve(const std::vector<std::string>& words) {
       words,
       {"--data", "--db", "--listen", "--tls-cert", "--tls-key", "--threads", "--request-window",
        "--offline-request-window", "--alert-repeat", "--webhook-retry", "--expiry-scan",
-       "--clone-policy", "--lease-flush-interval", "--reclaim-interval"},
+       "--clone-policy", "--lease-flush-interval", "--reclaim-interval", "--transfer-hold"},
       {}, problem);
   if (!flags) return usage_error(problem);
   const std::string dir = (*flags)["--data"];
@@ -209,6 +213,12 @@ int run_serve(const std::vector<std::string>& words) {
     const auto seconds = parse_count((*flags)["--offline-request-window"], 60, 366 * 86400);
     if (!seconds) return usage_error("--offline-request-window takes seconds from 60 to 31622400");
     offline_request_window = *seconds;
+  }
+  UnixTime transfer_hold = 30 * 86400;
+  if (flags->count("--transfer-hold")) {
+    const auto seconds = parse_count((*flags)["--transfer-hold"], 1, 366 * 86400);
+    if (!seconds) return usage_error("--transfer-hold takes seconds from 1 to 31622400");
+    transfer_hold = *seconds;
   }
   ClonePolicy clone_policy = ClonePolicy::refuse_copy;
   if (flags->count("--clone-policy")) {
@@ -259,6 +269,7 @@ int run_serve(const std::vector<std::string>& words) {
                          key_hasher,     [] { return static_cast<UnixTime>(std::time(nullptr)); },
                          request_window, offline_request_window};
   context.clone_policy = clone_policy;
+  context.transfer_hold_seconds = transfer_hold;
   context.usage_log = &(*store)->leases();
   auto server = ApiServer::create(options, context);
   if (!server.ok()) return failure(server.error());

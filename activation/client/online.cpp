@@ -79,8 +79,7 @@ Result<ActivationOutcome> activate_online(const OnlineOptions& options, std::str
   return exchange(options, store, *server, *machine, *request);
 }
 
-Result<ActivationOutcome> refresh_online(const OnlineOptions& options,
-                                         const std::string& product) {
+Result<ActivationOutcome> refresh_online(const OnlineOptions& options, const std::string& product) {
   const LocalStore store(options.store_root, product);
   auto record = store.read_record();
   if (!record.ok()) return record.error();
@@ -105,6 +104,7 @@ Result<ActivationOutcome> refresh_online(const OnlineOptions& options,
   if (!outcome.ok() &&
       (outcome.code() == ErrorCode::suspended || outcome.code() == ErrorCode::revoked ||
        outcome.code() == ErrorCode::seat_reset || outcome.code() == ErrorCode::seat_reclaimed ||
+       outcome.code() == ErrorCode::seat_transferred ||
        outcome.code() == ErrorCode::user_disabled || outcome.code() == ErrorCode::cloned)) {
     // Remembered so the application learns it offline, until a later check-in.
     (void)store.save_refusal({outcome.code(), outcome.message()});
@@ -124,9 +124,10 @@ Result<std::string> deactivate_online(const OnlineOptions& options, const std::s
   if (!receipt.ok()) return receipt.error();
   auto answer = server->post("/v1/deactivations", {{"receipt", *receipt}});
   if (!answer.ok()) {
-    return make_error(answer.code(),
-                      answer.message() + " The license is already removed from this machine; "
-                      "give this receipt to support to free the seat:\n" + *receipt);
+    return make_error(answer.code(), answer.message() +
+                                         " The license is already removed from this machine; "
+                                         "give this receipt to support to free the seat:\n" +
+                                         *receipt);
   }
   return record->activation_id;
 }

@@ -46,6 +46,7 @@ constexpr std::pair<ErrorCode, std::string_view> kCodeNames[] = {
     {ErrorCode::lease_ended, "lease_ended"},
     {ErrorCode::borrow_not_allowed, "borrow_not_allowed"},
     {ErrorCode::seat_reclaimed, "seat_reclaimed"},
+    {ErrorCode::seat_transferred, "seat_transferred"},
 };
 
 }  // namespace

@@ -17,6 +17,7 @@ int http_status(ErrorCode code) {
     case ErrorCode::revoked:
     case ErrorCode::seat_reset:
     case ErrorCode::seat_reclaimed:
+    case ErrorCode::seat_transferred:
     case ErrorCode::user_disabled:
     case ErrorCode::cloned:
     case ErrorCode::forbidden:

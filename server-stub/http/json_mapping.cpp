@@ -137,6 +137,8 @@ Result<LicenseOrder> license_order_from_json(const nlohmann::json& body) {
   order.max_version = read_small_int(in, "max_version");
   order.max_resets_per_year = read_small_int(in, "max_resets_per_year");
   order.reclaim_after_seconds = in.optional_integer("reclaim_after_seconds");
+  order.max_transfers_per_year = read_small_int(in, "max_transfers_per_year");
+  order.transfer_cooldown_days = read_small_int(in, "transfer_cooldown_days").value_or(0);
   if (body.contains("features")) order.features = in.string_list("features");
   order.licensee = in.optional_string("licensee").value_or("");
   read_floating_terms(in, order);
@@ -187,6 +189,15 @@ Result<bool> reset_override_from_json(std::string_view body) {
   const bool override_limit = json->contains("override") && in.boolean("override");
   if (Status read = in.finish(); !read.ok()) return read.error();
   return override_limit;
+}
+
+Result<TransferRequest> transfer_request_from_json(const nlohmann::json& body) {
+  FieldReader in(body, "transfer");
+  TransferRequest request;
+  request.to_machine_id = in.string("to_machine_id");
+  request.override_limit = body.contains("override") && in.boolean("override");
+  if (Status read = in.finish(); !read.ok()) return read.error();
+  return request;
 }
 
 Result<int> max_activations_from_json(const nlohmann::json& body) {
@@ -277,6 +288,10 @@ nlohmann::json to_json(const License& license) {
   json["reclaim_after_seconds"] = license.reclaim_after_seconds
                                       ? nlohmann::json(*license.reclaim_after_seconds)
                                       : nlohmann::json(nullptr);
+  if (license.max_transfers_per_year) {
+    json["max_transfers_per_year"] = *license.max_transfers_per_year;
+  }
+  json["transfer_cooldown_days"] = license.transfer_cooldown_days;
   if (license.model == SeatModel::site) {
     json["max_activations"] = nullptr;
     json["site"] = to_json(license.site);
@@ -311,6 +326,10 @@ nlohmann::json to_json(const Activation& activation) {
       {"cloned_at", activation.cloned_at ? nlohmann::json(*activation.cloned_at) : nullptr},
       {"reclaimed_at",
        activation.reclaimed_at ? nlohmann::json(*activation.reclaimed_at) : nullptr},
+      {"transferred_to",
+       activation.transferred_to ? to_json(*activation.transferred_to) : nlohmann::json()},
+      {"transferred_from",
+       activation.transferred_from ? to_json(*activation.transferred_from) : nlohmann::json()},
   };
 }
 
@@ -340,6 +359,18 @@ nlohmann::json to_json(const QueueTicket& ticket) {
           {"position", ticket.position},
           {"waiting", ticket.waiting},
           {"poll_seconds", ticket.poll_seconds}};
+}
+
+nlohmann::json to_json(const SeatTransfer& transfer) {
+  return {{"from_activation_id", transfer.from_activation_id},
+          {"license_id", transfer.license_id},
+          {"from_machine_id", transfer.from_machine_id},
+          {"to_machine_id", transfer.to_machine_id},
+          {"transferred_at", transfer.transferred_at},
+          {"held_until", transfer.held_until},
+          {"to_activation_id", transfer.to_activation_id.empty()
+                                   ? nlohmann::json()
+                                   : nlohmann::json(transfer.to_activation_id)}};
 }
 
 Result<LeaseProof> lease_proof_from_json(const nlohmann::json& body, const std::string& lease_id) {

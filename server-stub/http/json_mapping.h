@@ -35,6 +35,13 @@ Result<LicenseOrder> license_order_from_json(const nlohmann::json& body);
 Result<AdminRole> role_from_json(const nlohmann::json& body);
 // The optional {"override": true} of a seat reset; an empty body is none.
 Result<bool> reset_override_from_json(std::string_view body);
+// The {"to_machine_id": "NL-…", "override": true} of a seat transfer
+// (override optional); the machine ID is checked by the service.
+struct TransferRequest {
+  std::string to_machine_id;
+  bool override_limit = false;
+};
+Result<TransferRequest> transfer_request_from_json(const nlohmann::json& body);
 // The ?from=&to= of an audit query: dates "YYYY-MM-DD" (from the start of
 // `from` to the end of `to`, UTC) or unix seconds; an absent bound is open.
 Result<std::pair<UnixTime, UnixTime>> audit_range_from_query(const std::string& from,
@@ -49,6 +56,7 @@ Result<int> max_activations_from_json(const nlohmann::json& body);
 Result<std::optional<std::int64_t>> reclaim_after_from_json(const nlohmann::json& body);
 nlohmann::json to_json(const License& license);
 nlohmann::json to_json(const Activation& activation);
+nlohmann::json to_json(const SeatTransfer& transfer);
 // {"used", "max"}; without "max" for a license without a limit, which clients
 // that read a missing "max" as none understand.
 nlohmann::json to_json(const SeatCount& seats);

@@ -28,6 +28,8 @@ const std::vector<std::string> kColumns = {"v",
                                            "maintenance_end",
                                            "max_resets_per_year",
                                            "reclaim_after_seconds",
+                                           "max_transfers_per_year",
+                                           "transfer_cooldown_days",
                                            "status",
                                            "key",
                                            "key_hash",
@@ -232,6 +234,8 @@ void read_record(const Json& fields, int line, RecordFile& file) {
   order.maintenance_end = in.time("maintenance_end");
   order.max_resets_per_year = in.small("max_resets_per_year");
   order.reclaim_after_seconds = in.whole("reclaim_after_seconds");
+  order.max_transfers_per_year = in.small("max_transfers_per_year");
+  order.transfer_cooldown_days = in.small("transfer_cooldown_days").value_or(0);
   const std::string status = in.text("status").value_or("active");
   const auto state = license_state_named(status);
   if (!state) in.fail("status must be active, suspended or revoked, got '" + status + "'");
@@ -347,6 +351,12 @@ Json record_json(const LicenseRecord& record) {
   if (order.maintenance_end) json["maintenance_end"] = *order.maintenance_end;
   if (order.max_resets_per_year) json["max_resets_per_year"] = *order.max_resets_per_year;
   if (order.reclaim_after_seconds) json["reclaim_after_seconds"] = *order.reclaim_after_seconds;
+  if (order.max_transfers_per_year) {
+    json["max_transfers_per_year"] = *order.max_transfers_per_year;
+  }
+  if (order.transfer_cooldown_days > 0) {
+    json["transfer_cooldown_days"] = order.transfer_cooldown_days;
+  }
   if (record.key_hash) json["key_hash"] = *record.key_hash;
   if (record.key_last5) json["key_last5"] = *record.key_last5;
   Json users = Json::array();

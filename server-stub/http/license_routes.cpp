@@ -14,9 +14,11 @@ Result<ActivationPageRequest> page_request_from_query(const Request& req) {
   if (!state_name.empty()) {
     page.state = activation_state_named(state_name);
     if (!page.state) {
-      return make_error(ErrorCode::invalid_argument,
-                        "state must be active, deactivated, reset, revoked or reclaimed, not '" +
-                            state_name + "'");
+      return make_error(
+          ErrorCode::invalid_argument,
+          "state must be active, deactivated, reset, revoked, reclaimed or transferred, "
+          "not '" +
+              state_name + "'");
     }
   }
   if (!req.has_param("limit")) return page;

@@ -1,5 +1,5 @@
-// Support's endpoints: limits, reclaim policies, seat resets, tokens, license
-// users, the audit log.
+// Support's endpoints: limits, reclaim policies, seat resets and transfers,
+// tokens, license users, the audit log.
 #include "route_kit.h"
 
 namespace nodelock::server {
@@ -57,6 +57,21 @@ void register_support_routes(httplib::Server& server, Api& api) {
                                                               *override_limit),
                                    200, [](const Activation& freed) {
                                      return Json{{"activation", to_json(freed)}};
+                                   });
+                          }));
+  server.Post(R"(/v1/activations/([^/]+)/transfer)",
+              admin_route(api, "/v1/activations/{id}/transfer",
+                          [&api](const Request& req, Response& res, const AdminCaller& caller) {
+                            auto body = parse_body(req.body);
+                            if (!body.ok()) return send_error(res, body.error());
+                            auto request = transfer_request_from_json(*body);
+                            if (!request.ok()) return send_error(res, request.error());
+                            answer(res,
+                                   api.admin.transfer_activation(caller, req.matches[1].str(),
+                                                                 request->to_machine_id,
+                                                                 request->override_limit),
+                                   200, [](const SeatTransfer& made) {
+                                     return Json{{"transfer", to_json(made)}};
                                    });
                           }));
 }

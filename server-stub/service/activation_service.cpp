@@ -61,11 +61,15 @@ bool same_machine(const Activation& seat, const std::string& device_key,
   return enrolled.ok() && fingerprint::match(*enrolled, current, policy).ok();
 }
 
-Error no_seat_left(const License& license, int used) {
+Error no_seat_left(const License& license, int used, int held) {
+  const std::string held_text = held == 0 ? std::string()
+                                          : ", and " + std::to_string(held) +
+                                                (held == 1 ? " seat is" : " seats are") +
+                                                " held for machines support transferred them to";
   return make_error(ErrorCode::activation_limit,
                     "No activations left: " + std::to_string(used) + " of " +
                         std::to_string(license.max_activations) +
-                        " machines are activated on license " + key_display(license) +
+                        " machines are activated on license " + key_display(license) + held_text +
                         ". Deactivate one with `nodelock deactivate` on it, or ask support to "
                         "reset a lost machine.");
 }
@@ -245,7 +249,9 @@ ActivationAnswer ActivationService::activate(std::string_view armored_request,
   }
   if (!outcome.ok()) return {outcome.error(), std::nullopt};
   const SeatCount seats = SeatCount::of(outcome->license, outcome->used);
-  if (!outcome->granted) return {no_seat_left(outcome->license, outcome->used), seats};
+  if (!outcome->granted) {
+    return {no_seat_left(outcome->license, outcome->used, outcome->held), seats};
+  }
   auto issued = issue(context_, outcome->license, outcome->activation, request->fingerprint,
                       outcome->existing, now);
   if (issued.ok() && !offline) issued->check_in = CheckInReceipt{0, receipt.receipt};

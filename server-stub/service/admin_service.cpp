@@ -94,8 +94,10 @@ Status check_order(const LicenseOrder& order, std::optional<UnixTime> now) {
         in_range("grace_days", order.grace_days, 0, 365),
         in_range("refresh_days", order.refresh_days, 1, 3650),
         in_range("max_version", order.max_version.value_or(0), 0, 1000000),
-        in_range("max_resets_per_year", order.max_resets_per_year.value_or(0), 0,
-                 kMaxActivations)}) {
+        in_range("max_resets_per_year", order.max_resets_per_year.value_or(0), 0, kMaxActivations),
+        in_range("max_transfers_per_year", order.max_transfers_per_year.value_or(0), 0,
+                 kMaxActivations),
+        in_range("transfer_cooldown_days", order.transfer_cooldown_days, 0, 365)}) {
     if (!check.ok()) return check;
   }
   if (!is_display_text(order.licensee)) {
@@ -143,6 +145,8 @@ License license_of_order(const LicenseOrder& order) {
   license.maintenance_end = order.maintenance_end;
   license.max_resets_per_year = order.max_resets_per_year;
   license.reclaim_after_seconds = order.reclaim_after_seconds;
+  license.max_transfers_per_year = order.max_transfers_per_year;
+  license.transfer_cooldown_days = order.transfer_cooldown_days;
   if (order.match_policy) license.match_policy = fingerprint::to_json(*order.match_policy).dump();
   if (order.model == SeatModel::site) {
     // check_order() accepted it; were it not in normal form, the site admits nobody.
@@ -164,6 +168,12 @@ Status require_role(AdminRole caller, AdminRole needed) {
   return make_error(ErrorCode::forbidden, "this needs an admin token with the " +
                                               std::string(name_of(needed)) + " role; this one is " +
                                               std::string(name_of(caller)));
+}
+
+Status require_support(AdminRole caller, bool override_limit, std::string_view beyond) {
+  if (Status allowed = require_role(caller, AdminRole::support); !allowed.ok()) return allowed;
+  if (!override_limit || caller == AdminRole::admin) return {};
+  return make_error(ErrorCode::forbidden, "only an admin token may " + std::string(beyond));
 }
 
 AdminService::AdminService(ServiceContext context) : context_(std::move(context)) {}
@@ -334,14 +344,10 @@ Result<License> AdminService::set_license_limit(const AdminCaller& caller, std::
 Result<Activation> AdminService::reset_activation(const AdminCaller& caller,
                                                   std::string_view activation_id,
                                                   bool override_limit) const {
-  if (Status allowed = require_role(caller.role, AdminRole::support); !allowed.ok()) {
+  if (Status allowed =
+          require_support(caller.role, override_limit, "reset beyond a license's yearly allowance");
+      !allowed.ok()) {
     return allowed.error();
-  }
-  if (override_limit) {
-    if (Status allowed = require_role(caller.role, AdminRole::admin); !allowed.ok()) {
-      return make_error(ErrorCode::forbidden,
-                        "only an admin token may reset beyond a license's yearly allowance");
-    }
   }
   const UnixTime now = context_.clock();
   SeatReset reset;

@@ -18,4 +18,24 @@ std::string new_record_id(std::string_view prefix) {
   return std::string(prefix) + "_" + time_digits + encoding::hex(crypto::random_bytes(5));
 }
 
+std::optional<std::string> canonical_machine_id(std::string_view text) {
+  constexpr std::size_t kSymbols = 16;
+  std::string upper;
+  for (char c : text) {
+    if (c == ' ' || c == '-') continue;
+    upper.push_back(static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c));
+  }
+  if (upper.size() != 2 + kSymbols || upper.compare(0, 2, "NL") != 0) return std::nullopt;
+  std::string canonical = "NL";
+  for (std::size_t i = 0; i < kSymbols; ++i) {
+    char symbol = upper[2 + i];
+    if (symbol == 'O') symbol = '0';
+    if (symbol == 'I' || symbol == 'L') symbol = '1';
+    if (encoding::crockford32_value(symbol) < 0) return std::nullopt;
+    if (i % 4 == 0) canonical.push_back('-');
+    canonical.push_back(symbol);
+  }
+  return canonical;
+}
+
 }  // namespace nodelock::server

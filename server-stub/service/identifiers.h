@@ -5,6 +5,7 @@
 // activation).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -13,5 +14,10 @@ namespace nodelock::server {
 // `prefix` + "_" + 12 hex digits of the time in milliseconds + 10 hex digits
 // (40 random bits), e.g. "act_0193a1b2c3d4e5f6a7b8c9".
 std::string new_record_id(std::string_view prefix);
+
+// A machine ID as people read it out, in its canonical form
+// "NL-XXXX-XXXX-XXXX-XXXX": case, spaces and dashes do not matter, and O, I
+// and L read as 0, 1 and 1, as in license keys. None when it is not one.
+std::optional<std::string> canonical_machine_id(std::string_view text);
 
 }  // namespace nodelock::server

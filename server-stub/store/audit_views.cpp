@@ -28,6 +28,12 @@ nlohmann::json audit_view(const License& license) {
   if (license.reclaim_after_seconds) {
     view["reclaim_after_seconds"] = *license.reclaim_after_seconds;
   }
+  if (license.max_transfers_per_year) {
+    view["max_transfers_per_year"] = *license.max_transfers_per_year;
+  }
+  if (license.transfer_cooldown_days > 0) {
+    view["transfer_cooldown_days"] = license.transfer_cooldown_days;
+  }
   if (license.model == SeatModel::site) view["site"] = to_json(license.site);
   if (!license.floating_policy.empty()) {
     view["floating_policy"] = nlohmann::json::parse(license.floating_policy, nullptr, false);

@@ -90,6 +90,52 @@ TEST_F(SeatReclaimStoreTest, SuspendedLicensesAndLicensesWithoutAThresholdKeepTh
   EXPECT_EQ(store_->activation(id)->state, ActivationState::active);
 }
 
+// A transferred seat holds no seat any more, and a seat held for the machine
+// it went to is no activation: the sweep frees neither, the hold still counts
+// against the limit, and a seat the sweep freed is not transferred.
+TEST_F(SeatReclaimStoreTest, TransfersAndTheSeatsHeldForThemAreLeftAloneBySweeps) {
+  const std::string moved = claimed(1, "n1");
+  const std::string idle = claimed(2, "n2");
+  SeatTransferOrder order;
+  order.activation_id = moved;
+  order.to_machine_id = "NL-MACH-3";
+  order.held_until = kNow + 100000;
+  order.by = {"support-token", kNow};
+  ASSERT_TRUE(store_->transfer_seat(order).ok());
+
+  const auto freed = reclaimed_at(kNow + 1000);
+  ASSERT_EQ(freed.size(), 1u);
+  EXPECT_EQ(freed[0].id, idle);
+  EXPECT_EQ(store_->activation(moved)->state, ActivationState::transferred);
+  EXPECT_FALSE(store_->activation(moved)->reclaimed_at);
+  EXPECT_EQ(store_->license("lic-1")->seats_used, 0);
+
+  SeatClaim fourth = claim_for("lic-1", 4, "n4");
+  fourth.now = kNow + 1000;
+  SeatClaim fifth = claim_for("lic-1", 5, "n5");
+  fifth.now = kNow + 1000;
+  ASSERT_TRUE(store_->claim_seat(fourth)->granted);
+  ASSERT_TRUE(store_->claim_seat(fifth)->granted);
+  SeatClaim sixth = claim_for("lic-1", 6, "n6");
+  sixth.now = kNow + 1000;
+  auto refused = store_->claim_seat(sixth);
+  ASSERT_TRUE(refused.ok()) << refused.message();
+  EXPECT_FALSE(refused->granted) << "2 seats used and 1 held fill the 3";
+  EXPECT_EQ(refused->held, 1);
+  SeatClaim successor = claim_for("lic-1", 3, "n3");
+  successor.now = kNow + 1000;
+  auto taken = store_->claim_seat(successor);
+  ASSERT_TRUE(taken.ok()) << taken.message();
+  EXPECT_TRUE(taken->granted) << "the held seat is still there for the machine it was moved to";
+
+  order.activation_id = idle;
+  order.to_machine_id = "NL-MACH-7";
+  auto again = store_->transfer_seat(order);
+  EXPECT_EQ(again.code(), ErrorCode::conflict);
+  EXPECT_NE(again.message().find("already free"), std::string::npos) << again.message();
+  EXPECT_NE(again.message().find("nodelock activate"), std::string::npos) << again.message();
+}
+
 int exec(const std::string& path, const char* sql) {
   sqlite3* db = nullptr;
   sqlite3_open(path.c_str(), &db);
@@ -114,6 +160,9 @@ TEST(SeatReclaimMigration, SeatsAndTheirMachineKeysSurviveTheRebuild) {
   const std::string path = (dir / "nodelock.db").string();
   ASSERT_EQ(exec(path,
                  "ALTER TABLE license_users DROP COLUMN reserved;"
+                 "DROP TABLE seat_transfers;"
+                 "ALTER TABLE licenses DROP COLUMN max_transfers_per_year;"
+                 "ALTER TABLE licenses DROP COLUMN transfer_cooldown_days;"
                  "ALTER TABLE activations DROP COLUMN reclaimed_at;"
                  "ALTER TABLE licenses DROP COLUMN reclaim_after_seconds;"
                  "DELETE FROM schema_version WHERE version >= 11;"),

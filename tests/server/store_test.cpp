@@ -58,6 +58,60 @@ TEST(SchemaMigration, DatabaseFromANewerServerIsRefused) {
   EXPECT_NE(store.message().find("newer"), std::string::npos) << store.message();
 }
 
+// The latest migration rebuilds the activations table (to admit a new seat
+// state); run again on a database whose seats it must carry over, with every
+// column the migrations before it added (a reclaimed seat's reclaimed_at).
+TEST(SchemaMigration, RebuildingTheActivationsTableKeepsEverySeatAndItsKeys) {
+  TempDir dir;
+  {
+    auto store = open_or_fail(store_url(dir));
+    ASSERT_TRUE(store->add_product({"acme-cad", "Acme CAD", kNow}, kByAdmin).ok());
+    License license = license_record("lic-1", 3);
+    license.reclaim_after_seconds = 100;
+    ASSERT_TRUE(store->add_license(license, kByAdmin).ok());
+    ASSERT_TRUE(store->claim_seat(claim_for("lic-1", 1, "n1")).ok());
+    auto second = store->claim_seat(claim_for("lic-1", 2, "n2"));
+    ASSERT_TRUE(second.ok()) << second.message();
+    ASSERT_TRUE(store->reset_seat({second->activation.id, kByAdmin, 0, {}}).ok());
+    auto third = store->claim_seat(claim_for("lic-1", 3, "n3"));
+    ASSERT_TRUE(third.ok()) << third.message();
+    auto reclaimed = store->reclaim_seats({"lic-1", {third->activation.id}, kNow + 1000});
+    ASSERT_TRUE(reclaimed.ok() && reclaimed->size() == 1u);
+  }
+  sqlite3* db = nullptr;
+  sqlite3_open((dir / "nodelock.db").c_str(), &db);
+  const std::string undo =
+      "DROP TABLE seat_transfers; "
+      "ALTER TABLE licenses DROP COLUMN max_transfers_per_year; "
+      "ALTER TABLE licenses DROP COLUMN transfer_cooldown_days; "
+      "DELETE FROM schema_version WHERE version = " +
+      std::to_string(kSchemaVersion);
+  ASSERT_EQ(sqlite3_exec(db, undo.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_close(db);
+
+  auto store = open_or_fail(store_url(dir));
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(recorded_schema_version((dir / "nodelock.db").string()), kSchemaVersion);
+  auto page = store->activation_page("lic-1", {});
+  ASSERT_TRUE(page.ok()) << page.message();
+  const std::vector<Activation>& seats = page->activations;
+  ASSERT_EQ(seats.size(), 3u);
+  EXPECT_EQ(seats[0].state, ActivationState::active);
+  EXPECT_EQ(seats[0].hostname, "host1");
+  EXPECT_EQ(seats[1].state, ActivationState::reset);
+  EXPECT_EQ(seats[2].state, ActivationState::reclaimed);
+  EXPECT_EQ(seats[2].reclaimed_at, kNow + 1000);
+  EXPECT_EQ(store->license("lic-1")->reclaim_after_seconds, 100);
+  auto again = store->claim_seat(claim_for("lic-1", 1, "n4"));
+  ASSERT_TRUE(again.ok()) << again.message();
+  EXPECT_TRUE(again->existing) << "the seat is found again by its keys";
+  auto fourth = store->claim_seat(claim_for("lic-1", 4, "n5"));
+  ASSERT_TRUE(fourth.ok()) << fourth.message();
+  EXPECT_TRUE(fourth->granted);
+  EXPECT_EQ(fourth->used, 2);
+}
+
 TEST(OpenStore, UnknownSchemeIsRefusedWithTheSupportedOne) {
   auto store = open_store("mysql://db/licenses");
   ASSERT_FALSE(store.ok());

@@ -54,7 +54,7 @@ constexpr const char* kLicenseColumns =
     "id, product_id, key_hash, key_last5, model, licensee, max_activations, term, expires_at, "
     "trial_days, grace_days, refresh_days, features, max_version, maintenance_end, status, "
     "policy, created_at, seats_used, max_resets_per_year, site, floating_policy, "
-    "reclaim_after_seconds";
+    "reclaim_after_seconds, max_transfers_per_year, transfer_cooldown_days";
 
 License read_license(const Query& row) {
   License license;
@@ -86,6 +86,8 @@ License read_license(const Query& row) {
   }
   license.floating_policy = row.text(21);
   license.reclaim_after_seconds = row.optional_integer(22);
+  license.max_transfers_per_year = optional_int(row.optional_integer(23));
+  license.transfer_cooldown_days = static_cast<int>(row.integer(24));
   return license;
 }
 
@@ -179,12 +181,13 @@ Status insert_license(Connection& db, const License& license) {
       "INSERT INTO licenses(id, product_id, key_hash, key_last5, model, licensee, "
       "max_activations, term, expires_at, trial_days, grace_days, refresh_days, features, "
       "max_version, maintenance_end, status, policy, created_at, max_resets_per_year, site, "
-      "floating_policy, reclaim_after_seconds) "
-      "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "floating_policy, reclaim_after_seconds, max_transfers_per_year, transfer_cooldown_days) "
+      "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   std::optional<std::int64_t> max_version;
   if (license.max_version) max_version = *license.max_version;
-  std::optional<std::int64_t> max_resets;
+  std::optional<std::int64_t> max_resets, max_transfers;
   if (license.max_resets_per_year) max_resets = *license.max_resets_per_year;
+  if (license.max_transfers_per_year) max_transfers = *license.max_transfers_per_year;
   query.bind(1, license.id)
       .bind(2, license.product_id)
       .bind(3, license.key_hash)
@@ -206,7 +209,9 @@ Status insert_license(Connection& db, const License& license) {
       .bind(19, max_resets)
       .bind(20, license.model == SeatModel::site ? site_text(license.site) : std::string())
       .bind(21, license.floating_policy)
-      .bind(22, license.reclaim_after_seconds);
+      .bind(22, license.reclaim_after_seconds)
+      .bind(23, max_transfers)
+      .bind(24, std::int64_t{license.transfer_cooldown_days});
   Status inserted = query.run();
   if (inserted.code() == ErrorCode::already_exists) {
     return make_error(ErrorCode::already_exists, "a license with this id or key already exists");

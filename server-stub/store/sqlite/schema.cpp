@@ -237,6 +237,64 @@ CREATE INDEX activations_by_user ON activations(license_id, user_email, status);
     {12, R"sql(
 ALTER TABLE license_users ADD COLUMN reserved INTEGER NOT NULL DEFAULT 0 CHECK(reserved IN (0, 1));
 )sql"},
+    // Seat transfers: support moves a seat from a replaced machine to its
+    // successor. The old activation ends as `transferred`, which the status
+    // CHECK must admit, so the activations table is rebuilt again, carrying
+    // every column the migrations before added (reclaimed_at included). The
+    // CHECK also admits `released`, the state of a seat its license holder
+    // releases by self-service, so that feature needs no third rebuild. The
+    // seat is held for the new machine until it activates or the hold lapses;
+    // licenses gain their transfer policy.
+    {13, R"sql(
+CREATE TABLE activations_rebuilt(
+  id TEXT PRIMARY KEY,
+  license_id TEXT NOT NULL REFERENCES licenses(id),
+  machine_id TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  device_public_key TEXT NOT NULL,
+  hostname TEXT NOT NULL,
+  environment TEXT NOT NULL,
+  mode TEXT NOT NULL CHECK(mode IN ('online', 'offline')),
+  status TEXT NOT NULL CHECK(status IN ('active', 'deactivated', 'reset', 'revoked', 'reclaimed',
+                                        'transferred', 'released')),
+  activated_at INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL,
+  request_nonce TEXT NOT NULL,
+  machine_keys TEXT NOT NULL DEFAULT '[]',
+  dongle TEXT NOT NULL DEFAULT '',
+  reset_at INTEGER,
+  user_email TEXT NOT NULL DEFAULT '',
+  check_in_counter INTEGER NOT NULL DEFAULT 0,
+  receipt_hash TEXT NOT NULL DEFAULT '',
+  previous_receipt_hash TEXT NOT NULL DEFAULT '',
+  history_tracked INTEGER NOT NULL DEFAULT 0,
+  cloned_at INTEGER,
+  reclaimed_at INTEGER);
+INSERT INTO activations_rebuilt(id, license_id, machine_id, fingerprint, device_public_key,
+  hostname, environment, mode, status, activated_at, last_seen_at, request_nonce, machine_keys,
+  dongle, reset_at, user_email, check_in_counter, receipt_hash, previous_receipt_hash,
+  history_tracked, cloned_at, reclaimed_at)
+SELECT id, license_id, machine_id, fingerprint, device_public_key, hostname, environment, mode,
+  status, activated_at, last_seen_at, request_nonce, machine_keys, dongle, reset_at, user_email,
+  check_in_counter, receipt_hash, previous_receipt_hash, history_tracked, cloned_at, reclaimed_at
+FROM activations;
+DROP TABLE activations;
+ALTER TABLE activations_rebuilt RENAME TO activations;
+CREATE INDEX activations_by_license ON activations(license_id, status);
+CREATE INDEX activations_by_user ON activations(license_id, user_email, status);
+ALTER TABLE licenses ADD COLUMN max_transfers_per_year INTEGER;
+ALTER TABLE licenses ADD COLUMN transfer_cooldown_days INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE seat_transfers(
+  from_activation_id TEXT PRIMARY KEY REFERENCES activations(id),
+  license_id TEXT NOT NULL REFERENCES licenses(id),
+  from_machine_id TEXT NOT NULL,
+  to_machine_id TEXT NOT NULL,
+  transferred_at INTEGER NOT NULL,
+  held_until INTEGER NOT NULL,
+  to_activation_id TEXT REFERENCES activations(id));
+CREATE INDEX seat_transfers_by_license ON seat_transfers(license_id, transferred_at);
+CREATE INDEX seat_transfers_by_new_seat ON seat_transfers(to_activation_id);
+)sql"},
 };
 
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion,

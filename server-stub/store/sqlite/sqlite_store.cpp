@@ -15,6 +15,7 @@
 #include "records.h"
 #include "schema.h"
 #include "seat_history.h"
+#include "seat_transfers.h"
 #include "sqlite_lease_store.h"
 #include "support_writes.h"
 
@@ -186,7 +187,11 @@ class SqliteStore final : public Store {
         return record_change(db, device, "activation.reenrol", outcome.activation.id, before,
                              audit_view(outcome.activation));
       }
-      if (has_seat_limit(*license) && outcome.used >= license->max_activations) {
+      auto held = held_seats(db, claim.license_id, claim.enrolment.machine_id, claim.now);
+      if (!held.ok()) return held.error();
+      outcome.held = held->for_others;
+      if (!held->own && has_seat_limit(*license) &&
+          outcome.used + held->for_others >= license->max_activations) {
         limit_reached = true;
         return make_error(ErrorCode::activation_limit, "no seat left");
       }
@@ -203,8 +208,13 @@ class SqliteStore final : public Store {
       if (!started.ok()) return started;
       Status counted = change_seats_used(db, seat.license_id, +1);
       if (!counted.ok()) return counted;
-      Status recorded =
-          record_change(db, device, "activation.create", seat.id, nullptr, audit_view(seat));
+      nlohmann::json created = audit_view(seat);
+      if (held->own) {
+        Status taken = take_held_seat(db, *held->own, seat.id);
+        if (!taken.ok()) return taken;
+        created.emplace("transferred_from", held->own->from_activation_id);
+      }
+      Status recorded = record_change(db, device, "activation.create", seat.id, nullptr, created);
       if (!recorded.ok()) return recorded;
       outcome.granted = true;
       outcome.used += 1;
@@ -230,6 +240,7 @@ class SqliteStore final : public Store {
       auto seat = select_activation(db, check_in.activation_id);
       if (!seat.ok()) return seat.error();
       if (seat->device_public_key != check_in.device_public_key) return other_device(*seat);
+      if (seat->state == ActivationState::transferred) return transferred_away(db, *seat);
       if (seat->state != ActivationState::active) {
         Status user = refuse_disabled_user(db, *seat);
         if (!user.ok()) return user;
@@ -335,10 +346,19 @@ class SqliteStore final : public Store {
     return readers_.run<Activation>([&](Connection& db) { return select_activation(db, id); });
   }
 
+  Result<SeatTransfer> transfer_seat(const SeatTransferOrder& order) override {
+    return written<SeatTransfer>([&](Connection& db) { return write_seat_transfer(db, order); });
+  }
+
   Result<ActivationPage> activation_page(std::string_view license_id,
                                          const ActivationPageRequest& page) override {
-    return readers_.run<ActivationPage>(
-        [&](Connection& db) { return select_activation_page(db, license_id, page); });
+    return readers_.run<ActivationPage>([&](Connection& db) -> Result<ActivationPage> {
+      auto read = select_activation_page(db, license_id, page);
+      if (!read.ok()) return read.error();
+      Status attached = attach_transfers(db, read->activations);
+      if (!attached.ok()) return attached.error();
+      return read;
+    });
   }
 
   Result<Activation> seat_answering(std::string_view license_id, std::string_view nonce) override {

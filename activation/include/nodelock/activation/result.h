@@ -59,6 +59,7 @@ enum class ErrorCode {
   lease_ended,          // the floating lease expired or was released; check out again
   borrow_not_allowed,   // the license allows no borrowing, or not for that many days
   seat_reclaimed,       // the server freed this machine's seat after it stopped checking in
+  seat_transferred,     // support moved this machine's seat to another machine
 };
 
 // The stable name of a code, e.g. "activation_limit".

@@ -66,6 +66,10 @@ struct ServiceContext {
   // server keeps no sessions, and every report is empty.
   UsageLog* usage_log = nullptr;
   ClonePolicy clone_policy = ClonePolicy::refuse_copy;
+  // How long a transferred seat is held for the machine it went to; not
+  // taken by then, it is free for any machine, so no seat is lost to a
+  // machine that never came.
+  UnixTime transfer_hold_seconds = 30 * 86400;
 };
 
 // How a request reached the server.

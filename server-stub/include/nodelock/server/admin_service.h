@@ -40,9 +40,11 @@ struct LicenseOrder {
   std::string licensee;
   int refresh_days = 30;
   std::optional<fingerprint::MatchPolicy> match_policy;  // the standard one when absent
-  std::optional<int> max_resets_per_year;  // seats support may reset a year; none: no limit
-  SiteConstraint site;                     // model site only
-  bool site_fields = false;  // the order named a site field, which only a site license takes
+  std::optional<int> max_resets_per_year;     // seats support may reset a year; none: no limit
+  std::optional<int> max_transfers_per_year;  // seats support may transfer a year; none: no limit
+  int transfer_cooldown_days = 0;  // days before a transferred seat may be transferred again
+  SiteConstraint site;             // model site only
+  bool site_fields = false;        // the order named a site field, which only a site license takes
   // Floating licenses: max_activations is then the number of concurrent seats.
   // Given for another model, it is refused.
   std::optional<FloatingPolicy> floating;
@@ -120,6 +122,20 @@ class AdminService {
                                                     std::string_view activation_id,
                                                     bool override_limit) const;
 
+  // Moves the seat of a replaced machine to the machine `to_machine_id`
+  // (support): the activation ends as transferred, its machine's next
+  // check-in is refused with seat_transferred, and the seat is held for the
+  // new machine for ServiceContext::transfer_hold_seconds, even when the
+  // license is full. Beyond the license's transfers a year, or within its
+  // cool-down of the seat's own last transfer, it is forbidden unless an
+  // admin passes `override`. invalid_argument (not a machine ID), not_found,
+  // conflict (the seat is not active, the machine already has a seat or a
+  // held one, or a site license).
+  [[nodiscard]] Result<SeatTransfer> transfer_activation(const AdminCaller& caller,
+                                                         std::string_view activation_id,
+                                                         std::string_view to_machine_id,
+                                                         bool override_limit) const;
+
   // ok when `caller` may submit an activation request carried from an
   // air-gapped machine (ActivationService::activate, RequestChannel::offline).
   [[nodiscard]] Status may_answer_offline_requests(AdminRole caller) const;
@@ -146,6 +162,10 @@ class AdminService {
 
 // ok when `caller` has at least the `needed` role, forbidden (naming both) otherwise.
 [[nodiscard]] Status require_role(AdminRole caller, AdminRole needed);
+// ok when `caller` may make a support change, going `beyond` the license's
+// allowance (an override) only when it is an admin; forbidden otherwise.
+[[nodiscard]] Status require_support(AdminRole caller, bool override_limit,
+                                     std::string_view beyond);
 
 // Every check a license order passes (invalid_argument naming the field), made
 // here or imported. With `now`, an expiry must be ahead of it; an import keeps

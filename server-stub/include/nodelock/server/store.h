@@ -67,6 +67,8 @@ struct License {
   std::optional<UnixTime> maintenance_end;
   std::optional<int>
       max_resets_per_year;  // seats support may reset in any 365 days; none: no limit
+  std::optional<int> max_transfers_per_year;  // seats support may transfer in any 365 days
+  int transfer_cooldown_days = 0;  // a seat transferred this recently is not transferred again
   LicenseState state = LicenseState::active;
   std::string match_policy;  // MatchPolicy JSON; empty means the standard policy
   UnixTime created_at = 0;
@@ -84,8 +86,22 @@ struct License {
 // max_activations is 0 and means nothing.
 inline bool has_seat_limit(const License& license) { return license.model != SeatModel::site; }
 
-// reclaimed: freed by the server because its machine stopped checking in.
-enum class ActivationState { active, deactivated, reset, revoked, reclaimed };
+// reclaimed: freed by the server because its machine stopped checking in;
+// transferred: moved by support to the machine that replaced it.
+enum class ActivationState { active, deactivated, reset, revoked, reclaimed, transferred };
+
+// A seat support moved from one machine to another (a replaced machine). The
+// seat is held for the new machine until it activates, or until `held_until`:
+// after that the seat is free for any machine.
+struct SeatTransfer {
+  std::string from_activation_id;  // the activation that ended as transferred
+  std::string license_id;
+  std::string from_machine_id;
+  std::string to_machine_id;
+  UnixTime transferred_at = 0;
+  UnixTime held_until = 0;
+  std::string to_activation_id;  // the seat the new machine took; empty until it activates
+};
 
 struct Activation {
   std::string id;
@@ -108,6 +124,10 @@ struct Activation {
   // When the server freed the seat because its machine had not checked in for
   // the license's reclaim threshold.
   std::optional<UnixTime> reclaimed_at;
+  // Filled by Store::activation_page() for support to read: the transfer this
+  // seat ended with (state transferred), and the one that brought it here.
+  std::optional<SeatTransfer> transferred_to;
+  std::optional<SeatTransfer> transferred_from;
 };
 
 // A seat's check-in history, against which each online check-in's
@@ -254,6 +274,7 @@ struct SeatClaimOutcome {
   Activation activation;  // the granted seat
   License license;        // as of the claim; a trial's expiry is fixed at its first claim
   int used = 0;           // active seats after the claim
+  int held = 0;  // seats held for other machines they were transferred to, which no claim takes
 };
 
 // A check-in (refresh) by the machine holding a seat.
@@ -286,6 +307,26 @@ struct SeatReset {
   // seats reset since `counted_since`; an error refuses the reset.
   UnixTime counted_since = 0;
   std::function<Status(const License& license, int resets)> admit;
+};
+
+// Moves a seat to another machine at support's request (a replaced machine):
+// the activation ends as transferred, its machine's next check-in is refused
+// with seat_transferred, and the seat is held for `to_machine_id` until
+// `held_until`. That machine's claim takes it even on a full license; no
+// other machine's claim may.
+struct SeatTransferOrder {
+  std::string activation_id;
+  std::string to_machine_id;  // canonical "NL-XXXX-XXXX-XXXX-XXXX"
+  UnixTime held_until = 0;
+  ChangedBy by;
+  // Run inside the transaction on the seat's license, when the license's
+  // transfers made at or after `counted_since` were made (oldest first), and
+  // when this seat itself arrived by a transfer (none: it did not); an error
+  // refuses the transfer.
+  UnixTime counted_since = 0;
+  std::function<Status(const License& license, const std::vector<UnixTime>& transfers,
+                       std::optional<UnixTime> arrived_at)>
+      admit;
 };
 
 // Sets how many machines a license admits. Lowering it below the seats in use
@@ -425,7 +466,9 @@ class Store {
   virtual Result<License> set_reclaim_policy(const ReclaimPolicyChange& change) = 0;
 
   // Grants the machine its existing seat or a new one, in one transaction that
-  // re-reads the seats under the write lock. On a license with users the
+  // re-reads the seats under the write lock. Seats held for machines they were
+  // transferred to count as used, except the one held for this machine, which
+  // it takes whatever the limit. On a license with users the
   // enrolment must name one who is on it (forbidden), enabled (user_disabled)
   // and has activations left (activation_limit), counted in the same
   // transaction. Errors: replayed (nonce seen), not_found (license), or
@@ -442,6 +485,10 @@ class Store {
   // The seat as reset. Errors: not_found, conflict (seat not active), or
   // whatever `admit` returns; nothing changes on error.
   virtual Result<Activation> reset_seat(const SeatReset& reset) = 0;
+  // The transfer as made. Errors: not_found, conflict (the seat is not active,
+  // or the new machine already holds a seat of the license or has one held
+  // for it), or whatever `admit` returns; nothing changes on error.
+  virtual Result<SeatTransfer> transfer_seat(const SeatTransferOrder& order) = 0;
   virtual Result<Activation> activation(std::string_view id) = 0;
   // invalid_argument when page.after names no activation of the license.
   virtual Result<ActivationPage> activation_page(std::string_view license_id,
@@ -505,7 +552,7 @@ class Store {
 
 // The schema version this build writes. A database with a newer version is
 // refused (conflict) rather than misread.
-inline constexpr int kSchemaVersion = 12;
+inline constexpr int kSchemaVersion = 13;
 
 // Opens (creating and migrating when needed) the store at `url`:
 // "sqlite:PATH" for the embedded SQLite store. Errors: invalid_argument for an

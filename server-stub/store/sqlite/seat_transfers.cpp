@@ -1,0 +1,265 @@
+#include "seat_transfers.h"
+
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "audit_records.h"
+#include "nodelock/activation/utc_time.h"
+#include "records.h"
+
+namespace nodelock::server::sqlite {
+
+namespace {
+
+constexpr const char* kTransferColumns =
+    "from_activation_id, license_id, from_machine_id, to_machine_id, transferred_at, "
+    "held_until, to_activation_id";
+
+SeatTransfer read_transfer(const Query& row) {
+  SeatTransfer transfer;
+  transfer.from_activation_id = row.text(0);
+  transfer.license_id = row.text(1);
+  transfer.from_machine_id = row.text(2);
+  transfer.to_machine_id = row.text(3);
+  transfer.transferred_at = row.integer(4);
+  transfer.held_until = row.integer(5);
+  transfer.to_activation_id = row.text(6);
+  return transfer;
+}
+
+// The license's transfers matching `condition` (SQL over the columns, with
+// ?1 the license id and ?2 `value` when given), oldest first.
+Result<std::vector<SeatTransfer>> select_transfers(Connection& db, std::string_view license_id,
+                                                   const char* condition,
+                                                   std::optional<std::int64_t> value) {
+  const std::string text = std::string("SELECT ") + kTransferColumns +
+                           " FROM seat_transfers WHERE license_id = ?1 AND " + condition +
+                           " ORDER BY transferred_at, from_activation_id";
+  Query query = db.query(text.c_str());
+  query.bind(1, license_id);
+  if (value) query.bind(2, *value);
+  std::vector<SeatTransfer> transfers;
+  for (;;) {
+    auto row = query.step();
+    if (!row.ok()) return row.error();
+    if (!*row) return transfers;
+    transfers.push_back(read_transfer(query));
+  }
+}
+
+Result<std::vector<SeatTransfer>> held_at(Connection& db, std::string_view license_id,
+                                          UnixTime now) {
+  return select_transfers(db, license_id, "to_activation_id IS NULL AND held_until > ?2", now);
+}
+
+// conflict when `machine_id` already holds an active seat of the license.
+Status refuse_seated_machine(Connection& db, const License& license, std::string_view machine_id) {
+  Query query = db.query(
+      "SELECT id FROM activations WHERE license_id = ? AND status = 'active' AND machine_id = ?");
+  query.bind(1, license.id).bind(2, machine_id);
+  auto row = query.step();
+  if (!row.ok()) return row.error();
+  if (!*row) return {};
+  return make_error(ErrorCode::conflict, std::string(machine_id) +
+                                             " already holds a seat of this license (activation " +
+                                             query.text(0) + "); it needs no transfer");
+}
+
+// The transfer that ended `seat`. not_found.
+Result<SeatTransfer> transfer_of(Connection& db, const Activation& seat) {
+  static const std::string text = std::string("SELECT ") + kTransferColumns +
+                                  " FROM seat_transfers WHERE from_activation_id = ?";
+  Query query = db.query(text.c_str());
+  query.bind(1, seat.id);
+  auto row = query.step();
+  if (!row.ok()) return row.error();
+  if (!*row) return make_error(ErrorCode::not_found, "activation " + seat.id + " has no transfer");
+  return read_transfer(query);
+}
+
+// The conflict for a transfer of `seat`, which holds no seat any more. A seat
+// that was reset, reclaimed or deactivated is free already: the new machine
+// takes one by activating, and a transfer would hold a second seat for it.
+Error not_transferable(const Activation& seat, std::string_view to_machine_id) {
+  std::string how;
+  switch (seat.state) {
+    case ActivationState::reset:
+      how = "was reset by support";
+      break;
+    case ActivationState::reclaimed:
+      how = "was reclaimed by the server on " +
+            utc_date(seat.reclaimed_at.value_or(seat.last_seen_at)) +
+            " after its machine stopped checking in";
+      break;
+    case ActivationState::deactivated:
+      how = "was deactivated on its machine";
+      break;
+    default:
+      return make_error(ErrorCode::conflict, "activation " + seat.id + " is " +
+                                                 std::string(name_of(seat.state)) +
+                                                 "; only an active seat can be transferred");
+  }
+  return make_error(ErrorCode::conflict,
+                    "activation " + seat.id + " " + how +
+                        ", so its seat is already free and there is nothing to transfer; have "
+                        "the customer run `nodelock activate` with the license key on the new "
+                        "machine " +
+                        std::string(to_machine_id) + " instead");
+}
+
+// When `seat` arrived by a transfer; none when it did not.
+Result<std::optional<UnixTime>> arrival_of(Connection& db, const Activation& seat) {
+  Query query = db.query(
+      "SELECT max(transferred_at) FROM seat_transfers WHERE license_id = ? AND "
+      "to_activation_id = ?");
+  query.bind(1, seat.license_id).bind(2, seat.id);
+  auto row = query.step();
+  if (!row.ok()) return row.error();
+  return query.optional_integer(0);
+}
+
+}  // namespace
+
+Result<SeatTransfer> write_seat_transfer(Connection& db, const SeatTransferOrder& order) {
+  auto seat = select_activation(db, order.activation_id);
+  if (!seat.ok()) return seat.error();
+  if (seat->state == ActivationState::transferred) {
+    auto earlier = transfer_of(db, *seat);
+    if (!earlier.ok()) return earlier.error();
+    return make_error(ErrorCode::conflict,
+                      "activation " + seat->id + " was already transferred to " +
+                          earlier->to_machine_id + " on " + utc_date(earlier->transferred_at));
+  }
+  if (seat->state != ActivationState::active) return not_transferable(*seat, order.to_machine_id);
+  if (seat->machine_id == order.to_machine_id) {
+    return make_error(ErrorCode::invalid_argument, "activation " + seat->id + " is already on " +
+                                                       order.to_machine_id +
+                                                       "; give the new machine's ID");
+  }
+  auto license = select_license(db, seat->license_id);
+  if (!license.ok()) return license.error();
+  if (Status seated = refuse_seated_machine(db, *license, order.to_machine_id); !seated.ok()) {
+    return seated.error();
+  }
+  auto held = held_at(db, license->id, order.by.at);
+  if (!held.ok()) return held.error();
+  for (const SeatTransfer& other : *held) {
+    if (other.to_machine_id != order.to_machine_id) continue;
+    return make_error(ErrorCode::conflict, "a seat is already held for " + order.to_machine_id +
+                                               " (transferred from activation " +
+                                               other.from_activation_id + ") until " +
+                                               utc_date(other.held_until));
+  }
+  if (order.admit) {
+    auto counted = select_transfers(db, license->id, "transferred_at >= ?2", order.counted_since);
+    if (!counted.ok()) return counted.error();
+    std::vector<UnixTime> times;
+    for (const SeatTransfer& made : *counted) times.push_back(made.transferred_at);
+    auto arrived = arrival_of(db, *seat);
+    if (!arrived.ok()) return arrived.error();
+    Status admitted = order.admit(*license, times, *arrived);
+    if (!admitted.ok()) return admitted.error();
+  }
+  SeatTransfer transfer;
+  transfer.from_activation_id = seat->id;
+  transfer.license_id = license->id;
+  transfer.from_machine_id = seat->machine_id;
+  transfer.to_machine_id = order.to_machine_id;
+  transfer.transferred_at = order.by.at;
+  transfer.held_until = order.held_until;
+  seat->state = ActivationState::transferred;
+  Status updated = update_activation(db, *seat);
+  if (!updated.ok()) return updated.error();
+  Status unkeyed = replace_seat_keys(db, *seat, {});
+  if (!unkeyed.ok()) return unkeyed.error();
+  Status freed = change_seats_used(db, seat->license_id, -1);
+  if (!freed.ok()) return freed.error();
+  Status inserted =
+      db.query(
+            "INSERT INTO seat_transfers(from_activation_id, license_id, from_machine_id, "
+            "to_machine_id, transferred_at, held_until) VALUES(?, ?, ?, ?, ?, ?)")
+          .bind(1, transfer.from_activation_id)
+          .bind(2, transfer.license_id)
+          .bind(3, transfer.from_machine_id)
+          .bind(4, transfer.to_machine_id)
+          .bind(5, transfer.transferred_at)
+          .bind(6, transfer.held_until)
+          .run();
+  if (!inserted.ok()) return inserted.error();
+  Status recorded = record_change(
+      db, order.by, "activation.transfer", seat->id,
+      {{"status", name_of(ActivationState::active)}, {"machine_id", transfer.from_machine_id}},
+      {{"status", name_of(seat->state)},
+       {"to_machine_id", transfer.to_machine_id},
+       {"held_until", transfer.held_until}});
+  if (!recorded.ok()) return recorded.error();
+  return transfer;
+}
+
+Result<HeldSeats> held_seats(Connection& db, std::string_view license_id,
+                             std::string_view machine_id, UnixTime now) {
+  auto held = held_at(db, license_id, now);
+  if (!held.ok()) return held.error();
+  HeldSeats seats;
+  for (SeatTransfer& transfer : *held) {
+    if (!seats.own && transfer.to_machine_id == machine_id) {
+      seats.own = std::move(transfer);
+    } else {
+      ++seats.for_others;
+    }
+  }
+  return seats;
+}
+
+Status take_held_seat(Connection& db, const SeatTransfer& transfer, std::string_view taken_by) {
+  return db.query("UPDATE seat_transfers SET to_activation_id = ? WHERE from_activation_id = ?")
+      .bind(1, taken_by)
+      .bind(2, transfer.from_activation_id)
+      .run();
+}
+
+Error transferred_away(Connection& db, const Activation& seat) {
+  auto transfer = transfer_of(db, seat);
+  const std::string where = transfer.ok() ? " to the machine " + transfer->to_machine_id + " on " +
+                                                utc_date(transfer->transferred_at)
+                                          : std::string(" to another machine");
+  return make_error(ErrorCode::seat_transferred,
+                    "support moved this machine's activation " + seat.id + where +
+                        ", so this machine no longer checks in; contact support to use the "
+                        "license here again");
+}
+
+Status attach_transfers(Connection& db, std::vector<Activation>& activations) {
+  if (activations.empty()) return {};
+  std::unordered_map<std::string, Activation*> by_id;
+  nlohmann::json ids = nlohmann::json::array();
+  for (Activation& activation : activations) {
+    by_id.emplace(activation.id, &activation);
+    ids.push_back(activation.id);
+  }
+  // Only the transfers of these activations, by their keys: a page costs the
+  // same however many transfers the license has had.
+  static const std::string text = std::string("SELECT ") + kTransferColumns +
+                                  " FROM seat_transfers WHERE from_activation_id IN "
+                                  "(SELECT value FROM json_each(?1)) OR to_activation_id IN "
+                                  "(SELECT value FROM json_each(?1))";
+  Query query = db.query(text.c_str());
+  query.bind(1, ids.dump());
+  for (;;) {
+    auto row = query.step();
+    if (!row.ok()) return row.error();
+    if (!*row) return {};
+    const SeatTransfer transfer = read_transfer(query);
+    if (auto from = by_id.find(transfer.from_activation_id); from != by_id.end()) {
+      from->second->transferred_to = transfer;
+    }
+    if (auto to = by_id.find(transfer.to_activation_id); to != by_id.end()) {
+      to->second->transferred_from = transfer;
+    }
+  }
+}
+
+}  // namespace nodelock::server::sqlite
