@@ -3,6 +3,7 @@
 // with the built `nodelock` on a store copied with `cp -a`, and over the API
 // with hand-made histories for the cases a CLI cannot stage.
 #include "admin_cli_fixture.h"
+#include "fixture_hosts.h"
 #include "nodelock/activation/document.h"
 
 namespace nodelock::server::testing {
@@ -10,7 +11,6 @@ namespace {
 
 using nlohmann::json;
 
-const std::string kLaptop = std::string(NODELOCK_TESTS_DIR) + "/fixtures/hosts/laptop-wifi-docker";
 constexpr const char* kProduct = "acme-cad";
 
 std::string error_code(const CliRun& run) {

@@ -5,13 +5,9 @@
 #include <string>
 
 #include "admin_cli_fixture.h"
+#include "fixture_hosts.h"
 
 namespace nodelock::server::testing {
-
-inline const std::string kLaptop =
-    std::string(NODELOCK_TESTS_DIR) + "/fixtures/hosts/laptop-wifi-docker";
-inline const std::string kDesktop =
-    std::string(NODELOCK_TESTS_DIR) + "/fixtures/hosts/desktop-two-nics";
 
 class FloatingCliTest : public AdminCliTest {
  protected:

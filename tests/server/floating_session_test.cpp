@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "fixture_hosts.h"
 #include "nodelock/activation/floating_session.h"
 #include "server_fixture.h"
 
@@ -18,9 +19,6 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 using Clock = std::chrono::steady_clock;
-
-const std::string kLaptop = std::string(NODELOCK_TESTS_DIR) + "/fixtures/hosts/laptop-wifi-docker";
-const std::string kDesktop = std::string(NODELOCK_TESTS_DIR) + "/fixtures/hosts/desktop-two-nics";
 
 // What a session's callbacks reported, for a test to wait on.
 class Reports {

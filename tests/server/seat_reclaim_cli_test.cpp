@@ -5,11 +5,10 @@
 #include <thread>
 
 #include "admin_cli_fixture.h"
+#include "fixture_hosts.h"
 
 namespace nodelock::server::testing {
 namespace {
-
-const std::string kLaptop = std::string(NODELOCK_TESTS_DIR) + "/fixtures/hosts/laptop-wifi-docker";
 
 class SeatReclaimCliTest : public AdminCliTest {
  protected:

@@ -7,15 +7,9 @@
 #include <vector>
 
 #include "admin_cli_fixture.h"
+#include "fixture_hosts.h"
 
 namespace nodelock::server::testing {
-
-inline const std::string kLaptop =
-    std::string(NODELOCK_TESTS_DIR) + "/fixtures/hosts/laptop-wifi-docker";
-inline const std::string kDesktop =
-    std::string(NODELOCK_TESTS_DIR) + "/fixtures/hosts/desktop-two-nics";
-inline const std::string kVirtualMachine =
-    std::string(NODELOCK_TESTS_DIR) + "/fixtures/hosts/kvm-virtio";
 
 class SupportCliTest : public AdminCliTest {
  protected:

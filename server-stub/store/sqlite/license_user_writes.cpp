@@ -138,13 +138,8 @@ Result<std::vector<Activation>> free_user_seats(Connection& db, const LicenseUse
   std::vector<Activation> freed;
   for (Activation& seat : *seats) {
     if (seat.user != user.email || seat.state != ActivationState::active) continue;
-    seat.state = ActivationState::reset;
-    Status updated = update_activation(db, seat);
-    if (!updated.ok()) return updated.error();
-    Status unkeyed = replace_seat_keys(db, seat, {});
-    if (!unkeyed.ok()) return unkeyed.error();
-    Status counted = change_seats_used(db, seat.license_id, -1);
-    if (!counted.ok()) return counted.error();
+    Status ended = end_seat(db, seat, ActivationState::reset);
+    if (!ended.ok()) return ended.error();
     Status recorded = record_change(
         db, by, "activation.reset", seat.id, {{"status", name_of(ActivationState::active)}},
         {{"status", name_of(seat.state)}, {"user", seat.user}, {"reason", reason}});

@@ -74,19 +74,14 @@ Result<std::vector<Activation>> write_seat_reclamation(Connection& db,
         seat->mode != "online" || reclamation.now - seat->last_seen_at <= threshold) {
       continue;
     }
-    seat->state = ActivationState::reclaimed;
     seat->reclaimed_at = reclamation.now;
-    Status updated = update_activation(db, *seat);
-    if (!updated.ok()) return updated.error();
+    Status ended = end_seat(db, *seat, ActivationState::reclaimed);
+    if (!ended.ok()) return ended.error();
     Status stamped = db.query("UPDATE activations SET reclaimed_at = ? WHERE id = ?")
                          .bind(1, reclamation.now)
                          .bind(2, seat->id)
                          .run();
     if (!stamped.ok()) return stamped.error();
-    Status unkeyed = replace_seat_keys(db, *seat, {});
-    if (!unkeyed.ok()) return unkeyed.error();
-    Status counted = change_seats_used(db, seat->license_id, -1);
-    if (!counted.ok()) return counted.error();
     nlohmann::json after = {{"status", name_of(seat->state)},
                             {"reclaim_after_seconds", threshold},
                             {"idle_seconds", reclamation.now - seat->last_seen_at}};

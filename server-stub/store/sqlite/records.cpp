@@ -450,6 +450,15 @@ Status update_activation(Connection& db, const Activation& activation) {
       .run();
 }
 
+Status end_seat(Connection& db, Activation& seat, ActivationState ended_as) {
+  seat.state = ended_as;
+  Status updated = update_activation(db, seat);
+  if (!updated.ok()) return updated;
+  Status unkeyed = replace_seat_keys(db, seat, {});
+  if (!unkeyed.ok()) return unkeyed;
+  return change_seats_used(db, seat.license_id, -1);
+}
+
 Status insert_nonce(Connection& db, std::string_view nonce, UnixTime seen_at) {
   Status inserted = db.query("INSERT INTO used_nonces(nonce, seen_at) VALUES(?, ?)")
                         .bind(1, nonce)

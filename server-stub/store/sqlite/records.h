@@ -49,6 +49,10 @@ Status insert_activation(Connection& db, const Activation& activation,
                          const std::vector<std::string>& machine_keys);
 // Writes the enrolment fields, state and last-seen time of an existing activation.
 Status update_activation(Connection& db, const Activation& activation);
+// Ends an active seat as `ended_as` (reset, deactivated, reclaimed, …): writes
+// `seat` with that state, drops its machine keys and gives the seat back to
+// the license's count, so every way of freeing a seat frees it the same way.
+Status end_seat(Connection& db, Activation& seat, ActivationState ended_as);
 
 // replayed when the nonce was seen before.
 Status insert_nonce(Connection& db, std::string_view nonce, UnixTime seen_at);

@@ -170,13 +170,8 @@ Result<SeatTransfer> write_seat_transfer(Connection& db, const SeatTransferOrder
   transfer.to_machine_id = order.to_machine_id;
   transfer.transferred_at = order.by.at;
   transfer.held_until = order.held_until;
-  seat->state = ActivationState::transferred;
-  Status updated = update_activation(db, *seat);
-  if (!updated.ok()) return updated.error();
-  Status unkeyed = replace_seat_keys(db, *seat, {});
-  if (!unkeyed.ok()) return unkeyed.error();
-  Status freed = change_seats_used(db, seat->license_id, -1);
-  if (!freed.ok()) return freed.error();
+  Status ended = end_seat(db, *seat, ActivationState::transferred);
+  if (!ended.ok()) return ended.error();
   Status inserted =
       db.query(
             "INSERT INTO seat_transfers(from_activation_id, license_id, from_machine_id, "

@@ -285,14 +285,9 @@ class SqliteStore final : public Store {
                                                    std::string(name_of(seat->state)) +
                                                    "; its seat is free");
       }
-      seat->state = ActivationState::deactivated;
       seat->last_seen_at = release.now;
-      Status updated = update_activation(db, *seat);
-      if (!updated.ok()) return updated;
-      Status unkeyed = replace_seat_keys(db, *seat, {});
-      if (!unkeyed.ok()) return unkeyed;
-      Status freed = change_seats_used(db, seat->license_id, -1);
-      if (!freed.ok()) return freed;
+      Status ended = end_seat(db, *seat, ActivationState::deactivated);
+      if (!ended.ok()) return ended;
       Status recorded = record_change(
           db, {std::string(kDeviceActor), release.now}, "activation.deactivate", seat->id,
           {{"status", name_of(ActivationState::active)}}, {{"status", name_of(seat->state)}});
@@ -322,15 +317,10 @@ class SqliteStore final : public Store {
         Status admitted = reset.admit(*license, *resets);
         if (!admitted.ok()) return admitted;
       }
-      seat->state = ActivationState::reset;
-      Status updated = update_activation(db, *seat);
-      if (!updated.ok()) return updated;
+      Status ended = end_seat(db, *seat, ActivationState::reset);
+      if (!ended.ok()) return ended;
       Status stamped = mark_seat_reset(db, seat->id, reset.by.at);
       if (!stamped.ok()) return stamped;
-      Status unkeyed = replace_seat_keys(db, *seat, {});
-      if (!unkeyed.ok()) return unkeyed;
-      Status counted = change_seats_used(db, seat->license_id, -1);
-      if (!counted.ok()) return counted;
       Status recorded = record_change(db, reset.by, "activation.reset", seat->id,
                                       {{"status", name_of(ActivationState::active)}},
                                       {{"status", name_of(seat->state)}});
