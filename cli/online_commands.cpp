@@ -5,8 +5,8 @@
 #include "commands.h"
 #include "dongle_flags.h"
 #include "license_output.h"
-#include "nodelock/activation/key_file.h"
 #include "nodelock/activation/online.h"
+#include "server_flags.h"
 
 namespace nodelock::cli {
 namespace {
@@ -14,15 +14,8 @@ namespace {
 // --server, --ca, --pubkey, --store and --sysroot, as every online command takes them.
 Result<OnlineOptions> online_options(const Args& args) {
   OnlineOptions options;
-  options.server.url = args.get("--server").value_or("");
-  options.server.ca_file = args.get("--ca").value_or("");
-  options.store_root = args.get("--store").value_or("");
-  options.sysroot = args.get("--sysroot").value_or("");
-  if (auto pubkey = args.get("--pubkey")) {
-    auto key = crypto::read_public_key_file(*pubkey);
-    if (!key.ok()) return key.error();
-    options.vendor_keys.push_back(*key);
-  }
+  Status read = read_server_flags(args, options);
+  if (!read.ok()) return read.error();
   return options;
 }
 
