@@ -1,5 +1,6 @@
 #include "license_records.h"
 
+#include <optional>
 #include <set>
 
 #include "json_mapping.h"
@@ -10,31 +11,6 @@ namespace nodelock::server {
 namespace {
 
 using Json = nlohmann::json;
-
-// Every column a record may have, in the order an export writes them; `key`
-// only comes in, since the server never has it.
-const std::vector<std::string> kColumns = {"v",
-                                           "id",
-                                           "product",
-                                           "licensee",
-                                           "model",
-                                           "max_activations",
-                                           "expires",
-                                           "trial_days",
-                                           "grace_days",
-                                           "refresh_days",
-                                           "features",
-                                           "max_version",
-                                           "maintenance_end",
-                                           "max_resets_per_year",
-                                           "reclaim_after_seconds",
-                                           "max_transfers_per_year",
-                                           "transfer_cooldown_days",
-                                           "status",
-                                           "key",
-                                           "key_hash",
-                                           "key_last5",
-                                           "users"};
 
 std::string shown(const Json& value) {
   return value.is_string() ? "'" + value.get<std::string>() + "'" : value.dump();
@@ -142,13 +118,9 @@ class RecordReader {
     const Json* value = find("users");
     if (value == nullptr) return users;
     if (value->is_string()) {
-      // "anna@example.com:2,bob@example.com": a limit after the domain's colon.
       for (const std::string& item : list("users")) {
-        const auto colon =
-            item.find(':', item.rfind('@') == std::string::npos ? 0 : item.rfind('@'));
-        Json user = {{"email", item.substr(0, colon)}};
-        if (colon != std::string::npos) user["max_activations"] = item.substr(colon + 1);
-        add_user(user, users);
+        auto user = csv_user(item);
+        if (user) add_user(*user, users);
       }
       return users;
     }
@@ -161,13 +133,40 @@ class RecordReader {
   }
 
  private:
+  // "anna@example.com:2:reserved": after the domain, colons set off a limit
+  // and the word `reserved`, each at most once and in either order.
+  std::optional<Json> csv_user(const std::string& item) {
+    const auto at = item.rfind('@');
+    auto colon = item.find(':', at == std::string::npos ? 0 : at);
+    Json user = {{"email", item.substr(0, colon)}};
+    while (colon != std::string::npos) {
+      const auto next = item.find(':', colon + 1);
+      const std::string part =
+          item.substr(colon + 1, next == std::string::npos ? next : next - colon - 1);
+      const bool reserved = part == "reserved";
+      if (user.contains(reserved ? "reserved" : "max_activations")) {
+        fail("user " + item + " gives " + (reserved ? "reserved" : "a limit") +
+             " twice; write email:limit:reserved");
+        return std::nullopt;
+      }
+      if (reserved) {
+        user["reserved"] = true;
+      } else {
+        user["max_activations"] = part;
+      }
+      colon = next;
+    }
+    return user;
+  }
+
   void add_user(const Json& user, std::vector<LicenseUser>& users) {
     if (!user.is_object() || !user.contains("email") || !user["email"].is_string()) {
       fail("each user needs an email, got " + shown(user));
       return;
     }
     for (const auto& member : user.items()) {
-      if (member.key() != "email" && member.key() != "max_activations") {
+      if (member.key() != "email" && member.key() != "max_activations" &&
+          member.key() != "reserved") {
         fail("a user has an unknown field '" + member.key() + "'");
         return;
       }
@@ -187,6 +186,14 @@ class RecordReader {
         return;
       }
     }
+    if (user.contains("reserved")) {
+      if (!user["reserved"].is_boolean()) {
+        fail("user " + added.email + ": reserved must be true or false, got " +
+             shown(user["reserved"]));
+        return;
+      }
+      added.reserved = user["reserved"].get<bool>();
+    }
     users.push_back(std::move(added));
   }
 
@@ -203,7 +210,8 @@ void read_record(const Json& fields, int line, RecordFile& file) {
   }
   RecordReader in(fields, line, file.problems);
   for (const auto& member : fields.items()) {
-    if (std::find(kColumns.begin(), kColumns.end(), member.key()) == kColumns.end()) {
+    if (std::find(kRecordColumns.begin(), kRecordColumns.end(), member.key()) ==
+        kRecordColumns.end()) {
       in.fail("unknown field '" + member.key() + "'");
     }
   }
@@ -264,7 +272,7 @@ RecordFile read_csv_records(std::string_view text) {
   const CsvRecord& header = rows->front();
   std::set<std::string> named;
   for (const std::string& column : header.fields) {
-    if (std::find(kColumns.begin(), kColumns.end(), column) == kColumns.end()) {
+    if (std::find(kRecordColumns.begin(), kRecordColumns.end(), column) == kRecordColumns.end()) {
       file.problems.push_back({header.line, "unknown column '" + column + "'"});
     } else if (!named.insert(column).second) {
       file.problems.push_back({header.line, "column '" + column + "' appears twice"});
@@ -333,92 +341,10 @@ RecordFile read_json_records(std::string_view text) {
   return file;
 }
 
-Json record_json(const LicenseRecord& record) {
-  const LicenseOrder& order = record.order;
-  Json json = {{"v", 1},
-               {"product", order.product},
-               {"licensee", order.licensee},
-               {"model", seat_model_name(order.model)},
-               {"max_activations", order.max_activations},
-               {"grace_days", order.grace_days},
-               {"refresh_days", order.refresh_days},
-               {"features", order.features},
-               {"status", name_of(record.state)}};
-  if (record.id) json["id"] = *record.id;
-  if (order.expires_at) json["expires"] = *order.expires_at;
-  if (order.trial_days) json["trial_days"] = *order.trial_days;
-  if (order.max_version) json["max_version"] = *order.max_version;
-  if (order.maintenance_end) json["maintenance_end"] = *order.maintenance_end;
-  if (order.max_resets_per_year) json["max_resets_per_year"] = *order.max_resets_per_year;
-  if (order.reclaim_after_seconds) json["reclaim_after_seconds"] = *order.reclaim_after_seconds;
-  if (order.max_transfers_per_year) {
-    json["max_transfers_per_year"] = *order.max_transfers_per_year;
-  }
-  if (order.transfer_cooldown_days > 0) {
-    json["transfer_cooldown_days"] = order.transfer_cooldown_days;
-  }
-  if (record.key_hash) json["key_hash"] = *record.key_hash;
-  if (record.key_last5) json["key_last5"] = *record.key_last5;
-  Json users = Json::array();
-  for (const LicenseUser& user : record.users) {
-    Json entry = {{"email", user.email}};
-    if (user.max_activations) entry["max_activations"] = *user.max_activations;
-    users.push_back(std::move(entry));
-  }
-  json["users"] = std::move(users);
-  return json;
-}
-
-// A JSON value as one CSV cell: lists joined by commas, users as email:limit.
-std::string cell_of(const std::string& column, const Json& value) {
-  if (column == "users") {
-    std::string cell;
-    for (const Json& user : value) {
-      if (!cell.empty()) cell += ',';
-      cell += user["email"].get<std::string>();
-      if (user.contains("max_activations")) cell += ":" + user["max_activations"].dump();
-    }
-    return cell;
-  }
-  if (value.is_array()) {
-    std::string cell;
-    for (const Json& item : value) cell += (cell.empty() ? "" : ",") + item.get<std::string>();
-    return cell;
-  }
-  return value.is_string() ? value.get<std::string>() : value.dump();
-}
-
 }  // namespace
 
 RecordFile read_license_records(std::string_view text, RecordFormat format) {
   return format == RecordFormat::csv ? read_csv_records(text) : read_json_records(text);
-}
-
-std::string write_license_records(const std::vector<LicenseRecord>& records, RecordFormat format) {
-  if (format == RecordFormat::json) {
-    Json list = Json::array();
-    for (const LicenseRecord& record : records) list.push_back(record_json(record));
-    return list.dump(2) + "\n";
-  }
-  std::string text;
-  for (const std::string& column : kColumns) {
-    if (column == "key") continue;
-    text += (text.empty() ? "" : ",") + column;
-  }
-  text += "\r\n";
-  for (const LicenseRecord& record : records) {
-    const Json json = record_json(record);
-    std::string row;
-    bool first = true;
-    for (const std::string& column : kColumns) {
-      if (column == "key") continue;
-      if (!first) row += ',';
-      first = false;
-      if (json.contains(column)) row += csv_field(cell_of(column, json[column]));
-    }
-    text += row + "\r\n";
-  }
-  return text;
 }
 
 }  // namespace nodelock::server

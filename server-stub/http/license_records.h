@@ -11,6 +11,10 @@
 
 namespace nodelock::server {
 
+// Every column a record may have, in the order an export writes them; `key`
+// only comes in, since the server never has it.
+extern const std::vector<std::string> kRecordColumns;
+
 struct RecordFile {
   std::vector<LicenseRecord> records;   // the records that read well
   std::vector<RecordProblem> problems;  // one per bad field, by line
@@ -19,6 +23,8 @@ struct RecordFile {
 // Every record of `text`; a file that cannot be read at all gives one problem.
 RecordFile read_license_records(std::string_view text, RecordFormat format);
 
+// The records as a file: CSV with a header row of every column but `key`, or a
+// JSON array.
 std::string write_license_records(const std::vector<LicenseRecord>& records, RecordFormat format);
 
 }  // namespace nodelock::server

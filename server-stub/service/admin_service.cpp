@@ -11,6 +11,7 @@
 #include "nodelock/activation/payloads.h"
 #include "nodelock/activation/utc_time.h"
 #include "nodelock/server/seat_reclaim.h"
+#include "reserved_seats.h"
 #include "roles.h"
 
 namespace nodelock::server {
@@ -318,7 +319,8 @@ Result<License> AdminService::set_license_limit(const AdminCaller& caller, std::
   change.max_activations = max_activations;
   change.by = {caller.token_id, context_.clock()};
   const AdminRole role = caller.role;
-  change.admit = [role, max_activations](const License& license) -> Status {
+  change.admit = [role, max_activations](const License& license,
+                                         const std::vector<std::string>& reserved) -> Status {
     if (!has_seat_limit(license)) {
       return make_error(ErrorCode::conflict, "license " + key_display(license) +
                                                  " is a site license: it has no machine limit");
@@ -330,6 +332,9 @@ Result<License> AdminService::set_license_limit(const AdminCaller& caller, std::
                             std::to_string(terms->project_tokens->team) + " team, " +
                             std::to_string(terms->project_tokens->mono) +
                             " mono); its seats are not set apart from its tokens");
+    }
+    if (Status kept = admit_seat_limit(license, reserved, max_activations); !kept.ok()) {
+      return kept;
     }
     if (max_activations <= license.max_activations || role == AdminRole::admin) return {};
     return make_error(ErrorCode::forbidden,

@@ -6,6 +6,7 @@
 
 #include "identifiers.h"
 #include "nodelock/activation/license_key.h"
+#include "reserved_seats.h"
 
 namespace nodelock::server {
 
@@ -54,7 +55,9 @@ Result<License> license_of_record(const ServiceContext& context, const LicenseRe
                       "an export of this server");
   }
   std::set<std::string> emails;
+  std::vector<std::string> reserved;
   for (const LicenseUser& user : record.users) {
+    if (user.reserved) reserved.push_back(user.email);
     if (!emails.insert(user.email).second) {
       return make_error(ErrorCode::invalid_argument, "user " + user.email + " is listed twice");
     }
@@ -65,6 +68,9 @@ Result<License> license_of_record(const ServiceContext& context, const LicenseRe
                                                          "license's " +
                                                          std::to_string(license.max_activations));
     }
+  }
+  if (Status kept = admit_imported_reservations(license, reserved); !kept.ok()) {
+    return kept.error();
   }
   return license;
 }

@@ -28,6 +28,20 @@ namespace nodelock::server {
                                        const std::vector<std::string>& reserved,
                                        const std::string& email);
 
+// Whether `license` may keep `seats` seats with the users `reserved` on it
+// (disabled ones too, whose reservations come back when they are enabled):
+// conflict below the number of reservations, since the seats kept for them
+// would then be more than the license has. The message names the users and
+// how to release their reservations.
+[[nodiscard]] Status admit_seat_limit(const License& license,
+                                      const std::vector<std::string>& reserved, int seats);
+
+// Whether a license made from an import file may keep a seat for each of its
+// `reserved` users, as admit_reservation would for one added later; the
+// message speaks of the file's record rather than of commands to run.
+[[nodiscard]] Status admit_imported_reservations(const License& license,
+                                                 const std::vector<std::string>& reserved);
+
 // True when `user` is one of `reserved` and holds none of `held`: the seat
 // kept for them is free, and theirs to take.
 bool takes_reserved_seat(const std::string& user, const std::vector<std::string>& reserved,

@@ -31,6 +31,19 @@ class FloatingCliTest : public AdminCliTest {
                      machine.sysroot + (merged ? "" : " --json"),
                  merged);
   }
+  // `nodelock lease checkout --user <user> <flags>` on `machine`, stderr merged.
+  CliRun check_out_as(const Machine& machine, const std::string& key, const std::string& user,
+                      const std::string& flags = "") {
+    return lease(machine,
+                 "checkout --server " + server_.url() + " --key " + key + " --sysroot " +
+                     machine.sysroot + " --user " + user + " " + flags,
+                 true);
+  }
+  // `nodelock admin users <words> --license <license_id>`.
+  CliRun users(const std::string& license_id, const std::string& words,
+               const std::string& token = "") {
+    return admin_cli("users " + words + " --license " + license_id, token);
+  }
   // `nodelock lease checkout --wait <flags>` on `machine`, stderr merged.
   CliRun wait_for_seat(const Machine& machine, const std::string& key, const std::string& flags) {
     return lease(machine,

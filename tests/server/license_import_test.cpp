@@ -2,6 +2,7 @@
 // against a real server: all or nothing, every bad line reported, imported keys
 // working, and the export read back in the same format.
 #include <fstream>
+#include <map>
 
 #include "admin_cli_fixture.h"
 #include "nodelock/activation/license_key.h"
@@ -155,6 +156,95 @@ TEST_F(LicenseImportTest, AnExportIsReadBackInTheSameFormatWithKeyHashesNotKeys)
     EXPECT_TRUE(contains(message_of(again), "is already on license " + made.id))
         << message_of(again);
   }
+}
+
+// Each user's reservation, as GET /v1/licenses/{id}/users lists them.
+std::map<std::string, bool> reservations(ApiClient& server, const std::string& license_id) {
+  std::map<std::string, bool> reserved;
+  const Reply listed = server.get("/v1/licenses/" + license_id + "/users");
+  for (const json& user : listed.body["users"]) {
+    reserved[user["email"]] = user["reserved"];
+  }
+  return reserved;
+}
+
+TEST_F(LicenseImportTest, ReservedSeatsAreImportedAndAnExportCarriesThemToAnotherServer) {
+  const std::string path = write("reserved.csv",
+                                 "v,product,model,max_activations,key,users\r\n"
+                                 "1,acme-cad,floating,2," +
+                                     LicenseKey::generate().text() +
+                                     ",\"anna@example.com:1:reserved,bob@example.com\"\r\n");
+  const CliRun imported = import(path);
+  ASSERT_EQ(imported.exit_code, 0) << imported.out;
+  const std::string id = json::parse(imported.out)["licenses"][0]["id"];
+  const std::map<std::string, bool> expected = {{"anna@example.com", true},
+                                                {"bob@example.com", false}};
+  ApiClient here = admin();
+  EXPECT_EQ(reservations(here, id), expected);
+
+  for (const char* name : {"out.csv", "out.json"}) {
+    const std::string out = (dir_.path() / name).string();
+    ASSERT_EQ(admin_cli("license export --out " + out).exit_code, 0);
+    std::ifstream in(out);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_TRUE(contains(text, "anna@example.com:1:reserved") ||
+                contains(text, "\"reserved\": true"))
+        << text;
+    // A second server keeps the key hashes out of the way of this one's; its
+    // own secret differs, which only the keys, not the users, depend on.
+    ServerProcess other;
+    ApiClient other_admin(other.url(), other.admin_token());
+    ASSERT_EQ(other_admin.post("/v1/products", {{"id", "acme-cad"}, {"name", "Acme CAD"}}).status,
+              201);
+    const CliRun moved =
+        run_command(cli_binary().string() + " admin license import " + out + " --json --server " +
+                    other.url() + " --token " + other.admin_token());
+    ASSERT_EQ(moved.exit_code, 0) << name << ": " << moved.out;
+    EXPECT_EQ(reservations(other_admin, id), expected) << name;
+  }
+}
+
+TEST_F(LicenseImportTest, ReservationsTheLicenseCannotKeepAreReportedByLine) {
+  const auto key = [] { return LicenseKey::generate().text(); };
+  const std::string path =
+      write("reserved.csv",
+            "v,product,model,max_activations,key,users\n"
+            "1,acme-cad,floating,1," +
+                key() + ",\"anna@example.com:reserved,bob@example.com:reserved\"\n" +   // line 2
+                "1,acme-cad,node-locked,2," + key() + ",anna@example.com:reserved\n" +  // line 3
+                "1,acme-cad,floating,2," + key() + ",anna@example.com:reserved:reserved\n" +
+                "1,acme-cad,floating,2," + key() + ",anna@example.com:1:2\n" +       // line 5
+                "1,acme-cad,floating,2," + key() + ",anna@example.com:reserved\n");  // line 6
+  const std::size_t audit_before = audit_size();
+  const CliRun refused = import(path);
+  EXPECT_EQ(refused.exit_code, 4) << refused.out;
+  const std::string message = message_of(refused);
+  EXPECT_TRUE(contains(message,
+                       "line 2: the record reserves a seat for 2 users (anna@example.com, "
+                       "bob@example.com) but its license has 1 seat; at most one user per seat"))
+      << message;
+  EXPECT_TRUE(contains(message, "line 3: license ")) << message;
+  EXPECT_TRUE(contains(message, " is not floating")) << message;
+  EXPECT_TRUE(contains(message,
+                       "line 4: user anna@example.com:reserved:reserved gives reserved "
+                       "twice"))
+      << message;
+  EXPECT_TRUE(contains(message, "line 5: user anna@example.com:1:2 gives a limit twice"))
+      << message;
+  EXPECT_FALSE(contains(message, "line 6:")) << "the good row is not reported: " << message;
+
+  const std::string typed = write("typed.json",
+                                  "[{\"v\": 1, \"product\": \"acme-cad\", \"model\": "
+                                  "\"floating\", \"max_activations\": 2, \"key\": \"" +
+                                      key() +
+                                      "\",\n"
+                                      "  \"users\": [{\"email\": \"anna@example.com\", "
+                                      "\"reserved\": \"yes\"}]}]");
+  EXPECT_TRUE(contains(message_of(import(typed)),
+                       "line 1: user anna@example.com: reserved must be true or false, got 'yes'"))
+      << message_of(import(typed));
+  EXPECT_TRUE(licenses().empty()) << "all or nothing";
+  EXPECT_EQ(audit_size(), audit_before);
 }
 
 TEST_F(LicenseImportTest, CsvThatBreaksRfc4180IsRefusedNamingTheLine) {

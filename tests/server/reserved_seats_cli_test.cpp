@@ -37,17 +37,11 @@ class ReservedSeatsCliTest : public FloatingCliTest {
   }
 
   CliRun users(const std::string& words, const std::string& token = "") {
-    return admin_cli("users " + words + " --license " + license_.id,
-                     token.empty() ? support_ : token);
+    return FloatingCliTest::users(license_.id, words, token.empty() ? support_ : token);
   }
-
-  // `nodelock lease checkout --user <user> <flags>` on `machine`, stderr merged.
   CliRun check_out_as(const Machine& machine, const std::string& user,
                       const std::string& flags = "") {
-    return lease(machine,
-                 "checkout --server " + server_.url() + " --key " + license_.key + " --sysroot " +
-                     machine.sysroot + " --user " + user + " " + flags,
-                 true);
+    return FloatingCliTest::check_out_as(machine, license_.key, user, flags);
   }
 
   // The users listed with a reserved seat.
@@ -127,6 +121,38 @@ TEST_F(ReservedSeatsCliTest, AtMostOneReservationPerSeatAndTheRefusalGivesTheNum
       << message;
   EXPECT_EQ(json_of(users("list --json"))["users"].size(), 4u) << "the refusal added nobody";
   EXPECT_EQ(reserved_users(), (std::set<std::string>{"anna@example.com", "bob@example.com"}));
+}
+
+TEST_F(ReservedSeatsCliTest, TheSeatsCannotBeLoweredBelowTheReservations) {
+  with_anna_reserved("--seats 3");
+  ASSERT_EQ(users("reserve --email bob@example.com").exit_code, 0);
+  ASSERT_EQ(users("disable --email bob@example.com").exit_code, 0);
+  const auto seats = [&] {
+    return json_of(admin_cli("license show " + license_.id + " --json"))["license"].value(
+        "max_activations", 0);
+  };
+  CliRun refused = admin_cli("license set-limit " + license_.id + " --max-activations 1 --json");
+  EXPECT_EQ(refused.exit_code, 1) << refused.out;
+  const std::string message = json_of(refused)["error"].value("message", "");
+  EXPECT_NE(message.find("has 2 seats reserved for named users (anna@example.com, "
+                         "bob@example.com), so its seats cannot be lowered to 1"),
+            std::string::npos)
+      << "a disabled user's reservation counts too, it comes back with them: " << message;
+  EXPECT_NE(message.find("Release 1 of the reservations first (nodelock admin users unreserve "
+                         "--license " +
+                         license_.id + " --email EMAIL)"),
+            std::string::npos)
+      << message;
+  EXPECT_EQ(seats(), 3) << "the refusal changed nothing";
+  const auto entries = json_of(admin_cli("audit list --json"))["entries"];
+  EXPECT_NE(entries.back()["action"], "license.limit") << entries.back().dump();
+
+  ASSERT_EQ(admin_cli("license set-limit " + license_.id + " --max-activations 2").exit_code, 0)
+      << "as many seats as reservations is allowed";
+  EXPECT_EQ(seats(), 2);
+  ASSERT_EQ(users("unreserve --email bob@example.com").exit_code, 0);
+  ASSERT_EQ(admin_cli("license set-limit " + license_.id + " --max-activations 1").exit_code, 0);
+  EXPECT_EQ(seats(), 1);
 }
 
 TEST_F(ReservedSeatsCliTest, TheReservedUserDoesNotQueueAndGoesAheadOfTheWaiters) {

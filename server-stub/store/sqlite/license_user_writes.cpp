@@ -258,6 +258,10 @@ Result<std::vector<std::string>> select_reserved_users(Connection& db,
   return reserved_users(db, license_id, true);
 }
 
+Result<std::vector<std::string>> select_reservations(Connection& db, std::string_view license_id) {
+  return reserved_users(db, license_id, false);
+}
+
 Status admit_claim_user(Connection& db, const License& license, std::string_view user) {
   if (user.empty()) {
     auto any = has_users(db, license.id);

@@ -18,6 +18,9 @@ Result<std::vector<LicenseUser>> select_license_users(Connection& db, std::strin
 Result<UserChangeOutcome> write_user_change(Connection& db, const UserChange& change);
 // The enabled users of `license_id` with a reserved seat, by address.
 Result<std::vector<std::string>> select_reserved_users(Connection& db, std::string_view license_id);
+// Every user of `license_id` with a reserved seat, disabled ones too, by
+// address: the seats the license has promised.
+Result<std::vector<std::string>> select_reservations(Connection& db, std::string_view license_id);
 
 // Whether a claim naming `user` (empty: none) may hold a seat on `license`:
 // on a license with users it must name one who is enabled. Checked before the

@@ -4,6 +4,7 @@
 
 #include "../audit_views.h"
 #include "audit_records.h"
+#include "license_user_writes.h"
 #include "records.h"
 
 namespace nodelock::server::sqlite {
@@ -12,7 +13,9 @@ Result<License> write_license_limit(Connection& db, const LimitChange& change) {
   auto license = select_license(db, change.license_id);
   if (!license.ok()) return license.error();
   if (change.admit) {
-    Status admitted = change.admit(*license);
+    auto reserved = select_reservations(db, license->id);
+    if (!reserved.ok()) return reserved.error();
+    Status admitted = change.admit(*license, *reserved);
     if (!admitted.ok()) return admitted.error();
   }
   Status updated = db.query("UPDATE licenses SET max_activations = ? WHERE id = ?")

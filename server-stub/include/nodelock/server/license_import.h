@@ -29,7 +29,7 @@ struct LicenseRecord {
   std::optional<std::string> key;  // as typed, or
   std::optional<std::string> key_hash;
   std::optional<std::string> key_last5;
-  std::vector<LicenseUser> users;  // email and max_activations
+  std::vector<LicenseUser> users;  // email, max_activations and reserved
 };
 
 struct RecordProblem {
@@ -48,7 +48,7 @@ class LicenseImportService {
 
   // Imports `records` (admin) unless `problems` (found reading the file) or
   // the checks here find any: a bad field, an unknown product, a key twice in
-  // the file or already on this server.
+  // the file or already on this server, more reserved users than seats.
   [[nodiscard]] Result<ImportOutcome> import_records(const AdminCaller& caller,
                                                      std::vector<LicenseRecord> records,
                                                      std::vector<RecordProblem> problems) const;

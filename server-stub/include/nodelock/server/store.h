@@ -335,8 +335,9 @@ struct LimitChange {
   std::string license_id;
   int max_activations = 1;
   ChangedBy by;
-  // Run inside the transaction on the license as it is before the change.
-  std::function<Status(const License& license)> admit;
+  // Run inside the transaction on the license as it is before the change and
+  // every user with a reserved seat on it (disabled ones too), by address.
+  std::function<Status(const License& license, const std::vector<std::string>& reserved)> admit;
 };
 
 // Withdraws an admin token: it is refused from the moment this returns.
