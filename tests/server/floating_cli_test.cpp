@@ -42,6 +42,42 @@ TEST_F(FloatingCliTest, ScriptsCheckOutRenewAndReleaseASeat) {
   EXPECT_TRUE(json_of(admin_cli("sessions --license " + license.id + " --json"))["leases"].empty());
 }
 
+TEST_F(FloatingCliTest, ALicenseThatSetsNoTtlGivesLeasesOf360Seconds) {
+  const IssuedKey license = floating("--seats 1");
+  const Machine laptop{kLaptop, {}};
+  CliRun checked_out = check_out(laptop, license.key);
+  ASSERT_EQ(checked_out.exit_code, 0) << checked_out.out;
+  EXPECT_EQ(json_of(checked_out)["heartbeat_seconds"], 120) << "a third of the TTL";
+  const auto leases = json_of(admin_cli("sessions --license " + license.id + " --json"))["leases"];
+  ASSERT_EQ(leases.size(), 1u);
+  EXPECT_EQ(
+      leases[0]["expires_at"].get<std::int64_t>() - leases[0]["started_at"].get<std::int64_t>(),
+      360)
+      << leases[0].dump();
+}
+
+TEST_F(FloatingCliTest, OnePersonOnTwoMachinesOfAUserScopedLicenseTakesOneSeat) {
+  const IssuedKey license = floating("--seats 1 --seat-scope user --lease-ttl 60");
+  for (const char* user : {"anna@example.com", "bob@example.com"}) {
+    ASSERT_EQ(users(license.id, "add --email " + std::string(user)).exit_code, 0) << user;
+  }
+  const Machine laptop{kLaptop, {}};
+  const Machine desktop{kDesktop, {}};
+  const Machine vm{kVirtualMachine, {}};
+  for (const Machine* machine : {&laptop, &desktop}) {
+    CliRun held = check_out_as(*machine, license.key, "anna@example.com", "--json");
+    ASSERT_EQ(held.exit_code, 0) << held.out;
+    EXPECT_EQ(json_of(held)["seat"], "anna@example.com");
+    EXPECT_EQ(json_of(held)["scope"], "user");
+  }
+  CliRun refused = check_out_as(vm, license.key, "bob@example.com");
+  EXPECT_EQ(refused.exit_code, 1) << refused.out;
+  EXPECT_NE(refused.out.find("No floating seats available: 1 of 1 seats"), std::string::npos)
+      << "the one seat is anna's: " << refused.out;
+  EXPECT_EQ(json_of(admin_cli("sessions --license " + license.id + " --json"))["leases"].size(),
+            2u);
+}
+
 TEST_F(FloatingCliTest, AFullLicenseRefusesWithExitOneNamingTheHolder) {
   const IssuedKey license = floating("--seats 1");
   const Machine laptop{kLaptop, {}};
