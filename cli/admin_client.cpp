@@ -53,6 +53,17 @@ Result<std::string> single_operand(const std::vector<std::string>& operands, con
   return operands[0];
 }
 
+Result<int> whole_number(const Args& args, const char* flag) {
+  auto text = args.require(flag);
+  if (!text.ok()) return text.error();
+  if (text->empty() || text->size() > 9 ||
+      text->find_first_not_of("0123456789") != std::string::npos) {
+    return make_error(ErrorCode::invalid_argument,
+                      std::string(flag) + " takes a whole number, not '" + *text + "'");
+  }
+  return std::stoi(*text);
+}
+
 std::vector<std::string> comma_list(const std::string& text) {
   std::vector<std::string> items;
   std::stringstream in(text);

@@ -63,4 +63,8 @@ std::string site_summary(const nlohmann::json& site);
 // The one operand a subcommand takes (a license id), or invalid_argument.
 Result<std::string> single_operand(const std::vector<std::string>& operands, const char* what);
 
+// The whole number, 0 to 999,999,999, that `flag` must be given with, or
+// invalid_argument.
+Result<int> whole_number(const Args& args, const char* flag);
+
 }  // namespace nodelock::cli

@@ -68,18 +68,20 @@ Result<nlohmann::json> license_order(const Args& args) {
   if (!product.ok()) return product.error();
   nlohmann::json order = {{"product", *product},
                           {"model", args.get("--model").value_or("node-locked")}};
-  for (const auto& [flag, field] : {std::pair{"--max-activations", "max_activations"},
-                                    {"--trial-days", "trial_days"},
-                                    {"--grace-days", "grace_days"},
-                                    {"--max-version", "max_version"},
-                                    {"--refresh-days", "refresh_days"},
-                                    {"--max-resets-per-year", "max_resets_per_year"},
-                                    {"--max-transfers-per-year", "max_transfers_per_year"},
-                                    {"--transfer-cooldown-days", "transfer_cooldown_days"},
-                                    {"--seats", "max_activations"},
-                                    {"--grace-seats", "grace_seats"},
-                                    {"--lease-ttl", "lease_ttl"},
-                                    {"--max-borrow-days", "max_borrow_days"}}) {
+  for (const auto& [flag, field] :
+       {std::pair{"--max-activations", "max_activations"},
+        {"--trial-days", "trial_days"},
+        {"--grace-days", "grace_days"},
+        {"--max-version", "max_version"},
+        {"--refresh-days", "refresh_days"},
+        {"--max-resets-per-year", "max_resets_per_year"},
+        {"--max-transfers-per-year", "max_transfers_per_year"},
+        {"--transfer-cooldown-days", "transfer_cooldown_days"},
+        {"--self-service-releases-per-month", "self_service_releases_per_month"},
+        {"--seats", "max_activations"},
+        {"--grace-seats", "grace_seats"},
+        {"--lease-ttl", "lease_ttl"},
+        {"--max-borrow-days", "max_borrow_days"}}) {
     if (Status added = add_number(args, flag, field, order); !added.ok()) return added.error();
   }
   if (args.has("--seats") && args.has("--max-activations")) {
@@ -169,6 +171,14 @@ void print_support_policy(const nlohmann::json& license) {
   const int cooldown = license.value("transfer_cooldown_days", 0);
   if (cooldown > 0) std::cout << ", a seat moves again " << cooldown << " days after its last";
   std::cout << '\n';
+  const int releases = license.value("self_service_releases_per_month", 0);
+  std::cout << "self-service: ";
+  if (releases > 0) {
+    std::cout << "the license holder may release " << releases
+              << " machines in 30 days (nodelock release-device)\n";
+  } else {
+    std::cout << "the license holder may list machines, not release them\n";
+  }
 }
 
 int run_license_create(const Args& args, const std::vector<std::string>&) {
@@ -310,6 +320,7 @@ const std::vector<AdminSubcommand>& admin_license_subcommands() {
        "      [--max-version MAJOR] [--maintenance-end YYYY-MM-DD] [--licensee NAME]\n"
        "      [--refresh-days N] [--match-policy JSON] [--max-resets-per-year N]\n"
        "      [--max-transfers-per-year N] [--transfer-cooldown-days D]\n"
+       "      [--self-service-releases-per-month N]  (the holder frees lost machines)\n"
        "      [--allowed-networks CIDR,... | --domain SUFFIX | --site-match all|any |\n"
        "       --offline-only]          (--model site: where its machines must be)\n"
        "      --expires makes a subscription, --trial-days a trial counted from the first\n"
@@ -336,6 +347,7 @@ const std::vector<AdminSubcommand>& admin_license_subcommands() {
         "--max-resets-per-year",
         "--max-transfers-per-year",
         "--transfer-cooldown-days",
+        "--self-service-releases-per-month",
         "--allowed-networks",
         "--domain",
         "--site-match",
@@ -364,7 +376,7 @@ const std::vector<AdminSubcommand>& admin_license_subcommands() {
        run_license_revoke},
       {"devices",
        "devices --license LICENSE_ID\n"
-       "      [--state active|deactivated|reset|revoked|reclaimed|transferred]\n"
+       "      [--state active|deactivated|reset|revoked|reclaimed|transferred|released]\n"
        "      (every machine, or those in one state: reclaimed lists the seats the server\n"
        "      freed after their machine stopped checking in, transferred the machines\n"
        "      support moved a seat away from, with where it went)",

@@ -1,7 +1,7 @@
-// nodelock admin reset, transfer, license set-limit and license set-reclaim:
-// what support does for a lost, stolen, rebuilt or replaced machine, for a
-// customer who needs more or fewer seats, and for seats held by machines
-// nobody uses.
+// nodelock admin reset, transfer, license set-limit, set-self-service and
+// set-reclaim: what support does for a lost, stolen, rebuilt or replaced
+// machine, for a customer who needs more or fewer seats or releases, and for
+// seats held by machines nobody uses.
 #include <iostream>
 
 #include "admin_client.h"
@@ -60,14 +60,9 @@ int run_set_limit(const Args& args, const std::vector<std::string>& operands) {
   const bool json = args.has("--json");
   auto id = single_operand(operands, "license id");
   if (!id.ok()) return report(id.error(), json);
-  auto text = args.require("--max-activations");
-  if (!text.ok()) return report(text.error(), json);
-  if (text->empty() || text->size() > 9 ||
-      text->find_first_not_of("0123456789") != std::string::npos) {
-    return report(make_error(ErrorCode::invalid_argument, "--max-activations takes a number"),
-                  json);
-  }
-  const nlohmann::json body = {{"max_activations", std::stoi(*text)}};
+  auto max = whole_number(args, "--max-activations");
+  if (!max.ok()) return report(max.error(), json);
+  const nlohmann::json body = {{"max_activations", *max}};
   return call_server(
       args,
       [&](const ServerClient& server) {
@@ -82,6 +77,26 @@ int run_set_limit(const Args& args, const std::vector<std::string>& operands) {
           std::cout << "More machines are activated than the new limit: none is dropped, "
                        "and new activations are refused until enough are freed.\n";
         }
+      });
+}
+
+int run_set_self_service(const Args& args, const std::vector<std::string>& operands) {
+  const bool json = args.has("--json");
+  auto id = single_operand(operands, "license id");
+  if (!id.ok()) return report(id.error(), json);
+  auto releases = whole_number(args, "--releases-per-month");
+  if (!releases.ok()) return report(releases.error(), json);
+  const nlohmann::json body = {{"self_service_releases_per_month", *releases}};
+  return call_server(
+      args,
+      [&](const ServerClient& server) {
+        return server.post("/v1/licenses/" + *id + "/self-service", body);
+      },
+      [](const nlohmann::json& reply) {
+        const auto& license = reply["license"];
+        std::cout << "License " << license["id"].get<std::string>()
+                  << " now lets its holder release " << license["self_service_releases_per_month"]
+                  << " machines in any 30 days with `nodelock release-device`.\n";
       });
 }
 
@@ -141,6 +156,12 @@ const std::vector<AdminSubcommand>& admin_support_subcommands() {
        "      switch it off, an admin also switch it on or shorten it)",
        {"--after"},
        run_set_reclaim},
+      {"license set-self-service",
+       "license set-self-service LICENSE_ID --releases-per-month N   (support may lower, admin\n"
+       "      raise; the license holder frees up to N lost machines in any 30 days with\n"
+       "      `nodelock release-device`, without a support ticket; 0: never)",
+       {"--releases-per-month"},
+       run_set_self_service},
   };
   return subcommands;
 }

@@ -30,13 +30,10 @@ int run_users_add(const Args& args, const std::vector<std::string>&) {
   if (!license.ok()) return report(license.error(), json);
   auto body = user_body(args);
   if (!body.ok()) return report(body.error(), json);
-  if (auto max = args.get("--max-activations")) {
-    if (max->empty() || max->size() > 9 ||
-        max->find_first_not_of("0123456789") != std::string::npos) {
-      return report(make_error(ErrorCode::invalid_argument, "--max-activations takes a number"),
-                    json);
-    }
-    (*body)["max_activations"] = std::stoi(*max);
+  if (args.has("--max-activations")) {
+    auto max = whole_number(args, "--max-activations");
+    if (!max.ok()) return report(max.error(), json);
+    (*body)["max_activations"] = *max;
   }
   if (args.has("--reserved")) (*body)["reserved"] = true;
   return call_server(

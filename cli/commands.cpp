@@ -13,7 +13,8 @@ const std::vector<const Command*>& all_commands() {
       &lease_checkout_command,  &lease_heartbeat_command,
       &lease_release_command,   &lease_status_command,
       &lease_borrow_command,    &lease_return_command,
-      &devices_command,         &admin_command,
+      &devices_command,         &release_device_command,
+      &admin_command,
   };
   return commands;
 }

@@ -27,6 +27,7 @@ extern const Command lease_status_command;
 extern const Command lease_borrow_command;
 extern const Command lease_return_command;
 extern const Command devices_command;
+extern const Command release_device_command;
 extern const Command admin_command;
 
 const std::vector<const Command*>& all_commands();

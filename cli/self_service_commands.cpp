@@ -1,5 +1,6 @@
-// nodelock devices: the license holder's own view of the machines on a
-// license, with nothing but the license key, for when support is closed.
+// nodelock devices and release-device: the license holder's own view of the
+// machines on a license, and freeing a lost one's seat, with nothing but the
+// license key, for when support is closed.
 #include <iostream>
 
 #include <nlohmann/json.hpp>
@@ -81,6 +82,36 @@ int run_devices(const Args& args) {
   return show_answer(every_device(*call), json, print_devices);
 }
 
+void print_release(const nlohmann::json& answer) {
+  const auto& device = answer["released"];
+  const auto& seats = answer["license"]["seats"];
+  const auto& releases = answer["releases"];
+  std::cout << "Released " << text_of(device["machine_id"]) << " (" << text_of(device["hostname"])
+            << "): its seat is free now, and that machine is refused at its next check-in. "
+            << seats["used"];
+  if (seats.contains("max")) std::cout << " of " << seats["max"];
+  std::cout << " seats in use.\n";
+  const int left = releases["allowed"].get<int>() - releases["made"].get<int>();
+  std::cout << left << " of " << releases["allowed"] << " self-service releases left in "
+            << releases["window_days"] << " days";
+  if (releases.contains("next_possible_at")) {
+    std::cout << "; the next is possible at "
+              << utc_timestamp(releases["next_possible_at"].get<std::int64_t>());
+  }
+  std::cout << ".\n";
+}
+
+int run_release_device(const Args& args) {
+  const bool json = args.has("--json");
+  auto call = holder_call(args);
+  if (!call.ok()) return report(call.error(), json);
+  auto device = args.require("--device");
+  if (!device.ok()) return report(device.error(), json);
+  return show_answer(
+      call->server.post("/v1/self-service/release", {{"key", call->key}, {"device", *device}}),
+      json, print_release);
+}
+
 }  // namespace
 
 const Command devices_command{
@@ -96,5 +127,21 @@ const Command devices_command{
     "Exit codes: 0 listed, 1 refused (invalid or unknown key), 2 usage, 3 server\n"
     "unreachable.\n",
     ArgSpec{{"--server", "--key", "--ca"}, {}}, run_devices};
+
+const Command release_device_command{
+    "release-device", "free a lost machine's seat, with only the license key",
+    "Usage: nodelock release-device --server URL --key KEY --device NL-…|act_…\n"
+    "                               [--ca FILE] [--json]\n\n"
+    "Frees the seat of one machine on the license the key opens, named by its machine\n"
+    "ID or activation id as `nodelock devices` lists them: for a lost, stolen or\n"
+    "broken machine, when support is closed. The seat is free at once for another\n"
+    "machine; the released machine's next check-in is refused and it stops running\n"
+    "when its license would next have been refreshed. It may be activated again.\n"
+    "A license allows a number of such releases in any 30 days (set by the vendor;\n"
+    "none unless they chose otherwise); beyond that, support resets machines.\n"
+    "  --ca FILE  trust this CA for the server's certificate (default: the system's)\n"
+    "Exit codes: 0 released, 1 refused (unknown key or machine, seat already free,\n"
+    "no releases left), 2 usage, 3 server unreachable.\n",
+    ArgSpec{{"--server", "--key", "--ca", "--device"}, {}}, run_release_device};
 
 }  // namespace nodelock::cli

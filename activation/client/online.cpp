@@ -104,7 +104,7 @@ Result<ActivationOutcome> refresh_online(const OnlineOptions& options, const std
   if (!outcome.ok() &&
       (outcome.code() == ErrorCode::suspended || outcome.code() == ErrorCode::revoked ||
        outcome.code() == ErrorCode::seat_reset || outcome.code() == ErrorCode::seat_reclaimed ||
-       outcome.code() == ErrorCode::seat_transferred ||
+       outcome.code() == ErrorCode::seat_transferred || outcome.code() == ErrorCode::seat_released ||
        outcome.code() == ErrorCode::user_disabled || outcome.code() == ErrorCode::cloned)) {
     // Remembered so the application learns it offline, until a later check-in.
     (void)store.save_refusal({outcome.code(), outcome.message()});

@@ -47,6 +47,7 @@ constexpr std::pair<ErrorCode, std::string_view> kCodeNames[] = {
     {ErrorCode::borrow_not_allowed, "borrow_not_allowed"},
     {ErrorCode::seat_reclaimed, "seat_reclaimed"},
     {ErrorCode::seat_transferred, "seat_transferred"},
+    {ErrorCode::seat_released, "seat_released"},
 };
 
 }  // namespace

@@ -18,6 +18,7 @@ int http_status(ErrorCode code) {
     case ErrorCode::seat_reset:
     case ErrorCode::seat_reclaimed:
     case ErrorCode::seat_transferred:
+    case ErrorCode::seat_released:
     case ErrorCode::user_disabled:
     case ErrorCode::cloned:
     case ErrorCode::forbidden:

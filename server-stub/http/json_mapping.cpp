@@ -139,6 +139,8 @@ Result<LicenseOrder> license_order_from_json(const nlohmann::json& body) {
   order.reclaim_after_seconds = in.optional_integer("reclaim_after_seconds");
   order.max_transfers_per_year = read_small_int(in, "max_transfers_per_year");
   order.transfer_cooldown_days = read_small_int(in, "transfer_cooldown_days").value_or(0);
+  order.self_service_releases_per_month =
+      read_small_int(in, "self_service_releases_per_month").value_or(0);
   if (body.contains("features")) order.features = in.string_list("features");
   order.licensee = in.optional_string("licensee").value_or("");
   read_floating_terms(in, order);
@@ -200,12 +202,12 @@ Result<TransferRequest> transfer_request_from_json(const nlohmann::json& body) {
   return request;
 }
 
-Result<int> max_activations_from_json(const nlohmann::json& body) {
+Result<int> limit_from_json(const nlohmann::json& body, const char* field) {
   FieldReader in(body, "limit");
-  const auto max = read_small_int(in, "max_activations");
-  if (!max && !in.failed()) in.fail("the limit has no \"max_activations\" field");
+  const auto value = read_small_int(in, field);
+  if (!value && !in.failed()) in.fail(std::string("the limit has no \"") + field + "\" field");
   if (Status read = in.finish(); !read.ok()) return read.error();
-  return *max;
+  return *value;
 }
 
 Result<std::optional<std::int64_t>> reclaim_after_from_json(const nlohmann::json& body) {
@@ -292,6 +294,7 @@ nlohmann::json to_json(const License& license) {
     json["max_transfers_per_year"] = *license.max_transfers_per_year;
   }
   json["transfer_cooldown_days"] = license.transfer_cooldown_days;
+  json["self_service_releases_per_month"] = license.self_service_releases_per_month;
   if (license.model == SeatModel::site) {
     json["max_activations"] = nullptr;
     json["site"] = to_json(license.site);

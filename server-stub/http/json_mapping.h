@@ -50,8 +50,8 @@ Result<std::pair<UnixTime, UnixTime>> audit_range_from_query(const std::string& 
 nlohmann::json to_json(const Product& product);
 // Never the token's hash.
 nlohmann::json to_json(const AdminToken& token);
-// The {"max_activations": N} of a limit change.
-Result<int> max_activations_from_json(const nlohmann::json& body);
+// The N of a limit change {"<field>": N}, e.g. {"max_activations": 10}.
+Result<int> limit_from_json(const nlohmann::json& body, const char* field);
 // The {"after_seconds": N | null} of a reclaim policy change; null: never.
 Result<std::optional<std::int64_t>> reclaim_after_from_json(const nlohmann::json& body);
 nlohmann::json to_json(const License& license);

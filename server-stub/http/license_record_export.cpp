@@ -22,6 +22,7 @@ const std::vector<std::string> kRecordColumns = {"v",
                                                  "reclaim_after_seconds",
                                                  "max_transfers_per_year",
                                                  "transfer_cooldown_days",
+                                                 "self_service_releases_per_month",
                                                  "status",
                                                  "key",
                                                  "key_hash",
@@ -55,6 +56,9 @@ Json record_json(const LicenseRecord& record) {
   }
   if (order.transfer_cooldown_days > 0) {
     json["transfer_cooldown_days"] = order.transfer_cooldown_days;
+  }
+  if (order.self_service_releases_per_month > 0) {
+    json["self_service_releases_per_month"] = order.self_service_releases_per_month;
   }
   if (record.key_hash) json["key_hash"] = *record.key_hash;
   if (record.key_last5) json["key_last5"] = *record.key_last5;

@@ -244,6 +244,7 @@ void read_record(const Json& fields, int line, RecordFile& file) {
   order.reclaim_after_seconds = in.whole("reclaim_after_seconds");
   order.max_transfers_per_year = in.small("max_transfers_per_year");
   order.transfer_cooldown_days = in.small("transfer_cooldown_days").value_or(0);
+  order.self_service_releases_per_month = in.small("self_service_releases_per_month").value_or(0);
   const std::string status = in.text("status").value_or("active");
   const auto state = license_state_named(status);
   if (!state) in.fail("status must be active, suspended or revoked, got '" + status + "'");

@@ -1,5 +1,6 @@
 // The license holder's endpoints: authenticated by the license key alone, so a
-// customer sees the machines on the license without a support ticket.
+// customer sees the machines on the license, and frees a lost one's seat,
+// without a support ticket.
 #include "route_kit.h"
 
 #include <limits>
@@ -50,6 +51,28 @@ Json device_view(const Activation& activation) {
           {"mode", activation.mode}};
 }
 
+// {"device": "NL-…" | "act_…"} of a release.
+Result<std::string> device_from_json(const Json& body) {
+  FieldReader in(body, "device release");
+  std::string device = in.string("device");
+  if (Status read = in.finish(); !read.ok()) return read.error();
+  return device;
+}
+
+void release_device(Api& api, Response& res, const LicenseHolder& holder, const Json& rest) {
+  auto device = device_from_json(rest);
+  if (!device.ok()) return send_error(res, device.error());
+  answer(res, api.self_service.release(holder, *device), 200, [](const HolderRelease& release) {
+    Json allowance = {{"allowed", release.allowed},
+                      {"made", release.made},
+                      {"window_days", kSelfServiceWindowSeconds / 86400}};
+    if (release.next_possible_at) allowance["next_possible_at"] = *release.next_possible_at;
+    return Json{{"released", device_view(release.released)},
+                {"license", holder_view(release.license)},
+                {"releases", std::move(allowance)}};
+  });
+}
+
 void list_devices(Api& api, Response& res, const LicenseHolder& holder, const Json& rest) {
   auto page = page_request_from_json(rest);
   if (!page.ok()) return send_error(res, page.error());
@@ -71,6 +94,11 @@ void register_self_service_routes(httplib::Server& server, Api& api) {
               key_holder_route(api, "/v1/self-service/devices",
                                [&api](const Request&, Response& res, const LicenseHolder& holder,
                                       const Json& rest) { list_devices(api, res, holder, rest); }));
+  server.Post(
+      "/v1/self-service/release",
+      key_holder_route(api, "/v1/self-service/release",
+                       [&api](const Request&, Response& res, const LicenseHolder& holder,
+                              const Json& rest) { release_device(api, res, holder, rest); }));
 }
 
 }  // namespace nodelock::server

@@ -4,20 +4,33 @@
 
 namespace nodelock::server {
 
+namespace {
+
+// POST /v1/licenses/{id}/<limit> with {"<field>": N}, which `set` applies.
+template <class Set>
+void register_limit_route(httplib::Server& server, Api& api, const std::string& limit,
+                          const char* field, Set set) {
+  server.Post(
+      "/v1/licenses/([^/]+)/" + limit,
+      admin_route(api, "/v1/licenses/{id}/" + limit,
+                  [&api, field, set](const Request& req, Response& res, const AdminCaller& caller) {
+                    auto body = parse_body(req.body);
+                    if (!body.ok()) return send_error(res, body.error());
+                    auto value = limit_from_json(*body, field);
+                    if (!value.ok()) return send_error(res, value.error());
+                    answer(res, (api.admin.*set)(caller, req.matches[1].str(), *value), 200,
+                           [](const License& changed) {
+                             return Json{{"license", to_json(changed)}};
+                           });
+                  }));
+}
+
+}  // namespace
+
 void register_support_routes(httplib::Server& server, Api& api) {
-  server.Post(R"(/v1/licenses/([^/]+)/limit)",
-              admin_route(api, "/v1/licenses/{id}/limit",
-                          [&api](const Request& req, Response& res, const AdminCaller& caller) {
-                            auto body = parse_body(req.body);
-                            if (!body.ok()) return send_error(res, body.error());
-                            auto max = max_activations_from_json(*body);
-                            if (!max.ok()) return send_error(res, max.error());
-                            answer(res,
-                                   api.admin.set_license_limit(caller, req.matches[1].str(), *max),
-                                   200, [](const License& changed) {
-                                     return Json{{"license", to_json(changed)}};
-                                   });
-                          }));
+  register_limit_route(server, api, "limit", "max_activations", &AdminService::set_license_limit);
+  register_limit_route(server, api, "self-service", "self_service_releases_per_month",
+                       &AdminService::set_self_service_releases);
   server.Post(R"(/v1/licenses/([^/]+)/reclaim)",
               admin_route(api, "/v1/licenses/{id}/reclaim",
                           [&api](const Request& req, Response& res, const AdminCaller& caller) {

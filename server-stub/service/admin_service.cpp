@@ -22,7 +22,6 @@ constexpr std::string_view kTokenPrefix = "nla_";
 constexpr std::size_t kTokenBytes = 32;
 constexpr std::size_t kMaxFeatures = 64;
 constexpr std::size_t kMaxNameLength = 200;
-constexpr int kMaxActivations = 1000000;
 
 bool is_display_text(std::string_view text) {
   return text.size() <= kMaxNameLength && std::none_of(text.begin(), text.end(), [](char c) {
@@ -32,12 +31,6 @@ bool is_display_text(std::string_view text) {
 
 Status bad_field(const std::string& message) {
   return make_error(ErrorCode::invalid_argument, message);
-}
-
-Status in_range(const char* field, std::int64_t value, std::int64_t low, std::int64_t high) {
-  if (value >= low && value <= high) return {};
-  return bad_field(std::string(field) + " must be between " + std::to_string(low) + " and " +
-                   std::to_string(high) + ", not " + std::to_string(value));
 }
 
 // A site license's constraint in normal form; none for the other models.
@@ -98,7 +91,9 @@ Status check_order(const LicenseOrder& order, std::optional<UnixTime> now) {
         in_range("max_resets_per_year", order.max_resets_per_year.value_or(0), 0, kMaxActivations),
         in_range("max_transfers_per_year", order.max_transfers_per_year.value_or(0), 0,
                  kMaxActivations),
-        in_range("transfer_cooldown_days", order.transfer_cooldown_days, 0, 365)}) {
+        in_range("transfer_cooldown_days", order.transfer_cooldown_days, 0, 365),
+        in_range("self_service_releases_per_month", order.self_service_releases_per_month, 0,
+                 kMaxActivations)}) {
     if (!check.ok()) return check;
   }
   if (!is_display_text(order.licensee)) {
@@ -148,6 +143,7 @@ License license_of_order(const LicenseOrder& order) {
   license.reclaim_after_seconds = order.reclaim_after_seconds;
   license.max_transfers_per_year = order.max_transfers_per_year;
   license.transfer_cooldown_days = order.transfer_cooldown_days;
+  license.self_service_releases_per_month = order.self_service_releases_per_month;
   if (order.match_policy) license.match_policy = fingerprint::to_json(*order.match_policy).dump();
   if (order.model == SeatModel::site) {
     // check_order() accepted it; were it not in normal form, the site admits nobody.
@@ -316,7 +312,7 @@ Result<License> AdminService::set_license_limit(const AdminCaller& caller, std::
   }
   LimitChange change;
   change.license_id = std::string(id);
-  change.max_activations = max_activations;
+  change.value = max_activations;
   change.by = {caller.token_id, context_.clock()};
   const AdminRole role = caller.role;
   change.admit = [role, max_activations](const License& license,
@@ -343,7 +339,7 @@ Result<License> AdminService::set_license_limit(const AdminCaller& caller, std::
                           std::to_string(max_activations) +
                           " machines needs an admin token; support may only lower it");
   };
-  return context_.store.set_max_activations(change);
+  return context_.store.set_limit(change);
 }
 
 Result<Activation> AdminService::reset_activation(const AdminCaller& caller,
@@ -359,7 +355,9 @@ Result<Activation> AdminService::reset_activation(const AdminCaller& caller,
   reset.activation_id = std::string(activation_id);
   reset.by = {caller.token_id, now};
   reset.counted_since = now - 365 * kSecondsPerDay;
-  reset.admit = [override_limit](const License& license, int resets) -> Status {
+  reset.admit = [override_limit](const License& license,
+                                 const std::vector<UnixTime>& resets_this_year) -> Status {
+    const int resets = static_cast<int>(resets_this_year.size());
     if (override_limit || !license.max_resets_per_year || resets < *license.max_resets_per_year) {
       return {};
     }

@@ -18,6 +18,18 @@ std::string new_record_id(std::string_view prefix) {
   return std::string(prefix) + "_" + time_digits + encoding::hex(crypto::random_bytes(5));
 }
 
+bool is_record_id(std::string_view text, std::string_view prefix) {
+  constexpr std::size_t kHexDigits = 22;
+  if (text.size() != prefix.size() + 1 + kHexDigits || text.substr(0, prefix.size()) != prefix ||
+      text[prefix.size()] != '_') {
+    return false;
+  }
+  for (char c : text.substr(prefix.size() + 1)) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
 std::optional<std::string> canonical_machine_id(std::string_view text) {
   constexpr std::size_t kSymbols = 16;
   std::string upper;

@@ -15,6 +15,9 @@ namespace nodelock::server {
 // (40 random bits), e.g. "act_0193a1b2c3d4e5f6a7b8c9".
 std::string new_record_id(std::string_view prefix);
 
+// True when `text` has the form new_record_id(prefix) gives.
+bool is_record_id(std::string_view text, std::string_view prefix);
+
 // A machine ID as people read it out, in its canonical form
 // "NL-XXXX-XXXX-XXXX-XXXX": case, spaces and dashes do not matter, and O, I
 // and L read as 0, 1 and 1, as in license keys. None when it is not one.

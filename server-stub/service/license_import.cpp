@@ -175,6 +175,7 @@ Result<std::vector<LicenseRecord>> LicenseImportService::export_records(
     record.order.reclaim_after_seconds = license.reclaim_after_seconds;
     record.order.max_transfers_per_year = license.max_transfers_per_year;
     record.order.transfer_cooldown_days = license.transfer_cooldown_days;
+    record.order.self_service_releases_per_month = license.self_service_releases_per_month;
     record.state = license.state;
     record.key_hash = license.key_hash;
     record.key_last5 = license.key_last5;

@@ -45,6 +45,13 @@ Result<fingerprint::MatchPolicy> match_policy_of(const License& license) {
   return policy;
 }
 
+Status in_range(const char* field, std::int64_t value, std::int64_t low, std::int64_t high) {
+  if (value >= low && value <= high) return {};
+  return make_error(ErrorCode::invalid_argument,
+                    std::string(field) + " must be between " + std::to_string(low) + " and " +
+                        std::to_string(high) + ", not " + std::to_string(value));
+}
+
 std::string key_display(const License& license) { return "…-" + license.key_last5; }
 
 Result<License> license_with_key(Store& store, const LicenseKeyHasher& hasher,

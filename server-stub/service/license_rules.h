@@ -13,6 +13,8 @@
 namespace nodelock::server {
 
 inline constexpr UnixTime kSecondsPerDay = 86400;
+// The most machines one license admits, and the most of any per-license count.
+inline constexpr int kMaxActivations = 1000000;
 
 // ok when `license` may grant or renew a seat at `now`; otherwise suspended,
 // revoked or expired (grace days included), with what to do about it.
@@ -24,6 +26,9 @@ UnixTime refresh_by(const License& license, UnixTime issued_at);
 
 // The license's fingerprint match policy; the standard one when none was set.
 Result<fingerprint::MatchPolicy> match_policy_of(const License& license);
+
+// invalid_argument naming `field` unless low <= value <= high.
+Status in_range(const char* field, std::int64_t value, std::int64_t low, std::int64_t high);
 
 // "…-ABCDE": how messages name a license key without revealing it.
 std::string key_display(const License& license);

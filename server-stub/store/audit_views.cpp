@@ -34,6 +34,9 @@ nlohmann::json audit_view(const License& license) {
   if (license.transfer_cooldown_days > 0) {
     view["transfer_cooldown_days"] = license.transfer_cooldown_days;
   }
+  if (license.self_service_releases_per_month > 0) {
+    view["self_service_releases_per_month"] = license.self_service_releases_per_month;
+  }
   if (license.model == SeatModel::site) view["site"] = to_json(license.site);
   if (!license.floating_policy.empty()) {
     view["floating_policy"] = nlohmann::json::parse(license.floating_policy, nullptr, false);

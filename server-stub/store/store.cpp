@@ -16,13 +16,14 @@ using NameTable = std::array<std::pair<Enum, std::string_view>, N>;
 constexpr NameTable<LicenseState, 3> kLicenseStates{{{LicenseState::active, "active"},
                                                      {LicenseState::suspended, "suspended"},
                                                      {LicenseState::revoked, "revoked"}}};
-constexpr NameTable<ActivationState, 6> kActivationStates{
+constexpr NameTable<ActivationState, 7> kActivationStates{
     {{ActivationState::active, "active"},
      {ActivationState::deactivated, "deactivated"},
      {ActivationState::reset, "reset"},
      {ActivationState::revoked, "revoked"},
      {ActivationState::reclaimed, "reclaimed"},
-     {ActivationState::transferred, "transferred"}}};
+     {ActivationState::transferred, "transferred"},
+     {ActivationState::released, "released"}}};
 constexpr NameTable<AdminRole, 3> kAdminRoles{
     {{AdminRole::viewer, "viewer"}, {AdminRole::support, "support"}, {AdminRole::admin, "admin"}}};
 

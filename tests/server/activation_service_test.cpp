@@ -10,8 +10,6 @@ namespace {
 
 constexpr UnixTime kDay = 86400;
 
-AdminCaller caller(AdminRole role) { return {"tok-" + std::string(name_of(role)), role}; }
-
 class ActivationServiceTest : public ServiceTest {
  protected:
   ActivationServiceTest() : activation_(context_) {}

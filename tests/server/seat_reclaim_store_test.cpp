@@ -159,6 +159,8 @@ TEST(SeatReclaimMigration, SeatsAndTheirMachineKeysSurviveTheRebuild) {
   }
   const std::string path = (dir / "nodelock.db").string();
   ASSERT_EQ(exec(path,
+                 "ALTER TABLE activations DROP COLUMN released_at;"
+                 "ALTER TABLE licenses DROP COLUMN self_service_releases_per_month;"
                  "ALTER TABLE license_users DROP COLUMN reserved;"
                  "DROP TABLE seat_transfers;"
                  "ALTER TABLE licenses DROP COLUMN max_transfers_per_year;"

@@ -12,6 +12,9 @@
 
 namespace nodelock::server::testing {
 
+// A token of `role`, as the services see its caller.
+inline AdminCaller caller(AdminRole role) { return {"tok-" + std::string(name_of(role)), role}; }
+
 class ServiceTest : public ::testing::Test {
  protected:
   ServiceTest()

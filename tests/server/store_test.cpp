@@ -58,9 +58,10 @@ TEST(SchemaMigration, DatabaseFromANewerServerIsRefused) {
   EXPECT_NE(store.message().find("newer"), std::string::npos) << store.message();
 }
 
-// The latest migration rebuilds the activations table (to admit a new seat
-// state); run again on a database whose seats it must carry over, with every
-// column the migrations before it added (a reclaimed seat's reclaimed_at).
+// Migration 13 rebuilds the activations table (to admit new seat states); run
+// again, with the one after it, on a database whose seats it must carry over,
+// with every column the migrations before it added (a reclaimed seat's
+// reclaimed_at).
 TEST(SchemaMigration, RebuildingTheActivationsTableKeepsEverySeatAndItsKeys) {
   TempDir dir;
   {
@@ -72,7 +73,10 @@ TEST(SchemaMigration, RebuildingTheActivationsTableKeepsEverySeatAndItsKeys) {
     ASSERT_TRUE(store->claim_seat(claim_for("lic-1", 1, "n1")).ok());
     auto second = store->claim_seat(claim_for("lic-1", 2, "n2"));
     ASSERT_TRUE(second.ok()) << second.message();
-    ASSERT_TRUE(store->reset_seat({second->activation.id, kByAdmin, 0, {}}).ok());
+    SeatReset reset;
+    reset.activation_id = second->activation.id;
+    reset.by = kByAdmin;
+    ASSERT_TRUE(store->reset_seat(reset).ok());
     auto third = store->claim_seat(claim_for("lic-1", 3, "n3"));
     ASSERT_TRUE(third.ok()) << third.message();
     auto reclaimed = store->reclaim_seats({"lic-1", {third->activation.id}, kNow + 1000});
@@ -81,11 +85,12 @@ TEST(SchemaMigration, RebuildingTheActivationsTableKeepsEverySeatAndItsKeys) {
   sqlite3* db = nullptr;
   sqlite3_open((dir / "nodelock.db").c_str(), &db);
   const std::string undo =
+      "ALTER TABLE activations DROP COLUMN released_at; "
+      "ALTER TABLE licenses DROP COLUMN self_service_releases_per_month; "
       "DROP TABLE seat_transfers; "
       "ALTER TABLE licenses DROP COLUMN max_transfers_per_year; "
       "ALTER TABLE licenses DROP COLUMN transfer_cooldown_days; "
-      "DELETE FROM schema_version WHERE version = " +
-      std::to_string(kSchemaVersion);
+      "DELETE FROM schema_version WHERE version >= 13";
   ASSERT_EQ(sqlite3_exec(db, undo.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
       << sqlite3_errmsg(db);
   sqlite3_close(db);

@@ -31,6 +31,19 @@ class SupportCliTest : public AdminCliTest {
     return on(machine, "activate --server " + server_.url() + " --key " + key);
   }
 
+  // `machine`'s next refresh is refused with `code`, and from then on its
+  // status says the license is revoked here, with `said` in its message.
+  void expect_refused_from_now_on(const Machine& machine, const std::string& code,
+                                  const std::string& said) {
+    CliRun refused = on(machine, "refresh");
+    EXPECT_EQ(refused.exit_code, 1);
+    EXPECT_EQ(json_of(refused)["error"]["code"], code) << refused.out;
+    CliRun status = on(machine, "status");
+    EXPECT_EQ(status.exit_code, 1);
+    EXPECT_EQ(json_of(status)["status"], "revoked");
+    EXPECT_NE(json_of(status).value("message", "").find(said), std::string::npos) << status.out;
+  }
+
   IssuedKey license(const std::string& flags) {
     CliRun created = admin_cli("license create --product acme-cad " + flags + " --json");
     EXPECT_EQ(created.exit_code, 0) << created.out;

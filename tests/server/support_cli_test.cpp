@@ -27,15 +27,7 @@ TEST_F(SupportCliTest, StolenLaptopIsResetAndItsSeatGoesToTheReplacement) {
   EXPECT_EQ(activate(replacement, key.key).exit_code, 0)
       << "the freed seat goes to the new machine";
 
-  CliRun refused = on(laptop, "refresh");
-  EXPECT_EQ(refused.exit_code, 1);
-  EXPECT_EQ(json_of(refused)["error"]["code"], "seat_reset") << refused.out;
-  CliRun status = on(laptop, "status");
-  EXPECT_EQ(status.exit_code, 1);
-  EXPECT_EQ(json_of(status)["status"], "revoked");
-  EXPECT_NE(json_of(status)["message"].get<std::string>().find("contact support"),
-            std::string::npos)
-      << status.out;
+  expect_refused_from_now_on(laptop, "seat_reset", "contact support");
 
   const auto entries = json_of(admin_cli("audit list --json"))["entries"];
   ASSERT_FALSE(entries.empty());

@@ -54,7 +54,8 @@ constexpr const char* kLicenseColumns =
     "id, product_id, key_hash, key_last5, model, licensee, max_activations, term, expires_at, "
     "trial_days, grace_days, refresh_days, features, max_version, maintenance_end, status, "
     "policy, created_at, seats_used, max_resets_per_year, site, floating_policy, "
-    "reclaim_after_seconds, max_transfers_per_year, transfer_cooldown_days";
+    "reclaim_after_seconds, max_transfers_per_year, transfer_cooldown_days, "
+    "self_service_releases_per_month";
 
 License read_license(const Query& row) {
   License license;
@@ -88,13 +89,14 @@ License read_license(const Query& row) {
   license.reclaim_after_seconds = row.optional_integer(22);
   license.max_transfers_per_year = optional_int(row.optional_integer(23));
   license.transfer_cooldown_days = static_cast<int>(row.integer(24));
+  license.self_service_releases_per_month = static_cast<int>(row.integer(25));
   return license;
 }
 
 constexpr const char* kActivationColumns =
     "id, license_id, machine_id, fingerprint, device_public_key, hostname, environment, mode, "
     "status, activated_at, last_seen_at, request_nonce, dongle, user_email, cloned_at, "
-    "reclaimed_at";
+    "reclaimed_at, released_at";
 
 Activation read_activation(const Query& row) {
   Activation activation;
@@ -114,6 +116,7 @@ Activation read_activation(const Query& row) {
   activation.user = row.text(13);
   activation.cloned_at = row.optional_integer(14);
   activation.reclaimed_at = row.optional_integer(15);
+  activation.released_at = row.optional_integer(16);
   return activation;
 }
 
@@ -181,8 +184,9 @@ Status insert_license(Connection& db, const License& license) {
       "INSERT INTO licenses(id, product_id, key_hash, key_last5, model, licensee, "
       "max_activations, term, expires_at, trial_days, grace_days, refresh_days, features, "
       "max_version, maintenance_end, status, policy, created_at, max_resets_per_year, site, "
-      "floating_policy, reclaim_after_seconds, max_transfers_per_year, transfer_cooldown_days) "
-      "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "floating_policy, reclaim_after_seconds, max_transfers_per_year, transfer_cooldown_days, "
+      "self_service_releases_per_month) "
+      "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   std::optional<std::int64_t> max_version;
   if (license.max_version) max_version = *license.max_version;
   std::optional<std::int64_t> max_resets, max_transfers;
@@ -211,7 +215,8 @@ Status insert_license(Connection& db, const License& license) {
       .bind(21, license.floating_policy)
       .bind(22, license.reclaim_after_seconds)
       .bind(23, max_transfers)
-      .bind(24, std::int64_t{license.transfer_cooldown_days});
+      .bind(24, std::int64_t{license.transfer_cooldown_days})
+      .bind(25, std::int64_t{license.self_service_releases_per_month});
   Status inserted = query.run();
   if (inserted.code() == ErrorCode::already_exists) {
     return make_error(ErrorCode::already_exists, "a license with this id or key already exists");
@@ -407,21 +412,49 @@ Status replace_seat_keys(Connection& db, const Activation& seat,
       .run();
 }
 
-Status mark_seat_reset(Connection& db, std::string_view activation_id, UnixTime at) {
-  return db.query("UPDATE activations SET reset_at = ? WHERE id = ?")
-      .bind(1, at)
-      .bind(2, activation_id)
-      .run();
-}
-
-Result<int> count_resets_since(Connection& db, std::string_view license_id, UnixTime since) {
+Result<std::optional<std::string>> active_seat_of_machine(Connection& db,
+                                                          std::string_view license_id,
+                                                          std::string_view machine_id) {
   Query query = db.query(
-      "SELECT count(*) FROM activations WHERE license_id = ? AND status = 'reset' AND "
-      "reset_at >= ?");
-  query.bind(1, license_id).bind(2, since);
+      "SELECT id FROM activations WHERE license_id = ? AND status = 'active' AND machine_id = ?");
+  query.bind(1, license_id).bind(2, machine_id);
   auto row = query.step();
   if (!row.ok()) return row.error();
-  return static_cast<int>(query.integer(0));
+  if (!*row) return std::optional<std::string>();
+  return std::optional<std::string>(query.text(0));
+}
+
+namespace {
+
+// The column that keeps when a person freed a seat as `ended_as`.
+std::string freed_at_column(ActivationState ended_as) {
+  return ended_as == ActivationState::released ? "released_at" : "reset_at";
+}
+
+}  // namespace
+
+Status mark_seat_freed(Connection& db, std::string_view activation_id, ActivationState ended_as,
+                       UnixTime at) {
+  const std::string text =
+      "UPDATE activations SET " + freed_at_column(ended_as) + " = ? WHERE id = ?";
+  return db.query(text.c_str()).bind(1, at).bind(2, activation_id).run();
+}
+
+Result<std::vector<UnixTime>> seats_freed_since(Connection& db, std::string_view license_id,
+                                                ActivationState ended_as, UnixTime since) {
+  const std::string column = freed_at_column(ended_as);
+  const std::string text = "SELECT " + column +
+                           " FROM activations WHERE license_id = ? AND status = ? AND " + column +
+                           " >= ? ORDER BY " + column;
+  Query query = db.query(text.c_str());
+  query.bind(1, license_id).bind(2, name_of(ended_as)).bind(3, since);
+  std::vector<UnixTime> freed;
+  for (;;) {
+    auto row = query.step();
+    if (!row.ok()) return row.error();
+    if (!*row) return freed;
+    freed.push_back(query.integer(0));
+  }
 }
 
 Status change_seats_used(Connection& db, std::string_view license_id, int delta) {

@@ -38,10 +38,18 @@ Result<int> count_active_seats(Connection& db, std::string_view license_id);
 // Makes `machine_keys` the keys of an existing seat (none when empty).
 Status replace_seat_keys(Connection& db, const Activation& seat,
                          const std::vector<std::string>& machine_keys);
-// Records when support reset the seat.
-Status mark_seat_reset(Connection& db, std::string_view activation_id, UnixTime at);
-// The license's seats reset by support at or after `since`.
-Result<int> count_resets_since(Connection& db, std::string_view license_id, UnixTime since);
+// The id of the active seat `machine_id` holds on the license; none: it holds none.
+Result<std::optional<std::string>> active_seat_of_machine(Connection& db,
+                                                          std::string_view license_id,
+                                                          std::string_view machine_id);
+// Records when a person freed the seat as `ended_as`: reset (support) or
+// released (the license holder).
+Status mark_seat_freed(Connection& db, std::string_view activation_id, ActivationState ended_as,
+                       UnixTime at);
+// When the license's seats freed as `ended_as` at or after `since` were freed,
+// oldest first.
+Result<std::vector<UnixTime>> seats_freed_since(Connection& db, std::string_view license_id,
+                                                ActivationState ended_as, UnixTime since);
 // Adds `delta` to the license's count of used seats.
 Status change_seats_used(Connection& db, std::string_view license_id, int delta);
 // Inserts the activation and files it under `machine_keys`.

@@ -295,6 +295,14 @@ CREATE TABLE seat_transfers(
 CREATE INDEX seat_transfers_by_license ON seat_transfers(license_id, transferred_at);
 CREATE INDEX seat_transfers_by_new_seat ON seat_transfers(to_activation_id);
 )sql"},
+    // Self-service releases: the license holder frees a seat with the license
+    // key alone, as many a month as the license allows (none by default). The
+    // state `released` is admitted since migration 13.
+    {14, R"sql(
+ALTER TABLE licenses ADD COLUMN self_service_releases_per_month INTEGER NOT NULL DEFAULT 0
+  CHECK(self_service_releases_per_month >= 0);
+ALTER TABLE activations ADD COLUMN released_at INTEGER;
+)sql"},
 };
 
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion,

@@ -57,15 +57,12 @@ Result<std::vector<SeatTransfer>> held_at(Connection& db, std::string_view licen
 
 // conflict when `machine_id` already holds an active seat of the license.
 Status refuse_seated_machine(Connection& db, const License& license, std::string_view machine_id) {
-  Query query = db.query(
-      "SELECT id FROM activations WHERE license_id = ? AND status = 'active' AND machine_id = ?");
-  query.bind(1, license.id).bind(2, machine_id);
-  auto row = query.step();
-  if (!row.ok()) return row.error();
-  if (!*row) return {};
+  auto seated = active_seat_of_machine(db, license.id, machine_id);
+  if (!seated.ok()) return seated.error();
+  if (!*seated) return {};
   return make_error(ErrorCode::conflict, std::string(machine_id) +
                                              " already holds a seat of this license (activation " +
-                                             query.text(0) + "); it needs no transfer");
+                                             **seated + "); it needs no transfer");
 }
 
 // The transfer that ended `seat`. not_found.
@@ -81,7 +78,7 @@ Result<SeatTransfer> transfer_of(Connection& db, const Activation& seat) {
 }
 
 // The conflict for a transfer of `seat`, which holds no seat any more. A seat
-// that was reset, reclaimed or deactivated is free already: the new machine
+// that was reset, reclaimed, released or deactivated is free already: the new machine
 // takes one by activating, and a transfer would hold a second seat for it.
 Error not_transferable(const Activation& seat, std::string_view to_machine_id) {
   std::string how;
@@ -96,6 +93,10 @@ Error not_transferable(const Activation& seat, std::string_view to_machine_id) {
       break;
     case ActivationState::deactivated:
       how = "was deactivated on its machine";
+      break;
+    case ActivationState::released:
+      how = "was released by the license holder on " +
+            utc_date(seat.released_at.value_or(seat.last_seen_at));
       break;
     default:
       return make_error(ErrorCode::conflict, "activation " + seat.id + " is " +

@@ -10,6 +10,7 @@
 #include "group_commit.h"
 #include "license_import_writes.h"
 #include "license_user_writes.h"
+#include "nodelock/activation/utc_time.h"
 #include "reader_pool.h"
 #include "reclaim_writes.h"
 #include "records.h"
@@ -42,6 +43,13 @@ Error seat_not_active(const Activation& seat) {
                             "license here again");
     case ActivationState::reclaimed:
       return seat_reclaimed_refusal(seat);
+    case ActivationState::released:
+      return make_error(
+          ErrorCode::seat_released,
+          "the license holder released this machine's activation " + seat.id + " on " +
+              utc_date(seat.released_at.value_or(seat.last_seen_at)) +
+              " with `nodelock release-device`, so another machine could take its seat; if this "
+              "machine should still run, activate it again while a seat is free");
     default:
       return make_error(ErrorCode::revoked,
                         "this machine's activation was revoked by the vendor; contact support");
@@ -131,7 +139,7 @@ class SqliteStore final : public Store {
     return changed;
   }
 
-  Result<License> set_max_activations(const LimitChange& change) override {
+  Result<License> set_limit(const LimitChange& change) override {
     return written<License>([&](Connection& db) { return write_license_limit(db, change); });
   }
 
@@ -300,36 +308,7 @@ class SqliteStore final : public Store {
   }
 
   Result<Activation> reset_seat(const SeatReset& reset) override {
-    Activation freed;
-    Status written = writes_.run([&](Connection& db) -> Status {
-      auto seat = select_activation(db, reset.activation_id);
-      if (!seat.ok()) return seat.error();
-      if (seat->state != ActivationState::active) {
-        return make_error(ErrorCode::conflict, "activation " + seat->id + " is already " +
-                                                   std::string(name_of(seat->state)) +
-                                                   "; its seat is free");
-      }
-      auto license = select_license(db, seat->license_id);
-      if (!license.ok()) return license.error();
-      if (reset.admit) {
-        auto resets = count_resets_since(db, license->id, reset.counted_since);
-        if (!resets.ok()) return resets.error();
-        Status admitted = reset.admit(*license, *resets);
-        if (!admitted.ok()) return admitted;
-      }
-      Status ended = end_seat(db, *seat, ActivationState::reset);
-      if (!ended.ok()) return ended;
-      Status stamped = mark_seat_reset(db, seat->id, reset.by.at);
-      if (!stamped.ok()) return stamped;
-      Status recorded = record_change(db, reset.by, "activation.reset", seat->id,
-                                      {{"status", name_of(ActivationState::active)}},
-                                      {{"status", name_of(seat->state)}});
-      if (!recorded.ok()) return recorded;
-      freed = std::move(*seat);
-      return {};
-    });
-    if (!written.ok()) return written.error();
-    return freed;
+    return written<Activation>([&](Connection& db) { return write_seat_reset(db, reset); });
   }
 
   Result<Activation> activation(std::string_view id) override {

@@ -9,6 +9,83 @@
 
 namespace nodelock::server::sqlite {
 
+namespace {
+
+// The seat a SeatReset names: by its id, or as the active seat of a machine.
+Result<Activation> seat_to_reset(Connection& db, const SeatReset& reset) {
+  std::string id = reset.activation_id;
+  if (id.empty()) {
+    auto seated = active_seat_of_machine(db, reset.license_id, reset.machine_id);
+    if (!seated.ok()) return seated.error();
+    if (!*seated) {
+      return make_error(ErrorCode::not_found,
+                        reset.machine_id +
+                            " holds no seat of this license; `nodelock devices` "
+                            "lists the machines that do");
+    }
+    id = std::move(**seated);
+  }
+  auto seat = select_activation(db, id);
+  if (!seat.ok() && seat.code() != ErrorCode::not_found) return seat;
+  if (!reset.license_id.empty() && (!seat.ok() || seat->license_id != reset.license_id)) {
+    return make_error(ErrorCode::not_found, "no activation '" + id + "' on this license");
+  }
+  return seat;
+}
+
+// Where each limit lives: its column, which is also its name in the audit
+// entry, the action the entry records, and its field of License.
+struct LimitPlace {
+  const char* update;  // the statement that sets it
+  const char* column;
+  const char* action;
+  int License::*field;
+};
+
+LimitPlace place_of(LicenseLimit limit) {
+  switch (limit) {
+    case LicenseLimit::self_service_releases_per_month:
+      return {"UPDATE licenses SET self_service_releases_per_month = ? WHERE id = ?",
+              "self_service_releases_per_month", "license.self_service",
+              &License::self_service_releases_per_month};
+    case LicenseLimit::max_activations:
+      break;
+  }
+  return {"UPDATE licenses SET max_activations = ? WHERE id = ?", "max_activations",
+          "license.limit", &License::max_activations};
+}
+
+}  // namespace
+
+Result<Activation> write_seat_reset(Connection& db, const SeatReset& reset) {
+  auto seat = seat_to_reset(db, reset);
+  if (!seat.ok()) return seat.error();
+  if (seat->state != ActivationState::active) {
+    return make_error(ErrorCode::conflict, "activation " + seat->id + " is already " +
+                                               std::string(name_of(seat->state)) +
+                                               "; its seat is free");
+  }
+  auto license = select_license(db, seat->license_id);
+  if (!license.ok()) return license.error();
+  if (reset.admit) {
+    auto freed_before = seats_freed_since(db, license->id, reset.ended_as, reset.counted_since);
+    if (!freed_before.ok()) return freed_before.error();
+    Status admitted = reset.admit(*license, *freed_before);
+    if (!admitted.ok()) return admitted.error();
+  }
+  Status ended = end_seat(db, *seat, reset.ended_as);
+  if (!ended.ok()) return ended.error();
+  Status stamped = mark_seat_freed(db, seat->id, reset.ended_as, reset.by.at);
+  if (!stamped.ok()) return stamped.error();
+  const bool released = reset.ended_as == ActivationState::released;
+  if (released) seat->released_at = reset.by.at;
+  Status recorded = record_change(
+      db, reset.by, released ? "activation.release" : "activation.reset", seat->id,
+      {{"status", name_of(ActivationState::active)}}, {{"status", name_of(seat->state)}});
+  if (!recorded.ok()) return recorded.error();
+  return std::move(*seat);
+}
+
 Result<License> write_license_limit(Connection& db, const LimitChange& change) {
   auto license = select_license(db, change.license_id);
   if (!license.ok()) return license.error();
@@ -18,16 +95,15 @@ Result<License> write_license_limit(Connection& db, const LimitChange& change) {
     Status admitted = change.admit(*license, *reserved);
     if (!admitted.ok()) return admitted.error();
   }
-  Status updated = db.query("UPDATE licenses SET max_activations = ? WHERE id = ?")
-                       .bind(1, std::int64_t{change.max_activations})
-                       .bind(2, license->id)
-                       .run();
+  const LimitPlace place = place_of(change.limit);
+  Status updated =
+      db.query(place.update).bind(1, std::int64_t{change.value}).bind(2, license->id).run();
   if (!updated.ok()) return updated.error();
-  Status recorded = record_change(db, change.by, "license.limit", license->id,
-                                  {{"max_activations", license->max_activations}},
-                                  {{"max_activations", change.max_activations}});
+  int& value = (*license).*place.field;
+  Status recorded = record_change(db, change.by, place.action, license->id, {{place.column, value}},
+                                  {{place.column, change.value}});
   if (!recorded.ok()) return recorded.error();
-  license->max_activations = change.max_activations;
+  value = change.value;
   return std::move(*license);
 }
 

@@ -60,6 +60,7 @@ enum class ErrorCode {
   borrow_not_allowed,   // the license allows no borrowing, or not for that many days
   seat_reclaimed,       // the server freed this machine's seat after it stopped checking in
   seat_transferred,     // support moved this machine's seat to another machine
+  seat_released,        // the license holder freed this machine's seat by self-service
 };
 
 // The stable name of a code, e.g. "activation_limit".

@@ -43,8 +43,9 @@ struct LicenseOrder {
   std::optional<int> max_resets_per_year;     // seats support may reset a year; none: no limit
   std::optional<int> max_transfers_per_year;  // seats support may transfer a year; none: no limit
   int transfer_cooldown_days = 0;  // days before a transferred seat may be transferred again
-  SiteConstraint site;             // model site only
-  bool site_fields = false;        // the order named a site field, which only a site license takes
+  int self_service_releases_per_month = 0;  // seats the holder may release in any 30 days
+  SiteConstraint site;                      // model site only
+  bool site_fields = false;  // the order named a site field, which only a site license takes
   // Floating licenses: max_activations is then the number of concurrent seats.
   // Given for another model, it is refused.
   std::optional<FloatingPolicy> floating;
@@ -113,6 +114,13 @@ class AdminService {
   // an admin may raise it (forbidden). invalid_argument, not_found.
   [[nodiscard]] Result<License> set_license_limit(const AdminCaller& caller, std::string_view id,
                                                   int max_activations) const;
+  // Sets how many seats the license's holder may release by self-service in
+  // any 30 days (SelfService::release). Support may lower it, only an admin
+  // raise it (forbidden); conflict for a site license. invalid_argument,
+  // not_found.
+  [[nodiscard]] Result<License> set_self_service_releases(const AdminCaller& caller,
+                                                          std::string_view id,
+                                                          int releases_per_month) const;
 
   // Frees the seat of a lost or replaced machine at once; that machine's next
   // check-in is refused with seat_reset (support). Beyond the license's

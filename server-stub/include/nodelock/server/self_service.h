@@ -22,6 +22,20 @@ struct LicenseHolder {
   License license;
 };
 
+// A seat the holder released, and what is left of the license's allowance.
+struct HolderRelease {
+  Activation released;
+  License license;  // as the release left it: one seat fewer in use
+  int allowed = 0;  // releases the license allows in any 30 days
+  int made = 0;     // releases in the last 30 days, this one included
+  // Once `made` reaches `allowed`: when the oldest of them lapses and one more
+  // release is possible.
+  std::optional<UnixTime> next_possible_at;
+};
+
+// How far back releases count against the license's monthly allowance.
+inline constexpr UnixTime kSelfServiceWindowSeconds = 30 * 86400;
+
 class SelfService {
  public:
   explicit SelfService(ServiceContext context);
@@ -35,6 +49,17 @@ class SelfService {
   // `after` that names no activation of the license.
   [[nodiscard]] Result<ActivationPage> devices(const LicenseHolder& holder,
                                                const ActivationPageRequest& page) const;
+
+  // Frees the seat of one machine on the holder's license, named by its
+  // machine ID (NL-…) or activation id, as a support reset does: the seat is
+  // free at once and the machine's next check-in is refused with
+  // seat_released. At most License::self_service_releases_per_month in any
+  // 30 days; beyond that, or when the license allows none, forbidden with when
+  // the next is possible and that support can reset it. not_found for a
+  // machine not on the license (another license's alike), conflict for a
+  // seat already free, invalid_argument for a device that is neither form.
+  [[nodiscard]] Result<HolderRelease> release(const LicenseHolder& holder,
+                                              std::string_view device) const;
 
  private:
   ServiceContext context_;

@@ -69,6 +69,9 @@ struct License {
       max_resets_per_year;  // seats support may reset in any 365 days; none: no limit
   std::optional<int> max_transfers_per_year;  // seats support may transfer in any 365 days
   int transfer_cooldown_days = 0;  // a seat transferred this recently is not transferred again
+  // Seats the license holder may release by self-service in any 30 days, with
+  // the license key alone; 0: none, support resets them.
+  int self_service_releases_per_month = 0;
   LicenseState state = LicenseState::active;
   std::string match_policy;  // MatchPolicy JSON; empty means the standard policy
   UnixTime created_at = 0;
@@ -86,9 +89,18 @@ struct License {
 // max_activations is 0 and means nothing.
 inline bool has_seat_limit(const License& license) { return license.model != SeatModel::site; }
 
-// reclaimed: freed by the server because its machine stopped checking in;
-// transferred: moved by support to the machine that replaced it.
-enum class ActivationState { active, deactivated, reset, revoked, reclaimed, transferred };
+// reset: freed by support; reclaimed: freed by the server because its machine
+// stopped checking in; transferred: moved by support to the machine that
+// replaced it; released: freed by the license holder by self-service.
+enum class ActivationState {
+  active,
+  deactivated,
+  reset,
+  revoked,
+  reclaimed,
+  transferred,
+  released
+};
 
 // A seat support moved from one machine to another (a replaced machine). The
 // seat is held for the new machine until it activates, or until `held_until`:
@@ -124,6 +136,8 @@ struct Activation {
   // When the server freed the seat because its machine had not checked in for
   // the license's reclaim threshold.
   std::optional<UnixTime> reclaimed_at;
+  // When the license holder released the seat by self-service.
+  std::optional<UnixTime> released_at;
   // Filled by Store::activation_page() for support to read: the transfer this
   // seat ended with (state transferred), and the one that brought it here.
   std::optional<SeatTransfer> transferred_to;
@@ -179,6 +193,8 @@ struct AuditEntry {
 inline constexpr std::string_view kDeviceActor = "device";        // a machine's signed request
 inline constexpr std::string_view kAnonymousActor = "anonymous";  // no valid admin token
 inline constexpr std::string_view kServerActor = "server";  // nodelock-server itself (init, sweeps)
+// Whoever holds a license key and used it for self-service.
+inline constexpr std::string_view kLicenseHolderActor = "license_holder";
 
 // Who makes a change, and when: what its audit entry records.
 struct ChangedBy {
@@ -298,15 +314,21 @@ struct CheckInOutcome {
   License license;
 };
 
-// Frees a seat at support's request (a lost, stolen or rebuilt machine): the
-// seat is free at once and its machine's next check-in is refused.
+// Frees a seat at a person's request (a lost, stolen or rebuilt machine):
+// support resets it, the license holder releases it by self-service. The seat
+// is free at once and its machine's next check-in is refused, naming who.
 struct SeatReset {
-  std::string activation_id;
+  std::string activation_id;  // the seat; or, when empty,
+  std::string machine_id;     // the active seat of this machine on `license_id`
+  ActivationState ended_as = ActivationState::reset;  // reset or released
+  // When set, the seat must be on this license: the license holder frees only
+  // their own, and of any other seat learns nothing but not_found.
+  std::string license_id;
   ChangedBy by;
-  // Run inside the transaction on the seat's license and the number of its
-  // seats reset since `counted_since`; an error refuses the reset.
+  // Run inside the transaction on the seat's license and when its seats were
+  // freed as `ended_as` since `counted_since`, oldest first; an error refuses.
   UnixTime counted_since = 0;
-  std::function<Status(const License& license, int resets)> admit;
+  std::function<Status(const License& license, const std::vector<UnixTime>& freed)> admit;
 };
 
 // Moves a seat to another machine at support's request (a replaced machine):
@@ -329,11 +351,18 @@ struct SeatTransferOrder {
       admit;
 };
 
-// Sets how many machines a license admits. Lowering it below the seats in use
-// frees none: new machines are refused until enough seats are freed.
+// The limits of a license that people change after creating it.
+enum class LicenseLimit {
+  max_activations,                  // the machines it admits
+  self_service_releases_per_month,  // the seats its holder may release in any 30 days
+};
+
+// Sets one limit of a license. Lowering max_activations below the seats in
+// use frees none: new machines are refused until enough seats are freed.
 struct LimitChange {
   std::string license_id;
-  int max_activations = 1;
+  LicenseLimit limit = LicenseLimit::max_activations;
+  int value = 1;
   ChangedBy by;
   // Run inside the transaction on the license as it is before the change and
   // every user with a reserved seat on it (disabled ones too), by address.
@@ -462,7 +491,7 @@ class Store {
   virtual Result<License> set_license_state(std::string_view id, LicenseState state,
                                             const ChangedBy& by) = 0;
   // The license as changed. Errors: not_found, or whatever `admit` returns.
-  virtual Result<License> set_max_activations(const LimitChange& change) = 0;
+  virtual Result<License> set_limit(const LimitChange& change) = 0;
   // The license as changed. Errors: not_found, or whatever `admit` returns.
   virtual Result<License> set_reclaim_policy(const ReclaimPolicyChange& change) = 0;
 
@@ -483,8 +512,9 @@ class Store {
   virtual Result<CheckInOutcome> check_in(const CheckIn& check_in) = 0;
   // Errors: replayed, not_found, machine_mismatch, conflict (seat not active).
   virtual Result<Activation> release_seat(const SeatRelease& release) = 0;
-  // The seat as reset. Errors: not_found, conflict (seat not active), or
-  // whatever `admit` returns; nothing changes on error.
+  // The seat as reset or released. Errors: not_found (also a seat of another
+  // license than `reset.license_id`), conflict (seat not active), or whatever
+  // `admit` returns; nothing changes on error.
   virtual Result<Activation> reset_seat(const SeatReset& reset) = 0;
   // The transfer as made. Errors: not_found, conflict (the seat is not active,
   // or the new machine already holds a seat of the license or has one held
@@ -553,7 +583,7 @@ class Store {
 
 // The schema version this build writes. A database with a newer version is
 // refused (conflict) rather than misread.
-inline constexpr int kSchemaVersion = 13;
+inline constexpr int kSchemaVersion = 14;
 
 // Opens (creating and migrating when needed) the store at `url`:
 // "sqlite:PATH" for the embedded SQLite store. Errors: invalid_argument for an
