@@ -1,5 +1,6 @@
 // Reading and writing the store's records as rows: the one place that knows
-// which column holds which field.
+// which column holds which field (records.cpp, and seat_records.cpp for the
+// activations).
 #pragma once
 
 #include <string_view>
