@@ -133,8 +133,8 @@ const std::vector<AdminSubcommand>& admin_user_subcommands() {
        {"--reserved"}},
       {"users list", "users list --license ID", {"--license"}, run_users_list},
       {"users remove",
-       "users remove --license ID --email E [--free-seats]   (support; refused while the user\n"
-       "      holds seats, unless --free-seats frees them)",
+       "users remove --license ID --email E [--free-seats]   (support; ends their floating\n"
+       "      leases; refused while the user holds seats, unless --free-seats frees them)",
        {"--license", "--email"},
        run_users_remove,
        {"--free-seats"}},

@@ -27,11 +27,12 @@ constexpr NameTable<ActivationState, 7> kActivationStates{
 constexpr NameTable<AdminRole, 3> kAdminRoles{
     {{AdminRole::viewer, "viewer"}, {AdminRole::support, "support"}, {AdminRole::admin, "admin"}}};
 
-constexpr NameTable<SessionEnd, 5> kSessionEnds{{{SessionEnd::released, "released"},
+constexpr NameTable<SessionEnd, 6> kSessionEnds{{{SessionEnd::released, "released"},
                                                  {SessionEnd::expired, "expired"},
                                                  {SessionEnd::forced, "forced"},
                                                  {SessionEnd::user_disabled, "user_disabled"},
-                                                 {SessionEnd::returned, "returned"}}};
+                                                 {SessionEnd::returned, "returned"},
+                                                 {SessionEnd::user_removed, "user_removed"}}};
 
 constexpr NameTable<DeliveryState, 3> kDeliveryStates{{{DeliveryState::pending, "pending"},
                                                        {DeliveryState::delivered, "delivered"},

@@ -59,8 +59,8 @@ TEST(SchemaMigration, DatabaseFromANewerServerIsRefused) {
 }
 
 // Migration 13 rebuilds the activations table (to admit new seat states); run
-// again, with the one after it, on a database whose seats it must carry over,
-// with every column the migrations before it added (a reclaimed seat's
+// again, with the migrations after it, on a database whose seats it must carry
+// over, with every column the migrations before it added (a reclaimed seat's
 // reclaimed_at).
 TEST(SchemaMigration, RebuildingTheActivationsTableKeepsEverySeatAndItsKeys) {
   TempDir dir;

@@ -61,6 +61,8 @@ std::string end_action(SessionEnd end) {
       return "lease.user_disabled";
     case SessionEnd::returned:
       return "lease.return";
+    case SessionEnd::user_removed:
+      return "lease.user_removed";
   }
   return "lease.end";
 }

@@ -303,6 +303,42 @@ ALTER TABLE licenses ADD COLUMN self_service_releases_per_month INTEGER NOT NULL
   CHECK(self_service_releases_per_month >= 0);
 ALTER TABLE activations ADD COLUMN released_at INTEGER;
 )sql"},
+    // Removing a license user ends their floating leases as `user_removed`,
+    // which the end_reason CHECK must admit. SQLite cannot widen a CHECK in
+    // place, so the leases table is rebuilt, carrying every column the
+    // migrations before gave it (borrowed included), and its indexes made again.
+    {15, R"sql(
+CREATE TABLE leases_rebuilt(
+  id TEXT PRIMARY KEY,
+  license_id TEXT NOT NULL REFERENCES licenses(id),
+  seat TEXT NOT NULL,
+  user_email TEXT NOT NULL,
+  machine_id TEXT NOT NULL,
+  hostname TEXT NOT NULL,
+  project TEXT NOT NULL,
+  device_public_key TEXT NOT NULL,
+  started_at INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  ttl_seconds INTEGER NOT NULL CHECK(ttl_seconds > 0),
+  sequence INTEGER NOT NULL,
+  overage INTEGER NOT NULL CHECK(overage IN (0, 1)),
+  ended_at INTEGER,
+  end_reason TEXT CHECK(end_reason IN ('released', 'expired', 'forced', 'user_disabled',
+                                       'returned', 'user_removed')),
+  borrowed INTEGER NOT NULL DEFAULT 0 CHECK(borrowed IN (0, 1)));
+INSERT INTO leases_rebuilt(id, license_id, seat, user_email, machine_id, hostname, project,
+  device_public_key, started_at, last_seen_at, expires_at, ttl_seconds, sequence, overage,
+  ended_at, end_reason, borrowed)
+SELECT id, license_id, seat, user_email, machine_id, hostname, project, device_public_key,
+  started_at, last_seen_at, expires_at, ttl_seconds, sequence, overage, ended_at, end_reason,
+  borrowed
+FROM leases;
+DROP TABLE leases;
+ALTER TABLE leases_rebuilt RENAME TO leases;
+CREATE INDEX leases_held ON leases(license_id, ended_at);
+CREATE INDEX leases_by_start ON leases(license_id, started_at);
+)sql"},
 };
 
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion,

@@ -17,9 +17,11 @@ Error already_ended(const Lease& lease) {
   const SessionEnd end = lease.end.value_or(SessionEnd::expired);
   const std::string ended = "lease " + lease.id + " ended at " + utc_timestamp(*lease.ended_at);
   // Checking out again would only be refused: the holder needs a person.
-  if (end == SessionEnd::user_disabled) {
-    return make_error(ErrorCode::lease_ended, ended + " because its user " + lease.user +
-                                                  " was disabled on license " + lease.license_id +
+  if (end == SessionEnd::user_disabled || end == SessionEnd::user_removed) {
+    const char* what = end == SessionEnd::user_disabled ? " was disabled on license "
+                                                        : " was removed from license ";
+    return make_error(ErrorCode::lease_ended, ended + " because its user " + lease.user + what +
+                                                  lease.license_id +
                                                   "; contact your administrator");
   }
   return make_error(ErrorCode::lease_ended,
@@ -56,6 +58,7 @@ void SqliteLeaseStore::overlay(Lease& lease) {
 Result<std::vector<std::string>> SqliteLeaseStore::end_user_leases(Connection& db,
                                                                    std::string_view license_id,
                                                                    std::string_view user,
+                                                                   SessionEnd end,
                                                                    const ChangedBy& by) {
   auto held = select_held_leases(db, license_id);
   if (!held.ok()) return held.error();
@@ -63,7 +66,7 @@ Result<std::vector<std::string>> SqliteLeaseStore::end_user_leases(Connection& d
   for (Lease& lease : *held) {
     if (lease.user != user) continue;
     overlay(lease);
-    Status done = end_held_lease(db, lease, SessionEnd::user_disabled, by.at, by);
+    Status done = end_held_lease(db, lease, end, by.at, by);
     if (!done.ok()) return done.error();
     ended.push_back(lease.id);
   }

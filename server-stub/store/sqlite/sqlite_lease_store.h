@@ -32,12 +32,14 @@ class SqliteLeaseStore final : public LeaseStore {
   Result<std::vector<UsageSession>> usage_sessions(std::string_view license_id, UnixTime from,
                                                    UnixTime to) override;
 
-  // Inside another write on `db` (a user disabled): ends every lease of
-  // `user` on the license, each with its audit entry, and returns their ids;
-  // pass them to forget() once that write committed.
+  // Inside another write on `db` (a user disabled or removed): ends every
+  // lease of `user` on the license as `end`, each with its audit entry, and
+  // returns their ids; pass them to forget() once that write committed.
   Result<std::vector<std::string>> end_user_leases(Connection& db, std::string_view license_id,
-                                                   std::string_view user, const ChangedBy& by);
-  // Forgets leases ended by another write (a user disabled) once it committed.
+                                                   std::string_view user, SessionEnd end,
+                                                   const ChangedBy& by);
+  // Forgets leases ended by another write (a user disabled or removed) once
+  // it committed, so no heartbeat renews them from memory.
   void forget(const std::vector<std::string>& lease_ids);
   // Copies the latest renewal of `lease`, made in memory, onto it.
   void overlay(Lease& lease);

@@ -360,10 +360,17 @@ class SqliteStore final : public Store {
   }
 
   Result<UserChangeOutcome> change_license_user(const UserChange& change) override {
+    // A user who may no longer hold a seat holds no lease either: disabling
+    // and removing end theirs in the same transaction.
+    const std::optional<SessionEnd> end =
+        change.kind == UserChangeKind::disable  ? std::optional(SessionEnd::user_disabled)
+        : change.kind == UserChangeKind::remove ? std::optional(SessionEnd::user_removed)
+                                                : std::nullopt;
     auto outcome = written<UserChangeOutcome>([&](Connection& db) -> Result<UserChangeOutcome> {
       auto changed = write_user_change(db, change);
-      if (!changed.ok() || change.kind != UserChangeKind::disable) return changed;
-      auto ended = leases_.end_user_leases(db, change.license_id, changed->user.email, change.by);
+      if (!changed.ok() || !end) return changed;
+      auto ended =
+          leases_.end_user_leases(db, change.license_id, changed->user.email, *end, change.by);
       if (!ended.ok()) return ended.error();
       changed->ended_leases = std::move(*ended);
       return changed;

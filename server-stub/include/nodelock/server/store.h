@@ -413,7 +413,7 @@ struct UserChange {
 struct UserChangeOutcome {
   LicenseUser user;  // as changed (as it was, for a removal)
   std::vector<Activation> freed;
-  std::vector<std::string> ended_leases;  // ids of the floating leases ended (disabling)
+  std::vector<std::string> ended_leases;  // ids of the floating leases ended (disabling, removal)
 };
 
 // Licenses brought over from another system, with their named users.
@@ -542,6 +542,7 @@ class Store {
   virtual Status add_license_user(const UserAddition& addition) = 0;
   // The license's users, oldest first, each with its active seats counted.
   virtual Result<std::vector<LicenseUser>> license_users(std::string_view license_id) = 0;
+  // Disabling or removing a user also ends every floating lease they hold.
   // Errors: not_found (license or user), conflict (removing a user who holds
   // seats without free_seats); nothing changes on error.
   virtual Result<UserChangeOutcome> change_license_user(const UserChange& change) = 0;
@@ -583,7 +584,7 @@ class Store {
 
 // The schema version this build writes. A database with a newer version is
 // refused (conflict) rather than misread.
-inline constexpr int kSchemaVersion = 14;
+inline constexpr int kSchemaVersion = 15;
 
 // Opens (creating and migrating when needed) the store at `url`:
 // "sqlite:PATH" for the embedded SQLite store. Errors: invalid_argument for an

@@ -14,7 +14,7 @@
 namespace nodelock::server {
 
 // Why a session ended.
-enum class SessionEnd { released, expired, forced, user_disabled, returned };
+enum class SessionEnd { released, expired, forced, user_disabled, returned, user_removed };
 
 struct UsageSession {
   std::string lease_id;
