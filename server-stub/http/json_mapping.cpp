@@ -67,31 +67,38 @@ void read_site_order(FieldReader& in, const nlohmann::json& body, LicenseOrder& 
 // The floating terms of a license order, flat in its body; any one present
 // makes the order carry a policy, the others keeping their defaults.
 void read_floating_terms(FieldReader& in, LicenseOrder& order) {
-  FloatingPolicy policy;
-  const auto grace = read_small_int(in, "grace_seats");
-  const auto ttl = read_small_int(in, "lease_ttl");
-  const auto borrow = read_small_int(in, "max_borrow_days");
+  FloatingTerms terms;
+  terms.grace_seats = read_small_int(in, "grace_seats");
+  terms.lease_ttl = read_small_int(in, "lease_ttl");
+  terms.max_borrow_days = read_small_int(in, "max_borrow_days");
   const auto scope_name = in.optional_string("seat_scope");
-  const auto scope = scope_name ? seat_scope_from_name(*scope_name) : std::nullopt;
-  if (scope_name && !scope && !in.failed())
+  terms.scope = scope_name ? seat_scope_from_name(*scope_name) : std::nullopt;
+  if (scope_name && !terms.scope && !in.failed())
     in.fail("\"seat_scope\" must be user, device or project");
-  std::optional<ProjectTokens> tokens;
   if (const nlohmann::json* given = in.optional_object("project_tokens")) {
     auto read = project_tokens_from_json(*given);
-    if (read.ok()) tokens = *read;
+    if (read.ok()) terms.project_tokens = *read;
     if (!read.ok() && !in.failed()) in.fail(read.message());
   }
-  if (!grace && !ttl && !borrow && !scope_name && !tokens && order.model != SeatModel::floating)
-    return;
-  policy.grace_seats = grace.value_or(policy.grace_seats);
-  policy.lease_ttl_seconds = ttl.value_or(policy.lease_ttl_seconds);
-  policy.max_borrow_days = borrow.value_or(policy.max_borrow_days);
-  policy.scope = scope.value_or(policy.scope);
-  policy.project_tokens = tokens;
-  order.floating = policy;
+  order.floating = floating_policy_of_terms(terms, order.model);
 }
 
 }  // namespace
+
+std::optional<FloatingPolicy> floating_policy_of_terms(const FloatingTerms& terms,
+                                                       SeatModel model) {
+  if (!terms.grace_seats && !terms.lease_ttl && !terms.max_borrow_days && !terms.scope &&
+      !terms.project_tokens && model != SeatModel::floating) {
+    return std::nullopt;
+  }
+  FloatingPolicy policy;
+  policy.grace_seats = terms.grace_seats.value_or(policy.grace_seats);
+  policy.lease_ttl_seconds = terms.lease_ttl.value_or(policy.lease_ttl_seconds);
+  policy.max_borrow_days = terms.max_borrow_days.value_or(policy.max_borrow_days);
+  policy.scope = terms.scope.value_or(policy.scope);
+  policy.project_tokens = terms.project_tokens;
+  return policy;
+}
 
 Result<nlohmann::json> parse_body(std::string_view body) {
   auto json = nlohmann::json::parse(body.begin(), body.end(), nullptr, false);

@@ -13,6 +13,7 @@
 #include "nodelock/activation/result.h"
 #include "nodelock/server/admin_service.h"
 #include "nodelock/server/audit.h"
+#include "nodelock/server/floating_policy.h"
 #include "nodelock/server/lease_service.h"
 #include "nodelock/server/store.h"
 
@@ -32,6 +33,19 @@ Result<Product> product_from_json(const nlohmann::json& body);
 // "expires" and "maintenance_end" take unix seconds or a date "YYYY-MM-DD",
 // which means the end of that day (UTC).
 Result<LicenseOrder> license_order_from_json(const nlohmann::json& body);
+
+// The floating terms of an order, named flat as `license create` and license
+// records take them: each one absent keeps its default. None when the order
+// names none and is not floating; check_order() then bounds them.
+struct FloatingTerms {
+  std::optional<int> grace_seats;
+  std::optional<int> lease_ttl;
+  std::optional<int> max_borrow_days;
+  std::optional<SeatScope> scope;
+  std::optional<ProjectTokens> project_tokens;
+};
+std::optional<FloatingPolicy> floating_policy_of_terms(const FloatingTerms& terms, SeatModel model);
+
 Result<AdminRole> role_from_json(const nlohmann::json& body);
 // The optional {"override": true} of a seat reset; an empty body is none.
 Result<bool> reset_override_from_json(std::string_view body);

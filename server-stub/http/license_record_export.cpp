@@ -2,6 +2,7 @@
 
 #include "json_mapping.h"
 #include "nodelock/server/csv.h"
+#include "nodelock/server/floating_policy.h"
 
 namespace nodelock::server {
 
@@ -23,6 +24,15 @@ const std::vector<std::string> kRecordColumns = {"v",
                                                  "max_transfers_per_year",
                                                  "transfer_cooldown_days",
                                                  "self_service_releases_per_month",
+                                                 "seat_scope",
+                                                 "lease_ttl",
+                                                 "grace_seats",
+                                                 "max_borrow_days",
+                                                 "project_tokens",
+                                                 "allowed_networks",
+                                                 "domain",
+                                                 "site_match",
+                                                 "offline_only",
                                                  "status",
                                                  "key",
                                                  "key_hash",
@@ -60,6 +70,20 @@ Json record_json(const LicenseRecord& record) {
   if (order.self_service_releases_per_month > 0) {
     json["self_service_releases_per_month"] = order.self_service_releases_per_month;
   }
+  if (order.floating) {
+    const FloatingPolicy& policy = *order.floating;
+    json["seat_scope"] = seat_scope_name(policy.scope);
+    json["lease_ttl"] = policy.lease_ttl_seconds;
+    json["grace_seats"] = policy.grace_seats;
+    json["max_borrow_days"] = policy.max_borrow_days;
+    if (policy.project_tokens) json["project_tokens"] = to_json(*policy.project_tokens);
+  }
+  if (order.model == SeatModel::site) {
+    json["allowed_networks"] = order.site.networks;
+    if (!order.site.domain.empty()) json["domain"] = order.site.domain;
+    json["site_match"] = site_match_name(order.site.match);
+    json["offline_only"] = order.site.offline_only;
+  }
   if (record.key_hash) json["key_hash"] = *record.key_hash;
   if (record.key_last5) json["key_last5"] = *record.key_last5;
   Json users = Json::array();
@@ -73,8 +97,12 @@ Json record_json(const LicenseRecord& record) {
   return json;
 }
 
-// A JSON value as one CSV cell: lists joined by commas, users as email:limit:reserved.
+// A JSON value as one CSV cell: lists joined by commas, users as
+// email:limit:reserved, project tokens as team=N,mono=N.
 std::string cell_of(const std::string& column, const Json& value) {
+  if (column == "project_tokens") {
+    return "team=" + value["team"].dump() + ",mono=" + value["mono"].dump();
+  }
   if (column == "users") {
     std::string cell;
     for (const Json& user : value) {

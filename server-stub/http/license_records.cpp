@@ -113,6 +113,42 @@ class RecordReader {
     return items;
   }
 
+  // true or false; from CSV the words.
+  std::optional<bool> boolean(const char* name) {
+    const Json* value = find(name);
+    if (value == nullptr) return std::nullopt;
+    if (value->is_boolean()) return value->get<bool>();
+    if (*value == "true" || *value == "false") return *value == "true";
+    fail(std::string(name) + " must be true or false, got " + shown(*value));
+    return std::nullopt;
+  }
+
+  // {"team": N, "mono": N}; from CSV "team=N,mono=N".
+  std::optional<ProjectTokens> project_tokens() {
+    const Json* value = find("project_tokens");
+    if (value == nullptr) return std::nullopt;
+    Json tokens = *value;
+    if (value->is_string()) {
+      tokens = Json::object();
+      for (const std::string& item : list("project_tokens")) {
+        const auto equals = item.find('=');
+        const std::string count = equals == std::string::npos ? "" : item.substr(equals + 1);
+        if (count.empty() || count.size() > 9 ||
+            count.find_first_not_of("0123456789") != std::string::npos) {
+          fail("project_tokens must read team=N,mono=N, got " + shown(*value));
+          return std::nullopt;
+        }
+        tokens[item.substr(0, equals)] = std::stoi(count);
+      }
+    }
+    auto read = project_tokens_from_json(tokens);
+    if (!read.ok()) {
+      fail("project_tokens: " + read.message());
+      return std::nullopt;
+    }
+    return *read;
+  }
+
   std::vector<LicenseUser> users() {
     std::vector<LicenseUser> users;
     const Json* value = find("users");
@@ -203,6 +239,31 @@ class RecordReader {
   bool failed_ = false;
 };
 
+// The floating terms and the site, under the names `license create` takes.
+void read_seat_terms(RecordReader& in, LicenseOrder& order) {
+  FloatingTerms terms;
+  terms.grace_seats = in.small("grace_seats");
+  terms.lease_ttl = in.small("lease_ttl");
+  terms.max_borrow_days = in.small("max_borrow_days");
+  if (const auto scope = in.text("seat_scope")) {
+    terms.scope = seat_scope_from_name(*scope);
+    if (!terms.scope) in.fail("seat_scope must be user, device or project, got '" + *scope + "'");
+  }
+  terms.project_tokens = in.project_tokens();
+  order.floating = floating_policy_of_terms(terms, order.model);
+
+  order.site_fields = in.find("allowed_networks") || in.find("domain") || in.find("site_match") ||
+                      in.find("offline_only");
+  order.site.networks = in.list("allowed_networks");
+  order.site.domain = in.text("domain").value_or("");
+  if (const auto match = in.text("site_match")) {
+    const auto named = site_match_named(*match);
+    if (!named) in.fail("site_match must be all or any, got '" + *match + "'");
+    order.site.match = named.value_or(SiteMatch::all);
+  }
+  order.site.offline_only = in.boolean("offline_only").value_or(false);
+}
+
 void read_record(const Json& fields, int line, RecordFile& file) {
   if (!fields.is_object()) {
     file.problems.push_back({line, "a record must be an object, got " + shown(fields)});
@@ -245,6 +306,7 @@ void read_record(const Json& fields, int line, RecordFile& file) {
   order.max_transfers_per_year = in.small("max_transfers_per_year");
   order.transfer_cooldown_days = in.small("transfer_cooldown_days").value_or(0);
   order.self_service_releases_per_month = in.small("self_service_releases_per_month").value_or(0);
+  read_seat_terms(in, order);
   const std::string status = in.text("status").value_or("active");
   const auto state = license_state_named(status);
   if (!state) in.fail("status must be active, suspended or revoked, got '" + status + "'");

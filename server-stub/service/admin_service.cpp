@@ -145,6 +145,9 @@ License license_of_order(const LicenseOrder& order) {
   license.transfer_cooldown_days = order.transfer_cooldown_days;
   license.self_service_releases_per_month = order.self_service_releases_per_month;
   if (order.match_policy) license.match_policy = fingerprint::to_json(*order.match_policy).dump();
+  if (order.model == SeatModel::floating) {
+    license.floating_policy = to_json(order.floating.value_or(FloatingPolicy{})).dump();
+  }
   if (order.model == SeatModel::site) {
     // check_order() accepted it; were it not in normal form, the site admits nobody.
     auto site = normalise_site(order.site);
@@ -240,9 +243,6 @@ Result<NewLicense> AdminService::create_license(const AdminCaller& caller,
   license.id = new_record_id("lic");
   license.key_hash = context_.key_hasher.hash(key.text());
   license.key_last5 = key.last_group();
-  if (order.model == SeatModel::floating) {
-    license.floating_policy = to_json(order.floating.value_or(FloatingPolicy{})).dump();
-  }
   license.created_at = now;
   Status added = context_.store.add_license(license, {caller.token_id, now});
   if (!added.ok()) {

@@ -6,6 +6,7 @@
 
 #include "identifiers.h"
 #include "nodelock/activation/license_key.h"
+#include "nodelock/server/floating_policy.h"
 #include "reserved_seats.h"
 
 namespace nodelock::server {
@@ -176,6 +177,12 @@ Result<std::vector<LicenseRecord>> LicenseImportService::export_records(
     record.order.max_transfers_per_year = license.max_transfers_per_year;
     record.order.transfer_cooldown_days = license.transfer_cooldown_days;
     record.order.self_service_releases_per_month = license.self_service_releases_per_month;
+    if (license.model == SeatModel::floating) {
+      auto policy = floating_policy_of(license);
+      if (!policy.ok()) return policy.error();
+      record.order.floating = *policy;
+    }
+    record.order.site = license.site;
     record.state = license.state;
     record.key_hash = license.key_hash;
     record.key_last5 = license.key_last5;

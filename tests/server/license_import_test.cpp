@@ -3,6 +3,7 @@
 // working, and the export read back in the same format.
 #include <fstream>
 #include <map>
+#include <vector>
 
 #include "admin_cli_fixture.h"
 #include "nodelock/activation/license_key.h"
@@ -25,6 +26,17 @@ class LicenseImportTest : public AdminCliTest {
   }
 
   CliRun import(const std::string& path) { return admin_cli("license import " + path + " --json"); }
+
+  // `path` imported into a second server, given the product acme-cad. It keeps
+  // the key hashes out of the way of this one's; its own secret differs, which
+  // only the keys, not the licenses and users, depend on.
+  static CliRun import_into(ServerProcess& other, const std::string& path) {
+    ApiClient other_admin(other.url(), other.admin_token());
+    EXPECT_EQ(other_admin.post("/v1/products", {{"id", "acme-cad"}, {"name", "Acme CAD"}}).status,
+              201);
+    return run_command(cli_binary().string() + " admin license import " + path +
+                       " --json --server " + other.url() + " --token " + other.admin_token());
+  }
 
   json licenses() { return admin().get("/v1/licenses").body["licenses"]; }
   std::size_t audit_size() { return admin().get("/v1/audit").body["entries"].size(); }
@@ -190,18 +202,83 @@ TEST_F(LicenseImportTest, ReservedSeatsAreImportedAndAnExportCarriesThemToAnothe
     EXPECT_TRUE(contains(text, "anna@example.com:1:reserved") ||
                 contains(text, "\"reserved\": true"))
         << text;
-    // A second server keeps the key hashes out of the way of this one's; its
-    // own secret differs, which only the keys, not the users, depend on.
     ServerProcess other;
     ApiClient other_admin(other.url(), other.admin_token());
-    ASSERT_EQ(other_admin.post("/v1/products", {{"id", "acme-cad"}, {"name", "Acme CAD"}}).status,
-              201);
-    const CliRun moved =
-        run_command(cli_binary().string() + " admin license import " + out + " --json --server " +
-                    other.url() + " --token " + other.admin_token());
+    const CliRun moved = import_into(other, out);
     ASSERT_EQ(moved.exit_code, 0) << name << ": " << moved.out;
     EXPECT_EQ(reservations(other_admin, id), expected) << name;
   }
+}
+
+TEST_F(LicenseImportTest, FloatingTermsAndSitesTravelThroughAnExportToAnotherServer) {
+  const std::vector<json> orders = {{{"model", "floating"},
+                                     {"max_activations", 5},
+                                     {"seat_scope", "user"},
+                                     {"lease_ttl", 600},
+                                     {"grace_seats", 1},
+                                     {"max_borrow_days", 7}},
+                                    {{"model", "floating"},
+                                     {"max_activations", 3},
+                                     {"seat_scope", "project"},
+                                     {"project_tokens", {{"team", 2}, {"mono", 1}}}},
+                                    {{"model", "site"},
+                                     {"allowed_networks", {"10.0.0.0/8", "2001:db8::/32"}},
+                                     {"domain", "corp.example.com"},
+                                     {"site_match", "any"}},
+                                    {{"model", "site"}, {"offline_only", true}}};
+  std::map<std::string, json> made;  // license id -> its terms here
+  for (json order : orders) {
+    order["product"] = "acme-cad";
+    const Reply created = admin().post("/v1/licenses", order);
+    ASSERT_EQ(created.status, 201) << created.body.dump();
+    const json license =
+        admin().get("/v1/licenses/" + created.body["id"].get<std::string>()).body["license"];
+    made[license["id"]] = {license.value("floating", json()), license.value("site", json())};
+  }
+  for (const char* name : {"out.csv", "out.json"}) {
+    const std::string out = (dir_.path() / name).string();
+    ASSERT_EQ(admin_cli("license export --out " + out).exit_code, 0);
+    ServerProcess other;
+    ApiClient other_admin(other.url(), other.admin_token());
+    const CliRun moved = import_into(other, out);
+    ASSERT_EQ(moved.exit_code, 0) << name << ": " << moved.out;
+    for (const auto& [id, terms] : made) {
+      const json license = other_admin.get("/v1/licenses/" + id).body["license"];
+      EXPECT_EQ(json({license.value("floating", json()), license.value("site", json())}), terms)
+          << name << ": " << license.dump();
+    }
+  }
+}
+
+TEST_F(LicenseImportTest, BadFloatingAndSiteFieldsAreReportedByLine) {
+  const auto key = [] { return LicenseKey::generate().text(); };
+  const std::string path =
+      write("terms.csv",
+            "v,product,model,max_activations,key,seat_scope,lease_ttl,project_tokens,"
+            "allowed_networks,site_match,offline_only\n"
+            "1,acme-cad,floating,2," +
+                key() + ",seat,,,,,\n" +                                        // line 2
+                "1,acme-cad,floating,2," + key() + ",project,,team=two,,,\n" +  // line 3
+                "1,acme-cad,node-locked,2," + key() + ",,600,,,,\n" +           // line 4
+                "1,acme-cad,site,0," + key() + ",,,,10.0.0.0/33,,\n" +          // line 5
+                "1,acme-cad,site,0," + key() + ",,,,,some,\n" +                 // line 6
+                "1,acme-cad,site,0," + key() + ",,,,,,yes\n" +                  // line 7
+                "1,acme-cad,floating,2," + key() + ",user,600,,,,\n");          // line 8
+  const std::size_t audit_before = audit_size();
+  const CliRun refused = import(path);
+  EXPECT_EQ(refused.exit_code, 4) << refused.out;
+  const std::string message = message_of(refused);
+  EXPECT_TRUE(contains(message, "line 2: seat_scope must be user, device or project, got 'seat'"))
+      << message;
+  EXPECT_TRUE(contains(message, "line 3: project_tokens must read team=N,mono=N")) << message;
+  EXPECT_TRUE(contains(message, "line 4: grace seats, lease TTL")) << message;
+  EXPECT_TRUE(contains(message, "line 5: ")) << message;
+  EXPECT_TRUE(contains(message, "line 6: site_match must be all or any, got 'some'")) << message;
+  EXPECT_TRUE(contains(message, "line 7: offline_only must be true or false, got 'yes'"))
+      << message;
+  EXPECT_FALSE(contains(message, "line 8:")) << "the good row is not reported: " << message;
+  EXPECT_TRUE(licenses().empty()) << "all or nothing";
+  EXPECT_EQ(audit_size(), audit_before);
 }
 
 TEST_F(LicenseImportTest, ReservationsTheLicenseCannotKeepAreReportedByLine) {
