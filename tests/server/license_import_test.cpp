@@ -226,6 +226,9 @@ TEST_F(LicenseImportTest, FloatingTermsAndSitesTravelThroughAnExportToAnotherSer
                                      {"domain", "corp.example.com"},
                                      {"site_match", "any"}},
                                     {{"model", "site"}, {"offline_only", true}}};
+  const auto terms_of = [](const json& license) {
+    return json{license.value("floating", json()), license.value("site", json())};
+  };
   std::map<std::string, json> made;  // license id -> its terms here
   for (json order : orders) {
     order["product"] = "acme-cad";
@@ -233,7 +236,7 @@ TEST_F(LicenseImportTest, FloatingTermsAndSitesTravelThroughAnExportToAnotherSer
     ASSERT_EQ(created.status, 201) << created.body.dump();
     const json license =
         admin().get("/v1/licenses/" + created.body["id"].get<std::string>()).body["license"];
-    made[license["id"]] = {license.value("floating", json()), license.value("site", json())};
+    made[license["id"]] = terms_of(license);
   }
   for (const char* name : {"out.csv", "out.json"}) {
     const std::string out = (dir_.path() / name).string();
@@ -244,8 +247,7 @@ TEST_F(LicenseImportTest, FloatingTermsAndSitesTravelThroughAnExportToAnotherSer
     ASSERT_EQ(moved.exit_code, 0) << name << ": " << moved.out;
     for (const auto& [id, terms] : made) {
       const json license = other_admin.get("/v1/licenses/" + id).body["license"];
-      EXPECT_EQ(json({license.value("floating", json()), license.value("site", json())}), terms)
-          << name << ": " << license.dump();
+      EXPECT_EQ(terms_of(license), terms) << name << ": " << license.dump();
     }
   }
 }
