@@ -3,7 +3,7 @@
 #include <iostream>
 
 #include "admin_client.h"
-#include "nodelock/activation/utc_time.h"
+#include "nodelock/crypto/utc_time.h"
 
 namespace nodelock::cli {
 namespace {

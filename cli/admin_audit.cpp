@@ -3,14 +3,14 @@
 #include <iostream>
 
 #include "admin_client.h"
-#include "nodelock/activation/utc_time.h"
-#include "nodelock/server/audit.h"
-#include "nodelock/server/csv.h"
+#include "nodelock/audit/audit_chain.h"
+#include "nodelock/audit/csv.h"
+#include "nodelock/crypto/utc_time.h"
 
 namespace nodelock::cli {
 namespace {
 
-using server::csv_field;
+using nodelock::csv_field;
 
 std::string text_of(const nlohmann::json& value) {
   return value.is_string() ? value.get<std::string>() : value.dump();
@@ -55,17 +55,17 @@ Result<nlohmann::json> verification_of(const nlohmann::json& reply) {
   if (listed == reply.end() || !listed->is_array()) {
     return make_error(ErrorCode::malformed, "the server's audit reply has no entries");
   }
-  std::vector<server::AuditEntry> entries;
+  std::vector<AuditEntry> entries;
   for (const auto& json : *listed) {
-    auto entry = server::audit_entry_from_json(json);
+    auto entry = audit_entry_from_json(json);
     if (!entry.ok()) return entry.error();
     entries.push_back(std::move(*entry));
   }
-  const server::AuditVerification checked = server::verify_audit_chain(entries);
+  const AuditVerification checked = verify_audit_chain(entries);
   nlohmann::json result = {{"intact", !checked.broken}, {"entries", checked.entries}};
   if (checked.broken) {
     result["broken"] = {{"sequence", checked.broken->sequence},
-                        {"kind", server::name_of(checked.broken->kind)},
+                        {"kind", name_of(checked.broken->kind)},
                         {"message", checked.broken->message}};
   } else {
     result["head_hash"] = checked.head_hash;

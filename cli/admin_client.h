@@ -1,6 +1,6 @@
 // `nodelock admin …`: one command with subcommands, so the server flags may come
 // before or after the subcommand words (`nodelock admin --server URL --token T
-// product create …`, as DESIGN.md writes it), and the one way every subcommand
+// product create …`, as docs/CLI.md writes it), and the one way every subcommand
 // calls the server and reports what it answered.
 #pragma once
 
@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "command.h"
-#include "nodelock/activation/server_client.h"
+#include "nodelock/client/server_client.h"
 
 namespace nodelock::cli {
 

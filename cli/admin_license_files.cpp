@@ -3,7 +3,7 @@
 #include <iostream>
 
 #include "admin_client.h"
-#include "nodelock/activation/file_io.h"
+#include "nodelock/crypto/file_io.h"
 
 namespace nodelock::cli {
 namespace {

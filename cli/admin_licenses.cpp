@@ -6,7 +6,7 @@
 #include "admin_client.h"
 #include "device_output.h"
 #include "license_output.h"
-#include "nodelock/activation/utc_time.h"
+#include "nodelock/crypto/utc_time.h"
 #include "reclaim_flags.h"
 
 namespace nodelock::cli {
@@ -185,7 +185,7 @@ int run_license_create(const Args& args, const std::vector<std::string>&) {
   auto order = license_order(args);
   if (!order.ok()) return report(order.error(), args.has("--json"));
   if (args.has("--json")) {
-    // Scripts get exactly the id and the key, as DESIGN.md promises.
+    // Scripts get exactly the id and the key, as docs/CLI.md promises.
     return call_server(
         args,
         [&](const ServerClient& server) -> Result<nlohmann::json> {

@@ -4,7 +4,8 @@
 
 #include "admin_client.h"
 #include "nodelock/activation/document.h"
-#include "nodelock/activation/file_io.h"
+#include "nodelock/client/offline_exchange.h"
+#include "nodelock/crypto/file_io.h"
 #include "nodelock/offline/offline.h"
 
 namespace nodelock::cli {
@@ -24,7 +25,7 @@ int run_deactivate_receipt(const Args& args, const std::vector<std::string>& ope
   return call_server(
       args,
       [&](const ServerClient& server) -> Result<nlohmann::json> {
-        auto answer = offline::submit_receipt(server, *receipt);
+        auto answer = submit_deactivation_receipt(server, *receipt);
         if (!answer.ok()) return answer.error();
         return nlohmann::json{{"answered", type_name(answer->answered)},
                               {"summary", answer->summary}};

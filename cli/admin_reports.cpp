@@ -4,8 +4,8 @@
 #include <iostream>
 
 #include "admin_client.h"
-#include "nodelock/activation/file_io.h"
-#include "nodelock/activation/utc_time.h"
+#include "nodelock/crypto/file_io.h"
+#include "nodelock/crypto/utc_time.h"
 
 namespace nodelock::cli {
 namespace {

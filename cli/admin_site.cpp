@@ -3,7 +3,8 @@
 #include <iostream>
 
 #include "admin_client.h"
-#include "nodelock/activation/file_io.h"
+#include "nodelock/client/offline_exchange.h"
+#include "nodelock/crypto/file_io.h"
 #include "nodelock/offline/offline.h"
 
 namespace nodelock::cli {
@@ -30,7 +31,7 @@ int run_site_file(const Args& args, const std::vector<std::string>& operands) {
   return call_server(
       args,
       [&](const ServerClient& server) -> Result<nlohmann::json> {
-        auto file = offline::fetch_site_file(server, *license, *site_id);
+        auto file = fetch_site_license_file(server, *license, *site_id);
         if (!file.ok()) return file.error();
         if (Status written = write_file_atomic(*out, *file, kReadable); !written.ok()) {
           return written.error();

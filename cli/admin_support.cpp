@@ -5,7 +5,7 @@
 #include <iostream>
 
 #include "admin_client.h"
-#include "nodelock/activation/utc_time.h"
+#include "nodelock/crypto/utc_time.h"
 #include "reclaim_flags.h"
 
 namespace nodelock::cli {

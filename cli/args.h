@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "nodelock/activation/result.h"
+#include "nodelock/crypto/result.h"
 
 namespace nodelock::cli {
 

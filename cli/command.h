@@ -8,11 +8,11 @@
 #include <nlohmann/json.hpp>
 
 #include "args.h"
-#include "nodelock/activation/result.h"
+#include "nodelock/crypto/result.h"
 
 namespace nodelock::cli {
 
-// Exit codes of DESIGN.md; scripts and installers rely on them.
+// The exit codes docs/CLI.md documents; scripts and installers rely on them.
 enum ExitCode : int {
   exit_ok = 0,
   exit_refused = 1,      // license problem, limit reached, invalid key

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <iostream>
 
-#include "nodelock/activation/utc_time.h"
+#include "nodelock/crypto/utc_time.h"
 
 namespace nodelock::cli {
 

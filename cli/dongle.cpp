@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
-#include "nodelock/activation/encoding.h"
+#include "nodelock/crypto/encoding.h"
 #include "nodelock/dongle/dongle.h"
 
 namespace nodelock::cli {

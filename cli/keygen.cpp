@@ -4,9 +4,9 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
-#include "nodelock/activation/crypto.h"
-#include "nodelock/activation/encoding.h"
-#include "nodelock/activation/key_file.h"
+#include "nodelock/crypto/crypto.h"
+#include "nodelock/crypto/encoding.h"
+#include "nodelock/crypto/key_file.h"
 
 namespace nodelock::cli {
 namespace {

@@ -8,7 +8,7 @@
 #include "commands.h"
 #include "lease_flags.h"
 #include "lease_output.h"
-#include "nodelock/activation/borrow.h"
+#include "nodelock/client/borrow.h"
 
 namespace nodelock::cli {
 namespace {

@@ -9,9 +9,9 @@
 #include "commands.h"
 #include "lease_flags.h"
 #include "lease_output.h"
-#include "nodelock/activation/borrow.h"
-#include "nodelock/activation/floating.h"
-#include "nodelock/activation/utc_time.h"
+#include "nodelock/client/borrow.h"
+#include "nodelock/client/floating.h"
+#include "nodelock/crypto/utc_time.h"
 
 namespace nodelock::cli {
 namespace {

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "args.h"
-#include "nodelock/activation/floating.h"
+#include "nodelock/client/floating.h"
 
 namespace nodelock::cli {
 

@@ -8,8 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "nodelock/activation/borrow.h"
-#include "nodelock/activation/floating.h"
+#include "nodelock/client/borrow.h"
+#include "nodelock/client/floating.h"
 
 namespace nodelock::cli {
 

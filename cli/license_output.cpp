@@ -1,19 +1,16 @@
 #include "license_output.h"
 
-#include "nodelock/activation/utc_time.h"
+#include "nodelock/crypto/utc_time.h"
 
 namespace nodelock::cli {
 
 nlohmann::json license_json(const License& license) {
-  nlohmann::json out = {{"activation_id", license.activation_id},
-                        {"license_id", license.license_id},
-                        {"machine_id", license.machine_id},
-                        {"product", license.product},
-                        {"licensee", license.licensee},
-                        {"model", seat_model_name(license.model)},
-                        {"term", term_name(license.term)},
-                        {"features", license.features},
-                        {"refresh_by", license.refresh_by}};
+  nlohmann::json out = {
+      {"activation_id", license.activation_id}, {"license_id", license.license_id},
+      {"machine_id", license.machine_id},       {"product", license.product},
+      {"licensee", license.licensee},           {"model", seat_model_name(license.model)},
+      {"term", term_name(license.term)},        {"features", license.features},
+      {"refresh_by", license.refresh_by}};
   if (license.expires_at) out["expires_at"] = *license.expires_at;
   if (license.max_version) out["max_version"] = *license.max_version;
   if (license.dongle) out["dongle"] = license.dongle->describe();

@@ -7,8 +7,9 @@
 #include "commands.h"
 #include "dongle_flags.h"
 #include "license_output.h"
-#include "nodelock/activation/file_io.h"
-#include "nodelock/activation/key_file.h"
+#include "nodelock/client/offline_exchange.h"
+#include "nodelock/crypto/file_io.h"
+#include "nodelock/crypto/key_file.h"
 #include "nodelock/offline/offline.h"
 
 namespace nodelock::cli {
@@ -97,7 +98,7 @@ int run_respond(const Args& args) {
   }
   auto server = ServerClient::connect(*options);
   if (!server.ok()) return report(server.error(), json);
-  auto answer = offline::respond(*server, *file);
+  auto answer = respond_offline(*server, *file);
   if (!answer.ok()) return report(answer.error(), json);
   if (answer->answered == DocumentType::activation_request) {
     if (auto status = write_output(args, answer->response); !status.ok()) {

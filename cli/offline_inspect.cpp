@@ -8,9 +8,9 @@
 
 #include "commands.h"
 #include "nodelock/activation/document.h"
-#include "nodelock/activation/encoding.h"
-#include "nodelock/activation/file_io.h"
-#include "nodelock/activation/key_file.h"
+#include "nodelock/crypto/encoding.h"
+#include "nodelock/crypto/file_io.h"
+#include "nodelock/crypto/key_file.h"
 
 namespace nodelock::cli {
 namespace {

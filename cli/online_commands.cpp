@@ -5,7 +5,7 @@
 #include "commands.h"
 #include "dongle_flags.h"
 #include "license_output.h"
-#include "nodelock/activation/online.h"
+#include "nodelock/client/online.h"
 #include "server_flags.h"
 
 namespace nodelock::cli {
@@ -52,8 +52,7 @@ int run_activate(const Args& args) {
   auto product = args.require("--product");
   auto server = args.require("--server");
   if (!key.ok() || !product.ok() || !server.ok()) {
-    return report(!key.ok() ? key.error() : !product.ok() ? product.error() : server.error(),
-                  json);
+    return report(!key.ok() ? key.error() : !product.ok() ? product.error() : server.error(), json);
   }
   auto options = online_options(args);
   if (!options.ok()) return report(options.error(), json);

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "nodelock/activation/utc_time.h"
+#include "nodelock/crypto/utc_time.h"
 
 namespace nodelock::cli {
 

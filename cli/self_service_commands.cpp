@@ -7,8 +7,8 @@
 
 #include "commands.h"
 #include "nodelock/activation/license_key.h"
-#include "nodelock/activation/server_client.h"
-#include "nodelock/activation/utc_time.h"
+#include "nodelock/client/server_client.h"
+#include "nodelock/crypto/utc_time.h"
 
 namespace nodelock::cli {
 namespace {

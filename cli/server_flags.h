@@ -3,7 +3,7 @@
 #pragma once
 
 #include "args.h"
-#include "nodelock/activation/key_file.h"
+#include "nodelock/crypto/key_file.h"
 
 namespace nodelock::cli {
 

@@ -4,10 +4,10 @@
 
 #include "commands.h"
 #include "license_output.h"
-#include "nodelock/activation/key_file.h"
 #include "nodelock/activation/local_store.h"
-#include "nodelock/activation/utc_time.h"
 #include "nodelock/activation/verifier.h"
+#include "nodelock/crypto/key_file.h"
+#include "nodelock/crypto/utc_time.h"
 
 namespace nodelock::cli {
 namespace {
@@ -61,14 +61,11 @@ int run_status(const Args& args) {
   const std::string_view channel = activation_channel(store);
 
   if (json) {
-    nlohmann::json out = {{"status", status_name(result.status())},
-                          {"message", result.message()},
-                          {"in_grace", result.in_grace()},
-                          {"license_id", result.license_id()},
-                          {"machine_id", result.machine_id()},
-                          {"features", result.features()},
-                          {"refresh_by", result.refresh_by()},
-                          {"activation", channel}};
+    nlohmann::json out = {
+        {"status", status_name(result.status())}, {"message", result.message()},
+        {"in_grace", result.in_grace()},          {"license_id", result.license_id()},
+        {"machine_id", result.machine_id()},      {"features", result.features()},
+        {"refresh_by", result.refresh_by()},      {"activation", channel}};
     if (!result.site_id().empty()) out["site_id"] = result.site_id();
     if (result.borrowed()) out["borrowed"] = true;
     if (result.expires_at()) out["expires_at"] = *result.expires_at();
@@ -93,8 +90,7 @@ int run_status(const Args& args) {
   } else if (result.ok()) {
     std::cout << "License valid for " << *product << " on " << result.machine_id()
               << (result.in_grace() ? " (in grace period: run `nodelock refresh` soon)" : "")
-              << ".\n  License:     " << result.license_id()
-              << "\n  Activated:   " << channel
+              << ".\n  License:     " << result.license_id() << "\n  Activated:   " << channel
               << (channel == "offline" ? " (renew with `nodelock offline request --renew`)" : "")
               << "\n  Expires:     "
               << (result.expires_at() ? utc_date(*result.expires_at()) : "never")

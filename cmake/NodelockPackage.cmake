@@ -8,7 +8,7 @@ install(TARGETS ${installed_targets} nodelock_warnings
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
         RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
-foreach(module activation fingerprint dongle offline server-stub)
+foreach(module crypto fingerprint dongle activation client offline audit server-stub)
   if(EXISTS "${PROJECT_SOURCE_DIR}/${module}/include")
     install(DIRECTORY "${PROJECT_SOURCE_DIR}/${module}/include/"
             DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})

@@ -36,16 +36,13 @@ endfunction()
 # Declares library nodelock_<name>, its alias nodelock::<name>, its public include
 # directory <module>/include, and marks it for installation.
 function(nodelock_module name)
-  cmake_parse_arguments(ARG "" "DIR" "SOURCES;PUBLIC_DEPS;PRIVATE_DEPS" ${ARGN})
-  if(NOT ARG_DIR)
-    set(ARG_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
-  endif()
+  cmake_parse_arguments(ARG "" "" "SOURCES;PUBLIC_DEPS;PRIVATE_DEPS" ${ARGN})
   add_library(nodelock_${name} ${ARG_SOURCES})
   add_library(nodelock::${name} ALIAS nodelock_${name})
   set_target_properties(nodelock_${name} PROPERTIES EXPORT_NAME ${name}
                                                     OUTPUT_NAME nodelock_${name})
   target_include_directories(nodelock_${name} PUBLIC
-    $<BUILD_INTERFACE:${ARG_DIR}/include>
+    $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include>
     $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
   target_link_libraries(nodelock_${name} PUBLIC ${ARG_PUBLIC_DEPS}
                                          PRIVATE ${ARG_PRIVATE_DEPS} nodelock_warnings)

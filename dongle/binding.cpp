@@ -2,7 +2,7 @@
 #include <algorithm>
 #include <set>
 
-#include "nodelock/activation/encoding.h"
+#include "nodelock/crypto/encoding.h"
 #include "nodelock/dongle/binding.h"
 
 namespace nodelock::dongle {

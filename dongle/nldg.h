@@ -4,8 +4,8 @@
 #include <array>
 #include <cstdint>
 
-#include "nodelock/activation/crypto.h"
-#include "nodelock/activation/result.h"
+#include "nodelock/crypto/crypto.h"
+#include "nodelock/crypto/result.h"
 #include "usb.h"
 
 namespace nodelock::dongle::nldg {

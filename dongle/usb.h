@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include "nodelock/activation/crypto.h"
-#include "nodelock/activation/result.h"
+#include "nodelock/crypto/crypto.h"
+#include "nodelock/crypto/result.h"
 #include "nodelock/dongle/dongle.h"
 
 struct libusb_context;

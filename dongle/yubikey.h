@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "nodelock/activation/crypto.h"
-#include "nodelock/activation/result.h"
+#include "nodelock/crypto/crypto.h"
+#include "nodelock/crypto/result.h"
 #include "usb.h"
 
 namespace nodelock::dongle::yubikey {

@@ -8,7 +8,7 @@
 #include <utility>
 
 #include "linux/sources.h"
-#include "nodelock/activation/crypto.h"
+#include "nodelock/crypto/crypto.h"
 #include "shortfall.h"
 
 namespace nodelock::fingerprint {

@@ -5,8 +5,8 @@
 #include <utility>
 
 #include "json_reading.h"
-#include "nodelock/activation/crypto.h"
-#include "nodelock/activation/encoding.h"
+#include "nodelock/crypto/crypto.h"
+#include "nodelock/crypto/encoding.h"
 
 namespace nodelock::fingerprint {
 namespace {

@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "nodelock/activation/result.h"
+#include "nodelock/crypto/result.h"
 
 namespace nodelock::fingerprint::json_reading {
 

@@ -1,7 +1,8 @@
 #include "nodelock/offline/offline.h"
 
-#include "nodelock/activation/encoding.h"
-#include "nodelock/activation/utc_time.h"
+#include "nodelock/activation/file_headers.h"
+#include "nodelock/crypto/encoding.h"
+#include "nodelock/crypto/utc_time.h"
 
 namespace nodelock::offline {
 namespace {
@@ -18,16 +19,6 @@ Result<crypto::PublicKey> header_key(const Envelope& envelope) {
   return make_error(ErrorCode::unknown_signer,
                     "This machine does not know the vendor's key yet and the response names "
                     "none; give the vendor's public key with --pubkey FILE.");
-}
-
-// Adds a header line after the last one of an armored document. Headers are
-// outside the signature, so this changes nothing the signature covers.
-std::string with_header(const std::string& armored, const std::string& name,
-                        const std::string& value) {
-  const auto end_of_headers = armored.find("\n\n");
-  if (end_of_headers == std::string::npos) return armored;
-  return armored.substr(0, end_of_headers + 1) + name + ": " + value + "\n" +
-         armored.substr(end_of_headers + 1);
 }
 
 // The vendor keys to check a file from support with: those given, else those
@@ -52,12 +43,6 @@ Result<std::vector<crypto::PublicKey>> keys_to_trust(const LocalStore& store,
   return keys;
 }
 
-Error wrong_file(const Envelope& envelope, const std::string& what_is_needed) {
-  return make_error(
-      ErrorCode::wrong_document,
-      "This file is of type " + std::string(armor_label(envelope.type())) + "; " + what_is_needed);
-}
-
 Result<SignedRequest> save_pending(const LocalStore& store, Result<SignedRequest> request) {
   if (!request.ok()) return request;
   request->armored =
@@ -75,44 +60,10 @@ Error nothing_installed(const std::string& product, const char* to_do) {
                                                   to_do + ".");
 }
 
-// The machine a document names, for messages only: which machine to take a
-// response to, which machine a receipt came from.
-std::string claimed_machine(const Envelope& envelope) {
-  const nlohmann::json& payload = envelope.unverified_payload();
-  const auto machine = payload.find("machine_id");
-  return machine != payload.end() && machine->is_string() ? machine->get<std::string>() : "";
-}
-
 Error made_for_another_machine(const std::string& claimed, const Machine& machine) {
   return make_error(ErrorCode::machine_mismatch, "This response was made for machine " + claimed +
                                                      ", not this one (" + machine.machine_id +
                                                      "); install it on " + claimed + ".");
-}
-
-// A receipt's structure and its signature by the device key it carries. The
-// server checks it again against the key the seat was enrolled with.
-Status check_receipt(const Envelope& envelope) {
-  auto receipt = deactivation_receipt_from_payload(envelope.unverified_payload());
-  if (!receipt.ok()) return receipt.error();
-  auto verified = verify_envelope(envelope, receipt->device_public_key);
-  if (!verified.ok()) return verified.error();
-  return {};
-}
-
-Result<Answer> submit(const ServerClient& server, std::string_view file, const Envelope& envelope) {
-  if (Status intact = check_receipt(envelope); !intact.ok()) return intact.error();
-  auto reply = server.post("/v1/deactivations", {{"receipt", std::string(file)}});
-  if (!reply.ok() && reply.code() == ErrorCode::replayed) {
-    return make_error(ErrorCode::replayed,
-                      "This deactivation receipt was already submitted and its seat freed; a "
-                      "receipt is accepted once.");
-  }
-  if (!reply.ok()) return reply.error();
-  Answer answer;
-  answer.answered = DocumentType::deactivation_receipt;
-  answer.summary = "Freed the seat of activation " + reply->value("activation_id", std::string()) +
-                   " (machine " + claimed_machine(envelope) + ").";
-  return answer;
 }
 
 }  // namespace
@@ -183,60 +134,6 @@ Result<std::string> deactivate(const LocalStore& store, const Machine& machine,
   return destroy_and_sign_receipt(store, machine, product);
 }
 
-Result<Answer> respond(const ServerClient& server, std::string_view file) {
-  auto envelope = parse_document(file);
-  if (!envelope.ok()) return envelope.error();
-  if (envelope->type() == DocumentType::deactivation_receipt) {
-    return submit(server, file, *envelope);
-  }
-  if (envelope->type() != DocumentType::activation_request) {
-    return wrong_file(*envelope,
-                      "`nodelock offline respond` takes a request (.nlreq) or a deactivation "
-                      "receipt (.nldeact).");
-  }
-  auto request = read_signed_request(file);
-  if (!request.ok()) return request.error();
-  auto reply = server.post("/v1/offline/activations", {{"request", std::string(file)}});
-  if (!reply.ok()) return reply.error();
-  if (!reply->contains("license") || !(*reply)["license"].is_string() ||
-      !reply->contains("vendor_public_key") || !(*reply)["vendor_public_key"].is_string()) {
-    return make_error(ErrorCode::server_error, "The server's answer holds no license.");
-  }
-  Answer answer;
-  answer.answered = DocumentType::activation_request;
-  answer.response = with_header((*reply)["license"].get<std::string>(), kVendorKeyHeader,
-                                (*reply)["vendor_public_key"].get<std::string>());
-  const bool renewal = request->purpose == RequestPurpose::refresh;
-  answer.summary = std::string(renewal ? "Renewed activation " : "Activation ") +
-                   reply->value("activation_id", std::string()) + " for " +
-                   reply->value("machine_id", std::string());
-  if (reply->contains("seats") && (*reply)["seats"].is_object()) {
-    const nlohmann::json& seats = (*reply)["seats"];
-    const std::string used = seats.value("used", nlohmann::json()).dump();
-    answer.summary += seats.contains("max")
-                          ? ", seats in use: " + used + " of " + seats["max"].dump()
-                          : ", machines activated: " + used + " (a site license has no limit)";
-  }
-  if (!renewal && reply->value("existing", false)) {
-    answer.summary += " (this machine already held this seat; it was kept)";
-  }
-  answer.summary += ".";
-  return answer;
-}
-
-Result<std::string> fetch_site_file(const ServerClient& server, std::string_view license_id,
-                                    std::string_view site_id) {
-  auto reply = server.post("/v1/licenses/" + std::string(license_id) + "/site-file",
-                           {{"site_id", std::string(site_id)}});
-  if (!reply.ok()) return reply.error();
-  const auto file = reply->find("site_license");
-  const auto key = reply->find("vendor_public_key");
-  if (file == reply->end() || !file->is_string() || key == reply->end() || !key->is_string()) {
-    return make_error(ErrorCode::server_error, "The server's answer holds no site license file.");
-  }
-  return with_header(file->get<std::string>(), kVendorKeyHeader, key->get<std::string>());
-}
-
 Result<InstalledSiteLicense> install_site_file(const LocalStore& store, std::string_view file,
                                                const std::string& product,
                                                const std::vector<crypto::PublicKey>& vendor_keys,
@@ -295,17 +192,6 @@ Result<InstalledSiteLicense> install_site_file(const LocalStore& store, std::str
   }
   installed.license = std::move(*license);
   return installed;
-}
-
-Result<Answer> submit_receipt(const ServerClient& server, std::string_view file) {
-  auto envelope = parse_document(file);
-  if (!envelope.ok()) return envelope.error();
-  if (envelope->type() != DocumentType::deactivation_receipt) {
-    return wrong_file(*envelope,
-                      "--receipt takes the deactivation receipt (.nldeact) an air-gapped "
-                      "machine wrote with `nodelock offline deactivate`.");
-  }
-  return submit(server, file, *envelope);
 }
 
 }  // namespace nodelock::offline

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Measures DESIGN.md's performance promises in one run and prints them beside
+# Measures the performance promises of docs/BENCHMARKS.md in one run and prints them beside
 # the reference they are promised against (docs/BENCHMARKS.md explains them):
 #   - the Ed25519 sign+verify ceiling on 2 cores (crypto_bench);
 #   - nodelock-server on SQLite: activations/s and p50/p99 latency at 1, 16 and

@@ -27,7 +27,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "nodelock/activation/encoding.h"
+#include "nodelock/crypto/encoding.h"
 #include "nodelock/server/api_server.h"
 #include "nodelock/server/data_dir.h"
 #include "nodelock/server/lease_store.h"

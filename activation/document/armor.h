@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "nodelock/activation/document.h"
-#include "nodelock/activation/result.h"
+#include "nodelock/crypto/result.h"
 
 namespace nodelock::armor {
 

@@ -5,7 +5,7 @@
 
 #include "armor.h"
 #include "nodelock/activation/canonical_json.h"
-#include "nodelock/activation/encoding.h"
+#include "nodelock/crypto/encoding.h"
 
 namespace nodelock {
 namespace {

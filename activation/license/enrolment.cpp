@@ -5,9 +5,9 @@
 #include <ctime>
 
 #include "nodelock/activation/bound_dongle.h"
-#include "nodelock/activation/encoding.h"
-#include "nodelock/activation/file_io.h"
 #include "nodelock/activation/license_key.h"
+#include "nodelock/crypto/encoding.h"
+#include "nodelock/crypto/file_io.h"
 #include "nodelock/fingerprint/collect.h"
 #include "nodelock/fingerprint/match.h"
 
@@ -97,10 +97,9 @@ Result<SignedRequest> make_request(const LocalStore& store, const Machine& machi
   request.user = std::move(user);
   request.history = std::move(history);
 
-  auto armored = seal(DocumentType::activation_request, to_payload(request), *device_key,
-                      {{"Product", product},
-                       {"Machine", machine.machine_id},
-                       {"Key", "...-" + key->last_group()}});
+  auto armored = seal(
+      DocumentType::activation_request, to_payload(request), *device_key,
+      {{"Product", product}, {"Machine", machine.machine_id}, {"Key", "...-" + key->last_group()}});
   if (!armored.ok()) return armored.error();
   signed_request.armored = std::move(*armored);
   return signed_request;
@@ -131,9 +130,9 @@ Result<ActivationRequest> read_signed_request(std::string_view armored) {
   auto envelope = parse_document(armored);
   if (!envelope.ok()) return envelope.error();
   if (envelope->type() != DocumentType::activation_request) {
-    return make_error(ErrorCode::wrong_document,
-                      "This is a " + std::string(armor_label(envelope->type())) +
-                          " file, not an ACTIVATION REQUEST.");
+    return make_error(ErrorCode::wrong_document, "This is a " +
+                                                     std::string(armor_label(envelope->type())) +
+                                                     " file, not an ACTIVATION REQUEST.");
   }
   auto claimed = activation_request_from_payload(envelope->unverified_payload());
   if (!claimed.ok()) return claimed.error();
@@ -150,9 +149,9 @@ Result<License> install_license(const LocalStore& store, std::string_view armore
   auto license = license_from_payload(document->payload());
   if (!license.ok()) return license.error();
   if (license->product != request.product) {
-    return make_error(ErrorCode::product_mismatch, "This license is for product '" +
-                                                       license->product + "', not '" +
-                                                       request.product + "'.");
+    return make_error(
+        ErrorCode::product_mismatch,
+        "This license is for product '" + license->product + "', not '" + request.product + "'.");
   }
   if (license->request_nonce != request.nonce) return not_for_this_request("nonce differs");
   if (license->device_public_key != request.device_public_key) {

@@ -1,6 +1,6 @@
 #include "nodelock/activation/json_fields.h"
 
-#include "nodelock/activation/encoding.h"
+#include "nodelock/crypto/encoding.h"
 
 namespace nodelock {
 namespace {

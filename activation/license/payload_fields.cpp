@@ -2,8 +2,8 @@
 
 #include <utility>
 
-#include "nodelock/activation/encoding.h"
 #include "nodelock/activation/payloads.h"
+#include "nodelock/crypto/encoding.h"
 
 namespace nodelock {
 

@@ -6,8 +6,8 @@
 #include <string>
 #include <string_view>
 
-#include "nodelock/activation/crypto.h"
 #include "nodelock/activation/json_fields.h"
+#include "nodelock/crypto/crypto.h"
 #include "nodelock/dongle/binding.h"
 #include "nodelock/fingerprint/fingerprint.h"
 #include "nodelock/fingerprint/policy.h"

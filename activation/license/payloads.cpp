@@ -4,8 +4,8 @@
 #include <array>
 #include <utility>
 
-#include "nodelock/activation/encoding.h"
 #include "nodelock/activation/json_fields.h"
+#include "nodelock/crypto/encoding.h"
 #include "payload_fields.h"
 
 namespace nodelock {

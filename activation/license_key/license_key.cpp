@@ -2,8 +2,8 @@
 
 #include <cstdio>
 
-#include "nodelock/activation/crypto.h"
-#include "nodelock/activation/encoding.h"
+#include "nodelock/crypto/crypto.h"
+#include "nodelock/crypto/encoding.h"
 
 namespace nodelock {
 namespace {

@@ -5,9 +5,9 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
-#include "nodelock/activation/encoding.h"
-#include "nodelock/activation/file_io.h"
-#include "nodelock/activation/key_file.h"
+#include "nodelock/crypto/encoding.h"
+#include "nodelock/crypto/file_io.h"
+#include "nodelock/crypto/key_file.h"
 
 namespace nodelock {
 namespace fs = std::filesystem;
@@ -49,8 +49,9 @@ ClockGuard::ClockGuard(fs::path record, crypto::Digest key)
 ClockGuard ClockGuard::for_store(const fs::path& store_directory, const std::string& product) {
   auto device_key = crypto::read_private_key_file(store_directory / "device.key");
   if (device_key.ok() && ::access(store_directory.c_str(), W_OK) == 0) {
-    return ClockGuard(store_directory / "clock.json",
-                      crypto::hmac_sha256(device_key->seed(), std::string_view("nodelock clock v1")));
+    return ClockGuard(
+        store_directory / "clock.json",
+        crypto::hmac_sha256(device_key->seed(), std::string_view("nodelock clock v1")));
   }
   const fs::path directory = user_state_directory(product);
   return ClockGuard(directory / "clock.json", user_secret(directory));

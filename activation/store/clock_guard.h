@@ -11,8 +11,8 @@
 #include <optional>
 #include <string>
 
-#include "nodelock/activation/crypto.h"
-#include "nodelock/activation/result.h"
+#include "nodelock/crypto/crypto.h"
+#include "nodelock/crypto/result.h"
 
 namespace nodelock {
 

@@ -5,11 +5,11 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
-#include "nodelock/activation/encoding.h"
-#include "nodelock/activation/file_io.h"
 #include "nodelock/activation/json_fields.h"
-#include "nodelock/activation/key_file.h"
 #include "nodelock/activation/payloads.h"
+#include "nodelock/crypto/encoding.h"
+#include "nodelock/crypto/file_io.h"
+#include "nodelock/crypto/key_file.h"
 
 namespace nodelock {
 namespace fs = std::filesystem;
@@ -23,8 +23,9 @@ Result<nlohmann::json> read_json(const fs::path& path) {
   if (!text.ok()) return text.error();
   auto json = nlohmann::json::parse(*text, nullptr, false);
   if (json.is_discarded()) {
-    return make_error(ErrorCode::malformed, path.string() + " is damaged (not JSON); "
-                                            "activate again to replace it");
+    return make_error(ErrorCode::malformed, path.string() +
+                                                " is damaged (not JSON); "
+                                                "activate again to replace it");
   }
   return json;
 }
@@ -207,8 +208,8 @@ Status LocalStore::save_activation(const std::string& license,
                                {"license_key", record.license_key},
                                {"license_id", record.license_id},
                                {"activation_id", record.activation_id}};
-  if (auto status = write_file_atomic(directory_ / "activation.json", json.dump(2) + "\n",
-                                      kPrivate);
+  if (auto status =
+          write_file_atomic(directory_ / "activation.json", json.dump(2) + "\n", kPrivate);
       !status.ok()) {
     return status;
   }

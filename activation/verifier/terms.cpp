@@ -3,7 +3,7 @@
 #include <cstdlib>
 
 #include "../store/clock_guard.h"
-#include "nodelock/activation/utc_time.h"
+#include "nodelock/crypto/utc_time.h"
 
 namespace nodelock {
 

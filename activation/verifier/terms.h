@@ -8,8 +8,8 @@
 #include <string_view>
 
 #include "nodelock/activation/payloads.h"
-#include "nodelock/activation/result.h"
 #include "nodelock/activation/verifier.h"
+#include "nodelock/crypto/result.h"
 
 namespace nodelock {
 

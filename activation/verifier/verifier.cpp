@@ -12,9 +12,9 @@
 #include "nodelock/activation/bound_dongle.h"
 #include "nodelock/activation/document.h"
 #include "nodelock/activation/enrolment.h"
-#include "nodelock/activation/file_io.h"
 #include "nodelock/activation/local_store.h"
 #include "nodelock/activation/payloads.h"
+#include "nodelock/crypto/file_io.h"
 #include "nodelock/fingerprint/match.h"
 #include "terms.h"
 

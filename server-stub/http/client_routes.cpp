@@ -1,7 +1,7 @@
 // The machines' endpoints: health, vendor keys, activation and deactivation.
 #include "route_kit.h"
 
-#include "nodelock/activation/encoding.h"
+#include "nodelock/crypto/encoding.h"
 
 namespace nodelock::server {
 

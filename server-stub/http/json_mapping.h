@@ -10,9 +10,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "nodelock/activation/result.h"
+#include "nodelock/audit/audit_chain.h"
+#include "nodelock/crypto/result.h"
 #include "nodelock/server/admin_service.h"
-#include "nodelock/server/audit.h"
 #include "nodelock/server/floating_policy.h"
 #include "nodelock/server/lease_service.h"
 #include "nodelock/server/store.h"

@@ -1,7 +1,7 @@
 #include "license_records.h"
 
 #include "json_mapping.h"
-#include "nodelock/server/csv.h"
+#include "nodelock/audit/csv.h"
 #include "nodelock/server/floating_policy.h"
 
 namespace nodelock::server {

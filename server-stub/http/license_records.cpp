@@ -4,7 +4,7 @@
 #include <set>
 
 #include "json_mapping.h"
-#include "nodelock/server/csv.h"
+#include "nodelock/audit/csv.h"
 
 namespace nodelock::server {
 

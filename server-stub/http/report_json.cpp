@@ -1,6 +1,6 @@
 #include "report_json.h"
 
-#include "nodelock/activation/utc_time.h"
+#include "nodelock/crypto/utc_time.h"
 
 namespace nodelock::server {
 

@@ -5,11 +5,11 @@
 #include <httplib.h>
 
 #include "metrics.h"
-#include "nodelock/activation/crypto.h"
+#include "nodelock/crypto/crypto.h"
 #include "nodelock/server/admin_service.h"
 #include "nodelock/server/alert_service.h"
-#include "nodelock/server/license_import.h"
 #include "nodelock/server/lease_service.h"
+#include "nodelock/server/license_import.h"
 #include "nodelock/server/license_users.h"
 #include "nodelock/server/report_service.h"
 #include "nodelock/server/seat_reclaim.h"
@@ -53,9 +53,9 @@ void register_audit_routes(httplib::Server& server, Api& api);    // support_rou
 void register_report_routes(httplib::Server& server, Api& api);   // report_routes.cpp
 void register_alert_routes(httplib::Server& server, Api& api);    // alert_routes.cpp
 void register_license_file_routes(httplib::Server& server,
-                                  Api& api);  // license_file_routes.cpp
-void register_site_routes(httplib::Server& server, Api& api);     // site_routes.cpp
-void register_lease_routes(httplib::Server& server, Api& api);    // lease_routes.cpp
+                                  Api& api);                    // license_file_routes.cpp
+void register_site_routes(httplib::Server& server, Api& api);   // site_routes.cpp
+void register_lease_routes(httplib::Server& server, Api& api);  // lease_routes.cpp
 // self_service_routes.cpp
 void register_self_service_routes(httplib::Server& server, Api& api);
 

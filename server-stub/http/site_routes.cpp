@@ -1,7 +1,7 @@
 // Site license files for the air-gapped machines of a site license.
 #include "route_kit.h"
 
-#include "nodelock/activation/encoding.h"
+#include "nodelock/crypto/encoding.h"
 
 namespace nodelock::server {
 

@@ -10,8 +10,8 @@
 #include "license_rules.h"
 #include "nodelock/activation/bound_dongle.h"
 #include "nodelock/activation/document.h"
-#include "nodelock/activation/encoding.h"
 #include "nodelock/activation/payloads.h"
+#include "nodelock/crypto/encoding.h"
 #include "nodelock/fingerprint/match.h"
 #include "site_rules.h"
 

@@ -6,10 +6,10 @@
 
 #include "identifiers.h"
 #include "license_rules.h"
-#include "nodelock/activation/encoding.h"
 #include "nodelock/activation/license_key.h"
 #include "nodelock/activation/payloads.h"
-#include "nodelock/activation/utc_time.h"
+#include "nodelock/crypto/encoding.h"
+#include "nodelock/crypto/utc_time.h"
 #include "nodelock/server/seat_reclaim.h"
 #include "reserved_seats.h"
 #include "roles.h"

@@ -9,7 +9,7 @@
 
 #include "identifiers.h"
 #include "license_rules.h"
-#include "nodelock/activation/utc_time.h"
+#include "nodelock/crypto/utc_time.h"
 
 namespace nodelock::server {
 

@@ -3,8 +3,8 @@
 #include <array>
 #include <utility>
 
-#include "nodelock/activation/encoding.h"
-#include "nodelock/activation/utc_time.h"
+#include "nodelock/crypto/encoding.h"
+#include "nodelock/crypto/utc_time.h"
 
 namespace nodelock::server {
 

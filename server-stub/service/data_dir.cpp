@@ -6,9 +6,9 @@
 #include <cstring>
 #include <ctime>
 
-#include "nodelock/activation/encoding.h"
-#include "nodelock/activation/file_io.h"
-#include "nodelock/activation/key_file.h"
+#include "nodelock/crypto/encoding.h"
+#include "nodelock/crypto/file_io.h"
+#include "nodelock/crypto/key_file.h"
 #include "nodelock/server/admin_service.h"
 #include "nodelock/server/store.h"
 

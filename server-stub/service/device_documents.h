@@ -8,9 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "nodelock/activation/crypto.h"
 #include "nodelock/activation/document.h"
-#include "nodelock/activation/result.h"
+#include "nodelock/crypto/crypto.h"
+#include "nodelock/crypto/result.h"
 #include "nodelock/server/store.h"
 
 namespace nodelock::server {

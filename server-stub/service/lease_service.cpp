@@ -7,7 +7,7 @@
 #include "identifiers.h"
 #include "license_rules.h"
 #include "nodelock/activation/document.h"
-#include "nodelock/activation/encoding.h"
+#include "nodelock/crypto/encoding.h"
 #include "roles.h"
 #include "seat_rules.h"
 

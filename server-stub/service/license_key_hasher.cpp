@@ -1,4 +1,4 @@
-#include "nodelock/activation/encoding.h"
+#include "nodelock/crypto/encoding.h"
 #include "nodelock/server/activation_service.h"
 
 namespace nodelock::server {

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "nodelock/activation/license_key.h"
-#include "nodelock/activation/utc_time.h"
+#include "nodelock/crypto/utc_time.h"
 
 namespace nodelock::server {
 

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "nodelock/activation/result.h"
+#include "nodelock/crypto/result.h"
 #include "nodelock/fingerprint/policy.h"
 #include "nodelock/server/activation_service.h"
 #include "nodelock/server/store.h"

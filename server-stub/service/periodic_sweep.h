@@ -11,7 +11,7 @@
 #include <string>
 #include <thread>
 
-#include "nodelock/activation/result.h"
+#include "nodelock/crypto/result.h"
 
 namespace nodelock::server {
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "nodelock/activation/result.h"
+#include "nodelock/crypto/result.h"
 #include "nodelock/server/floating_policy.h"
 #include "nodelock/server/lease_store.h"
 

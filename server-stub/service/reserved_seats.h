@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "nodelock/activation/result.h"
+#include "nodelock/crypto/result.h"
 #include "nodelock/server/lease_store.h"
 #include "nodelock/server/store.h"
 

@@ -1,7 +1,7 @@
 // Who may do what: the one check of an admin token's role.
 #pragma once
 
-#include "nodelock/activation/result.h"
+#include "nodelock/crypto/result.h"
 #include "nodelock/server/store.h"
 
 namespace nodelock::server {

@@ -4,7 +4,7 @@
 #include <utility>
 
 #include "license_rules.h"
-#include "nodelock/activation/utc_time.h"
+#include "nodelock/crypto/utc_time.h"
 
 namespace nodelock::server {
 

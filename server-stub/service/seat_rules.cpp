@@ -4,7 +4,7 @@
 #include <set>
 
 #include "license_rules.h"
-#include "nodelock/activation/utc_time.h"
+#include "nodelock/crypto/utc_time.h"
 #include "project_tokens.h"
 #include "reserved_seats.h"
 

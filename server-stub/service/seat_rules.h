@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "nodelock/activation/payloads.h"
-#include "nodelock/activation/result.h"
+#include "nodelock/crypto/result.h"
 #include "nodelock/server/floating_policy.h"
 #include "nodelock/server/lease_store.h"
 

@@ -6,7 +6,7 @@
 
 #include "identifiers.h"
 #include "license_rules.h"
-#include "nodelock/activation/utc_time.h"
+#include "nodelock/crypto/utc_time.h"
 #include "nodelock/server/admin_service.h"
 
 namespace nodelock::server {

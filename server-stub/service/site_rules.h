@@ -3,7 +3,7 @@
 
 #include <string_view>
 
-#include "nodelock/activation/result.h"
+#include "nodelock/crypto/result.h"
 #include "nodelock/server/store.h"
 
 namespace nodelock::server {

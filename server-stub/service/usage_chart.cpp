@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "license_rules.h"
-#include "nodelock/activation/utc_time.h"
+#include "nodelock/crypto/utc_time.h"
 #include "nodelock/server/usage_report.h"
 
 namespace nodelock::server {

@@ -6,8 +6,8 @@
 #include <utility>
 
 #include "license_rules.h"
-#include "nodelock/activation/utc_time.h"
-#include "nodelock/server/csv.h"
+#include "nodelock/audit/csv.h"
+#include "nodelock/crypto/utc_time.h"
 
 namespace nodelock::server {
 

@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <chrono>
 
-#include "nodelock/activation/crypto.h"
-#include "nodelock/activation/encoding.h"
+#include "nodelock/crypto/crypto.h"
+#include "nodelock/crypto/encoding.h"
 
 namespace nodelock::server {
 

@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "nodelock/activation/result.h"
+#include "nodelock/crypto/result.h"
 #include "nodelock/server/store.h"
 
 namespace nodelock::server {

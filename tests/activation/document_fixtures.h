@@ -9,9 +9,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "nodelock/activation/crypto.h"
 #include "nodelock/activation/document.h"
-#include "nodelock/activation/encoding.h"
+#include "nodelock/crypto/crypto.h"
+#include "nodelock/crypto/encoding.h"
 
 namespace nodelock::testing {
 

@@ -1,4 +1,4 @@
-// DESIGN.md: "Any single changed byte of a document gives a clear 'tampered' error,
+// docs/FORMATS.md: "Any single changed byte of a document gives a clear 'tampered' error,
 // never a crash and never a valid result." Every byte of a real license is
 // changed, deleted, and the text cut at every length; each variant must be refused
 // with a clear error, or open to exactly the original payload (possible only where

@@ -12,7 +12,7 @@
 #include "document_fixtures.h"
 #include "nodelock/activation/canonical_json.h"
 #include "nodelock/activation/document.h"
-#include "nodelock/activation/key_file.h"
+#include "nodelock/crypto/key_file.h"
 
 namespace nodelock {
 namespace {

@@ -2,7 +2,7 @@
 // license (or site license file, or borrowed seat), collected the fingerprint
 // and read its clock record, later checks of the unchanged files make no heap
 // allocation.
-// DESIGN.md asks for no allocation-heavy work per check; an application may
+// docs/BENCHMARKS.md promises no heap allocation per check; an application may
 // check before every protected operation.
 #include <gtest/gtest.h>
 

@@ -5,9 +5,9 @@
 #include <gtest/gtest.h>
 
 #include "nodelock/activation/document.h"
-#include "nodelock/activation/file_io.h"
 #include "nodelock/activation/local_store.h"
 #include "nodelock/activation/verifier.h"
+#include "nodelock/crypto/file_io.h"
 #include "verifier_fixture.h"
 
 namespace nodelock {

@@ -6,9 +6,9 @@
 #include <fstream>
 
 #include "license_factory.h"
-#include "nodelock/activation/file_io.h"
 #include "nodelock/activation/local_store.h"
 #include "nodelock/activation/verifier.h"
+#include "nodelock/crypto/file_io.h"
 
 namespace nodelock {
 namespace {

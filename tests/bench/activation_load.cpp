@@ -1,5 +1,5 @@
 // Activations per second and latency of a real nodelock-server under 1, 16 and
-// 64 concurrent keep-alive clients (DESIGN.md, "Performance promises").
+// 64 concurrent keep-alive clients (docs/BENCHMARKS.md, "The promises").
 //
 // Every request comes from its own simulated machine (fingerprint and device
 // key), so each takes a new seat, and all of them are signed before the clock

@@ -2,7 +2,7 @@
 // costs behind activations, the Verifier's check and lease heartbeats.
 #include <benchmark/benchmark.h>
 
-#include "nodelock/activation/crypto.h"
+#include "nodelock/crypto/crypto.h"
 
 namespace nodelock::crypto {
 namespace {

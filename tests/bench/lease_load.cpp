@@ -1,6 +1,6 @@
 // Heartbeats per second and their latency on a real nodelock-server under 1,
-// 16 and 64 concurrent keep-alive clients (DESIGN.md, "Performance promises":
-// at least 50,000/s at 64 clients), beside the same server's ceiling for a
+// 16 and 64 concurrent keep-alive clients (docs/BENCHMARKS.md, "The promises":
+// at least 0.9x the health rate at 64 clients), beside the same server's ceiling for a
 // trivial request (GET /v1/health) from as many clients.
 //
 // It checks out --leases floating leases (one simulated machine each) on one
@@ -25,8 +25,8 @@
 #include <vector>
 
 #include "keep_alive_load.h"
-#include "nodelock/activation/encoding.h"
 #include "nodelock/activation/payloads.h"
+#include "nodelock/crypto/encoding.h"
 #include "server_process.h"
 #include "test_machine.h"
 

@@ -1,6 +1,6 @@
 // A license database that already holds many activations, made in bulk with
 // SQL, so the server's memory and speed can be measured on a store the size
-// of a large vendor's (DESIGN.md: under 100 MB RSS with 1 million stored).
+// of a large vendor's (docs/BENCHMARKS.md: under 100 MB RSS with 1 million stored).
 #pragma once
 
 #include <filesystem>

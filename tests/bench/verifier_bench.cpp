@@ -1,5 +1,5 @@
 // The Verifier's check with the fingerprint cached for the process, beside one
-// Ed25519 verify of the same license document on the same backend: DESIGN.md
+// Ed25519 verify of the same license document on the same backend: docs/BENCHMARKS.md
 // promises a check costs at most 1.5 verifies, with no heap churn on the hot
 // path. Each benchmark reports the heap allocations per iteration it made
 // (allocation_counter.h).

@@ -4,8 +4,8 @@
 #include <set>
 #include <string>
 
-#include "nodelock/activation/crypto.h"
-#include "nodelock/activation/encoding.h"
+#include "nodelock/crypto/crypto.h"
+#include "nodelock/crypto/encoding.h"
 #include "vector_file.h"
 
 namespace nodelock::crypto {

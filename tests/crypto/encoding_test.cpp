@@ -3,8 +3,8 @@
 
 #include <string>
 
-#include "nodelock/activation/crypto.h"
-#include "nodelock/activation/encoding.h"
+#include "nodelock/crypto/crypto.h"
+#include "nodelock/crypto/encoding.h"
 
 namespace nodelock::encoding {
 namespace {

@@ -1,6 +1,6 @@
 // Key files: the exact PEM forms, 0600 private keys, refusing to overwrite,
 // strict reading, and interoperation with the openssl command.
-#include "nodelock/activation/key_file.h"
+#include "nodelock/crypto/key_file.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "nodelock/activation/encoding.h"
+#include "nodelock/crypto/encoding.h"
 #include "temp_dir.h"
 
 namespace nodelock::crypto {

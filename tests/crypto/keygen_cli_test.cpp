@@ -7,8 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "nodelock/activation/encoding.h"
-#include "nodelock/activation/key_file.h"
+#include "nodelock/crypto/encoding.h"
+#include "nodelock/crypto/key_file.h"
 #include "temp_dir.h"
 
 namespace nodelock::crypto {

@@ -5,8 +5,8 @@
 #include <thread>
 #include <vector>
 
-#include "nodelock/activation/crypto.h"
-#include "nodelock/activation/encoding.h"
+#include "nodelock/crypto/crypto.h"
+#include "nodelock/crypto/encoding.h"
 #include "vector_file.h"
 
 namespace nodelock::crypto {

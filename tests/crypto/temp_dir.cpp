@@ -6,8 +6,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "nodelock/activation/crypto.h"
-#include "nodelock/activation/encoding.h"
+#include "nodelock/crypto/crypto.h"
+#include "nodelock/crypto/encoding.h"
 
 namespace nodelock::test {
 

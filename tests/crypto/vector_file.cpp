@@ -4,7 +4,7 @@
 
 #include <fstream>
 
-#include "nodelock/activation/encoding.h"
+#include "nodelock/crypto/encoding.h"
 
 namespace nodelock::test {
 namespace {

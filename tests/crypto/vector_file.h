@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "nodelock/activation/crypto.h"
+#include "nodelock/crypto/crypto.h"
 
 namespace nodelock::test {
 

@@ -3,7 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "nodelock/activation/encoding.h"
+#include "nodelock/crypto/encoding.h"
 #include "nodelock/dongle/binding.h"
 
 namespace nodelock::dongle {

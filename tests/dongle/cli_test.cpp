@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "dongle_fixture.h"
-#include "nodelock/activation/encoding.h"
+#include "nodelock/crypto/encoding.h"
 #include "nodelock_process.h"
 
 namespace nodelock::dongle::testing {

@@ -9,10 +9,10 @@
 
 #include "dongle_fixture.h"
 #include "nodelock/activation/document.h"
-#include "nodelock/activation/encoding.h"
 #include "nodelock/activation/enrolment.h"
-#include "nodelock/activation/file_io.h"
 #include "nodelock/activation/local_store.h"
+#include "nodelock/crypto/encoding.h"
+#include "nodelock/crypto/file_io.h"
 #include "nodelock/fingerprint/policy.h"
 #include "nodelock_process.h"
 #include "server_process.h"

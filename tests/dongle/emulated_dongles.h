@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "emulated_device.h"
-#include "nodelock/activation/crypto.h"
+#include "nodelock/crypto/crypto.h"
 
 namespace nodelock::dongle::testing {
 

@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "nldg.h"
-#include "nodelock/activation/encoding.h"
+#include "nodelock/crypto/encoding.h"
 #include "nodelock/dongle/dongle.h"
 #include "yubikey.h"
 

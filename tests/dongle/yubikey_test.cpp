@@ -2,7 +2,7 @@
 #include <gmock/gmock.h>
 
 #include "dongle_fixture.h"
-#include "nodelock/activation/encoding.h"
+#include "nodelock/crypto/encoding.h"
 #include "nodelock/dongle/binding.h"
 
 namespace nodelock::dongle::testing {

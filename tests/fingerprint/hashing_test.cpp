@@ -5,7 +5,7 @@
 #include <regex>
 
 #include "host_tree.h"
-#include "nodelock/activation/encoding.h"
+#include "nodelock/crypto/encoding.h"
 #include "nodelock/fingerprint/match.h"
 
 namespace nodelock::fingerprint::testing {

@@ -4,6 +4,7 @@
 #include <optional>
 #include <set>
 
+#include "nodelock/client/offline_exchange.h"
 #include "nodelock/offline/offline.h"
 #include "offline_fixture.h"
 
@@ -61,7 +62,7 @@ TEST_F(OfflineTamper, NoEditedByteOfARequestTakesAnotherSeat) {
   for (std::size_t at = 0; at < text.size(); ++at) {
     std::string copy = text;
     copy[at] = edited(copy[at]);
-    auto answer = offline::respond(*client_, copy);
+    auto answer = respond_offline(*client_, copy);
     if (answer.ok()) {
       EXPECT_TRUE(in_headers(text, at)) << "a request edited at byte " << at << " passed";
       auto license = parse_document(answer->response);
@@ -76,7 +77,7 @@ TEST_F(OfflineTamper, NoEditedByteOfARequestTakesAnotherSeat) {
 TEST_F(OfflineTamper, NoEditedByteOfAResponseIsInstalledUnlessOnlyAHeaderChanged) {
   auto request = offline::make_request(store_, machine_, license_.key, kProduct);
   ASSERT_TRUE(request.ok()) << request.message();
-  auto answer = offline::respond(*client_, request->armored);
+  auto answer = respond_offline(*client_, request->armored);
   ASSERT_TRUE(answer.ok()) << answer.message();
   const std::string& text = answer->response;
   const DirectoryState before = state_of(laptop_.store);
@@ -96,7 +97,7 @@ TEST_F(OfflineTamper, NoEditedByteOfAResponseIsInstalledUnlessOnlyAHeaderChanged
 TEST_F(OfflineTamper, NoEditedByteOfAReceiptsSignedPartFreesTheSeat) {
   auto request = offline::make_request(store_, machine_, license_.key, kProduct);
   ASSERT_TRUE(request.ok()) << request.message();
-  auto answer = offline::respond(*client_, request->armored);
+  auto answer = respond_offline(*client_, request->armored);
   ASSERT_TRUE(answer.ok()) << answer.message();
   ASSERT_TRUE(offline::install_response(store_, answer->response, machine_, {}).ok());
   auto receipt = offline::deactivate(store_, machine_, kProduct);
@@ -106,10 +107,11 @@ TEST_F(OfflineTamper, NoEditedByteOfAReceiptsSignedPartFreesTheSeat) {
     if (in_headers(text, at)) continue;
     std::string copy = text;
     copy[at] = edited(copy[at]);
-    EXPECT_FALSE(offline::submit_receipt(*client_, copy).ok()) << "a receipt edited at byte " << at;
+    EXPECT_FALSE(submit_deactivation_receipt(*client_, copy).ok())
+        << "a receipt edited at byte " << at;
   }
   EXPECT_EQ(seats_used(license_.id), 1);
-  EXPECT_TRUE(offline::submit_receipt(*client_, text).ok());
+  EXPECT_TRUE(submit_deactivation_receipt(*client_, text).ok());
   EXPECT_EQ(seats_used(license_.id), 0);
 }
 

@@ -10,8 +10,8 @@
 #include <thread>
 
 #include "admin_cli_fixture.h"
-#include "nodelock/activation/crypto.h"
-#include "nodelock/activation/encoding.h"
+#include "nodelock/crypto/crypto.h"
+#include "nodelock/crypto/encoding.h"
 
 namespace nodelock::server::testing {
 namespace {

@@ -7,7 +7,7 @@
 #include <thread>
 
 #include "nodelock/activation/canonical_json.h"
-#include "nodelock/server/audit.h"
+#include "nodelock/audit/audit_chain.h"
 #include "store_fixture.h"
 
 namespace nodelock::server::testing {

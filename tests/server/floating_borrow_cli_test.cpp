@@ -6,7 +6,7 @@
 #include <ctime>
 
 #include "floating_cli_fixture.h"
-#include "nodelock/activation/file_io.h"
+#include "nodelock/crypto/file_io.h"
 
 namespace nodelock::server::testing {
 namespace {

@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <string>
 
-#include "nodelock/activation/encoding.h"
 #include "nodelock/activation/payloads.h"
+#include "nodelock/crypto/encoding.h"
 #include "server_fixture.h"
 
 namespace nodelock::server::testing {

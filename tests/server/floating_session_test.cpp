@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "fixture_hosts.h"
-#include "nodelock/activation/floating_session.h"
+#include "nodelock/client/floating_session.h"
 #include "server_fixture.h"
 
 namespace nodelock::server::testing {

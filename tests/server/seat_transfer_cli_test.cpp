@@ -5,7 +5,7 @@
 #include <chrono>
 #include <thread>
 
-#include "nodelock/activation/utc_time.h"
+#include "nodelock/crypto/utc_time.h"
 #include "support_cli_fixture.h"
 
 namespace nodelock::server::testing {

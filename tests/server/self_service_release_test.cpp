@@ -3,7 +3,7 @@
 // released machine hears, and who may change the allowance.
 #include <gtest/gtest.h>
 
-#include "nodelock/activation/utc_time.h"
+#include "nodelock/crypto/utc_time.h"
 #include "nodelock/server/self_service.h"
 #include "service_fixture.h"
 

@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "nodelock/activation/document.h"
-#include "nodelock/activation/encoding.h"
 #include "nodelock/activation/license_key.h"
+#include "nodelock/crypto/encoding.h"
 #include "server_fixture.h"
 
 namespace nodelock::server::testing {

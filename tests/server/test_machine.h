@@ -5,8 +5,8 @@
 #include <optional>
 #include <string>
 
-#include "nodelock/activation/crypto.h"
 #include "nodelock/activation/payloads.h"
+#include "nodelock/crypto/crypto.h"
 #include "nodelock/fingerprint/fingerprint.h"
 
 namespace nodelock::server::testing {

@@ -3,9 +3,9 @@
 #include <stdexcept>
 
 #include "nodelock/activation/document.h"
-#include "nodelock/activation/encoding.h"
 #include "nodelock/activation/enrolment.h"
-#include "nodelock/activation/file_io.h"
+#include "nodelock/crypto/encoding.h"
+#include "nodelock/crypto/file_io.h"
 
 namespace nodelock::testing {
 

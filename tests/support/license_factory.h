@@ -6,9 +6,9 @@
 #include <functional>
 #include <string>
 
-#include "nodelock/activation/crypto.h"
 #include "nodelock/activation/local_store.h"
 #include "nodelock/activation/payloads.h"
+#include "nodelock/crypto/crypto.h"
 
 namespace nodelock::testing {
 

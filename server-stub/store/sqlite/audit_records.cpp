@@ -3,7 +3,7 @@
 #include <utility>
 
 #include "../audit_views.h"
-#include "nodelock/server/audit.h"
+#include "nodelock/audit/audit_chain.h"
 
 namespace nodelock::server::sqlite {
 

@@ -14,7 +14,7 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "nodelock/activation/result.h"
+#include "nodelock/crypto/result.h"
 
 namespace nodelock::server::sqlite {
 

@@ -4,7 +4,7 @@
 #include <utility>
 
 #include "audit_records.h"
-#include "nodelock/activation/utc_time.h"
+#include "nodelock/crypto/utc_time.h"
 #include "records.h"
 
 namespace nodelock::server::sqlite {

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "connection.h"
-#include "nodelock/activation/result.h"
+#include "nodelock/crypto/result.h"
 
 namespace nodelock::server::sqlite {
 

@@ -6,7 +6,7 @@
 #include "audit_records.h"
 #include "lease_records.h"
 #include "license_user_writes.h"
-#include "nodelock/activation/utc_time.h"
+#include "nodelock/crypto/utc_time.h"
 #include "records.h"
 
 namespace nodelock::server::sqlite {

@@ -10,7 +10,7 @@
 #include "group_commit.h"
 #include "license_import_writes.h"
 #include "license_user_writes.h"
-#include "nodelock/activation/utc_time.h"
+#include "nodelock/crypto/utc_time.h"
 #include "reader_pool.h"
 #include "reclaim_writes.h"
 #include "records.h"

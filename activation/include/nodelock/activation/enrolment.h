@@ -11,7 +11,7 @@
 #include "nodelock/activation/document.h"
 #include "nodelock/activation/local_store.h"
 #include "nodelock/activation/payloads.h"
-#include "nodelock/activation/result.h"
+#include "nodelock/crypto/result.h"
 
 namespace nodelock {
 

@@ -20,8 +20,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "nodelock/activation/crypto.h"
-#include "nodelock/activation/result.h"
+#include "nodelock/crypto/crypto.h"
+#include "nodelock/crypto/result.h"
 
 namespace nodelock {
 

@@ -19,7 +19,7 @@
 #include <string>
 #include <string_view>
 
-#include "nodelock/activation/result.h"
+#include "nodelock/crypto/result.h"
 
 namespace nodelock {
 

@@ -31,8 +31,8 @@
 #include <string_view>
 #include <vector>
 
-#include "nodelock/activation/crypto.h"
-#include "nodelock/activation/result.h"
+#include "nodelock/crypto/crypto.h"
+#include "nodelock/crypto/result.h"
 
 namespace nodelock {
 

@@ -15,8 +15,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "nodelock/activation/crypto.h"
-#include "nodelock/activation/result.h"
+#include "nodelock/crypto/crypto.h"
+#include "nodelock/crypto/result.h"
 #include "nodelock/dongle/binding.h"
 #include "nodelock/fingerprint/fingerprint.h"
 #include "nodelock/fingerprint/policy.h"

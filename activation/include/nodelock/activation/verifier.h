@@ -37,7 +37,7 @@
 #include <string_view>
 #include <vector>
 
-#include "nodelock/activation/crypto.h"
+#include "nodelock/crypto/crypto.h"
 #include "nodelock/dongle/binding.h"
 
 namespace nodelock {
@@ -61,8 +61,8 @@ enum class LicenseStatus {
 std::string_view status_name(LicenseStatus status);
 
 struct CheckOptions {
-  std::filesystem::path store;        // the store's root; empty: LocalStore::default_root()
-  std::string app_version;            // "4.2.0"; empty: no version check
+  std::filesystem::path store;  // the store's root; empty: LocalStore::default_root()
+  std::string app_version;      // "4.2.0"; empty: no version check
   std::optional<std::int64_t> app_release_time;  // unix time of this build, for
                                                  // maintenance-end licenses
   std::filesystem::path sysroot;                 // empty: this machine

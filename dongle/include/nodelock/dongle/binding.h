@@ -31,8 +31,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "nodelock/activation/crypto.h"
-#include "nodelock/activation/result.h"
+#include "nodelock/crypto/crypto.h"
+#include "nodelock/crypto/result.h"
 #include "nodelock/dongle/dongle.h"
 
 namespace nodelock::dongle {

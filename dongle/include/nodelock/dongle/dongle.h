@@ -25,8 +25,8 @@
 #include <string_view>
 #include <vector>
 
-#include "nodelock/activation/crypto.h"
-#include "nodelock/activation/result.h"
+#include "nodelock/crypto/crypto.h"
+#include "nodelock/crypto/result.h"
 
 namespace nodelock::dongle {
 

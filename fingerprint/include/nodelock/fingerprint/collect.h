@@ -21,7 +21,7 @@
 #include <string_view>
 #include <vector>
 
-#include "nodelock/activation/result.h"
+#include "nodelock/crypto/result.h"
 #include "nodelock/fingerprint/fingerprint.h"
 #include "nodelock/fingerprint/source.h"
 

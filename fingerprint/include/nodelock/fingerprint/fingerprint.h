@@ -19,7 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "nodelock/activation/result.h"
+#include "nodelock/crypto/result.h"
 #include "nodelock/fingerprint/kind.h"
 #include "nodelock/fingerprint/policy.h"
 

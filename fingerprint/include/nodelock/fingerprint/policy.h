@@ -18,7 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "nodelock/activation/result.h"
+#include "nodelock/crypto/result.h"
 #include "nodelock/fingerprint/kind.h"
 
 namespace nodelock::fingerprint {

@@ -5,12 +5,12 @@
 // LICENSE answers exactly that pending request on this machine and installs it;
 // deactivate() destroys the license and device key and returns the signed
 // DEACTIVATION RECEIPT. Nothing here opens a socket.
-// On a connected machine, support runs respond() to turn a request into a
-// response file, or submit_receipt() to free the seat a receipt names.
+// On a connected machine, support answers the files through the server
+// (nodelock/client/offline_exchange.h).
 //
 // A site license reaches air-gapped machines as one site license file instead
-// (fetch_site_file(), install_site_file()): bound to a site id rather than to
-// a machine, so the same file is installed on every machine of the site.
+// (install_site_file()): bound to a site id rather than to a machine, so the
+// same file is installed on every machine of the site.
 //
 // An offline activation is checked, counted and bound exactly like an online
 // one: the same request document, the same server checks, the same license.
@@ -22,23 +22,13 @@
 #include <string_view>
 #include <vector>
 
-#include "nodelock/activation/crypto.h"
 #include "nodelock/activation/document.h"
 #include "nodelock/activation/enrolment.h"
 #include "nodelock/activation/local_store.h"
 #include "nodelock/activation/payloads.h"
-#include "nodelock/activation/server_client.h"
+#include "nodelock/crypto/crypto.h"
 
 namespace nodelock::offline {
-
-// The header of a response file naming the vendor key that signed it. Headers
-// are not signed: it is only trusted when the store has pinned no vendor key
-// yet and no --pubkey was given, as an online first activation trusts the keys
-// the server publishes.
-inline constexpr const char* kVendorKeyHeader = "Vendor-Key";
-// The header of a request file saying when it was made (UTC), so support can
-// tell at a glance whether it is still within the server's offline window.
-inline constexpr const char* kCreatedHeader = "Created";
 
 // A request to activate, or (make_renewal_request) to renew the installed term
 // license: same binding, new dates. Either is saved as pending, replacing any
@@ -73,26 +63,6 @@ struct Installed {
 // license is installed.
 [[nodiscard]] Result<std::string> deactivate(const LocalStore& store, const Machine& machine,
                                              const std::string& product);
-
-struct Answer {
-  DocumentType answered;  // activation_request or deactivation_receipt
-  std::string response;   // the response file (empty for a receipt)
-  std::string summary;    // for people: what the server did
-};
-
-// Support side: checks a request or receipt file locally (structure and device
-// signature: a damaged file is refused before anything is sent), then submits
-// it. A request needs a support token; the same request answered again gives
-// the same seat.
-[[nodiscard]] Result<Answer> respond(const ServerClient& server, std::string_view file);
-// The same for a file that must be a DEACTIVATION RECEIPT (wrong_document otherwise).
-[[nodiscard]] Result<Answer> submit_receipt(const ServerClient& server, std::string_view file);
-
-// Support side: the site license file of site license `license_id` for
-// `site_id`, with the Vendor-Key header. Errors: the server's.
-[[nodiscard]] Result<std::string> fetch_site_file(const ServerClient& server,
-                                                  std::string_view license_id,
-                                                  std::string_view site_id);
 
 struct InstalledSiteLicense {
   SiteLicense license;

@@ -16,8 +16,8 @@
 #include <string>
 #include <string_view>
 
-#include "nodelock/activation/crypto.h"
-#include "nodelock/activation/result.h"
+#include "nodelock/crypto/crypto.h"
+#include "nodelock/crypto/result.h"
 #include "nodelock/server/store.h"
 
 namespace nodelock::server {

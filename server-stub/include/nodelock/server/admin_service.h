@@ -17,7 +17,7 @@
 #include <string_view>
 #include <vector>
 
-#include "nodelock/activation/result.h"
+#include "nodelock/crypto/result.h"
 #include "nodelock/fingerprint/policy.h"
 #include "nodelock/server/activation_service.h"
 #include "nodelock/server/floating_policy.h"

@@ -16,7 +16,7 @@
 #include <memory>
 #include <string>
 
-#include "nodelock/activation/result.h"
+#include "nodelock/crypto/result.h"
 #include "nodelock/server/activation_service.h"
 
 namespace nodelock::server {

@@ -13,8 +13,8 @@
 #include <filesystem>
 #include <string>
 
-#include "nodelock/activation/crypto.h"
-#include "nodelock/activation/result.h"
+#include "nodelock/crypto/crypto.h"
+#include "nodelock/crypto/result.h"
 
 namespace nodelock::server {
 

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "nodelock/activation/payloads.h"
-#include "nodelock/activation/result.h"
+#include "nodelock/crypto/result.h"
 #include "nodelock/server/store.h"
 
 namespace nodelock::server {

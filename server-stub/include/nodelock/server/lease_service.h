@@ -27,8 +27,8 @@
 #include <string_view>
 #include <vector>
 
-#include "nodelock/activation/crypto.h"
-#include "nodelock/activation/result.h"
+#include "nodelock/crypto/crypto.h"
+#include "nodelock/crypto/result.h"
 #include "nodelock/server/activation_service.h"
 #include "nodelock/server/admin_service.h"
 #include "nodelock/server/lease_store.h"

@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "nodelock/activation/result.h"
+#include "nodelock/crypto/result.h"
 #include "nodelock/server/activation_service.h"
 #include "nodelock/server/lease_store.h"
 #include "nodelock/server/usage.h"

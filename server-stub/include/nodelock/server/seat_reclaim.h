@@ -24,7 +24,7 @@
 #include <string_view>
 #include <vector>
 
-#include "nodelock/activation/result.h"
+#include "nodelock/crypto/result.h"
 #include "nodelock/server/activation_service.h"
 #include "nodelock/server/admin_service.h"
 #include "nodelock/server/store.h"

@@ -11,7 +11,7 @@
 
 #include <string_view>
 
-#include "nodelock/activation/result.h"
+#include "nodelock/crypto/result.h"
 #include "nodelock/server/activation_service.h"
 #include "nodelock/server/store.h"
 

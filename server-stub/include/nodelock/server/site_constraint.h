@@ -19,7 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "nodelock/activation/result.h"
+#include "nodelock/crypto/result.h"
 
 namespace nodelock::server {
 

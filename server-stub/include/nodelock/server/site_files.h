@@ -13,7 +13,7 @@
 #include <string_view>
 
 #include "nodelock/activation/payloads.h"
-#include "nodelock/activation/result.h"
+#include "nodelock/crypto/result.h"
 #include "nodelock/server/activation_service.h"
 #include "nodelock/server/admin_service.h"
 

@@ -33,7 +33,8 @@
 #include <vector>
 
 #include "nodelock/activation/payloads.h"
-#include "nodelock/activation/result.h"
+#include "nodelock/audit/audit_chain.h"
+#include "nodelock/crypto/result.h"
 #include "nodelock/server/site_constraint.h"
 
 namespace nodelock::server {
@@ -173,20 +174,6 @@ struct AdminToken {
   std::string token_hash;  // hex SHA-256 of the token; the token itself is never kept
   AdminRole role = AdminRole::viewer;
   UnixTime created_at = 0;
-};
-
-// One entry of the append-only audit log. The store assigns the sequence and
-// the hashes (audit.h) when it appends the entry.
-struct AuditEntry {
-  std::int64_t sequence = 0;  // 1, 2, 3, ... in the order the changes were made
-  UnixTime at = 0;
-  std::string actor;          // an admin token id, or one of the actors below
-  std::string action;         // e.g. "license.create", "activation.deactivate"
-  std::string subject;        // the id of what changed
-  std::string before;         // canonical JSON of what the change replaced; "null" when nothing
-  std::string after;          // canonical JSON of what it made; "null" when nothing
-  std::string previous_hash;  // the hash of the entry before; empty for the first
-  std::string hash;
 };
 
 // Actors that are not admin tokens.
