@@ -6,7 +6,9 @@ namespace nodelock::server {
 
 void send(Response& res, int status, const Json& body) {
   res.status = status;
-  res.set_content(body.dump(), "application/json");
+  // Replacing what is not UTF-8, rather than throwing, keeps a message that
+  // quotes a client's bytes from ever ending in an exception outside a route.
+  res.set_content(body.dump(-1, ' ', false, Json::error_handler_t::replace), "application/json");
 }
 
 std::string refusal_code(const Response& res) {

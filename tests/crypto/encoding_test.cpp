@@ -119,5 +119,30 @@ TEST(Crockford32, ValueRejectsSymbolsOutsideTheAlphabet) {
   EXPECT_EQ(crockford32_value(static_cast<char>(0xC9)), -1);
 }
 
+TEST(Utf8, AcceptsWellFormedTextOfEveryLength) {
+  for (const std::string text : {"", "plain ASCII", "caf\xC3\xA9", "\xE2\x82\xAC 5",
+                                 "\xF0\x9F\x94\x91 key", "\xEF\xBF\xBF", "\xF4\x8F\xBF\xBF"}) {
+    EXPECT_TRUE(is_valid_utf8(text)) << text;
+  }
+}
+
+TEST(Utf8, RefusesEveryKindOfIllFormedSequence) {
+  for (const std::string& text :
+       {std::string("\xFF"),              // never a UTF-8 byte
+        std::string("/v1/x\xFF"),         // the byte a percent-decoded path can carry
+        std::string("\x80"),              // a continuation byte with no lead
+        std::string("\xC3"),              // cut short
+        std::string("\xE2\x82"),          // cut short
+        std::string("\xC0\xAF"),          // overlong '/'
+        std::string("\xE0\x80\xAF"),      // overlong '/'
+        std::string("\xF0\x80\x80\xAF"),  // overlong '/'
+        std::string("\xED\xA0\x80"),      // a UTF-16 surrogate
+        std::string("\xF4\x90\x80\x80"),  // above U+10FFFF
+        std::string("\xF5\x80\x80\x80"),  // no such lead byte
+        std::string("ok\xC3(")}) {        // a lead byte followed by ASCII
+    EXPECT_FALSE(is_valid_utf8(text)) << testing::PrintToString(text);
+  }
+}
+
 }  // namespace
 }  // namespace nodelock::encoding

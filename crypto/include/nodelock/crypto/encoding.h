@@ -30,4 +30,8 @@ std::string crockford32(crypto::ByteView bytes, std::size_t bits);
 // The value (0..31) of an upper-case Crockford symbol, or -1.
 int crockford32_value(char symbol);
 
+// Whether `text` is well-formed UTF-8 (RFC 3629): no overlong forms, no UTF-16
+// surrogates, nothing above U+10FFFF, no sequence cut short.
+bool is_valid_utf8(std::string_view text);
+
 }  // namespace nodelock::encoding
