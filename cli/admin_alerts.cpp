@@ -11,8 +11,10 @@ namespace {
 int run_alerts(const Args& args, const std::vector<std::string>&) {
   std::string path = "/v1/alerts";
   if (auto license = args.get("--license")) path += "?license=" + *license;
+  auto ranged = with_range(args, path);
+  if (!ranged.ok()) return report(ranged.error(), args.has("--json"));
   return call_server(
-      args, [&](const ServerClient& server) { return server.get(with_range(args, path)); },
+      args, [&](const ServerClient& server) { return server.get(*ranged); },
       [](const nlohmann::json& reply) {
         if (reply["alerts"].empty()) std::cout << "No alerts.\n";
         for (const auto& alert : reply["alerts"]) {

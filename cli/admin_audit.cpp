@@ -45,8 +45,10 @@ int run_audit_list(const Args& args, const std::vector<std::string>&) {
     return report(make_error(ErrorCode::invalid_argument, "give --csv or --json, not both"), true);
   }
   const bool csv = args.has("--csv");
+  auto path = with_range(args, "/v1/audit");
+  if (!path.ok()) return report(path.error(), args.has("--json"));
   return call_server(
-      args, [&](const ServerClient& server) { return server.get(with_range(args, "/v1/audit")); },
+      args, [&](const ServerClient& server) { return server.get(*path); },
       [csv](const nlohmann::json& reply) { csv ? print_csv(reply) : print_entries(reply); });
 }
 

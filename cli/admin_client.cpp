@@ -5,6 +5,9 @@
 #include <sstream>
 #include <utility>
 
+#include "nodelock/crypto/numbers.h"
+#include "nodelock/crypto/utc_time.h"
+
 namespace nodelock::cli {
 
 Result<ServerOptions> admin_server_options(const Args& args) {
@@ -35,10 +38,13 @@ int call_server(const Args& args,
   return show_answer(request(*client), json, print);
 }
 
-std::string with_range(const Args& args, std::string path) {
+Result<std::string> with_range(const Args& args, std::string path) {
   char separator = path.find('?') == std::string::npos ? '?' : '&';
   for (const auto& [flag, name] : {std::pair{"--from", "from"}, {"--to", "to"}}) {
     if (auto value = args.get(flag)) {
+      // Checked here, so a typo is a usage error told before any request and
+      // the value cannot carry more of the query than itself.
+      if (auto time = parse_time_or_date(*value, flag); !time.ok()) return time.error();
       path += separator + std::string(name) + "=" + *value;
       separator = '&';
     }
@@ -56,12 +62,9 @@ Result<std::string> single_operand(const std::vector<std::string>& operands, con
 Result<int> whole_number(const Args& args, const char* flag) {
   auto text = args.require(flag);
   if (!text.ok()) return text.error();
-  if (text->empty() || text->size() > 9 ||
-      text->find_first_not_of("0123456789") != std::string::npos) {
-    return make_error(ErrorCode::invalid_argument,
-                      std::string(flag) + " takes a whole number, not '" + *text + "'");
-  }
-  return std::stoi(*text);
+  auto number = parse_whole_number(*text, flag, 0, kMaxFlagNumber);
+  if (!number.ok()) return number.error();
+  return static_cast<int>(*number);
 }
 
 std::vector<std::string> comma_list(const std::string& text) {

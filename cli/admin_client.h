@@ -49,8 +49,9 @@ int call_server(const Args& args,
                 const std::function<Result<nlohmann::json>(const ServerClient&)>& request,
                 const std::function<void(const nlohmann::json& reply)>& print);
 
-// `path` with the ?from=&to= query of --from and --to, when given.
-std::string with_range(const Args& args, std::string path);
+// `path` with the ?from=&to= query of --from and --to, when given; each a date
+// YYYY-MM-DD or unix seconds, else invalid_argument.
+Result<std::string> with_range(const Args& args, std::string path);
 // "a,b, c" as ["a", "b", "c"].
 std::vector<std::string> comma_list(const std::string& text);
 
@@ -63,7 +64,12 @@ std::string site_summary(const nlohmann::json& site);
 // The one operand a subcommand takes (a license id), or invalid_argument.
 Result<std::string> single_operand(const std::vector<std::string>& operands, const char* what);
 
-// The whole number, 0 to 999,999,999, that `flag` must be given with, or
+// The most any count flag of `admin` takes, as the server's API carries it.
+// The license's own limits (at most so many seats, days, machines) are the
+// server's to check, and its refusal names them.
+inline constexpr int kMaxFlagNumber = 1000000000;
+
+// The whole number, 0 to kMaxFlagNumber, that `flag` must be given with, or
 // invalid_argument.
 Result<int> whole_number(const Args& args, const char* flag);
 

@@ -6,39 +6,37 @@
 #include "admin_client.h"
 #include "device_output.h"
 #include "license_output.h"
+#include "nodelock/crypto/numbers.h"
 #include "nodelock/crypto/utc_time.h"
 #include "reclaim_flags.h"
 
 namespace nodelock::cli {
 namespace {
 
-// Integer flags are sent as numbers so the server checks their range; a value
-// that is not a number is a usage error here.
+// Integer flags are sent as numbers; the server checks them against the
+// license's limits, and its refusal names them.
 Status add_number(const Args& args, const char* flag, const char* field, nlohmann::json& order) {
   const auto text = args.get(flag);
   if (!text) return {};
-  try {
-    std::size_t used = 0;
-    const long long value = std::stoll(*text, &used);
-    if (used == text->size()) {
-      order[field] = value;
-      return {};
-    }
-  } catch (const std::exception&) {
-  }
-  return make_error(ErrorCode::invalid_argument, std::string(flag) + " takes a number");
+  auto value = parse_whole_number(*text, flag, 0, kMaxFlagNumber);
+  if (!value.ok()) return value.error();
+  order[field] = *value;
+  return {};
 }
 
-// A date YYYY-MM-DD (the end of that day, UTC) or unix seconds.
-void add_time(const Args& args, const char* flag, const char* field, nlohmann::json& order) {
+// A date YYYY-MM-DD (the end of that day, UTC, as the server reads it) or unix
+// seconds.
+Status add_time(const Args& args, const char* flag, const char* field, nlohmann::json& order) {
   const auto text = args.get(flag);
-  if (!text) return;
-  const bool digits = !text->empty() && text->find_first_not_of("0123456789") == std::string::npos;
-  if (digits) {
-    order[field] = std::stoll(*text);
-  } else {
+  if (!text) return {};
+  auto time = parse_time_or_date(*text, flag);
+  if (!time.ok()) return time.error();
+  if (time->is_date) {
     order[field] = *text;
+  } else {
+    order[field] = time->unix_time;
   }
+  return {};
 }
 
 // --project-tokens team=N,mono=N (either may be left out, meaning 0) as
@@ -52,12 +50,11 @@ Result<nlohmann::json> project_tokens(const std::string& text) {
     const std::size_t equals = item.find('=');
     if (equals == std::string::npos) return usage;
     const std::string kind = item.substr(0, equals);
-    const std::string count = item.substr(equals + 1);
-    if ((kind != "team" && kind != "mono") || !given.insert(kind).second || count.empty() ||
-        count.size() > 9 || count.find_first_not_of("0123456789") != std::string::npos) {
-      return usage;
-    }
-    tokens[kind] = std::stoi(count);
+    if ((kind != "team" && kind != "mono") || !given.insert(kind).second) return usage;
+    auto count =
+        parse_whole_number(item.substr(equals + 1), "--project-tokens " + kind, 0, kMaxFlagNumber);
+    if (!count.ok()) return count.error();
+    tokens[kind] = *count;
   }
   if (given.empty()) return usage;
   return tokens;
@@ -95,7 +92,8 @@ Result<nlohmann::json> license_order(const Args& args) {
     order["project_tokens"] = *parsed;
     // One seat per token, unless --seats says otherwise (and the server refuses it).
     if (!order.contains("max_activations")) {
-      order["max_activations"] = (*parsed)["team"].get<int>() + (*parsed)["mono"].get<int>();
+      order["max_activations"] =
+          (*parsed)["team"].get<std::int64_t>() + (*parsed)["mono"].get<std::int64_t>();
     }
   }
   // A site license has no limit; the server refuses site flags on the others.
@@ -107,8 +105,10 @@ Result<nlohmann::json> license_order(const Args& args) {
     if (!seconds.ok()) return seconds.error();
     order["reclaim_after_seconds"] = *seconds;
   }
-  add_time(args, "--expires", "expires", order);
-  add_time(args, "--maintenance-end", "maintenance_end", order);
+  for (const auto& [flag, field] :
+       {std::pair{"--expires", "expires"}, {"--maintenance-end", "maintenance_end"}}) {
+    if (Status added = add_time(args, flag, field, order); !added.ok()) return added.error();
+  }
   if (auto features = args.get("--features")) order["features"] = comma_list(*features);
   if (auto licensee = args.get("--licensee")) order["licensee"] = *licensee;
   if (auto policy = args.get("--match-policy")) {

@@ -10,10 +10,6 @@
 namespace nodelock::cli {
 namespace {
 
-std::string report_path(const Args& args, const std::string& license, const std::string& what) {
-  return with_range(args, "/v1/licenses/" + license + "/report/" + what);
-}
-
 std::string when(const nlohmann::json& time) {
   return time.is_null() ? "-" : utc_timestamp(time.get<std::int64_t>());
 }
@@ -108,14 +104,17 @@ int run_report(const Args& args, const std::vector<std::string>& operands) {
   if (args.has("--out") && kind != "chart") {
     return report(make_error(ErrorCode::invalid_argument, "--out applies to report chart"), json);
   }
+  const std::string what = kind == "chart"             ? "chart.svg"
+                           : kind == "sessions" && csv ? "sessions?format=csv"
+                                                       : kind;
+  auto path = with_range(args, "/v1/licenses/" + *license + "/report/" + what);
+  if (!path.ok()) return report(path.error(), json);
   if (kind == "chart" || (kind == "sessions" && csv)) {
-    const std::string path =
-        report_path(args, *license, kind == "chart" ? "chart.svg" : "sessions?format=csv");
     const auto out = args.get("--out");
     return call_server(
         args,
         [&](const ServerClient& server) -> Result<nlohmann::json> {
-          auto text = server.get_text(path);
+          auto text = server.get_text(*path);
           if (!text.ok()) return text.error();
           if (!out) return nlohmann::json{{"text", *text}};
           Status written = write_file_atomic(
@@ -135,8 +134,7 @@ int run_report(const Args& args, const std::vector<std::string>& operands) {
         });
   }
   return call_server(
-      args,
-      [&](const ServerClient& server) { return server.get(report_path(args, *license, kind)); },
+      args, [&](const ServerClient& server) { return server.get(*path); },
       [&kind, csv](const nlohmann::json& reply) {
         if (kind == "summary") return print_summary(reply, csv);
         if (kind == "peak") return print_peaks(reply, csv);

@@ -9,21 +9,18 @@
 #include "lease_flags.h"
 #include "lease_output.h"
 #include "nodelock/client/borrow.h"
+#include "nodelock/crypto/numbers.h"
 
 namespace nodelock::cli {
 namespace {
 
 // --days: a whole number of days. The license's maximum is the server's to
-// check, and its refusal names it.
+// check, and its refusal names it; this bound only keeps the request sane.
 Result<std::int64_t> borrow_days(const Args& args) {
+  constexpr std::int64_t kMostDays = 999999;
   auto text = args.require("--days");
   if (!text.ok()) return text.error();
-  if (text->empty() || text->size() > 6 ||
-      text->find_first_not_of("0123456789") != std::string::npos || std::stoi(*text) < 1) {
-    return make_error(ErrorCode::invalid_argument,
-                      "--days takes a whole number of days, 1 or more, not '" + *text + "'");
-  }
-  return std::stoi(*text);
+  return parse_whole_number(*text, "--days", 1, kMostDays);
 }
 
 int run_borrow(const Args& args) {

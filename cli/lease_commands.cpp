@@ -1,6 +1,5 @@
 // nodelock lease checkout|heartbeat|release|status: floating seats for scripts
 // (borrow and return are in lease_borrow_commands.cpp).
-#include <cstdlib>
 #include <ctime>
 #include <iostream>
 
@@ -11,6 +10,7 @@
 #include "lease_output.h"
 #include "nodelock/client/borrow.h"
 #include "nodelock/client/floating.h"
+#include "nodelock/crypto/numbers.h"
 #include "nodelock/crypto/utc_time.h"
 
 namespace nodelock::cli {
@@ -31,14 +31,9 @@ Result<int> wait_timeout(const Args& args) {
   if (!args.has("--wait")) {
     return make_error(ErrorCode::invalid_argument, "--wait-timeout is for --wait");
   }
-  char* end = nullptr;
-  const long seconds = std::strtol(text->c_str(), &end, 10);
-  if (text->empty() || *end != '\0' || seconds < 1 || seconds > kMaxWaitSeconds) {
-    return make_error(ErrorCode::invalid_argument, "--wait-timeout takes seconds from 1 to " +
-                                                       std::to_string(kMaxWaitSeconds) + ", not '" +
-                                                       *text + "'");
-  }
-  return static_cast<int>(seconds);
+  auto seconds = parse_whole_number(*text, "--wait-timeout", 1, kMaxWaitSeconds);
+  if (!seconds.ok()) return seconds.error();
+  return static_cast<int>(*seconds);
 }
 const ArgSpec kHeldSpec{{"--product", "--store", "--server", "--ca"}, {}};
 

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "nodelock/crypto/numbers.h"
 #include "nodelock/crypto/utc_time.h"
 
 namespace nodelock::cli {
@@ -12,9 +13,11 @@ Result<std::int64_t> reclaim_seconds(std::string_view text, std::string_view fla
                  std::string(flag) +
                      " takes a whole number of days, hours, minutes or seconds, such as 30d, " +
                      "12h, 90m or 5s; not '" + std::string(text) + "'");
-  if (text.size() < 2 || text.size() > 10) return usage;
-  const std::string_view digits = text.substr(0, text.size() - 1);
-  if (digits.find_first_not_of("0123456789") != std::string_view::npos) return usage;
+  // Nine digits of days still fit in 64-bit seconds; the server's bound is lower.
+  constexpr std::int64_t kMostUnits = 999999999;
+  if (text.empty()) return usage;
+  const auto count = parse_whole_number(text.substr(0, text.size() - 1), flag, 1, kMostUnits);
+  if (!count.ok()) return usage;
   std::int64_t unit = 0;
   switch (text.back()) {
     case 'd':
@@ -32,10 +35,8 @@ Result<std::int64_t> reclaim_seconds(std::string_view text, std::string_view fla
     default:
       return usage;
   }
-  const std::int64_t seconds = std::stoll(std::string(digits)) * unit;
-  if (seconds == 0) return usage;
   // The server checks the upper bound, so its message names it.
-  return seconds;
+  return *count * unit;
 }
 
 std::string reclaim_policy_text(const nlohmann::json& reclaim_after_seconds) {
