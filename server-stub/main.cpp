@@ -28,6 +28,7 @@
 #include <nlohmann/json.hpp>
 
 #include "nodelock/crypto/encoding.h"
+#include "nodelock/crypto/numbers.h"
 #include "nodelock/server/api_server.h"
 #include "nodelock/server/data_dir.h"
 #include "nodelock/server/lease_store.h"
@@ -146,16 +147,6 @@ int run_init(const std::vector<std::string>& words) {
   return kExitOk;
 }
 
-std::optional<int> parse_count(const std::string& text, int low, int high) {
-  try {
-    std::size_t used = 0;
-    const int value = std::stoi(text, &used);
-    if (used == text.size() && value >= low && value <= high) return value;
-  } catch (const std::exception&) {
-  }
-  return std::nullopt;
-}
-
 // Stops `server` on SIGTERM or SIGINT. The signals are blocked in every thread
 // (set before any thread starts) and taken here with sigwait, so no handler
 // runs in the middle of a request.
@@ -187,63 +178,57 @@ int run_serve(const std::vector<std::string>& words) {
   ApiOptions options;
   const std::string listen = flags->count("--listen") ? (*flags)["--listen"] : "127.0.0.1:8080";
   const auto colon = listen.rfind(':');
-  const auto port =
-      colon == std::string::npos ? std::nullopt : parse_count(listen.substr(colon + 1), 0, 65535);
-  if (!port) return usage_error("--listen takes HOST:PORT, e.g. 127.0.0.1:8080");
+  if (colon == std::string::npos)
+    return usage_error("--listen takes HOST:PORT, e.g. 127.0.0.1:8080");
+  const auto port = parse_whole_number(listen.substr(colon + 1), "--listen's port", 0, 65535);
+  if (!port.ok()) return usage_error(port.message());
   options.host = listen.substr(0, colon);
   if (options.host.size() > 2 && options.host.front() == '[') {
     options.host = options.host.substr(1, options.host.size() - 2);
   }
-  options.port = *port;
+  options.port = static_cast<int>(*port);
   options.tls_certificate = flags->count("--tls-cert") ? (*flags)["--tls-cert"] : "";
   options.tls_private_key = flags->count("--tls-key") ? (*flags)["--tls-key"] : "";
-  if (flags->count("--threads")) {
-    const auto threads = parse_count((*flags)["--threads"], 2, 4096);
-    if (!threads) return usage_error("--threads takes a number from 2 to 4096");
-    options.worker_threads = static_cast<std::size_t>(*threads);
-  }
+
+  // Every numeric option and its bounds. Those kept in another unit than
+  // seconds are read here first; each low bound is above 0, so 0 is "not given".
+  constexpr std::int64_t kYear = 366 * 86400;
   UnixTime request_window = 600;
-  if (flags->count("--request-window")) {
-    const auto seconds = parse_count((*flags)["--request-window"], 10, 86400);
-    if (!seconds) return usage_error("--request-window takes seconds from 10 to 86400");
-    request_window = *seconds;
-  }
   UnixTime offline_request_window = 7 * 86400;
-  if (flags->count("--offline-request-window")) {
-    const auto seconds = parse_count((*flags)["--offline-request-window"], 60, 366 * 86400);
-    if (!seconds) return usage_error("--offline-request-window takes seconds from 60 to 31622400");
-    offline_request_window = *seconds;
-  }
   UnixTime transfer_hold = 30 * 86400;
-  if (flags->count("--transfer-hold")) {
-    const auto seconds = parse_count((*flags)["--transfer-hold"], 1, 366 * 86400);
-    if (!seconds) return usage_error("--transfer-hold takes seconds from 1 to 31622400");
-    transfer_hold = *seconds;
+  std::int64_t threads = 0, lease_flush_seconds = 0, reclaim_seconds = 0;
+  const struct {
+    const char* flag;
+    std::int64_t low, high;
+    std::int64_t* value;
+  } numeric_options[] = {
+      {"--threads", 2, 4096, &threads},
+      {"--request-window", 10, 86400, &request_window},
+      {"--offline-request-window", 60, kYear, &offline_request_window},
+      {"--transfer-hold", 1, kYear, &transfer_hold},
+      {"--alert-repeat", 1, kYear, &options.alert_repeat_seconds},
+      {"--webhook-retry", 1, kYear, &options.webhook_retry_seconds},
+      {"--expiry-scan", 1, kYear, &options.expiry_scan_seconds},
+      {"--lease-flush-interval", 1, 60, &lease_flush_seconds},
+      {"--reclaim-interval", 1, 86400, &reclaim_seconds},
+  };
+  for (const auto& option : numeric_options) {
+    if (flags->count(option.flag) == 0) continue;
+    auto value = parse_whole_number((*flags)[option.flag], option.flag, option.low, option.high);
+    if (!value.ok()) return usage_error(value.message());
+    *option.value = *value;
   }
+  if (threads != 0) options.worker_threads = static_cast<std::size_t>(threads);
+  if (lease_flush_seconds != 0) {
+    options.lease_flush_interval = std::chrono::seconds(lease_flush_seconds);
+  }
+  if (reclaim_seconds != 0) options.reclaim_interval = std::chrono::seconds(reclaim_seconds);
+
   ClonePolicy clone_policy = ClonePolicy::refuse_copy;
   if (flags->count("--clone-policy")) {
     const auto named = clone_policy_named((*flags)["--clone-policy"]);
     if (!named) return usage_error("--clone-policy takes refuse-copy or refuse-both");
     clone_policy = *named;
-  }
-
-  for (const auto& [flag, seconds] : {std::pair{"--alert-repeat", &options.alert_repeat_seconds},
-                                      {"--webhook-retry", &options.webhook_retry_seconds},
-                                      {"--expiry-scan", &options.expiry_scan_seconds}}) {
-    if (flags->count(flag) == 0) continue;
-    const auto value = parse_count((*flags)[flag], 1, 366 * 86400);
-    if (!value) return usage_error(std::string(flag) + " takes seconds from 1 to 31622400");
-    *seconds = *value;
-  }
-  if (flags->count("--lease-flush-interval")) {
-    const auto seconds = parse_count((*flags)["--lease-flush-interval"], 1, 60);
-    if (!seconds) return usage_error("--lease-flush-interval takes seconds from 1 to 60");
-    options.lease_flush_interval = std::chrono::seconds(*seconds);
-  }
-  if (flags->count("--reclaim-interval")) {
-    const auto seconds = parse_count((*flags)["--reclaim-interval"], 1, 86400);
-    if (!seconds) return usage_error("--reclaim-interval takes seconds from 1 to 86400");
-    options.reclaim_interval = std::chrono::seconds(*seconds);
   }
 
   sigset_t signals;

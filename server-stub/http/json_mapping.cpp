@@ -1,30 +1,13 @@
 #include "json_mapping.h"
 
-#include <time.h>
-
 #include <limits>
 
 #include "../service/license_rules.h"
 #include "nodelock/activation/json_fields.h"
+#include "nodelock/crypto/utc_time.h"
 #include "nodelock/fingerprint/policy.h"
 
 namespace nodelock::server {
-
-std::optional<UnixTime> end_of_date(const std::string& text) {
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
-  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
-    if (text[i] < '0' || text[i] > '9') return std::nullopt;
-  }
-  struct tm parts {};
-  parts.tm_year = std::stoi(text.substr(0, 4)) - 1900;
-  parts.tm_mon = std::stoi(text.substr(5, 2)) - 1;
-  parts.tm_mday = std::stoi(text.substr(8, 2));
-  const int year = parts.tm_year, month = parts.tm_mon, day = parts.tm_mday;
-  const time_t start = timegm(&parts);
-  // timegm normalises 2026-02-30 to March 2; such a date was never valid.
-  if (parts.tm_year != year || parts.tm_mon != month || parts.tm_mday != day) return std::nullopt;
-  return static_cast<UnixTime>(start) + kSecondsPerDay;
-}
 
 namespace {
 
@@ -32,9 +15,14 @@ std::optional<UnixTime> read_time(FieldReader& in, const nlohmann::json& body, c
   const auto found = body.find(name);
   if (found == body.end()) return std::nullopt;
   if (found->is_string()) {
-    const auto time = end_of_date(in.string(name));
-    if (!time) in.fail(std::string("\"") + name + "\" must be a date YYYY-MM-DD or unix seconds");
-    return time;
+    // A date means the end of that day: a license that "expires 2026-12-31"
+    // runs all of that day.
+    auto day = parse_utc_date(in.string(name), std::string("\"") + name + "\"");
+    if (!day.ok()) {
+      if (!in.failed()) in.fail(day.message() + " Or give unix seconds as a number.");
+      return std::nullopt;
+    }
+    return *day + kSecondsPerDay;
   }
   return in.optional_integer(name);
 }
@@ -171,22 +159,18 @@ Result<AdminRole> role_from_json(const nlohmann::json& body) {
 
 Result<std::pair<UnixTime, UnixTime>> audit_range_from_query(const std::string& from,
                                                              const std::string& to) {
-  const auto bound = [](const std::string& text, bool end,
-                        UnixTime open) -> std::optional<UnixTime> {
+  const auto bound = [](const std::string& text, const char* name, bool end,
+                        UnixTime open) -> Result<UnixTime> {
     if (text.empty()) return open;
-    if (text.size() <= 18 && text.find_first_not_of("0123456789") == std::string::npos) {
-      return static_cast<UnixTime>(std::stoll(text));
-    }
-    const auto day_end = end_of_date(text);
-    if (!day_end) return std::nullopt;
-    return end ? *day_end - 1 : *day_end - kSecondsPerDay;
+    auto time = parse_time_or_date(text, name);
+    if (!time.ok()) return time.error();
+    if (!time->is_date) return time->unix_time;
+    return end ? time->unix_time + kSecondsPerDay - 1 : time->unix_time;
   };
-  const auto first = bound(from, false, 0);
-  const auto last = bound(to, true, std::numeric_limits<UnixTime>::max());
-  if (!first || !last) {
-    return make_error(ErrorCode::invalid_argument,
-                      "from and to must be dates YYYY-MM-DD or unix seconds");
-  }
+  auto first = bound(from, "from", false, 0);
+  if (!first.ok()) return first.error();
+  auto last = bound(to, "to", true, std::numeric_limits<UnixTime>::max());
+  if (!last.ok()) return last.error();
   return std::pair{*first, *last};
 }
 

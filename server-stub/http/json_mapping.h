@@ -19,10 +19,6 @@
 
 namespace nodelock::server {
 
-// The end of day "YYYY-MM-DD" in UTC, i.e. the start of the next day; nullopt
-// for anything else, or a day no calendar has.
-std::optional<UnixTime> end_of_date(const std::string& text);
-
 // A request body: a JSON object. malformed for anything else.
 Result<nlohmann::json> parse_body(std::string_view body);
 

@@ -1,16 +1,24 @@
 #include "license_records.h"
 
+#include <limits>
 #include <optional>
 #include <set>
 
+#include "../service/license_rules.h"
 #include "json_mapping.h"
 #include "nodelock/audit/csv.h"
+#include "nodelock/crypto/numbers.h"
+#include "nodelock/crypto/utc_time.h"
 
 namespace nodelock::server {
 
 namespace {
 
 using Json = nlohmann::json;
+
+// The most any count of a record may be; the service checks each against the
+// license's own limits.
+constexpr std::int64_t kMaxSmall = 1000000000;
 
 std::string shown(const Json& value) {
   return value.is_string() ? "'" + value.get<std::string>() + "'" : value.dump();
@@ -33,27 +41,27 @@ class RecordReader {
     return found == fields_.end() ? nullptr : &*found;
   }
 
-  std::optional<std::int64_t> whole(const char* name) {
+  // A whole number from 0 to `max`: a JSON number, or from CSV its digits.
+  std::optional<std::int64_t> whole(const char* name, std::int64_t max) {
     const Json* value = find(name);
     if (value == nullptr) return std::nullopt;
-    if (value->is_number_integer()) return value->get<std::int64_t>();
     if (value->is_string()) {
-      const std::string text = value->get<std::string>();
-      if (!text.empty() && text.size() <= 12 &&
-          text.find_first_not_of("0123456789") == std::string::npos) {
-        return std::stoll(text);
-      }
+      auto number = parse_whole_number(value->get<std::string>(), name, 0, max);
+      if (number.ok()) return *number;
+      fail(number.message());
+      return std::nullopt;
     }
-    fail(std::string(name) + " must be a whole number >= 0, got " + shown(*value));
+    if (value->is_number_integer()) {
+      const auto number = value->get<std::int64_t>();
+      if (number >= 0 && number <= max) return number;
+    }
+    fail(std::string(name) + " takes a whole number from 0 to " + std::to_string(max) + "; got " +
+         shown(*value) + ".");
     return std::nullopt;
   }
 
   std::optional<int> small(const char* name) {
-    auto value = whole(name);
-    if (value && *value > 1000000000) {
-      fail(std::string(name) + " is out of range, got " + std::to_string(*value));
-      return std::nullopt;
-    }
+    const auto value = whole(name, kMaxSmall);
     if (!value) return std::nullopt;
     return static_cast<int>(*value);
   }
@@ -69,16 +77,13 @@ class RecordReader {
   // Unix seconds, or "YYYY-MM-DD" for the end of that day (UTC).
   std::optional<UnixTime> time(const char* name) {
     const Json* value = find(name);
-    if (value == nullptr) return std::nullopt;
-    if (value->is_string()) {
-      if (auto day = end_of_date(value->get<std::string>())) return day;
+    if (value == nullptr || !value->is_string()) return whole(name, kLatestUnixTime);
+    auto time = parse_time_or_date(value->get<std::string>(), name);
+    if (!time.ok()) {
+      fail(time.message());
+      return std::nullopt;
     }
-    if (value->is_number_integer() ||
-        (value->is_string() && value->get<std::string>().find('-') == std::string::npos)) {
-      return whole(name);
-    }
-    fail(std::string(name) + " must be a date YYYY-MM-DD or unix seconds, got " + shown(*value));
-    return std::nullopt;
+    return time->is_date ? time->unix_time + kSecondsPerDay : time->unix_time;
   }
 
   // A JSON array of strings, or from CSV one cell of comma-separated items.
@@ -132,13 +137,14 @@ class RecordReader {
       tokens = Json::object();
       for (const std::string& item : list("project_tokens")) {
         const auto equals = item.find('=');
-        const std::string count = equals == std::string::npos ? "" : item.substr(equals + 1);
-        if (count.empty() || count.size() > 9 ||
-            count.find_first_not_of("0123456789") != std::string::npos) {
+        const auto count =
+            parse_whole_number(equals == std::string::npos ? "" : item.substr(equals + 1),
+                               "project_tokens", 0, kMaxSmall);
+        if (!count.ok()) {
           fail("project_tokens must read team=N,mono=N, got " + shown(*value));
           return std::nullopt;
         }
-        tokens[item.substr(0, equals)] = std::stoi(count);
+        tokens[item.substr(0, equals)] = *count;
       }
     }
     auto read = project_tokens_from_json(tokens);
@@ -276,7 +282,7 @@ void read_record(const Json& fields, int line, RecordFile& file) {
       in.fail("unknown field '" + member.key() + "'");
     }
   }
-  const auto version = in.whole("v");
+  const auto version = in.whole("v", kMaxSmall);
   if (!in.failed() && version != 1) {
     in.fail(version ? "v must be 1, the version of this format; got " + std::to_string(*version)
                     : "v is missing: the format's version, 1");
@@ -302,7 +308,7 @@ void read_record(const Json& fields, int line, RecordFile& file) {
   order.max_version = in.small("max_version");
   order.maintenance_end = in.time("maintenance_end");
   order.max_resets_per_year = in.small("max_resets_per_year");
-  order.reclaim_after_seconds = in.whole("reclaim_after_seconds");
+  order.reclaim_after_seconds = in.whole("reclaim_after_seconds", kLatestUnixTime);
   order.max_transfers_per_year = in.small("max_transfers_per_year");
   order.transfer_cooldown_days = in.small("transfer_cooldown_days").value_or(0);
   order.self_service_releases_per_month = in.small("self_service_releases_per_month").value_or(0);
@@ -322,10 +328,12 @@ RecordFile read_csv_records(std::string_view text) {
   RecordFile file;
   auto rows = read_csv(text);
   if (!rows.ok()) {
-    // read_csv names the line at the start of its message.
+    // read_csv names the line at the start of its message: "line 12: ...".
     const std::string& message = rows.message();
-    const int line = std::atoi(message.c_str() + 5);
-    file.problems.push_back({line, message.substr(message.find(": ") + 2)});
+    const std::size_t colon = message.find(": ");
+    const auto line = parse_whole_number(message.substr(5, colon - 5), "line", 1,
+                                         std::numeric_limits<int>::max());
+    file.problems.push_back({line.ok() ? static_cast<int>(*line) : 1, message.substr(colon + 2)});
     return file;
   }
   if (rows->empty()) {

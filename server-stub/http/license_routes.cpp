@@ -1,4 +1,5 @@
 // Products, licenses and the creation of admin tokens.
+#include "nodelock/crypto/numbers.h"
 #include "route_kit.h"
 
 namespace nodelock::server {
@@ -22,14 +23,9 @@ Result<ActivationPageRequest> page_request_from_query(const Request& req) {
     }
   }
   if (!req.has_param("limit")) return page;
-  const std::string limit = req.get_param_value("limit");
-  if (limit.empty() || limit.size() > 6 ||
-      limit.find_first_not_of("0123456789") != std::string::npos) {
-    return make_error(ErrorCode::invalid_argument, "limit must be a whole number from 1 to " +
-                                                       std::to_string(kMaxActivationPage) +
-                                                       ", not '" + limit + "'");
-  }
-  page.limit = std::stoi(limit);
+  auto limit = parse_whole_number(req.get_param_value("limit"), "limit", 1, kMaxActivationPage);
+  if (!limit.ok()) return limit.error();
+  page.limit = static_cast<int>(*limit);
   return page;
 }
 

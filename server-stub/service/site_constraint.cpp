@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "nodelock/activation/json_fields.h"
+#include "nodelock/crypto/numbers.h"
 
 namespace nodelock::server {
 
@@ -33,16 +34,14 @@ bool is_mapped_v4(const std::uint8_t* bytes) {
   return std::equal(kPrefix, kPrefix + 12, bytes);
 }
 
-// Decimal 0..max without sign, leading zeros or anything else.
+// Decimal 0..max. Unlike other numbers, a leading zero is refused, as
+// inet_pton refuses one in the address before the slash: "010" is octal to
+// inet_aton and its kin, so a CIDR keeps the one spelling every tool reads alike.
 std::optional<int> read_prefix(std::string_view text, int max) {
-  if (text.empty() || text.size() > 3 || (text.size() > 1 && text[0] == '0')) return std::nullopt;
-  int value = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    value = value * 10 + (c - '0');
-  }
-  if (value > max) return std::nullopt;
-  return value;
+  if (text.size() > 1 && text[0] == '0') return std::nullopt;
+  const auto prefix = parse_whole_number(text, "prefix", 0, max);
+  if (!prefix.ok()) return std::nullopt;
+  return static_cast<int>(*prefix);
 }
 
 }  // namespace

@@ -110,7 +110,8 @@ TEST_F(LicenseImportTest, EveryBadRowIsReportedByItsLineAndNothingIsImported) {
   EXPECT_EQ(refused.exit_code, 4) << refused.out;
   const std::string message = message_of(refused);
   EXPECT_TRUE(contains(message, "line 3: licensee must be")) << message;
-  EXPECT_TRUE(contains(message, "line 5: max_activations must be a whole number >= 0, got 'ten'"))
+  EXPECT_TRUE(contains(
+      message, "line 5: max_activations takes a whole number from 0 to 1000000000; got 'ten'."))
       << message;
   EXPECT_TRUE(contains(message, "line 6: no product 'no-such-product'")) << message;
   EXPECT_TRUE(contains(message, "line 7: ")) << message;
@@ -347,7 +348,7 @@ TEST_F(LicenseImportTest, JsonRecordsOfTheWrongShapeAreRefused) {
       "  \"users\": [{\"email\": \"anna@example.com\", \"limit\": 1}], \"colour\": \"red\"}]");
   const std::string message = message_of(import(typed));
   EXPECT_TRUE(contains(message, "line 1: unknown field 'colour'")) << message;
-  EXPECT_TRUE(contains(message, "max_activations must be a whole number")) << message;
+  EXPECT_TRUE(contains(message, "max_activations takes a whole number")) << message;
   EXPECT_TRUE(contains(message, "key must be text")) << message;
   EXPECT_TRUE(contains(message, "unknown field 'limit'")) << message;
   EXPECT_TRUE(licenses().empty());
