@@ -1,8 +1,10 @@
 #include "terms.h"
 
-#include <cstdlib>
+#include <cstdint>
+#include <string_view>
 
 #include "../store/clock_guard.h"
+#include "nodelock/crypto/numbers.h"
 #include "nodelock/crypto/utc_time.h"
 
 namespace nodelock {
@@ -11,10 +13,13 @@ namespace {
 
 constexpr std::int64_t kDay = 24 * 3600;
 
-// The major version of "4.2.0" (leading digits), or -1.
-long major_version(const std::string& version) {
-  if (version.empty() || version[0] < '0' || version[0] > '9') return -1;
-  return std::strtol(version.c_str(), nullptr, 10);
+// The major version of "4.2.0" (its leading digits), or -1 without any. A
+// major too large to read is later than every limit, so it is not covered.
+std::int64_t major_version(std::string_view version) {
+  const std::string_view digits = version.substr(0, version.find_first_not_of("0123456789"));
+  if (digits.empty()) return -1;
+  const auto major = parse_whole_number(digits, "version", 0, INT64_MAX);
+  return major.ok() ? *major : INT64_MAX;
 }
 
 }  // namespace
@@ -42,7 +47,7 @@ Status check_terms(const License& license, bool checks_in, const CheckOptions& o
   }
   in_grace =
       (license.expires_at && now > *license.expires_at) || (checks_in && now > license.refresh_by);
-  const long major = major_version(options.app_version);
+  const std::int64_t major = major_version(options.app_version);
   if (license.max_version && major > *license.max_version) {
     return make_error(ErrorCode::version_not_covered,
                       "This license covers versions up to " + std::to_string(*license.max_version) +

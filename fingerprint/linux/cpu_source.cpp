@@ -1,6 +1,8 @@
+#include <climits>
 #include <cstring>
 
 #include "host_files.h"
+#include "nodelock/crypto/numbers.h"
 #include "sources.h"
 
 namespace nodelock::fingerprint::linux_host {
@@ -64,12 +66,14 @@ std::optional<Component> from_cpuid(const CpuidReader& cpuid) {
                    x86_value(collapsed(vendor), brand, family, model, signature & 0xf)};
 }
 
+// The kernel writes these with %u, and cpuinfo_field() has trimmed the
+// padding around the colon, so the strict reader applies: anything else is
+// not a processor this source can name, rather than a guess at one.
 std::optional<unsigned> small_number(const std::optional<std::string>& text) {
-  if (!text || text->empty() || text->size() > 6 ||
-      text->find_first_not_of("0123456789") != std::string::npos) {
-    return std::nullopt;
-  }
-  return static_cast<unsigned>(std::stoul(*text));
+  if (!text) return std::nullopt;
+  const auto number = parse_whole_number(*text, "cpuinfo", 0, UINT_MAX);
+  if (!number.ok()) return std::nullopt;
+  return static_cast<unsigned>(*number);
 }
 
 std::optional<Component> from_cpuinfo(const std::string& block) {

@@ -1,8 +1,10 @@
+#include <climits>
 #include <set>
 #include <system_error>
 
 #include "../generic_values.h"
 #include "host_files.h"
+#include "nodelock/crypto/numbers.h"
 #include "sources.h"
 
 namespace nodelock::fingerprint::linux_host {
@@ -25,14 +27,11 @@ std::vector<std::string_view> words(std::string_view line) {
   return out;
 }
 
+// A device number of mountinfo's "major:minor", as the kernel writes it.
 std::optional<unsigned> number(std::string_view text) {
-  if (text.empty() || text.size() > 9) return std::nullopt;
-  unsigned value = 0;
-  for (const char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    value = value * 10 + static_cast<unsigned>(c - '0');
-  }
-  return value;
+  const auto number = parse_whole_number(text, "device number", 0, UINT_MAX);
+  if (!number.ok()) return std::nullopt;
+  return static_cast<unsigned>(*number);
 }
 
 // The device directory a mounted device name ("/dev/mapper/root", "/dev/sda2")
