@@ -97,6 +97,17 @@ TEST_F(NumberFlagsCliTest, GoodNumbersAndDatesStillCreateTheLicense) {
   EXPECT_EQ(license["expires_at"], 4102444800) << "the end of 2099-12-31, UTC";
 }
 
+// The CLI reads counts up to what the API carries; the license's own limits
+// are the server's, and its refusal is a usage error too.
+TEST_F(NumberFlagsCliTest, CountsBeyondTheLicensesLimitsAreRefusedByTheServerAsUsageErrors) {
+  for (const std::string flags : {"--seats 0", "--seats 1000001", "--lease-ttl 999999999",
+                                  "--seats 3 --max-borrow-days 366"}) {
+    const CliRun run = admin_merged("license create --product acme-cad --model floating " + flags);
+    EXPECT_EQ(run.exit_code, 2) << flags << "\n" << run.out;
+    EXPECT_EQ(license_count(), 0u) << flags;
+  }
+}
+
 TEST_F(NumberFlagsCliTest, ProjectTokenCountsAreCheckedLikeAnyNumber) {
   expect_usage_error(
       "license create --product acme-cad --model floating --seat-scope project "
