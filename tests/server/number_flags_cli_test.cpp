@@ -164,8 +164,8 @@ TEST_F(NumberFlagsCliTest, BadNumbersInQueriesAreA400InTheEnvelope) {
   for (const std::string& query : std::vector<std::string>{
            listing + "?limit=%205", listing + "?limit=5%20", listing + "?limit=%2B5",
            listing + "?limit=1e3", listing + "?limit=5x", listing + "?limit=99999999999999999999",
-           listing + "?limit=%FF", "/v1/audit?from=2026-02-30", "/v1/audit?to=99999999999999999999",
-           "/v1/audit?from=%FF%FE", "/v1/alerts?to=-1",
+           listing + "?limit=%C3%A9", "/v1/audit?from=2026-02-30",
+           "/v1/audit?to=99999999999999999999", "/v1/audit?from=%E2%82%AC", "/v1/alerts?to=-1",
            "/v1/licenses/" + license.id + "/report/summary?from=1e9"}) {
     Reply refused = admin().get(query);
     EXPECT_EQ(refused.status, 400) << query << ": " << refused.body.dump();
