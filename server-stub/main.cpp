@@ -15,7 +15,9 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -32,6 +34,7 @@
 #include "nodelock/server/api_server.h"
 #include "nodelock/server/data_dir.h"
 #include "nodelock/server/lease_store.h"
+#include "service/test_clock.h"
 
 namespace nodelock::server {
 namespace {
@@ -231,6 +234,16 @@ int run_serve(const std::vector<std::string>& words) {
     clone_policy = *named;
   }
 
+  std::function<UnixTime()> clock = [] { return static_cast<UnixTime>(std::time(nullptr)); };
+  if (const char* clock_file = std::getenv(kTestClockVariable)) {
+    auto test_clock = TestClock::open(clock_file, options.host);
+    if (!test_clock.ok()) return failure(test_clock.error());
+    std::cerr << "nodelock-server: on the test clock of " << clock_file
+              << ": the time is what the file says (for the test suites only)" << std::endl;
+    clock = [test_clock = std::move(*test_clock)] { return test_clock->now(); };
+    options.sweeps_follow_clock = true;
+  }
+
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
@@ -250,9 +263,8 @@ int run_serve(const std::vector<std::string>& words) {
   auto store = open_store(store_url);
   if (!store.ok()) return failure(store.error());
   const LicenseKeyHasher key_hasher(std::move(secrets->key_pepper));
-  ServiceContext context{**store,        secrets->vendor_key,
-                         key_hasher,     [] { return static_cast<UnixTime>(std::time(nullptr)); },
-                         request_window, offline_request_window};
+  ServiceContext context{**store, secrets->vendor_key, key_hasher,
+                         clock,   request_window,      offline_request_window};
   context.clone_policy = clone_policy;
   context.transfer_hold_seconds = transfer_hold;
   context.usage_log = &(*store)->leases();

@@ -87,9 +87,11 @@ Result<std::unique_ptr<ApiServer>> ApiServer::create(const ApiOptions& options,
                        options.expiry_scan_seconds});
   // The sweeps run on threads of their own and stop before `api` is destroyed.
   Api& api = impl->api;
+  const std::function<UnixTime()> sweep_clock =
+      options.sweeps_follow_clock ? context.clock : std::function<UnixTime()>();
   impl->lease_sweep = std::make_unique<PeriodicSweep>(
       "lease sweep", [&api] { return api.leases.sweep(); }, options.lease_flush_interval,
-      FinalSweep::yes);
+      FinalSweep::yes, sweep_clock);
   impl->reclaim_sweep = std::make_unique<PeriodicSweep>(
       "seat reclamation sweep",
       [&api]() -> Status {
@@ -98,7 +100,7 @@ Result<std::unique_ptr<ApiServer>> ApiServer::create(const ApiOptions& options,
         api.metrics.count_reclaimed(*freed);
         return {};
       },
-      options.reclaim_interval, FinalSweep::no);
+      options.reclaim_interval, FinalSweep::no, sweep_clock);
   return std::unique_ptr<ApiServer>(new ApiServer(std::move(impl)));
 }
 

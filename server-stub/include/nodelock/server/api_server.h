@@ -50,6 +50,10 @@ struct ApiOptions {
   // How often the seats of machines past their license's reclaim threshold
   // are freed (seat_reclaim.h); a seat is freed at most this late.
   std::chrono::seconds reclaim_interval{3600};
+  // Set with the test clock only (service/test_clock.h): the lease and
+  // reclamation sweeps count their intervals on the services' clock, which a
+  // test moves, instead of in real time.
+  bool sweeps_follow_clock = false;
 };
 
 class ApiServer {
