@@ -1,18 +1,17 @@
 // `nodelock offline inspect`, run as support staff run it: the built binary on
 // files a test seals, and on damaged copies of them.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 
 #include "document_fixtures.h"
 #include "nodelock/activation/canonical_json.h"
 #include "nodelock/activation/document.h"
 #include "nodelock/crypto/key_file.h"
+#include "process.h"
+#include "temp_dir.h"
 
 namespace nodelock {
 namespace {
@@ -20,47 +19,24 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-struct CommandRun {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using nodelock::testing::ProcessResult;
+using nodelock::testing::read_text;
 
 class OfflineInspect : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ =
-        fs::temp_directory_path() / ("nodelock-inspect-" + encoding::hex(crypto::random_bytes(8)));
-    fs::create_directories(dir_);
     ASSERT_TRUE(crypto::write_public_key_file(dir_ / "vendor.pub", vendor_.public_key()).ok());
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   fs::path write(const std::string& name, const std::string& text) {
     std::ofstream(dir_ / name, std::ios::binary) << text;
     return dir_ / name;
   }
 
-  CommandRun inspect(const std::string& arguments) {
-    const fs::path err = dir_ / "stderr";
-    const std::string command = "'" NODELOCK_BINARY_DIR "/cli/nodelock' offline inspect " +
-                                arguments + " 2>'" + err.string() + "'";
-    CommandRun run;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (pipe == nullptr) return run;
-    char buffer[4096];
-    for (std::size_t n; (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;) run.out.append(buffer, n);
-    const int status = pclose(pipe);
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    run.err = read_text(err);
-    return run;
+  // `arguments` already shell-quoted.
+  ProcessResult inspect(const std::string& arguments) {
+    return nodelock::testing::run_shell("'" + nodelock::testing::nodelock_binary().string() +
+                                        "' offline inspect " + arguments);
   }
 
   std::string quoted(const fs::path& path) { return "'" + path.string() + "'"; }
@@ -85,13 +61,13 @@ class OfflineInspect : public ::testing::Test {
                                          R"("})");
   }
 
-  fs::path dir_;
+  nodelock::testing::TempDir dir_;
   crypto::SigningKey vendor_ = crypto::SigningKey::generate();
 };
 
 TEST_F(OfflineInspect, AnIntactLicenseVerifiesWithTheVendorKey) {
   const fs::path file = write("site.nlres", license());
-  const CommandRun run =
+  const ProcessResult run =
       inspect(quoted(file) + " --pubkey " + quoted(dir_ / "vendor.pub") + " --json");
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const json out = json::parse(run.out);
@@ -104,7 +80,7 @@ TEST_F(OfflineInspect, AnIntactLicenseVerifiesWithTheVendorKey) {
 
 TEST_F(OfflineInspect, ShowsPeopleTheHeadersAsUnverifiedAndThePayload) {
   const fs::path file = write("site.nlres", license());
-  const CommandRun checked = inspect(quoted(file) + " --pubkey " + quoted(dir_ / "vendor.pub"));
+  const ProcessResult checked = inspect(quoted(file) + " --pubkey " + quoted(dir_ / "vendor.pub"));
   ASSERT_EQ(checked.exit_code, 0) << checked.err;
   EXPECT_NE(checked.out.find("Type:       LICENSE"), std::string::npos) << checked.out;
   EXPECT_NE(checked.out.find("Headers (not verified"), std::string::npos) << checked.out;
@@ -113,7 +89,7 @@ TEST_F(OfflineInspect, ShowsPeopleTheHeadersAsUnverifiedAndThePayload) {
       << checked.out;
   EXPECT_NE(checked.out.find("Signature:  valid"), std::string::npos) << checked.out;
 
-  const CommandRun unchecked = inspect(quoted(file));
+  const ProcessResult unchecked = inspect(quoted(file));
   ASSERT_EQ(unchecked.exit_code, 0) << unchecked.err;
   EXPECT_NE(unchecked.out.find("Signature:  not checked (give --pubkey)"), std::string::npos)
       << unchecked.out;
@@ -122,7 +98,7 @@ TEST_F(OfflineInspect, ShowsPeopleTheHeadersAsUnverifiedAndThePayload) {
 
 TEST_F(OfflineInspect, ATamperedLicenseIsReportedWithExitCodeFour) {
   const fs::path file = write("changed.nlres", tampered_license());
-  const CommandRun run =
+  const ProcessResult run =
       inspect(quoted(file) + " --pubkey " + quoted(dir_ / "vendor.pub") + " --json");
   EXPECT_EQ(run.exit_code, 4);
   const json out = json::parse(run.out);
@@ -130,7 +106,7 @@ TEST_F(OfflineInspect, ATamperedLicenseIsReportedWithExitCodeFour) {
   EXPECT_EQ(out["payload"]["licensee"], "Somebody Else Ltd");
   EXPECT_NE(run.err.find("changed after it was signed"), std::string::npos) << run.err;
 
-  const CommandRun people = inspect(quoted(file) + " --pubkey " + quoted(dir_ / "vendor.pub"));
+  const ProcessResult people = inspect(quoted(file) + " --pubkey " + quoted(dir_ / "vendor.pub"));
   EXPECT_EQ(people.exit_code, 4);
   EXPECT_NE(people.out.find("Signature:  INVALID"), std::string::npos) << people.out;
   EXPECT_NE(people.out.find("Payload (not verified)"), std::string::npos) << people.out;
@@ -140,7 +116,7 @@ TEST_F(OfflineInspect, AnotherVendorsKeyDoesNotVerify) {
   const auto other = crypto::SigningKey::generate();
   ASSERT_TRUE(crypto::write_public_key_file(dir_ / "other.pub", other.public_key()).ok());
   const fs::path file = write("site.nlres", license());
-  const CommandRun run =
+  const ProcessResult run =
       inspect(quoted(file) + " --pubkey " + quoted(dir_ / "other.pub") + " --json");
   EXPECT_EQ(run.exit_code, 4);
   EXPECT_EQ(json::parse(run.out)["signature"], "invalid");
@@ -155,7 +131,7 @@ TEST_F(OfflineInspect, DeviceSignedRequestsVerifyWithTheKeyTheyCarry) {
                   {"nonce", "k3mN5pQ7xQ2mN4pR6sT8uQ=="}};
   auto sealed = seal(DocumentType::activation_request, request, device, {{"Product", "Acme"}});
   ASSERT_TRUE(sealed.ok()) << sealed.message();
-  const CommandRun intact = inspect(quoted(write("site.nlreq", *sealed)) + " --json");
+  const ProcessResult intact = inspect(quoted(write("site.nlreq", *sealed)) + " --json");
   ASSERT_EQ(intact.exit_code, 0) << intact.err;
   EXPECT_EQ(json::parse(intact.out)["signature"], "valid");
   EXPECT_EQ(json::parse(intact.out)["type"], "activation_request");
@@ -164,13 +140,13 @@ TEST_F(OfflineInspect, DeviceSignedRequestsVerifyWithTheKeyTheyCarry) {
   request["nonce"] = "AAAAAAAAAAAAAAAAAAAAAA==";
   const std::string forged = testing::hand_signed("ACTIVATION REQUEST", *canonical_json(request),
                                                   impostor, crypto::key_id(device.public_key()));
-  const CommandRun run = inspect(quoted(write("forged.nlreq", forged)) + " --json");
+  const ProcessResult run = inspect(quoted(write("forged.nlreq", forged)) + " --json");
   EXPECT_EQ(run.exit_code, 4);
   EXPECT_EQ(json::parse(run.out)["signature"], "invalid");
 }
 
 TEST_F(OfflineInspect, UnreadableFilesAndWrongUsageHaveTheirExitCodes) {
-  const CommandRun garbage = inspect(quoted(write("garbage.nlres", "hello\n")) + " --json");
+  const ProcessResult garbage = inspect(quoted(write("garbage.nlres", "hello\n")) + " --json");
   EXPECT_EQ(garbage.exit_code, 4);
   EXPECT_EQ(json::parse(garbage.out)["error"]["code"], "malformed");
 

@@ -34,9 +34,9 @@
 #include <nlohmann/json.hpp>
 
 #include "keep_alive_load.h"
-#include "server_process.h"
 #include "stored_activations.h"
 #include "test_machine.h"
+#include "test_toolkit.h"
 
 namespace nodelock::server::testing {
 namespace {

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "server_process.h"
+#include "test_toolkit.h"
 
 namespace nodelock::server::testing {
 

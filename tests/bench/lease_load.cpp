@@ -27,8 +27,8 @@
 #include "keep_alive_load.h"
 #include "nodelock/activation/payloads.h"
 #include "nodelock/crypto/encoding.h"
-#include "server_process.h"
 #include "test_machine.h"
+#include "test_toolkit.h"
 
 namespace nodelock::server::testing {
 namespace {

@@ -5,18 +5,19 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
-#include <cstdlib>
 #include <string>
 
 #include "nodelock/crypto/encoding.h"
+#include "process.h"
 #include "temp_dir.h"
 
 namespace nodelock::crypto {
 namespace {
 
-using test::read_text;
-using test::TempDir;
-using test::write_text;
+using nodelock::testing::file_mode;
+using nodelock::testing::read_text;
+using nodelock::testing::TempDir;
+using nodelock::testing::write_text;
 
 // RFC 8032 TEST 1, and its key in the PEM forms `openssl pkey` writes.
 constexpr char kSeedHex[] = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
@@ -58,8 +59,8 @@ TEST(KeyFile, PrivateKeyIsWrittenOwnerOnlyAndReadsBack) {
   ::umask(saved_umask);
   ASSERT_TRUE(written.ok()) << written.message();
   ASSERT_TRUE(public_written.ok()) << public_written.message();
-  EXPECT_EQ(test::file_mode(dir / "vendor.key"), 0600u);
-  EXPECT_EQ(test::file_mode(dir / "vendor.key.pub"), 0644u);
+  EXPECT_EQ(file_mode(dir / "vendor.key"), 0600u);
+  EXPECT_EQ(file_mode(dir / "vendor.key.pub"), 0644u);
   EXPECT_EQ(read_text(dir / "vendor.key"), kPrivatePem);
 
   auto read = read_private_key_file(dir / "vendor.key");
@@ -87,7 +88,7 @@ TEST(KeyFile, AnExistingFileIsNotOverwrittenUnlessAsked) {
       write_private_key_file(dir / "vendor.key", test_key(), ExistingFile::replace);
   ASSERT_TRUE(replaced.ok()) << replaced.message();
   EXPECT_EQ(read_text(dir / "vendor.key"), kPrivatePem);
-  EXPECT_EQ(test::file_mode(dir / "vendor.key") & 077, 0u);
+  EXPECT_EQ(file_mode(dir / "vendor.key") & 077, 0u);
 }
 
 TEST(KeyFile, AMissingFileIsAnIoErrorNamingIt) {
@@ -215,9 +216,9 @@ TEST(KeyFile, OversizedFileIsRefusedUnread) {
 }
 
 // The openssl command, when installed; interop tests skip without it.
-bool have_openssl() { return std::system("command -v openssl >/dev/null 2>&1") == 0; }
+bool have_openssl() { return nodelock::testing::run_shell("command -v openssl").exit_code == 0; }
 
-int run(const std::string& command) { return std::system((command + " 2>/dev/null").c_str()); }
+int run(const std::string& command) { return nodelock::testing::run_shell(command).exit_code; }
 
 std::string quoted(const std::filesystem::path& path) { return "'" + path.string() + "'"; }
 

@@ -1,48 +1,36 @@
 // `nodelock keygen`, run as a vendor would run it: the built binary, its exit
 // codes, the files it leaves and what it prints.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "nodelock/crypto/encoding.h"
 #include "nodelock/crypto/key_file.h"
+#include "process.h"
 #include "temp_dir.h"
 
 namespace nodelock::crypto {
 namespace {
 
-using test::read_text;
-using test::TempDir;
+using nodelock::testing::file_mode;
+using nodelock::testing::read_text;
+using nodelock::testing::TempDir;
 
-struct CommandRun {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using nodelock::testing::ProcessResult;
 
-// Runs the nodelock binary with `arguments` (already shell-quoted) in `dir`.
-CommandRun run_nodelock(const TempDir& dir, const std::string& arguments) {
-  const std::string binary = std::string(NODELOCK_BINARY_DIR) + "/cli/nodelock";
-  const std::string command = "cd '" + dir.path().string() + "' && '" + binary + "' " + arguments +
-                              " >stdout.txt 2>stderr.txt";
-  const int status = std::system(command.c_str());
-  CommandRun run;
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  run.out = read_text(dir / "stdout.txt");
-  run.err = read_text(dir / "stderr.txt");
-  std::filesystem::remove(dir / "stdout.txt");
-  std::filesystem::remove(dir / "stderr.txt");
-  return run;
+// Runs `nodelock <arguments>` (already shell-quoted) in `dir`.
+ProcessResult nodelock_in(const TempDir& dir, const std::string& arguments) {
+  return nodelock::testing::run_shell("cd '" + dir.path().string() + "' && '" +
+                                      nodelock::testing::nodelock_binary().string() + "' " +
+                                      arguments);
 }
 
 TEST(KeygenCommand, WritesAnOwnerOnlyPrivateKeyAndItsPublicKey) {
   const TempDir dir;
-  const CommandRun run = run_nodelock(dir, "keygen --out vendor.key --json");
+  const ProcessResult run = nodelock_in(dir, "keygen --out vendor.key --json");
   ASSERT_EQ(run.exit_code, 0) << run.err;
-  EXPECT_EQ(test::file_mode(dir / "vendor.key"), 0600u);
+  EXPECT_EQ(file_mode(dir / "vendor.key"), 0600u);
 
   const auto printed = nlohmann::json::parse(run.out, nullptr, false);
   ASSERT_TRUE(printed.is_object()) << run.out;
@@ -61,7 +49,7 @@ TEST(KeygenCommand, WritesAnOwnerOnlyPrivateKeyAndItsPublicKey) {
 
 TEST(KeygenCommand, PrintsTheKeyIdAndPublicKeyForPeople) {
   const TempDir dir;
-  const CommandRun run = run_nodelock(dir, "keygen --out vendor.key");
+  const ProcessResult run = nodelock_in(dir, "keygen --out vendor.key");
   ASSERT_EQ(run.exit_code, 0) << run.err;
   auto public_key = read_public_key_file(dir / "vendor.key.pub");
   ASSERT_TRUE(public_key.ok()) << public_key.message();
@@ -71,10 +59,10 @@ TEST(KeygenCommand, PrintsTheKeyIdAndPublicKeyForPeople) {
 
 TEST(KeygenCommand, RefusesToOverwriteEitherFileWithoutForce) {
   const TempDir dir;
-  ASSERT_EQ(run_nodelock(dir, "keygen --out vendor.key").exit_code, 0);
+  ASSERT_EQ(nodelock_in(dir, "keygen --out vendor.key").exit_code, 0);
   const std::string original = read_text(dir / "vendor.key");
 
-  const CommandRun again = run_nodelock(dir, "keygen --out vendor.key");
+  const ProcessResult again = nodelock_in(dir, "keygen --out vendor.key");
   EXPECT_EQ(again.exit_code, 1);
   EXPECT_NE(again.err.find("vendor.key already exists"), std::string::npos) << again.err;
   EXPECT_NE(again.err.find("--force"), std::string::npos) << again.err;
@@ -82,7 +70,7 @@ TEST(KeygenCommand, RefusesToOverwriteEitherFileWithoutForce) {
 
   // Only the public half in the way: still refused, naming that file, nothing written.
   std::filesystem::rename(dir / "vendor.key", dir / "kept.key");
-  const CommandRun public_in_the_way = run_nodelock(dir, "keygen --out vendor.key --json");
+  const ProcessResult public_in_the_way = nodelock_in(dir, "keygen --out vendor.key --json");
   EXPECT_EQ(public_in_the_way.exit_code, 1);
   EXPECT_NE(public_in_the_way.err.find("vendor.key.pub already exists"), std::string::npos)
       << public_in_the_way.err;
@@ -93,31 +81,31 @@ TEST(KeygenCommand, RefusesToOverwriteEitherFileWithoutForce) {
 
 TEST(KeygenCommand, ForceReplacesBothFilesWithANewKey) {
   const TempDir dir;
-  ASSERT_EQ(run_nodelock(dir, "keygen --out vendor.key").exit_code, 0);
+  ASSERT_EQ(nodelock_in(dir, "keygen --out vendor.key").exit_code, 0);
   auto before = read_public_key_file(dir / "vendor.key.pub");
   ASSERT_TRUE(before.ok());
 
-  const CommandRun forced = run_nodelock(dir, "keygen --out vendor.key --force");
+  const ProcessResult forced = nodelock_in(dir, "keygen --out vendor.key --force");
   ASSERT_EQ(forced.exit_code, 0) << forced.err;
   auto key = read_private_key_file(dir / "vendor.key");
   auto after = read_public_key_file(dir / "vendor.key.pub");
   ASSERT_TRUE(key.ok() && after.ok());
   EXPECT_NE(*after, *before);
   EXPECT_EQ(key->public_key(), *after);
-  EXPECT_EQ(test::file_mode(dir / "vendor.key"), 0600u);
+  EXPECT_EQ(file_mode(dir / "vendor.key"), 0600u);
 }
 
 TEST(KeygenCommand, WithoutOutItIsAUsageError) {
   const TempDir dir;
-  EXPECT_EQ(run_nodelock(dir, "keygen").exit_code, 2);
-  EXPECT_EQ(run_nodelock(dir, "keygen --out").exit_code, 2);
-  EXPECT_EQ(run_nodelock(dir, "keygen --out vendor.key --bogus").exit_code, 2);
+  EXPECT_EQ(nodelock_in(dir, "keygen").exit_code, 2);
+  EXPECT_EQ(nodelock_in(dir, "keygen --out").exit_code, 2);
+  EXPECT_EQ(nodelock_in(dir, "keygen --out vendor.key --bogus").exit_code, 2);
   EXPECT_FALSE(std::filesystem::exists(dir / "vendor.key"));
 }
 
 TEST(KeygenCommand, AnUnwritableDirectoryIsReportedAndNothingIsLeft) {
   const TempDir dir;
-  const CommandRun run = run_nodelock(dir, "keygen --out missing/vendor.key");
+  const ProcessResult run = nodelock_in(dir, "keygen --out missing/vendor.key");
   EXPECT_NE(run.exit_code, 0);
   EXPECT_NE(run.err.find("missing"), std::string::npos) << run.err;
   EXPECT_FALSE(std::filesystem::exists(dir / "missing"));

@@ -6,11 +6,14 @@
 
 #include "dongle_fixture.h"
 #include "nodelock/crypto/encoding.h"
-#include "nodelock_process.h"
+#include "process.h"
 
 namespace nodelock::dongle::testing {
 namespace {
 
+using nodelock::testing::ProcessResult;
+using nodelock::testing::run_nodelock;
+using nodelock::testing::RunAs;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -74,7 +77,9 @@ TEST_F(DongleListCommand, NoPermissionNamesTheUdevRuleThatGrantsIt) {
   const auto nldg = plug_nldg();
   plug_yubikey();
   bus().set_access({nldg.get()});
-  const ProcessResult run = run_nodelock({"dongle", "list", "--json"}, RunAs::unprivileged_user);
+  nodelock::testing::ProcessOptions as_nobody;
+  as_nobody.user = RunAs::unprivileged_user;
+  const ProcessResult run = run_nodelock({"dongle", "list", "--json"}, as_nobody);
   EXPECT_EQ(run.exit_code, 0) << run.err;
   const auto out = nlohmann::json::parse(run.out, nullptr, false);
   ASSERT_EQ(out["dongles"].size(), 2u) << run.out;

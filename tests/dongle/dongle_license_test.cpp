@@ -14,16 +14,19 @@
 #include "nodelock/crypto/encoding.h"
 #include "nodelock/crypto/file_io.h"
 #include "nodelock/fingerprint/policy.h"
-#include "nodelock_process.h"
+#include "process.h"
 #include "server_process.h"
 
 namespace nodelock::dongle::testing {
 namespace {
 
-using server::testing::ApiClient;
-using server::testing::Reply;
-using server::testing::ServerProcess;
-using server::testing::TempDir;
+using nodelock::testing::ApiClient;
+using nodelock::testing::ProcessResult;
+using nodelock::testing::Reply;
+using nodelock::testing::run_nodelock;
+using nodelock::testing::RunAs;
+using nodelock::testing::ServerProcess;
+using nodelock::testing::TempDir;
 using ::testing::HasSubstr;
 
 constexpr const char* kProduct = "acme-cad";
@@ -173,10 +176,12 @@ TEST_F(DongleLicense, ActivateWithDongleNamesWhatIsWrongWithTheDonglesPlugged) {
 TEST_F(DongleLicense, ActivateWithDongleWithoutPermissionNamesTheUdevRule) {
   const auto nldg = plug_nldg();
   bus().set_access({});
+  nodelock::testing::ProcessOptions as_nobody;
+  as_nobody.user = RunAs::unprivileged_user;
   const ProcessResult denied =
       run_nodelock(on_machine({"activate", "--server", server_->url(), "--key",
                                create_license(false), "--dongle"}),
-                   RunAs::unprivileged_user);
+                   as_nobody);
   EXPECT_EQ(denied.exit_code, 1);
   EXPECT_THAT(denied.err, HasSubstr("70-nodelock-dongles.rules"));
 }

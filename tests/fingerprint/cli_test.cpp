@@ -2,13 +2,11 @@
 // binary, on this machine and on each host fixture through --sysroot.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <array>
-#include <cstdio>
 #include <set>
 
 #include "host_tree.h"
+#include "process.h"
 
 namespace nodelock::fingerprint::testing {
 namespace {
@@ -16,37 +14,16 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-struct CommandRun {
-  int exit_code = -1;
-  std::string out;
-};
+using nodelock::testing::ProcessResult;
 
-std::string quoted(const std::string& word) {
-  std::string text = "'";
-  for (const char c : word) text += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return text + "'";
-}
-
-CommandRun nodelock(const std::vector<std::string>& words) {
-  std::string command = quoted(std::string(NODELOCK_BINARY_DIR) + "/cli/nodelock");
-  for (const std::string& word : words) command += " " + quoted(word);
-  command += " 2>/dev/null";
-  CommandRun run;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return run;
-  std::array<char, 4096> buffer;
-  std::size_t got;
-  while ((got = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
-    run.out.append(buffer.data(), got);
-  const int status = ::pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
+ProcessResult nodelock(const std::vector<std::string>& words) {
+  return nodelock::testing::run_nodelock(words);
 }
 
 nlohmann::json json_of(const std::vector<std::string>& words) {
   std::vector<std::string> with_json = words;
   with_json.push_back("--json");
-  const CommandRun run = nodelock(with_json);
+  const ProcessResult run = nodelock(with_json);
   EXPECT_EQ(run.exit_code, 0) << run.out;
   return nlohmann::json::parse(run.out);
 }
@@ -82,7 +59,7 @@ TEST(FingerprintCommand, JsonCarriesAFingerprintTheStrictParserAccepts) {
 
 TEST(FingerprintCommand, RawValuesAppearOnlyWithRaw) {
   const std::string sysroot = (fixture_hosts() / "laptop-wifi-docker").string();
-  const CommandRun plain = nodelock({"fingerprint", "--sysroot", sysroot});
+  const ProcessResult plain = nodelock({"fingerprint", "--sysroot", sysroot});
   ASSERT_EQ(plain.exit_code, 0);
   EXPECT_THAT(plain.out, HasSubstr("wlp0s20f3"));
   EXPECT_THAT(plain.out, HasSubstr("nvme0n1"));
@@ -97,16 +74,16 @@ TEST(FingerprintCommand, RawValuesAppearOnlyWithRaw) {
 
 TEST(FingerprintCommand, DefaultProductIsAnnouncedAndIdsDifferPerProduct) {
   const std::string sysroot = (fixture_hosts() / "desktop-two-nics").string();
-  const CommandRun plain = nodelock({"fingerprint", "--sysroot", sysroot});
+  const ProcessResult plain = nodelock({"fingerprint", "--sysroot", sysroot});
   EXPECT_THAT(plain.out, HasSubstr("product-independent view; IDs differ per product"));
-  const CommandRun acme = nodelock({"fingerprint", "--sysroot", sysroot, "--product", "acme"});
+  const ProcessResult acme = nodelock({"fingerprint", "--sysroot", sysroot, "--product", "acme"});
   EXPECT_THAT(acme.out, Not(HasSubstr("product-independent")));
   EXPECT_NE(json_of({"fingerprint", "--sysroot", sysroot})["machine_id"],
             json_of({"fingerprint", "--sysroot", sysroot, "--product", "acme"})["machine_id"]);
 }
 
 TEST(FingerprintCommand, WeakHostGetsAPlainWarning) {
-  const CommandRun run =
+  const ProcessResult run =
       nodelock({"fingerprint", "--sysroot", (fixture_hosts() / "sandbox-kvm-guest").string()});
   EXPECT_EQ(run.exit_code, 0);
   EXPECT_THAT(run.out, HasSubstr("container (docker)"));
@@ -115,7 +92,7 @@ TEST(FingerprintCommand, WeakHostGetsAPlainWarning) {
 
 TEST(FingerprintCommand, ShowsEnvironmentAndShortHashes) {
   const std::string sysroot = (fixture_hosts() / "kvm-virtio").string();
-  const CommandRun run = nodelock({"fingerprint", "--sysroot", sysroot, "--product", "acme"});
+  const ProcessResult run = nodelock({"fingerprint", "--sysroot", sysroot, "--product", "acme"});
   EXPECT_THAT(run.out, HasSubstr("Environment:  virtual machine (kvm)"));
   const nlohmann::json out = json_of({"fingerprint", "--sysroot", sysroot, "--product", "acme"});
   for (const auto& component : out["fingerprint"]["components"]) {

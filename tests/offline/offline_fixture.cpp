@@ -1,13 +1,5 @@
 #include "offline_fixture.h"
 
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
-
 namespace nodelock::offline::testing {
 
 namespace fs = std::filesystem;
@@ -25,14 +17,11 @@ struct NamespaceSupport {
 const NamespaceSupport& namespace_support() {
   static const NamespaceSupport support = [] {
     NamespaceSupport result;
-    const int status = std::system("unshare -rn true >/dev/null 2>&1");
-    const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    if (code == 0) {
+    if (nodelock::testing::run_shell("unshare -rn true").exit_code == 0) {
       result.available = true;
       return result;
     }
-    const int missing = std::system("command -v unshare >/dev/null 2>&1");
-    if (missing != 0) {
+    if (nodelock::testing::run_shell("command -v unshare").exit_code != 0) {
       result.reason = "unshare(1) is not installed (util-linux); the air-gapped tests need it";
       return result;
     }
@@ -44,17 +33,6 @@ const NamespaceSupport& namespace_support() {
 }
 
 }  // namespace
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-void write_text(const fs::path& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
-}
 
 DirectoryState state_of(const fs::path& directory) {
   DirectoryState state;
@@ -78,7 +56,7 @@ void OfflineTest::SetUp() {
 }
 
 SiteMachine OfflineTest::machine(const std::string& host) const {
-  return {fs::path(NODELOCK_TESTS_DIR) / "fixtures" / "hosts" / host, work_ / ("store-" + host)};
+  return {nodelock::testing::fixture_host(host), work_ / ("store-" + host)};
 }
 
 std::vector<std::string> OfflineTest::on(const SiteMachine& machine,
@@ -88,65 +66,42 @@ std::vector<std::string> OfflineTest::on(const SiteMachine& machine,
   return words;
 }
 
-CliRun OfflineTest::air_gapped(const std::vector<std::string>& words) const {
-  std::vector<std::string> argv = {"unshare", "-rn", server::testing::cli_binary().string()};
+ProcessResult OfflineTest::air_gapped(const std::vector<std::string>& words) const {
+  // env finds unshare(1) on PATH.
+  std::vector<std::string> argv = {"/usr/bin/env", "unshare", "-rn",
+                                   nodelock::testing::nodelock_binary().string()};
   argv.insert(argv.end(), words.begin(), words.end());
-  return run(argv);
+  return nodelock::testing::run_process(argv);
 }
 
-CliRun OfflineTest::connected(const std::vector<std::string>& words) const {
-  std::vector<std::string> argv = {server::testing::cli_binary().string()};
-  argv.insert(argv.end(), words.begin(), words.end());
-  return run(argv);
-}
-
-CliRun OfflineTest::run(std::vector<std::string> argv) const {
-  const fs::path out = work_ / "cli.stdout";
-  const fs::path err = work_ / "cli.stderr";
-  const pid_t child = fork();
-  if (child == 0) {
-    const int out_fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    const int err_fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    dup2(out_fd, STDOUT_FILENO);
-    dup2(err_fd, STDERR_FILENO);
-    std::vector<char*> words;
-    for (std::string& word : argv) words.push_back(word.data());
-    words.push_back(nullptr);
-    execvp(words[0], words.data());
-    _exit(127);
-  }
-  int status = 0;
-  waitpid(child, &status, 0);
-  CliRun result;
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  result.out = read_text(out);
-  result.err = read_text(err);
-  return result;
+ProcessResult OfflineTest::connected(const std::vector<std::string>& words) const {
+  return nodelock::testing::run_nodelock(words);
 }
 
 void OfflineTest::request(const SiteMachine& on_machine, const std::string& key,
                           const fs::path& out) const {
-  const CliRun made =
+  const ProcessResult made =
       air_gapped(on(on_machine, {"offline", "request", "--key", key, "--out", out.string()}));
   ASSERT_EQ(made.exit_code, 0) << made.err;
 }
 
 void OfflineTest::respond(const fs::path& request, const fs::path& out) const {
-  const CliRun answered = respond_run(request, out);
+  const ProcessResult answered = respond_run(request, out);
   ASSERT_EQ(answered.exit_code, 0) << answered.err;
 }
 
 void OfflineTest::install(const SiteMachine& on_machine, const fs::path& response) const {
-  const CliRun installed = air_gapped(on(on_machine, {"offline", "install", response.string()}));
+  const ProcessResult installed =
+      air_gapped(on(on_machine, {"offline", "install", response.string()}));
   ASSERT_EQ(installed.exit_code, 0) << installed.err;
 }
 
-CliRun OfflineTest::respond_run(const fs::path& in, const fs::path& out) const {
+ProcessResult OfflineTest::respond_run(const fs::path& in, const fs::path& out) const {
   return connected({"offline", "respond", in.string(), "--server", server_.url(), "--token",
                     server_.admin_token(), "--out", out.string()});
 }
 
-CliRun OfflineTest::submit_receipt(const fs::path& receipt) const {
+ProcessResult OfflineTest::submit_receipt(const fs::path& receipt) const {
   return connected({"admin", "deactivate", "--receipt", receipt.string(), "--server", server_.url(),
                     "--token", server_.admin_token()});
 }

@@ -12,14 +12,11 @@
 
 namespace nodelock::offline::testing {
 
+using nodelock::testing::ProcessResult;
+using nodelock::testing::read_text;
+using nodelock::testing::write_text;
 using server::testing::IssuedKey;
 using server::testing::Reply;
-
-struct CliRun {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
 
 // A machine of the site: a host tree and the license store on it.
 struct SiteMachine {
@@ -30,9 +27,6 @@ struct SiteMachine {
 // Every file under a directory and its content: "nothing changed" is equality.
 using DirectoryState = std::map<std::string, std::string>;
 DirectoryState state_of(const std::filesystem::path& directory);
-
-std::string read_text(const std::filesystem::path& path);
-void write_text(const std::filesystem::path& path, const std::string& text);
 
 class OfflineTest : public server::testing::ServerTest {
  protected:
@@ -45,9 +39,9 @@ class OfflineTest : public server::testing::ServerTest {
   std::filesystem::path file(const std::string& name) const { return work_ / name; }
 
   // `nodelock WORDS...` with no network at all, as on the air-gapped machine.
-  CliRun air_gapped(const std::vector<std::string>& words) const;
+  ProcessResult air_gapped(const std::vector<std::string>& words) const;
   // `nodelock WORDS...` on support's connected machine.
-  CliRun connected(const std::vector<std::string>& words) const;
+  ProcessResult connected(const std::vector<std::string>& words) const;
   // --store and --sysroot of `on`, then --product.
   std::vector<std::string> on(const SiteMachine& machine, std::vector<std::string> words) const;
 
@@ -58,16 +52,15 @@ class OfflineTest : public server::testing::ServerTest {
   void install(const SiteMachine& on_machine, const std::filesystem::path& response) const;
 
   // `offline respond FILE --out OUT` with this server and its admin token.
-  CliRun respond_run(const std::filesystem::path& in, const std::filesystem::path& out) const;
+  ProcessResult respond_run(const std::filesystem::path& in,
+                            const std::filesystem::path& out) const;
   // `admin deactivate --receipt FILE`.
-  CliRun submit_receipt(const std::filesystem::path& receipt) const;
+  ProcessResult submit_receipt(const std::filesystem::path& receipt) const;
 
   int seats_used(const std::string& license_id);
 
  private:
-  CliRun run(std::vector<std::string> argv) const;
-
-  server::testing::TempDir temp_;
+  nodelock::testing::TempDir temp_;
   std::filesystem::path work_ = temp_.path();
 };
 

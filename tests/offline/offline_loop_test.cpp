@@ -20,7 +20,7 @@ class OfflineLoop : public OfflineTest {
 };
 
 TEST_F(OfflineLoop, TheSiteSideHasNoRouteToTheServer) {
-  const CliRun listed = air_gapped(
+  const ProcessResult listed = air_gapped(
       {"admin", "product", "list", "--server", server_.url(), "--token", server_.admin_token()});
   EXPECT_EQ(listed.exit_code, 3) << "the air-gapped commands would not prove anything: "
                                  << listed.out << listed.err;
@@ -40,7 +40,7 @@ TEST_F(OfflineLoop, AirGappedMachineActivatesAndDeactivatesByCarryingFiles) {
   EXPECT_TRUE(contains(request_text, "\nCreated: 20"));
   EXPECT_EQ(request_text.find(license.key), std::string::npos) << "the whole key is readable";
 
-  const CliRun inspected = air_gapped({"offline", "inspect", file("cad-07.nlreq").string()});
+  const ProcessResult inspected = air_gapped({"offline", "inspect", file("cad-07.nlreq").string()});
   EXPECT_EQ(inspected.exit_code, 0) << inspected.err;
   EXPECT_TRUE(contains(inspected.out, "ACTIVATION REQUEST")) << inspected.out;
   EXPECT_TRUE(contains(inspected.out, "Signature:  valid")) << inspected.out;
@@ -52,15 +52,15 @@ TEST_F(OfflineLoop, AirGappedMachineActivatesAndDeactivatesByCarryingFiles) {
 
   install(laptop, file("cad-07.nlres"));
   EXPECT_FALSE(fs::exists(laptop.store / kProduct / "pending.nlreq"));
-  const CliRun status = air_gapped(on(laptop, {"status"}));
+  const ProcessResult status = air_gapped(on(laptop, {"status"}));
   EXPECT_EQ(status.exit_code, 0) << status.err;
   EXPECT_TRUE(contains(status.out, "License valid for acme-cad")) << status.out;
-  const CliRun inspected_response =
+  const ProcessResult inspected_response =
       air_gapped({"offline", "inspect", file("cad-07.nlres").string()});
   EXPECT_EQ(inspected_response.exit_code, 0) << inspected_response.err;
   EXPECT_TRUE(contains(inspected_response.out, "Vendor-Key: ")) << inspected_response.out;
 
-  const CliRun deactivated =
+  const ProcessResult deactivated =
       air_gapped(on(laptop, {"offline", "deactivate", "--out", file("cad-07.nldeact").string()}));
   ASSERT_EQ(deactivated.exit_code, 0) << deactivated.err;
   EXPECT_FALSE(fs::exists(laptop.store / kProduct / "license.nllic"));
@@ -68,7 +68,7 @@ TEST_F(OfflineLoop, AirGappedMachineActivatesAndDeactivatesByCarryingFiles) {
   EXPECT_EQ(air_gapped(on(laptop, {"status"})).exit_code, 1);
   EXPECT_EQ(seats_used(license.id), 1) << "a receipt not yet submitted frees nothing";
 
-  const CliRun freed = submit_receipt(file("cad-07.nldeact"));
+  const ProcessResult freed = submit_receipt(file("cad-07.nldeact"));
   EXPECT_EQ(freed.exit_code, 0) << freed.err;
   EXPECT_TRUE(contains(freed.out, "Freed the seat")) << freed.out;
   EXPECT_EQ(seats_used(license.id), 0);
@@ -83,8 +83,9 @@ TEST_F(OfflineLoop, RespondAlsoTakesADeactivationReceipt) {
   ASSERT_EQ(air_gapped(on(desktop, {"offline", "deactivate", "--out", file("r.nldeact").string()}))
                 .exit_code,
             0);
-  const CliRun freed = connected({"offline", "respond", file("r.nldeact").string(), "--server",
-                                  server_.url(), "--token", server_.admin_token()});
+  const ProcessResult freed =
+      connected({"offline", "respond", file("r.nldeact").string(), "--server", server_.url(),
+                 "--token", server_.admin_token()});
   EXPECT_EQ(freed.exit_code, 0) << freed.err;
   EXPECT_EQ(seats_used(license.id), 0);
 }
@@ -98,8 +99,10 @@ TEST_F(OfflineLoop, AnsweringTheSameRequestTwiceGivesTheSameSeat) {
   EXPECT_EQ(seats_used(license.id), 1);
   ASSERT_EQ(activations(license.id).size(), 1u);
 
-  const CliRun first = connected({"offline", "inspect", file("first.nlres").string(), "--json"});
-  const CliRun second = connected({"offline", "inspect", file("second.nlres").string(), "--json"});
+  const ProcessResult first =
+      connected({"offline", "inspect", file("first.nlres").string(), "--json"});
+  const ProcessResult second =
+      connected({"offline", "inspect", file("second.nlres").string(), "--json"});
   const json first_payload = json::parse(first.out)["payload"];
   const json second_payload = json::parse(second.out)["payload"];
   EXPECT_EQ(first_payload["activation_id"], second_payload["activation_id"]);
@@ -112,7 +115,7 @@ TEST_F(OfflineLoop, AnsweringTheSameRequestTwiceGivesTheSameSeat) {
 TEST_F(OfflineLoop, OfflineAndOnlineActivationsShareOneSeatCount) {
   const IssuedKey license = create_license({{"max_activations", 2}});
   const SiteMachine online = machine("desktop-two-nics");
-  const CliRun activated =
+  const ProcessResult activated =
       connected(on(online, {"activate", "--server", server_.url(), "--key", license.key}));
   ASSERT_EQ(activated.exit_code, 0) << activated.err;
   const SiteMachine offline = machine("laptop-wifi-docker");
@@ -122,11 +125,11 @@ TEST_F(OfflineLoop, OfflineAndOnlineActivationsShareOneSeatCount) {
 
   const SiteMachine third = machine("cloud-nvme");
   request(third, license.key, file("third.nlreq"));
-  const CliRun refused_offline = respond_run(file("third.nlreq"), file("third.nlres"));
+  const ProcessResult refused_offline = respond_run(file("third.nlreq"), file("third.nlres"));
   EXPECT_EQ(refused_offline.exit_code, 1);
   EXPECT_TRUE(contains(refused_offline.err, "No activations left: 2 of 2")) << refused_offline.err;
   EXPECT_FALSE(fs::exists(file("third.nlres")));
-  const CliRun refused_online =
+  const ProcessResult refused_online =
       connected(on(third, {"activate", "--server", server_.url(), "--key", license.key}));
   EXPECT_EQ(refused_online.exit_code, 1);
   EXPECT_TRUE(contains(refused_online.err, "No activations left: 2 of 2")) << refused_online.err;
@@ -141,7 +144,7 @@ TEST_F(OfflineLoop, RenewalOfATermLicenseTravelsTheSameWayAndKeepsItsSeat) {
   respond(file("a.nlreq"), file("a.nlres"));
   install(laptop, file("a.nlres"));
 
-  const CliRun renewal = air_gapped(on(
+  const ProcessResult renewal = air_gapped(on(
       laptop, {"offline", "request", "--renew", "--out", file("renew.nlreq").string(), "--json"}));
   ASSERT_EQ(renewal.exit_code, 0) << renewal.err;
   const std::string renewal_nonce = json::parse(renewal.out)["nonce"];
@@ -152,7 +155,7 @@ TEST_F(OfflineLoop, RenewalOfATermLicenseTravelsTheSameWayAndKeepsItsSeat) {
   install(laptop, file("renew.nlres"));
   EXPECT_EQ(seats_used(license.id), 1);
 
-  const CliRun status = air_gapped(on(laptop, {"status", "--json"}));
+  const ProcessResult status = air_gapped(on(laptop, {"status", "--json"}));
   EXPECT_EQ(status.exit_code, 0) << status.err;
   const json first = json::parse(
       connected({"offline", "inspect", file("a.nlres").string(), "--json"}).out)["payload"];

@@ -48,12 +48,12 @@ class OfflineMisuse : public OfflineTest {
   void deactivated(const SiteMachine& on_machine, const std::string& name) {
     answered(on_machine, name);
     install(on_machine, file(name + ".nlres"));
-    const CliRun done = air_gapped(
+    const ProcessResult done = air_gapped(
         on(on_machine, {"offline", "deactivate", "--out", file(name + ".nldeact").string()}));
     ASSERT_EQ(done.exit_code, 0) << done.err;
   }
 
-  CliRun install_run(const SiteMachine& on_machine, const fs::path& response) {
+  ProcessResult install_run(const SiteMachine& on_machine, const fs::path& response) {
     return air_gapped(on(on_machine, {"offline", "install", response.string()}));
   }
 
@@ -65,7 +65,7 @@ class OfflineMisuse : public OfflineTest {
 TEST_F(OfflineMisuse, AnEditedRequestIsRefusedAndTakesNoSeat) {
   request(laptop_, license_.key, file("a.nlreq"));
   write_text(file("edited.nlreq"), with_body_edited(read_text(file("a.nlreq"))));
-  const CliRun refused = respond_run(file("edited.nlreq"), file("a.nlres"));
+  const ProcessResult refused = respond_run(file("edited.nlreq"), file("a.nlres"));
   EXPECT_EQ(refused.exit_code, kBadInput) << refused.err;
   EXPECT_FALSE(fs::exists(file("a.nlres")));
   EXPECT_EQ(seats_used(license_.id), 0);
@@ -75,7 +75,7 @@ TEST_F(OfflineMisuse, AnEditedResponseIsNotInstalled) {
   answered(laptop_, "a");
   write_text(file("edited.nlres"), with_body_edited(read_text(file("a.nlres"))));
   const DirectoryState before = state_of(laptop_.store);
-  const CliRun refused = install_run(laptop_, file("edited.nlres"));
+  const ProcessResult refused = install_run(laptop_, file("edited.nlres"));
   EXPECT_EQ(refused.exit_code, kBadInput) << refused.err;
   EXPECT_EQ(state_of(laptop_.store), before);
 }
@@ -83,7 +83,7 @@ TEST_F(OfflineMisuse, AnEditedResponseIsNotInstalled) {
 TEST_F(OfflineMisuse, AnEditedReceiptFreesNoSeat) {
   deactivated(laptop_, "a");
   write_text(file("edited.nldeact"), with_body_edited(read_text(file("a.nldeact"))));
-  const CliRun refused = submit_receipt(file("edited.nldeact"));
+  const ProcessResult refused = submit_receipt(file("edited.nldeact"));
   EXPECT_EQ(refused.exit_code, kBadInput) << refused.err;
   EXPECT_EQ(seats_used(license_.id), 1);
 }
@@ -107,16 +107,16 @@ TEST_F(OfflineMisuse, AFileOfTheWrongTypeIsRefusedByEveryCommand) {
   deactivated(laptop_, "a");
   answered(desktop_, "b");
   const DirectoryState before = state_of(desktop_.store);
-  const CliRun request_installed = install_run(desktop_, file("b.nlreq"));
+  const ProcessResult request_installed = install_run(desktop_, file("b.nlreq"));
   EXPECT_EQ(request_installed.exit_code, kBadInput);
   EXPECT_TRUE(contains(request_installed.err, "ACTIVATION REQUEST")) << request_installed.err;
   EXPECT_EQ(install_run(desktop_, file("a.nldeact")).exit_code, kBadInput);
   EXPECT_EQ(state_of(desktop_.store), before);
 
-  const CliRun response_answered = respond_run(file("b.nlres"), file("x.nlres"));
+  const ProcessResult response_answered = respond_run(file("b.nlres"), file("x.nlres"));
   EXPECT_EQ(response_answered.exit_code, kBadInput);
   EXPECT_TRUE(contains(response_answered.err, "LICENSE")) << response_answered.err;
-  const CliRun request_as_receipt = submit_receipt(file("b.nlreq"));
+  const ProcessResult request_as_receipt = submit_receipt(file("b.nlreq"));
   EXPECT_EQ(request_as_receipt.exit_code, kBadInput);
   EXPECT_TRUE(contains(request_as_receipt.err, "--receipt")) << request_as_receipt.err;
   EXPECT_EQ(seats_used(license_.id), 2);
@@ -126,7 +126,7 @@ TEST_F(OfflineMisuse, AResponseIsRefusedOnAnotherMachine) {
   answered(laptop_, "a");
   request(desktop_, license_.key, file("b.nlreq"));
   const DirectoryState desktop_before = state_of(desktop_.store);
-  const CliRun elsewhere = install_run(desktop_, file("a.nlres"));
+  const ProcessResult elsewhere = install_run(desktop_, file("a.nlres"));
   EXPECT_EQ(elsewhere.exit_code, kRefused);
   EXPECT_TRUE(contains(elsewhere.err, "was made for machine NL-")) << elsewhere.err;
   EXPECT_EQ(state_of(desktop_.store), desktop_before);
@@ -143,7 +143,7 @@ TEST_F(OfflineMisuse, AResponseToAnEarlierRequestIsRefused) {
   answered(laptop_, "first");
   request(laptop_, license_.key, file("second.nlreq"));
   const DirectoryState before = state_of(laptop_.store);
-  const CliRun refused = install_run(laptop_, file("first.nlres"));
+  const ProcessResult refused = install_run(laptop_, file("first.nlres"));
   EXPECT_EQ(refused.exit_code, kRefused);
   EXPECT_TRUE(contains(refused.err, "answers another request")) << refused.err;
   EXPECT_EQ(state_of(laptop_.store), before);
@@ -162,7 +162,7 @@ TEST_F(OfflineMisuse, ARequestOlderThanTheOfflineWindowIsRefused) {
   ASSERT_TRUE(old.ok()) << old.message();
   write_text(file("old.nlreq"), *old);
 
-  const CliRun refused = respond_run(file("old.nlreq"), file("old.nlres"));
+  const ProcessResult refused = respond_run(file("old.nlreq"), file("old.nlres"));
   EXPECT_EQ(refused.exit_code, kRefused);
   EXPECT_TRUE(contains(refused.err, "too far from the server's time")) << refused.err;
   EXPECT_FALSE(fs::exists(file("old.nlres")));
@@ -170,12 +170,12 @@ TEST_F(OfflineMisuse, ARequestOlderThanTheOfflineWindowIsRefused) {
 }
 
 TEST_F(OfflineMisuse, ARequestForAnotherProductIsRefused) {
-  const CliRun made =
+  const ProcessResult made =
       air_gapped({"offline", "request", "--key", license_.key, "--product", "acme-viewer",
                   "--store", laptop_.store.string(), "--sysroot", laptop_.sysroot.string(), "--out",
                   file("viewer.nlreq").string()});
   ASSERT_EQ(made.exit_code, 0) << made.err;
-  const CliRun refused = respond_run(file("viewer.nlreq"), file("viewer.nlres"));
+  const ProcessResult refused = respond_run(file("viewer.nlreq"), file("viewer.nlres"));
   EXPECT_EQ(refused.exit_code, kRefused);
   EXPECT_TRUE(contains(refused.err, "is not for product 'acme-viewer'")) << refused.err;
   EXPECT_EQ(seats_used(license_.id), 0);
@@ -185,7 +185,7 @@ TEST_F(OfflineMisuse, AReceiptIsAcceptedOnce) {
   deactivated(laptop_, "a");
   ASSERT_EQ(submit_receipt(file("a.nldeact")).exit_code, 0);
   answered(desktop_, "b");
-  const CliRun replayed = submit_receipt(file("a.nldeact"));
+  const ProcessResult replayed = submit_receipt(file("a.nldeact"));
   EXPECT_EQ(replayed.exit_code, kRefused);
   EXPECT_TRUE(contains(replayed.err, "already submitted")) << replayed.err;
   EXPECT_EQ(seats_used(license_.id), 1);
@@ -204,15 +204,16 @@ TEST_F(OfflineMisuse, AReceiptForAnActivationThatDoesNotExistIsRefused) {
   auto armored = seal(DocumentType::deactivation_receipt, to_payload(receipt), device_key);
   ASSERT_TRUE(armored.ok()) << armored.message();
   write_text(file("nobody.nldeact"), *armored);
-  const CliRun refused = submit_receipt(file("nobody.nldeact"));
+  const ProcessResult refused = submit_receipt(file("nobody.nldeact"));
   EXPECT_EQ(refused.exit_code, kRefused) << refused.err;
   EXPECT_TRUE(contains(refused.err, "act_0000000000000000")) << refused.err;
 }
 
 TEST_F(OfflineMisuse, UsageErrorsChangeNothing) {
   request(laptop_, license_.key, file("a.nlreq"));
-  const CliRun no_out = connected({"offline", "respond", file("a.nlreq").string(), "--server",
-                                   server_.url(), "--token", server_.admin_token()});
+  const ProcessResult no_out =
+      connected({"offline", "respond", file("a.nlreq").string(), "--server", server_.url(),
+                 "--token", server_.admin_token()});
   EXPECT_EQ(no_out.exit_code, kUsage) << no_out.err;
   EXPECT_EQ(seats_used(license_.id), 0) << "the seat was taken without a place for the response";
   EXPECT_EQ(air_gapped(on(laptop_, {"offline", "request", "--out", file("b").string()})).exit_code,
@@ -226,11 +227,11 @@ TEST_F(OfflineMisuse, UsageErrorsChangeNothing) {
 }
 
 TEST_F(OfflineMisuse, NothingToRenewOrDeactivateIsRefused) {
-  const CliRun renew =
+  const ProcessResult renew =
       air_gapped(on(laptop_, {"offline", "request", "--renew", "--out", file("r.nlreq").string()}));
   EXPECT_EQ(renew.exit_code, kRefused);
   EXPECT_TRUE(contains(renew.err, "nothing to renew")) << renew.err;
-  const CliRun deactivate =
+  const ProcessResult deactivate =
       air_gapped(on(laptop_, {"offline", "deactivate", "--out", file("r.nldeact").string()}));
   EXPECT_EQ(deactivate.exit_code, kRefused);
   EXPECT_FALSE(fs::exists(file("r.nldeact")));
@@ -238,7 +239,7 @@ TEST_F(OfflineMisuse, NothingToRenewOrDeactivateIsRefused) {
 
 TEST_F(OfflineMisuse, AnUnreachableServerOrAMissingFileHasItsOwnExitCode) {
   request(laptop_, license_.key, file("a.nlreq"));
-  const CliRun unreachable =
+  const ProcessResult unreachable =
       connected({"offline", "respond", file("a.nlreq").string(), "--server", "http://127.0.0.1:1",
                  "--token", "t", "--out", file("a.nlres").string()});
   EXPECT_EQ(unreachable.exit_code, kUnreachable) << unreachable.err;

@@ -52,7 +52,7 @@ class OfflineSupport : public OfflineTest {
     return tokens.empty() ? std::string() : tokens[0]["id"].get<std::string>();
   }
 
-  CliRun respond_without_token_flag(const fs::path& in, const fs::path& out) const {
+  ProcessResult respond_without_token_flag(const fs::path& in, const fs::path& out) const {
     return connected(
         {"offline", "respond", in.string(), "--server", server_.url(), "--out", out.string()});
   }
@@ -76,7 +76,7 @@ TEST_F(OfflineSupport, AnOfflineAnswerIsAuditedAsTheSupportTokenThatSubmittedIt)
 TEST_F(OfflineSupport, AnOnlineActivationIsStillAuditedAsTheDevice) {
   const IssuedKey license = create_license({{"max_activations", 2}});
   const SiteMachine desktop = machine("desktop-two-nics");
-  const CliRun activated =
+  const ProcessResult activated =
       connected(on(desktop, {"activate", "--server", server_.url(), "--key", license.key}));
   ASSERT_EQ(activated.exit_code, 0) << activated.err;
   const std::vector<json> entries = audit_of(activations(license.id)[0]["id"]);
@@ -89,7 +89,7 @@ TEST_F(OfflineSupport, RespondReadsTheTokenFromTheEnvironmentWhenNoTokenFlagIsGi
   const SiteMachine laptop = machine("laptop-wifi-docker");
   request(laptop, license.key, file("a.nlreq"));
   const ScopedEnvironment token("NODELOCK_ADMIN_TOKEN", server_.admin_token());
-  const CliRun answered = respond_without_token_flag(file("a.nlreq"), file("a.nlres"));
+  const ProcessResult answered = respond_without_token_flag(file("a.nlreq"), file("a.nlres"));
   ASSERT_EQ(answered.exit_code, 0) << answered.err;
   EXPECT_EQ(seats_used(license.id), 1);
   install(laptop, file("a.nlres"));
@@ -101,7 +101,7 @@ TEST_F(OfflineSupport, RespondWithoutAnyTokenIsAUsageErrorAndRecordsNothing) {
   const SiteMachine laptop = machine("laptop-wifi-docker");
   request(laptop, license.key, file("a.nlreq"));
   ::unsetenv("NODELOCK_ADMIN_TOKEN");
-  const CliRun refused = respond_without_token_flag(file("a.nlreq"), file("a.nlres"));
+  const ProcessResult refused = respond_without_token_flag(file("a.nlreq"), file("a.nlres"));
   EXPECT_EQ(refused.exit_code, 2) << refused.err;
   EXPECT_TRUE(contains(refused.err, "NODELOCK_ADMIN_TOKEN")) << refused.err;
   EXPECT_FALSE(fs::exists(file("a.nlres")));
@@ -113,9 +113,9 @@ TEST_F(OfflineSupport, TheTokenFlagWinsOverTheEnvironment) {
   const SiteMachine laptop = machine("laptop-wifi-docker");
   request(laptop, license.key, file("a.nlreq"));
   const ScopedEnvironment stale("NODELOCK_ADMIN_TOKEN", "nla_not-a-token");
-  const CliRun answered = respond_run(file("a.nlreq"), file("a.nlres"));
+  const ProcessResult answered = respond_run(file("a.nlreq"), file("a.nlres"));
   EXPECT_EQ(answered.exit_code, 0) << answered.err;
-  const CliRun refused = respond_without_token_flag(file("a.nlreq"), file("b.nlres"));
+  const ProcessResult refused = respond_without_token_flag(file("a.nlreq"), file("b.nlres"));
   EXPECT_EQ(refused.exit_code, 1) << "the stale variable must be refused when no flag is given";
   EXPECT_TRUE(contains(refused.err, "admin token is not valid")) << refused.err;
   EXPECT_FALSE(fs::exists(file("b.nlres")));
@@ -127,11 +127,12 @@ TEST_F(OfflineSupport, ALicenseWithNamedUsersIsActivatedOfflineForTheUserTheRequ
       admin().post("/v1/licenses/" + license.id + "/users", {{"email", "anna@example.com"}}).status,
       201);
   const SiteMachine laptop = machine("laptop-wifi-docker");
-  const CliRun made =
+  const ProcessResult made =
       air_gapped(on(laptop, {"offline", "request", "--key", license.key, "--user",
                              "Anna@Example.com", "--out", file("a.nlreq").string()}));
   ASSERT_EQ(made.exit_code, 0) << made.err;
-  const CliRun inspected = connected({"offline", "inspect", file("a.nlreq").string(), "--json"});
+  const ProcessResult inspected =
+      connected({"offline", "inspect", file("a.nlreq").string(), "--json"});
   EXPECT_EQ(json::parse(inspected.out)["payload"]["user"], "anna@example.com")
       << "the address is signed in its normal form";
 
@@ -148,7 +149,7 @@ TEST_F(OfflineSupport, AnOfflineRequestNamingNoUserOrAStrangerIsRefusedAndTakesN
       201);
   const SiteMachine laptop = machine("laptop-wifi-docker");
   request(laptop, license.key, file("nobody.nlreq"));
-  const CliRun nobody = respond_run(file("nobody.nlreq"), file("nobody.nlres"));
+  const ProcessResult nobody = respond_run(file("nobody.nlreq"), file("nobody.nlres"));
   EXPECT_EQ(nobody.exit_code, 1) << nobody.err;
   EXPECT_FALSE(fs::exists(file("nobody.nlres")));
 
@@ -156,7 +157,7 @@ TEST_F(OfflineSupport, AnOfflineRequestNamingNoUserOrAStrangerIsRefusedAndTakesN
                                    "bob@example.com", "--out", file("bob.nlreq").string()}))
                 .exit_code,
             0);
-  const CliRun stranger = respond_run(file("bob.nlreq"), file("bob.nlres"));
+  const ProcessResult stranger = respond_run(file("bob.nlreq"), file("bob.nlres"));
   EXPECT_EQ(stranger.exit_code, 1) << stranger.err;
   EXPECT_TRUE(contains(stranger.err, "bob@example.com")) << stranger.err;
   EXPECT_FALSE(fs::exists(file("bob.nlres")));
@@ -167,7 +168,7 @@ TEST_F(OfflineSupport, AMistypedUserIsRefusedOnTheMachineBeforeAnyFileIsWritten)
   const IssuedKey license = create_license({{"max_activations", 3}});
   const SiteMachine laptop = machine("laptop-wifi-docker");
   const DirectoryState before = state_of(laptop.store);
-  const CliRun refused =
+  const ProcessResult refused =
       air_gapped(on(laptop, {"offline", "request", "--key", license.key, "--user", "anna", "--out",
                              file("a.nlreq").string()}));
   EXPECT_EQ(refused.exit_code, 2) << refused.err;
@@ -178,7 +179,7 @@ TEST_F(OfflineSupport, AMistypedUserIsRefusedOnTheMachineBeforeAnyFileIsWritten)
 
 TEST_F(OfflineSupport, ARenewalTakesNoUser) {
   const SiteMachine laptop = machine("laptop-wifi-docker");
-  const CliRun refused =
+  const ProcessResult refused =
       air_gapped(on(laptop, {"offline", "request", "--renew", "--user", "anna@example.com", "--out",
                              file("r.nlreq").string()}));
   EXPECT_EQ(refused.exit_code, 2) << refused.err;

@@ -3,13 +3,15 @@
 
 #include <cstdlib>
 
-#include "admin_cli_fixture.h"
+#include "server_fixture.h"
 
 namespace nodelock::server::testing {
 namespace {
 
+using AdminCliTest = ServerTest;
+
 TEST_F(AdminCliTest, LicenseCreateJsonPrintsExactlyIdAndKey) {
-  CliRun created = admin_cli(
+  ProcessResult created = admin_cli(
       "license create --product acme-cad --max-activations 3 --features export,render "
       "--expires 2099-12-31 --licensee Example --json");
   ASSERT_EQ(created.exit_code, 0) << created.out;
@@ -24,7 +26,7 @@ TEST_F(AdminCliTest, LicenseCreateJsonPrintsExactlyIdAndKey) {
   EXPECT_EQ(shown.body["license"]["term"], "subscription");
   EXPECT_EQ(shown.body["license"]["licensee"], "Example");
 
-  CliRun listed = admin_cli("license list --product acme-cad");
+  ProcessResult listed = admin_cli("license list --product acme-cad");
   EXPECT_EQ(listed.exit_code, 0);
   EXPECT_NE(listed.out.find(id), std::string::npos) << listed.out;
   EXPECT_NE(listed.out.find(key.substr(24)), std::string::npos) << listed.out;
@@ -39,12 +41,12 @@ TEST_F(AdminCliTest, ShowSuspendResumeRevokeAndDevices) {
   ASSERT_EQ(granted.status, 200);
   const std::string machine_id = granted.body["machine_id"];
 
-  CliRun shown = admin_cli("license show " + license.id);
+  ProcessResult shown = admin_cli("license show " + license.id);
   EXPECT_EQ(shown.exit_code, 0);
   EXPECT_NE(shown.out.find("1 of 2"), std::string::npos) << shown.out;
   EXPECT_NE(shown.out.find(machine_id), std::string::npos) << shown.out;
 
-  CliRun devices = admin_cli("devices --license " + license.id + " --json");
+  ProcessResult devices = admin_cli("devices --license " + license.id + " --json");
   EXPECT_EQ(devices.exit_code, 0);
   EXPECT_EQ(nlohmann::json::parse(devices.out)["activations"][0]["machine_id"], machine_id);
 
@@ -63,19 +65,17 @@ TEST_F(AdminCliTest, ExitCodesSayWhatWentWrong) {
   EXPECT_EQ(admin_cli("license create --product acme-cad --max-activations many").exit_code, 2);
   EXPECT_EQ(admin_cli("license show").exit_code, 2);
 
-  const std::string unreachable = cli_binary().string() +
-                                  " admin product list --server http://127.0.0.1:1 --token t"
-                                  " >/dev/null 2>&1";
-  const int status = std::system(unreachable.c_str());
-  EXPECT_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 3);
+  EXPECT_EQ(
+      run_nodelock({"admin", "product", "list", "--server", "http://127.0.0.1:1", "--token", "t"})
+          .exit_code,
+      3);
 }
 
 TEST_F(AdminCliTest, ServerFlagsMayComeBeforeTheSubcommand) {
-  const std::string command = cli_binary().string() + " admin --server " + server_.url() +
-                              " --token " + server_.admin_token() +
-                              " product create --id acme-viewer --name Viewer >/dev/null 2>&1";
-  const int status = std::system(command.c_str());
-  EXPECT_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 0);
+  const ProcessResult created =
+      run_nodelock({"admin", "--server", server_.url(), "--token", server_.admin_token(), "product",
+                    "create", "--id", "acme-viewer", "--name", "Viewer"});
+  EXPECT_EQ(created.exit_code, 0) << created.err;
   EXPECT_EQ(admin().get("/v1/products").body["products"].size(), 2u);
 }
 
@@ -87,10 +87,10 @@ TEST_F(AdminCliTest, FlagsOfAnotherSubcommandAreAUsageError) {
 
 TEST_F(AdminCliTest, ProductsAndTokensAreManagedFromTheCli) {
   EXPECT_EQ(admin_cli("product create --id acme-viewer --name 'Acme Viewer'").exit_code, 0);
-  CliRun listed = admin_cli("product list");
+  ProcessResult listed = admin_cli("product list");
   EXPECT_NE(listed.out.find("acme-viewer  Acme Viewer"), std::string::npos) << listed.out;
 
-  CliRun token = admin_cli("token create --role viewer --json");
+  ProcessResult token = admin_cli("token create --role viewer --json");
   ASSERT_EQ(token.exit_code, 0);
   const std::string viewer = nlohmann::json::parse(token.out)["token"];
   EXPECT_EQ(admin_cli("product list", viewer).exit_code, 0);

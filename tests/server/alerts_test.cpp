@@ -9,9 +9,9 @@
 #include <set>
 #include <thread>
 
-#include "admin_cli_fixture.h"
 #include "nodelock/crypto/crypto.h"
 #include "nodelock/crypto/encoding.h"
+#include "server_fixture.h"
 
 namespace nodelock::server::testing {
 namespace {
@@ -237,13 +237,30 @@ TEST_F(AlertsTest, AnUndeliveredAlertSurvivesARestartAndIsDeliveredAfterIt) {
 }
 
 TEST_F(AlertsTest, LicenseExpiringIsRaisedOnceForTheNearestThresholdReached) {
+  // On the test clock, each second it moves is one scan (--expiry-scan 1).
+  ServerClock clock;
+  ServerProcess::Options on_clock = quick_alerts(data_ / "on-clock");
+  on_clock.clock = &clock;
+  server_ = std::make_unique<ServerProcess>(on_clock);
+  ASSERT_EQ(admin().post("/v1/products", {{"id", "acme-cad"}, {"name", "Acme CAD"}}).status, 201);
   const auto [in_five_days, key5] = create_license(
-      {{"max_activations", 3}, {"expires", unix_now() + 5 * 86400 + 600}, {"grace_days", 2}});
+      {{"max_activations", 3}, {"expires", clock.now() + 5 * 86400 + 600}, {"grace_days", 2}});
   const auto [in_twenty_days, key20] =
-      create_license({{"max_activations", 3}, {"expires", unix_now() + 20 * 86400}});
+      create_license({{"max_activations", 3}, {"expires", clock.now() + 20 * 86400}});
   const auto [in_forty_days, key40] =
-      create_license({{"max_activations", 3}, {"expires", unix_now() + 40 * 86400}});
-  std::this_thread::sleep_for(3500ms);  // three scans at least
+      create_license({{"max_activations", 3}, {"expires", clock.now() + 40 * 86400}});
+  // Each scan raises the alert of a license made before it expiring in a
+  // day, so seeing that alert shows the scan covered the other licenses too.
+  for (int scan = 0; scan < 3; ++scan) {
+    const auto [marker, marker_key] =
+        create_license({{"max_activations", 1}, {"expires", clock.now() + 12 * 3600}});
+    clock.advance(1s);
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (alert_kinds(marker).empty() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(50ms);
+    }
+    ASSERT_EQ(alert_kinds(marker), std::vector<std::string>{"license_expiring"}) << "scan " << scan;
+  }
   EXPECT_EQ(alert_kinds(in_five_days), std::vector<std::string>{"license_expiring"});
   EXPECT_EQ(alert_kinds(in_twenty_days), std::vector<std::string>{"license_expiring"});
   EXPECT_TRUE(alert_kinds(in_forty_days).empty());
@@ -323,23 +340,24 @@ TEST_F(AlertsTest, AWebhookIsListedAndRemovedWithAuditEntriesThatKeepNoQueryStri
 TEST_F(AlertsTest, CliAddsListsAndRemovesWebhooksAndListsAlerts) {
   const std::string admin_flags =
       " --server " + server_->url() + " --token " + server_->admin_token();
-  const std::string cli = cli_binary().string() + " admin ";
-  CliRun added = run_command(cli + "webhook add --url https://hooks.example.com/n" + admin_flags);
+  const std::string cli = nodelock_binary().string() + " admin ";
+  ProcessResult added =
+      run_shell(cli + "webhook add --url https://hooks.example.com/n" + admin_flags);
   EXPECT_EQ(added.exit_code, 0);
   EXPECT_NE(added.out.find("whsec_"), std::string::npos) << added.out;
-  CliRun listed = run_command(cli + "webhook list" + admin_flags);
+  ProcessResult listed = run_shell(cli + "webhook list" + admin_flags);
   EXPECT_NE(listed.out.find("https://hooks.example.com/n"), std::string::npos) << listed.out;
   const auto [license, key] = create_license({{"max_activations", 1}});
   ASSERT_EQ(activate(key), 200);
   ASSERT_EQ(activate(key), 409);
-  CliRun alerts = run_command(cli + "alerts --license " + license + admin_flags);
+  ProcessResult alerts = run_shell(cli + "alerts --license " + license + admin_flags);
   EXPECT_EQ(alerts.exit_code, 0);
   EXPECT_NE(alerts.out.find("seats_exhausted  " + license), std::string::npos) << alerts.out;
   EXPECT_NE(alerts.out.find("high_utilisation  " + license), std::string::npos);
   const std::string id = admin().get("/v1/webhooks").body["webhooks"][0]["id"];
-  EXPECT_EQ(run_command(cli + "webhook remove " + id + admin_flags).exit_code, 0);
-  EXPECT_EQ(run_command(cli + "webhook remove " + id + admin_flags).exit_code, 1);
-  EXPECT_EQ(run_command(cli + "webhook add" + admin_flags).exit_code, 2);
+  EXPECT_EQ(run_shell(cli + "webhook remove " + id + admin_flags).exit_code, 0);
+  EXPECT_EQ(run_shell(cli + "webhook remove " + id + admin_flags).exit_code, 1);
+  EXPECT_EQ(run_shell(cli + "webhook add" + admin_flags).exit_code, 2);
 }
 
 }  // namespace

@@ -3,15 +3,15 @@
 // server's database file while it runs.
 #include <sqlite3.h>
 
-#include "admin_cli_fixture.h"
+#include "server_fixture.h"
 
 namespace nodelock::server::testing {
 namespace {
 
-class AuditCliTest : public AdminCliTest {
+class AuditCliTest : public ServerTest {
  protected:
   nlohmann::json listed(const std::string& flags = "") {
-    CliRun run = admin_cli("audit list --json " + flags);
+    ProcessResult run = admin_cli("audit list --json " + flags);
     EXPECT_EQ(run.exit_code, 0) << run.out;
     auto json = nlohmann::json::parse(run.out, nullptr, false);
     return json.is_object() ? json["entries"] : nlohmann::json::array();
@@ -70,7 +70,7 @@ TEST_F(AuditCliTest, ListTakesADateRangeAndWritesCsv) {
   EXPECT_EQ(listed("--from 2000-01-01 --to 2000-12-31").size(), 0u);
   EXPECT_EQ(listed("--from 2000-01-01").size(), 5u);
 
-  CliRun csv = admin_cli("audit list --csv");
+  ProcessResult csv = admin_cli("audit list --csv");
   ASSERT_EQ(csv.exit_code, 0);
   EXPECT_EQ(csv.out.rfind("sequence,time,actor,action,subject,before,after,hash\n", 0), 0u)
       << csv.out;
@@ -98,7 +98,7 @@ TEST_F(AuditCliTest, TokenGuessingIsRateLimitedAndCannotFloodTheLog) {
 }
 
 TEST_F(AuditCliTest, ViewersMayNotReadTheLog) {
-  CliRun token = admin_cli("token create --role viewer --json");
+  ProcessResult token = admin_cli("token create --role viewer --json");
   ASSERT_EQ(token.exit_code, 0);
   const std::string viewer = nlohmann::json::parse(token.out)["token"];
   EXPECT_EQ(admin_cli("audit list", viewer).exit_code, 1);
@@ -108,7 +108,7 @@ TEST_F(AuditCliTest, ViewersMayNotReadTheLog) {
 TEST_F(AuditCliTest, VerifyCatchesAnEditedEntry) {
   make_history();
   tamper("UPDATE audit_log SET after = '{\"status\":\"active\"}' WHERE action = 'license.state'");
-  CliRun verified = admin_cli("audit verify");
+  ProcessResult verified = admin_cli("audit verify");
   EXPECT_EQ(verified.exit_code, 1);
   EXPECT_NE(verified.out.find("entry 4 was edited"), std::string::npos) << verified.out;
 }
@@ -116,7 +116,7 @@ TEST_F(AuditCliTest, VerifyCatchesAnEditedEntry) {
 TEST_F(AuditCliTest, VerifyCatchesADeletedEntry) {
   make_history();
   tamper("DELETE FROM audit_log WHERE sequence = 2");
-  CliRun verified = admin_cli("audit verify --json");
+  ProcessResult verified = admin_cli("audit verify --json");
   EXPECT_EQ(verified.exit_code, 1);
   const auto result = nlohmann::json::parse(verified.out);
   EXPECT_EQ(result["intact"], false);
@@ -130,7 +130,7 @@ TEST_F(AuditCliTest, VerifyCatchesReorderedEntries) {
       "UPDATE audit_log SET sequence = 100 WHERE sequence = 2; "
       "UPDATE audit_log SET sequence = 2 WHERE sequence = 3; "
       "UPDATE audit_log SET sequence = 3 WHERE sequence = 100;");
-  CliRun verified = admin_cli("audit verify");
+  ProcessResult verified = admin_cli("audit verify");
   EXPECT_EQ(verified.exit_code, 1);
   EXPECT_NE(verified.out.find("entry 2 was reordered"), std::string::npos) << verified.out;
 }

@@ -2,9 +2,9 @@
 // and license, and only its forked check-in history gives it away. End to end
 // with the built `nodelock` on a store copied with `cp -a`, and over the API
 // with hand-made histories for the cases a CLI cannot stage.
-#include "admin_cli_fixture.h"
-#include "fixture_hosts.h"
 #include "nodelock/activation/document.h"
+#include "server_fixture.h"
+#include "test_toolkit.h"
 
 namespace nodelock::server::testing {
 namespace {
@@ -13,29 +13,29 @@ using nlohmann::json;
 
 constexpr const char* kProduct = "acme-cad";
 
-std::string error_code(const CliRun& run) {
+std::string error_code(const ProcessResult& run) {
   const json parsed = json_of(run);
   return parsed.contains("error") ? parsed["error"].value("code", "") : "";
 }
 
 // The machine of the end-to-end tests: the laptop fixture and a store of its own.
-class CloneCliTest : public AdminCliTest {
+class CloneCliTest : public ServerTest {
  protected:
-  CliRun on(const std::filesystem::path& store, const std::string& words) {
-    return run_command(cli_binary().string() + " " + words + " --product " + kProduct +
-                       " --store " + store.string() + " --sysroot " + kLaptop + " --json");
+  ProcessResult on(const std::filesystem::path& store, const std::string& words) {
+    return run_shell(nodelock_binary().string() + " " + words + " --product " + kProduct +
+                     " --store " + store.string() + " --sysroot " + kLaptop + " --json");
   }
-  CliRun refresh(const std::filesystem::path& store) { return on(store, "refresh"); }
+  ProcessResult refresh(const std::filesystem::path& store) { return on(store, "refresh"); }
 
   // Activates the original and copies its store as a cloned disk would.
   std::string activate_and_copy() {
     const IssuedKey key = create_license({{"max_activations", 2}});
-    const CliRun activated =
+    const ProcessResult activated =
         on(original_, "activate --server " + server_.url() + " --key " + key.key);
     EXPECT_EQ(activated.exit_code, 0) << activated.out;
     const std::string copy_command =
         "cp -a " + original_.string() + "/. " + copy_.path().string() + "/";
-    EXPECT_EQ(std::system(copy_command.c_str()), 0);
+    EXPECT_EQ(run_shell(copy_command).exit_code, 0);
     license_id_ = key.id;
     return json_of(activated).value("activation_id", "");
   }
@@ -64,11 +64,11 @@ class CloneCliTest : public AdminCliTest {
 
 TEST_F(CloneCliTest, ACopiedStoreIsRefusedAsClonedAndTheOriginalContinues) {
   activate_and_copy();
-  const CliRun first = refresh(original_);
+  const ProcessResult first = refresh(original_);
   ASSERT_EQ(first.exit_code, 0) << first.out;
   EXPECT_TRUE(seat()["cloned_at"].is_null());
 
-  const CliRun copied = refresh(copy_.path());
+  const ProcessResult copied = refresh(copy_.path());
   EXPECT_EQ(copied.exit_code, 1) << copied.out;
   EXPECT_EQ(error_code(copied), "cloned") << copied.out;
   EXPECT_NE(json_of(copied)["error"].value("message", "").find("copied from another machine"),
@@ -77,14 +77,14 @@ TEST_F(CloneCliTest, ACopiedStoreIsRefusedAsClonedAndTheOriginalContinues) {
   EXPECT_TRUE(seat()["cloned_at"].is_number_integer()) << "support must see the seat flagged";
   EXPECT_EQ(audit_entries("activation.cloned"), 1);
 
-  const CliRun status = on(copy_.path(), "status");
+  const ProcessResult status = on(copy_.path(), "status");
   EXPECT_EQ(status.exit_code, 1) << "the copy's application learns it offline: " << status.out;
 
   EXPECT_EQ(refresh(original_).exit_code, 0) << "refuse-copy: the original keeps checking in";
   EXPECT_EQ(error_code(refresh(copy_.path())), "cloned") << "the copy stays refused";
   EXPECT_EQ(audit_entries("activation.cloned"), 1) << "the seat is flagged once";
 
-  const CliRun listed = admin_cli("devices --license " + license_id_);
+  const ProcessResult listed = admin_cli("devices --license " + license_id_);
   EXPECT_NE(listed.out.find("CLONED since"), std::string::npos) << listed.out;
 }
 
@@ -98,7 +98,7 @@ TEST_F(CloneCliTest, WhicheverCopyChecksInSecondIsTheOneRefused) {
 TEST_F(CloneCliTest, OneMachineCheckingInAgainAndAgainIsNeverTakenForACopy) {
   activate_and_copy();
   for (int i = 0; i < 4; ++i) {
-    const CliRun checked_in = refresh(original_);
+    const ProcessResult checked_in = refresh(original_);
     ASSERT_EQ(checked_in.exit_code, 0) << "check-in " << i + 1 << ": " << checked_in.out;
   }
   EXPECT_TRUE(seat()["cloned_at"].is_null());
@@ -135,16 +135,15 @@ TEST_F(RefuseBothTest, OnceClonedEveryCopyIsRefusedUntilSupportResetsTheSeat) {
   const Reply created = strict_admin().post(
       "/v1/licenses", {{"product", kProduct}, {"model", "node-locked"}, {"max_activations", 2}});
   ASSERT_EQ(created.status, 201) << created.body.dump();
-  const CliRun activated = on(original_, "activate --server " + strict_->url() + " --key " +
-                                             created.body["key"].get<std::string>());
+  const ProcessResult activated = on(original_, "activate --server " + strict_->url() + " --key " +
+                                                    created.body["key"].get<std::string>());
   ASSERT_EQ(activated.exit_code, 0) << activated.out;
   ASSERT_EQ(
-      std::system(("cp -a " + original_.string() + "/. " + copy_.path().string() + "/").c_str()),
-      0);
+      run_shell("cp -a " + original_.string() + "/. " + copy_.path().string() + "/").exit_code, 0);
 
   ASSERT_EQ(refresh(original_).exit_code, 0);
   EXPECT_EQ(error_code(refresh(copy_.path())), "cloned");
-  const CliRun original = refresh(original_);
+  const ProcessResult original = refresh(original_);
   EXPECT_EQ(error_code(original), "cloned") << original.out;
   EXPECT_NE(json_of(original)["error"].value("message", "").find("every copy is refused"),
             std::string::npos)

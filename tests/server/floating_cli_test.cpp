@@ -4,18 +4,18 @@
 #include <sys/stat.h>
 
 #include <chrono>
-#include <future>
-#include <thread>
 
-#include "floating_cli_fixture.h"
+#include "server_fixture.h"
 
 namespace nodelock::server::testing {
 namespace {
 
+using FloatingCliTest = ServerTest;
+
 TEST_F(FloatingCliTest, ScriptsCheckOutRenewAndReleaseASeat) {
   const IssuedKey license = floating("--seats 1 --lease-ttl 60");
   const Machine laptop{kLaptop, {}};
-  CliRun checked_out = check_out(laptop, license.key);
+  ProcessResult checked_out = check_out(laptop, license.key);
   ASSERT_EQ(checked_out.exit_code, 0) << checked_out.out;
   const auto held = json_of(checked_out);
   EXPECT_EQ(held["heartbeat_seconds"], 20);
@@ -26,13 +26,13 @@ TEST_F(FloatingCliTest, ScriptsCheckOutRenewAndReleaseASeat) {
   ASSERT_EQ(::stat(lease_file.c_str(), &info), 0);
   EXPECT_EQ(info.st_mode & 0777, 0600u) << "the lease file holds the lease's secret";
 
-  CliRun renewed = lease(laptop, "heartbeat --json");
+  ProcessResult renewed = lease(laptop, "heartbeat --json");
   EXPECT_EQ(renewed.exit_code, 0) << renewed.out;
   EXPECT_EQ(json_of(renewed)["lease_id"], held["lease_id"]);
-  CliRun status = lease(laptop, "status --json");
+  ProcessResult status = lease(laptop, "status --json");
   EXPECT_EQ(status.exit_code, 0) << status.out;
 
-  CliRun sessions = admin_cli("sessions --license " + license.id + " --json");
+  ProcessResult sessions = admin_cli("sessions --license " + license.id + " --json");
   ASSERT_EQ(sessions.exit_code, 0);
   ASSERT_EQ(json_of(sessions)["leases"].size(), 1u);
 
@@ -45,7 +45,7 @@ TEST_F(FloatingCliTest, ScriptsCheckOutRenewAndReleaseASeat) {
 TEST_F(FloatingCliTest, ALicenseThatSetsNoTtlGivesLeasesOf360Seconds) {
   const IssuedKey license = floating("--seats 1");
   const Machine laptop{kLaptop, {}};
-  CliRun checked_out = check_out(laptop, license.key);
+  ProcessResult checked_out = check_out(laptop, license.key);
   ASSERT_EQ(checked_out.exit_code, 0) << checked_out.out;
   EXPECT_EQ(json_of(checked_out)["heartbeat_seconds"], 120) << "a third of the TTL";
   const auto leases = json_of(admin_cli("sessions --license " + license.id + " --json"))["leases"];
@@ -65,12 +65,12 @@ TEST_F(FloatingCliTest, OnePersonOnTwoMachinesOfAUserScopedLicenseTakesOneSeat) 
   const Machine desktop{kDesktop, {}};
   const Machine vm{kVirtualMachine, {}};
   for (const Machine* machine : {&laptop, &desktop}) {
-    CliRun held = check_out_as(*machine, license.key, "anna@example.com", "--json");
+    ProcessResult held = check_out_as(*machine, license.key, "anna@example.com", "--json");
     ASSERT_EQ(held.exit_code, 0) << held.out;
     EXPECT_EQ(json_of(held)["seat"], "anna@example.com");
     EXPECT_EQ(json_of(held)["scope"], "user");
   }
-  CliRun refused = check_out_as(vm, license.key, "bob@example.com");
+  ProcessResult refused = check_out_as(vm, license.key, "bob@example.com");
   EXPECT_EQ(refused.exit_code, 1) << refused.out;
   EXPECT_NE(refused.out.find("No floating seats available: 1 of 1 seats"), std::string::npos)
       << "the one seat is anna's: " << refused.out;
@@ -82,9 +82,9 @@ TEST_F(FloatingCliTest, AFullLicenseRefusesWithExitOneNamingTheHolder) {
   const IssuedKey license = floating("--seats 1");
   const Machine laptop{kLaptop, {}};
   const Machine desktop{kDesktop, {}};
-  CliRun first = check_out(laptop, license.key);
+  ProcessResult first = check_out(laptop, license.key);
   ASSERT_EQ(first.exit_code, 0) << first.out;
-  CliRun refused = check_out(desktop, license.key, true);
+  ProcessResult refused = check_out(desktop, license.key, true);
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_NE(refused.out.find("No floating seats available: 1 of 1"), std::string::npos)
       << refused.out;
@@ -96,9 +96,10 @@ TEST_F(FloatingCliTest, AFullLicenseRefusesWithExitOneNamingTheHolder) {
 TEST_F(FloatingCliTest, HeartbeatAfterTheLeaseEndedExitsOneAndForgetsIt) {
   const IssuedKey license = floating("--seats 1 --lease-ttl 60");
   const Machine laptop{kLaptop, {}};
-  CliRun held = check_out(laptop, license.key);
+  ProcessResult held = check_out(laptop, license.key);
   ASSERT_EQ(held.exit_code, 0) << held.out;
-  CliRun forced = admin_cli("release --lease " + json_of(held)["lease_id"].get<std::string>());
+  ProcessResult forced =
+      admin_cli("release --lease " + json_of(held)["lease_id"].get<std::string>());
   ASSERT_EQ(forced.exit_code, 0) << forced.out;
   EXPECT_EQ(lease(laptop, "heartbeat").exit_code, 1);
   EXPECT_FALSE(std::filesystem::exists(laptop.store.path() / "acme-cad" / "lease.json"));
@@ -109,11 +110,10 @@ TEST_F(FloatingCliTest, WaitKeepsThePlaceInTheQueueUntilASeatComesFree) {
   const Machine laptop{kLaptop, {}};
   const Machine desktop{kDesktop, {}};
   ASSERT_EQ(check_out(laptop, license.key).exit_code, 0);
-  auto waiting = std::async(
-      std::launch::async, [&] { return wait_for_seat(desktop, license.key, "--wait-timeout 30"); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  ChildProcess waiting(shell(check_out_command(desktop, license.key, "--wait --wait-timeout 30")));
+  ASSERT_TRUE(waiting.wait_for_output("waiting for a seat", std::chrono::seconds(20)));
   ASSERT_EQ(lease(laptop, "release").exit_code, 0);
-  const CliRun admitted = waiting.get();
+  const ProcessResult admitted = waiting.finish();
   EXPECT_EQ(admitted.exit_code, 0) << admitted.out;
   EXPECT_NE(admitted.out.find("waiting for a seat: position 1 of 1"), std::string::npos)
       << admitted.out;
@@ -126,7 +126,7 @@ TEST_F(FloatingCliTest, WaitTimesOutWithExitOneSayingHowLongAndWhere) {
   const Machine laptop{kLaptop, {}};
   const Machine desktop{kDesktop, {}};
   ASSERT_EQ(check_out(laptop, license.key).exit_code, 0);
-  const CliRun gave_up = wait_for_seat(desktop, license.key, "--wait-timeout 3");
+  const ProcessResult gave_up = wait_for_seat(desktop, license.key, "--wait-timeout 3");
   EXPECT_EQ(gave_up.exit_code, 1) << gave_up.out;
   EXPECT_NE(gave_up.out.find("came free within 3 seconds"), std::string::npos) << gave_up.out;
   EXPECT_NE(gave_up.out.find("1 of 1 in the queue"), std::string::npos) << gave_up.out;
@@ -154,7 +154,7 @@ TEST_F(FloatingCliTest, WaitEndsAtOnceOnARefusalNoFreeSeatWouldEnd) {
                 .exit_code,
             0);
   const auto started = std::chrono::steady_clock::now();
-  const CliRun refused = wait_for_seat(desktop, license.key, "--project A");
+  const ProcessResult refused = wait_for_seat(desktop, license.key, "--project A");
   EXPECT_EQ(refused.exit_code, 1) << refused.out;
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));
   EXPECT_NE(refused.out.find("does not wait in the seat queue"), std::string::npos) << refused.out;
@@ -162,10 +162,10 @@ TEST_F(FloatingCliTest, WaitEndsAtOnceOnARefusalNoFreeSeatWouldEnd) {
 }
 
 TEST_F(FloatingCliTest, FloatingFlagsOnANodeLockedLicenseAreAUsageError) {
-  CliRun refused =
+  ProcessResult refused =
       admin_cli("license create --product acme-cad --max-activations 2 --grace-seats 1 --json");
   EXPECT_EQ(refused.exit_code, 2) << refused.out;
-  CliRun both = admin_cli(
+  ProcessResult both = admin_cli(
       "license create --product acme-cad --model floating --seats 2 --max-activations 2 --json");
   EXPECT_EQ(both.exit_code, 2) << both.out;
 }
@@ -173,7 +173,7 @@ TEST_F(FloatingCliTest, FloatingFlagsOnANodeLockedLicenseAreAUsageError) {
 TEST_F(FloatingCliTest, ProjectTokensMakeTheSeatsAndLicenseShowPrintsThem) {
   const IssuedKey license =
       floating("--seat-scope project --project-tokens team=1,mono=2 --grace-seats 1");
-  CliRun shown = admin_cli("license show " + license.id);
+  ProcessResult shown = admin_cli("license show " + license.id);
   ASSERT_EQ(shown.exit_code, 0) << shown.out;
   EXPECT_NE(shown.out.find("0/3 seats"), std::string::npos) << shown.out;
   EXPECT_NE(shown.out.find("seat scope project"), std::string::npos) << shown.out;
@@ -182,13 +182,13 @@ TEST_F(FloatingCliTest, ProjectTokensMakeTheSeatsAndLicenseShowPrintsThem) {
             std::string::npos)
       << shown.out;
   for (const char* bad : {"team", "team=x", "duo=1", "team=1,team=2", "", "mono=-1"}) {
-    CliRun refused = admin_cli(
+    ProcessResult refused = admin_cli(
         "license create --product acme-cad --model floating --seat-scope project "
         "--project-tokens '" +
         std::string(bad) + "' --json");
     EXPECT_EQ(refused.exit_code, 2) << bad << ": " << refused.out;
   }
-  CliRun mismatch = admin_cli(
+  ProcessResult mismatch = admin_cli(
       "license create --product acme-cad --model floating --seat-scope project --seats 5 "
       "--project-tokens team=1,mono=2 --json");
   EXPECT_EQ(mismatch.exit_code, 2) << mismatch.out;

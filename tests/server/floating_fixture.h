@@ -20,6 +20,8 @@ struct TestLease {
 
 class FloatingTest : public ServerTest {
  protected:
+  using ServerTest::ServerTest;
+
   // A floating license of `seats` with the extra terms of `order`.
   IssuedKey create_floating(int seats, nlohmann::json order = nlohmann::json::object()) {
     order["product"] = "acme-cad";

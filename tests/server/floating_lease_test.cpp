@@ -10,6 +10,31 @@ namespace nodelock::server::testing {
 namespace {
 
 using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+// A server on the test clock, whose lease sweep runs every second of it.
+class LeaseExpiryTest : public FloatingTest {
+ protected:
+  LeaseExpiryTest() : FloatingTest({}, ServerTime::test_clock) {}
+
+  // Whether the license's leases are all gone within a few seconds of real
+  // time: the sweep follows the clock within about 50 ms.
+  bool all_released(const std::string& license_id) {
+    const auto deadline = std::chrono::steady_clock::now() + seconds(10);
+    while (!held(license_id).empty()) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      std::this_thread::sleep_for(milliseconds(20));
+    }
+    return true;
+  }
+};
+
+// A server on the test clock whose lease sweep runs only once a minute of it.
+class LeaseExpiryBeforeSweepTest : public FloatingTest {
+ protected:
+  LeaseExpiryBeforeSweepTest()
+      : FloatingTest({{}, {"--lease-flush-interval", "60"}}, ServerTime::test_clock) {}
+};
 
 TEST_F(FloatingTest, CheckOutGrantsTheSeatsThenRefusesNamingWhoHoldsThem) {
   const IssuedKey license = create_floating(2);
@@ -52,26 +77,26 @@ TEST_F(FloatingTest, TheLeaseIsAVendorSignedDocumentForTheRequestingMachine) {
   EXPECT_FALSE(lease->overage);
 }
 
-TEST_F(FloatingTest, HeartbeatsKeepALeaseBeyondItsTtl) {
+TEST_F(LeaseExpiryTest, HeartbeatsKeepALeaseBeyondItsTtl) {
   const IssuedKey license = create_floating(1, {{"lease_ttl", 2}});
   TestLease lease = hold(TestMachine(), license);
   for (int i = 0; i < 8; ++i) {
-    std::this_thread::sleep_for(milliseconds(500));
+    clock_.advance(seconds(1));
     Reply renewed = heartbeat(lease);
     ASSERT_EQ(renewed.status, 200) << renewed.body.dump();
-    EXPECT_GE(renewed.body["expires_at"].get<std::int64_t>(), unix_now() + 1);
+    EXPECT_GE(renewed.body["expires_at"].get<std::int64_t>(), clock_.now() + 1);
   }
   EXPECT_EQ(held(license.id).size(), 1u);
   Reply other = check_out(TestMachine().lease_request(license.key, "acme-cad", unix_now()));
   EXPECT_EQ(other.code(), "seats_exhausted");
 }
 
-TEST_F(FloatingTest, ALeaseWithoutHeartbeatsIsReleasedWithinOneTtl) {
+TEST_F(LeaseExpiryTest, ALeaseWithoutHeartbeatsIsReleasedWithinOneTtl) {
   const IssuedKey license = create_floating(1, {{"lease_ttl", 1}});
   TestLease crashed = hold(TestMachine(), license);
-  // One TTL, plus the sweep's interval and the clock's second.
-  std::this_thread::sleep_for(milliseconds(3200));
-  EXPECT_TRUE(held(license.id).empty());
+  // One TTL, plus the clock's second.
+  clock_.advance(seconds(2));
+  EXPECT_TRUE(all_released(license.id)) << "the sweep frees a lapsed lease without a check-out";
   Reply late = heartbeat(crashed);
   EXPECT_EQ(late.status, 410);
   EXPECT_EQ(late.code(), "lease_ended");
@@ -79,10 +104,10 @@ TEST_F(FloatingTest, ALeaseWithoutHeartbeatsIsReleasedWithinOneTtl) {
   EXPECT_FALSE(next.id.empty());
 }
 
-TEST_F(FloatingTest, AnExpiredLeaseFreesItsSeatAtCheckOutBeforeTheSweep) {
+TEST_F(LeaseExpiryBeforeSweepTest, AnExpiredLeaseFreesItsSeatAtCheckOutBeforeTheSweep) {
   const IssuedKey license = create_floating(1, {{"lease_ttl", 1}});
   hold(TestMachine(), license);
-  std::this_thread::sleep_for(milliseconds(2100));
+  clock_.advance(seconds(2));
   const TestLease next = hold(TestMachine(), license);
   EXPECT_FALSE(next.id.empty());
 }

@@ -9,9 +9,9 @@
 #include <thread>
 #include <vector>
 
-#include "fixture_hosts.h"
 #include "nodelock/client/floating_session.h"
 #include "server_fixture.h"
+#include "test_toolkit.h"
 
 namespace nodelock::server::testing {
 namespace {
@@ -61,7 +61,8 @@ class Reports {
 class FloatingSessionTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    server_ = std::make_unique<ServerProcess>(ServerProcess::Options{dir_ / "data", {}});
+    server_ = std::make_unique<ServerProcess>(
+        ServerProcess::Options{dir_ / "data", {}, "127.0.0.1:0", server_clock_});
     ASSERT_FALSE(server_->url().empty());
     url_ = server_->url();
     token_ = server_->admin_token();
@@ -110,7 +111,21 @@ class FloatingSessionTest : public ::testing::Test {
 
   static int port_of(const std::string& url) { return std::stoi(url.substr(url.rfind(':') + 1)); }
 
+  // Waits up to `limit` for a heartbeat the server renewed at its time now,
+  // which makes the lease expire a TTL from it.
+  static bool renewed_at(FloatingSession& session, std::int64_t now, std::int64_t ttl,
+                         Clock::duration limit) {
+    const Clock::time_point deadline = Clock::now() + limit;
+    while (session.status().expires_at < now + ttl) {
+      if (Clock::now() > deadline) return false;
+      std::this_thread::sleep_for(milliseconds(20));
+    }
+    return true;
+  }
+
   TempDir dir_;
+  ServerClock clock_;
+  const ServerClock* server_clock_ = nullptr;  // set: the server keeps clock_'s time
   std::unique_ptr<ServerProcess> server_;
   std::string url_;
   std::string token_;
@@ -118,15 +133,27 @@ class FloatingSessionTest : public ::testing::Test {
   TempDir desktop_store_;
 };
 
-TEST_F(FloatingSessionTest, HeartbeatsKeepTheSeatPastSeveralTtls) {
-  // A TTL of 4 s with a heartbeat each second: a heartbeat a loaded machine
-  // delays by a second or two must not lose the seat.
+// A server on the test clock, which a test moves by most of a TTL between two
+// heartbeats.
+class FloatingSessionOnTestClockTest : public FloatingSessionTest {
+ protected:
+  FloatingSessionOnTestClockTest() { server_clock_ = &clock_; }
+};
+
+TEST_F(FloatingSessionOnTestClockTest, HeartbeatsKeepTheSeatPastSeveralTtls) {
+  // A TTL of 4 s with a heartbeat each second; the server's time moves 3 s
+  // between heartbeats, so only the heartbeats keep the seat through 9 s, two
+  // TTLs and more.
   const IssuedKey license = create_floating(1, 4);
   Reports reports;
   auto session = FloatingSession::start(options(license, kLaptop, laptop_store_, reports));
   ASSERT_TRUE(session.ok()) << session.message();
   const std::int64_t first_expiry = session->status().expires_at;
-  std::this_thread::sleep_for(seconds(10));
+  for (int ttl_mostly_gone = 0; ttl_mostly_gone < 3; ++ttl_mostly_gone) {
+    clock_.advance(seconds(3));
+    ASSERT_TRUE(renewed_at(*session, clock_.now(), 4, seconds(10)))
+        << "no heartbeat renewed the lease after the server's time moved on";
+  }
   EXPECT_TRUE(session->valid());
   const SessionStatus status = session->status();
   EXPECT_EQ(status.state, SessionState::holding);
@@ -146,7 +173,9 @@ TEST_F(FloatingSessionTest, AServerThatDiesLeavesTheSeatValidUntilExpiryThenRega
   Reports reports;
   auto session = FloatingSession::start(options(license, kLaptop, laptop_store_, reports));
   ASSERT_TRUE(session.ok()) << session.message();
-  std::this_thread::sleep_for(milliseconds(1500));
+  const std::int64_t checked_out_at = session->status().expires_at - 4;
+  ASSERT_TRUE(renewed_at(*session, checked_out_at + 1, 4, seconds(10)))
+      << "no heartbeat before the server dies";
   server_->kill_hard();
   EXPECT_TRUE(session->valid()) << "the lease outlives the server by up to one TTL";
   ASSERT_TRUE(reports.wait_for_losses(1, seconds(10)));

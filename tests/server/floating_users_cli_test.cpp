@@ -2,23 +2,23 @@
 // `nodelock lease` on simulated machines: removing a user ends their leases in
 // the same change, their clients' next heartbeat says why, and a refused
 // removal leaves every lease running.
-#include "floating_cli_fixture.h"
+#include "server_fixture.h"
 
 namespace nodelock::server::testing {
 namespace {
 
-class FloatingUsersCliTest : public FloatingCliTest {
+class FloatingUsersCliTest : public ServerTest {
  protected:
   // A floating license of three seats with anna and bob as users, anna on
   // the laptop and the desktop, bob on the virtual machine.
   void SetUp() override {
-    FloatingCliTest::SetUp();
+    ServerTest::SetUp();
     license_ = floating("--seats 3 --lease-ttl 600");
     for (const char* user : {"anna@example.com", "bob@example.com"}) {
       ASSERT_EQ(users(license_.id, "add --email " + std::string(user)).exit_code, 0) << user;
     }
     for (const Machine* machine : {&laptop_, &desktop_}) {
-      CliRun held = check_out_as(*machine, license_.key, "anna@example.com", "--json");
+      ProcessResult held = check_out_as(*machine, license_.key, "anna@example.com", "--json");
       ASSERT_EQ(held.exit_code, 0) << held.out;
       annas_leases_.push_back(json_of(held)["lease_id"]);
     }
@@ -51,14 +51,14 @@ class FloatingUsersCliTest : public FloatingCliTest {
 };
 
 TEST_F(FloatingUsersCliTest, RemovingAUserEndsTheirLeasesAndTheirNextHeartbeatSaysWhy) {
-  CliRun removed = users(license_.id, "remove --email anna@example.com --json");
+  ProcessResult removed = users(license_.id, "remove --email anna@example.com --json");
   ASSERT_EQ(removed.exit_code, 0) << removed.out;
   EXPECT_EQ(json_of(removed)["ended_leases"], nlohmann::json(annas_leases_));
   ASSERT_EQ(held_leases().size(), 1u) << "bob's lease runs on";
   EXPECT_EQ(audited("lease.user_removed"), annas_leases_);
 
   for (const Machine* machine : {&laptop_, &desktop_}) {
-    CliRun ended = lease(*machine, "heartbeat", true);
+    ProcessResult ended = lease(*machine, "heartbeat", true);
     EXPECT_EQ(ended.exit_code, 1) << ended.out;
     EXPECT_NE(ended.out.find("because its user anna@example.com was removed from license " +
                              license_.id + "; contact your administrator"),
@@ -67,7 +67,7 @@ TEST_F(FloatingUsersCliTest, RemovingAUserEndsTheirLeasesAndTheirNextHeartbeatSa
   }
   EXPECT_EQ(lease(vm_, "heartbeat").exit_code, 0);
 
-  CliRun again = check_out_as(laptop_, license_.key, "anna@example.com");
+  ProcessResult again = check_out_as(laptop_, license_.key, "anna@example.com");
   EXPECT_EQ(again.exit_code, 1) << again.out;
   EXPECT_NE(again.out.find("is not on license"), std::string::npos) << again.out;
   EXPECT_EQ(held_leases().size(), 1u);
@@ -75,7 +75,7 @@ TEST_F(FloatingUsersCliTest, RemovingAUserEndsTheirLeasesAndTheirNextHeartbeatSa
 
 TEST_F(FloatingUsersCliTest, TheRemovedUsersSessionsEndAsUserRemoved) {
   ASSERT_EQ(users(license_.id, "remove --email anna@example.com").exit_code, 0);
-  CliRun report = admin_cli("report sessions --license " + license_.id + " --csv");
+  ProcessResult report = admin_cli("report sessions --license " + license_.id + " --csv");
   ASSERT_EQ(report.exit_code, 0) << report.out;
   for (const std::string& id : annas_leases_) {
     const auto row = report.out.find(id);
@@ -89,7 +89,7 @@ TEST_F(FloatingUsersCliTest, TheRemovedUsersSessionsEndAsUserRemoved) {
 TEST_F(FloatingUsersCliTest, ARefusedRemovalLeavesEveryLeaseRunning) {
   EXPECT_EQ(users(license_.id, "remove --email nobody@example.com").exit_code, 1);
   EXPECT_EQ(users(license_.id, "remove").exit_code, 2) << "no --email";
-  CliRun token = admin_cli("token create --role viewer --json");
+  ProcessResult token = admin_cli("token create --role viewer --json");
   ASSERT_EQ(token.exit_code, 0) << token.out;
   EXPECT_EQ(
       users(license_.id, "remove --email anna@example.com", json_of(token)["token"]).exit_code, 1)

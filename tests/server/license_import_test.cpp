@@ -5,8 +5,8 @@
 #include <map>
 #include <vector>
 
-#include "admin_cli_fixture.h"
 #include "nodelock/activation/license_key.h"
+#include "server_fixture.h"
 
 namespace nodelock::server::testing {
 namespace {
@@ -17,7 +17,7 @@ bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
-class LicenseImportTest : public AdminCliTest {
+class LicenseImportTest : public ServerTest {
  protected:
   std::string write(const std::string& name, const std::string& text) {
     const std::filesystem::path path = dir_.path() / name;
@@ -25,24 +25,26 @@ class LicenseImportTest : public AdminCliTest {
     return path.string();
   }
 
-  CliRun import(const std::string& path) { return admin_cli("license import " + path + " --json"); }
+  ProcessResult import(const std::string& path) {
+    return admin_cli("license import " + path + " --json");
+  }
 
   // `path` imported into a second server, given the product acme-cad. It keeps
   // the key hashes out of the way of this one's; its own secret differs, which
   // only the keys, not the licenses and users, depend on.
-  static CliRun import_into(ServerProcess& other, const std::string& path) {
+  static ProcessResult import_into(ServerProcess& other, const std::string& path) {
     ApiClient other_admin(other.url(), other.admin_token());
     EXPECT_EQ(other_admin.post("/v1/products", {{"id", "acme-cad"}, {"name", "Acme CAD"}}).status,
               201);
-    return run_command(cli_binary().string() + " admin license import " + path +
-                       " --json --server " + other.url() + " --token " + other.admin_token());
+    return run_shell(nodelock_binary().string() + " admin license import " + path +
+                     " --json --server " + other.url() + " --token " + other.admin_token());
   }
 
   json licenses() { return admin().get("/v1/licenses").body["licenses"]; }
   std::size_t audit_size() { return admin().get("/v1/audit").body["entries"].size(); }
 
   // The error message of a refused --json run.
-  static std::string message_of(const CliRun& run) {
+  static std::string message_of(const ProcessResult& run) {
     const auto parsed = json::parse(run.out, nullptr, false);
     if (!parsed.is_object() || !parsed.contains("error")) return run.out;
     return parsed["error"].value("message", "");
@@ -57,7 +59,7 @@ TEST_F(LicenseImportTest, ACsvFileIsImportedWithItsUsersAndTheImportedKeyActivat
                                  "v,product,licensee,max_activations,expires,features,key,users\r\n"
                                  "1,acme-cad,\"Example, Ltd\",3,2099-12-31,\"export,render\"," +
                                      typed.text() + ",\"anna@example.com:1,Bob@Example.com\"\r\n");
-  const CliRun imported = import(path);
+  const ProcessResult imported = import(path);
   ASSERT_EQ(imported.exit_code, 0) << imported.out;
   const json reply = json::parse(imported.out);
   EXPECT_EQ(reply["imported"], 1);
@@ -106,7 +108,7 @@ TEST_F(LicenseImportTest, EveryBadRowIsReportedByItsLineAndNothingIsImported) {
                                      "1,acme-cad,x,2,NOT-A-KEY\n"  // line 7
                                      "2,acme-cad,x,2," +
                                      LicenseKey::generate().text() + "\n");  // line 8
-  const CliRun refused = import(path);
+  const ProcessResult refused = import(path);
   EXPECT_EQ(refused.exit_code, 4) << refused.out;
   const std::string message = message_of(refused);
   EXPECT_TRUE(contains(message, "line 3: licensee must be")) << message;
@@ -137,7 +139,7 @@ TEST_F(LicenseImportTest, DuplicateKeysInTheFileAndOnTheServerAreReported) {
                             "  {\"v\": 1, \"product\": \"acme-cad\", \"max_activations\": 2,\n"
                             "   \"key\": \"" +
                             existing.key + "\"}\n]\n");
-  const CliRun refused = import(path);
+  const ProcessResult refused = import(path);
   EXPECT_EQ(refused.exit_code, 4) << refused.out;
   const std::string message = message_of(refused);
   EXPECT_TRUE(contains(message, "line 4: key ...-" + twice.substr(24) + " is also on line 2"))
@@ -156,7 +158,7 @@ TEST_F(LicenseImportTest, AnExportIsReadBackInTheSameFormatWithKeyHashesNotKeys)
       201);
   for (const char* name : {"out.csv", "out.json"}) {
     const std::string out = (dir_.path() / name).string();
-    const CliRun exported = admin_cli("license export --out " + out + " --product acme-cad");
+    const ProcessResult exported = admin_cli("license export --out " + out + " --product acme-cad");
     ASSERT_EQ(exported.exit_code, 0) << exported.out;
     std::ifstream in(out);
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -164,7 +166,7 @@ TEST_F(LicenseImportTest, AnExportIsReadBackInTheSameFormatWithKeyHashesNotKeys)
     EXPECT_TRUE(contains(text, made.key.substr(24))) << text;
     EXPECT_TRUE(contains(text, "anna@example.com")) << text;
     // Read back: the same server already holds every key, and says so by line.
-    const CliRun again = import(out);
+    const ProcessResult again = import(out);
     EXPECT_EQ(again.exit_code, 4) << again.out;
     EXPECT_TRUE(contains(message_of(again), "is already on license " + made.id))
         << message_of(again);
@@ -187,7 +189,7 @@ TEST_F(LicenseImportTest, ReservedSeatsAreImportedAndAnExportCarriesThemToAnothe
                                  "1,acme-cad,floating,2," +
                                      LicenseKey::generate().text() +
                                      ",\"anna@example.com:1:reserved,bob@example.com\"\r\n");
-  const CliRun imported = import(path);
+  const ProcessResult imported = import(path);
   ASSERT_EQ(imported.exit_code, 0) << imported.out;
   const std::string id = json::parse(imported.out)["licenses"][0]["id"];
   const std::map<std::string, bool> expected = {{"anna@example.com", true},
@@ -205,7 +207,7 @@ TEST_F(LicenseImportTest, ReservedSeatsAreImportedAndAnExportCarriesThemToAnothe
         << text;
     ServerProcess other;
     ApiClient other_admin(other.url(), other.admin_token());
-    const CliRun moved = import_into(other, out);
+    const ProcessResult moved = import_into(other, out);
     ASSERT_EQ(moved.exit_code, 0) << name << ": " << moved.out;
     EXPECT_EQ(reservations(other_admin, id), expected) << name;
   }
@@ -244,7 +246,7 @@ TEST_F(LicenseImportTest, FloatingTermsAndSitesTravelThroughAnExportToAnotherSer
     ASSERT_EQ(admin_cli("license export --out " + out).exit_code, 0);
     ServerProcess other;
     ApiClient other_admin(other.url(), other.admin_token());
-    const CliRun moved = import_into(other, out);
+    const ProcessResult moved = import_into(other, out);
     ASSERT_EQ(moved.exit_code, 0) << name << ": " << moved.out;
     for (const auto& [id, terms] : made) {
       const json license = other_admin.get("/v1/licenses/" + id).body["license"];
@@ -268,7 +270,7 @@ TEST_F(LicenseImportTest, BadFloatingAndSiteFieldsAreReportedByLine) {
                 "1,acme-cad,site,0," + key() + ",,,,,,yes\n" +                  // line 7
                 "1,acme-cad,floating,2," + key() + ",user,600,,,,\n");          // line 8
   const std::size_t audit_before = audit_size();
-  const CliRun refused = import(path);
+  const ProcessResult refused = import(path);
   EXPECT_EQ(refused.exit_code, 4) << refused.out;
   const std::string message = message_of(refused);
   EXPECT_TRUE(contains(message, "line 2: seat_scope must be user, device or project, got 'seat'"))
@@ -296,7 +298,7 @@ TEST_F(LicenseImportTest, ReservationsTheLicenseCannotKeepAreReportedByLine) {
                 "1,acme-cad,floating,2," + key() + ",anna@example.com:1:2\n" +       // line 5
                 "1,acme-cad,floating,2," + key() + ",anna@example.com:reserved\n");  // line 6
   const std::size_t audit_before = audit_size();
-  const CliRun refused = import(path);
+  const ProcessResult refused = import(path);
   EXPECT_EQ(refused.exit_code, 4) << refused.out;
   const std::string message = message_of(refused);
   EXPECT_TRUE(contains(message,
@@ -355,7 +357,7 @@ TEST_F(LicenseImportTest, JsonRecordsOfTheWrongShapeAreRefused) {
 }
 
 TEST_F(LicenseImportTest, OnlyAnAdminMayImportOrExport) {
-  const CliRun token = admin_cli("token create --role support --json");
+  const ProcessResult token = admin_cli("token create --role support --json");
   const std::string support = json::parse(token.out)["token"];
   const std::string path = write("one.csv", "v,product,max_activations,key\n1,acme-cad,2," +
                                                 LicenseKey::generate().text() + "\n");

@@ -1,36 +1,28 @@
 // License users end to end: `nodelock admin users` against a real server and
 // `nodelock activate --user` on simulated machines (fixture system trees).
-#include "admin_cli_fixture.h"
+#include "server_fixture.h"
 
 namespace nodelock::server::testing {
 namespace {
 
-const std::string kHosts = std::string(NODELOCK_TESTS_DIR) + "/fixtures/hosts/";
+std::string error_code(const ProcessResult& run) { return json_of(run)["error"].value("code", ""); }
+std::string error_message(const ProcessResult& run) {
+  return json_of(run)["error"].value("message", "");
+}
 
-std::string error_code(const CliRun& run) { return json_of(run)["error"].value("code", ""); }
-std::string error_message(const CliRun& run) { return json_of(run)["error"].value("message", ""); }
-
-class LicenseUsersCliTest : public AdminCliTest {
+class LicenseUsersCliTest : public ServerTest {
  protected:
   void SetUp() override {
-    AdminCliTest::SetUp();
-    CliRun token = admin_cli("token create --role support --json");
-    ASSERT_EQ(token.exit_code, 0);
-    support_ = json_of(token)["token"];
-    CliRun created = admin_cli("license create --product acme-cad --max-activations 5 --json");
-    ASSERT_EQ(created.exit_code, 0) << created.out;
-    license_ = {json_of(created).value("id", ""), json_of(created).value("key", "")};
+    ServerTest::SetUp();
+    support_ = support_token();
+    license_ = license("--max-activations 5");
   }
 
-  CliRun on(const Machine& machine, const std::string& words) {
-    return run_command(cli_binary().string() + " " + words + " --product acme-cad --store " +
-                       machine.store.path().string() + " --sysroot " + machine.sysroot + " --json");
-  }
-  CliRun activate(const Machine& machine, const std::string& user) {
+  ProcessResult activate(const Machine& machine, const std::string& user) {
     return on(machine, "activate --server " + server_.url() + " --key " + license_.key +
                            (user.empty() ? "" : " --user " + user));
   }
-  CliRun users(const std::string& words, const std::string& token = "") {
+  ProcessResult users(const std::string& words, const std::string& token = "") {
     return admin_cli("users " + words + " --license " + license_.id,
                      token.empty() ? support_ : token);
   }
@@ -40,29 +32,29 @@ class LicenseUsersCliTest : public AdminCliTest {
 };
 
 TEST_F(LicenseUsersCliTest, SupportAddsAnnaAndOnlyNamedUsersMayActivate) {
-  const Machine laptop{kHosts + "laptop-wifi-docker", {}};
-  const Machine desktop{kHosts + "desktop-two-nics", {}};
-  CliRun added = users("add --email Anna@Example.com --max-activations 2");
+  const Machine laptop{kLaptop, {}};
+  const Machine desktop{kDesktop, {}};
+  ProcessResult added = users("add --email Anna@Example.com --max-activations 2");
   ASSERT_EQ(added.exit_code, 0) << added.out;
   EXPECT_NE(added.out.find("anna@example.com"), std::string::npos) << added.out;
   EXPECT_EQ(users("add --email anna@example.com").exit_code, 1) << "the same user twice";
 
-  CliRun unnamed = activate(laptop, "");
+  ProcessResult unnamed = activate(laptop, "");
   EXPECT_EQ(unnamed.exit_code, 1);
   EXPECT_NE(error_message(unnamed).find("--user"), std::string::npos) << unnamed.out;
-  CliRun stranger = activate(laptop, "bob@example.com");
+  ProcessResult stranger = activate(laptop, "bob@example.com");
   EXPECT_EQ(stranger.exit_code, 1);
   EXPECT_NE(error_message(stranger).find("user bob@example.com is not on license " + license_.id +
                                          "; ask your administrator to add you"),
             std::string::npos)
       << stranger.out;
 
-  CliRun activated = activate(laptop, "ANNA@example.com");
+  ProcessResult activated = activate(laptop, "ANNA@example.com");
   ASSERT_EQ(activated.exit_code, 0) << activated.out;
-  CliRun devices = admin_cli("devices --license " + license_.id, support_);
+  ProcessResult devices = admin_cli("devices --license " + license_.id, support_);
   EXPECT_NE(devices.out.find("user anna@example.com"), std::string::npos) << devices.out;
 
-  CliRun listed = users("list --json");
+  ProcessResult listed = users("list --json");
   ASSERT_EQ(listed.exit_code, 0) << listed.out;
   const auto all = json_of(listed)["users"];
   ASSERT_EQ(all.size(), 1u);
@@ -74,48 +66,48 @@ TEST_F(LicenseUsersCliTest, SupportAddsAnnaAndOnlyNamedUsersMayActivate) {
 }
 
 TEST_F(LicenseUsersCliTest, AUsersOwnLimitIsRefusedWithTheNumbers) {
-  const Machine laptop{kHosts + "laptop-wifi-docker", {}};
-  const Machine desktop{kHosts + "desktop-two-nics", {}};
+  const Machine laptop{kLaptop, {}};
+  const Machine desktop{kDesktop, {}};
   ASSERT_EQ(users("add --email anna@example.com --max-activations 1").exit_code, 0);
   ASSERT_EQ(activate(laptop, "anna@example.com").exit_code, 0);
   EXPECT_EQ(activate(laptop, "anna@example.com").exit_code, 0)
       << "the same machine activating again keeps its seat";
-  CliRun refused = activate(desktop, "anna@example.com");
+  ProcessResult refused = activate(desktop, "anna@example.com");
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_EQ(error_code(refused), "activation_limit");
   EXPECT_NE(error_message(refused).find("already uses 1 of their 1 activations"), std::string::npos)
       << refused.out;
   EXPECT_EQ(license_details(license_.id).body["seats"]["used"], 1);
-  CliRun too_many = users("add --email bob@example.com --max-activations 6 --json");
+  ProcessResult too_many = users("add --email bob@example.com --max-activations 6 --json");
   EXPECT_EQ(too_many.exit_code, 2) << "a value out of bounds is a usage error";
   EXPECT_EQ(error_code(too_many), "invalid_argument") << "above the license's own 5";
 }
 
 TEST_F(LicenseUsersCliTest, DisablingAUserFreesTheirSeatsAtOnceAndRefusesTheirMachines) {
-  const Machine laptop{kHosts + "laptop-wifi-docker", {}};
-  const Machine desktop{kHosts + "desktop-two-nics", {}};
-  const Machine other{kHosts + "kvm-virtio", {}};
+  const Machine laptop{kLaptop, {}};
+  const Machine desktop{kDesktop, {}};
+  const Machine other{kVirtualMachine, {}};
   ASSERT_EQ(users("add --email anna@example.com").exit_code, 0);
   ASSERT_EQ(users("add --email bob@example.com").exit_code, 0);
   ASSERT_EQ(activate(laptop, "anna@example.com").exit_code, 0);
   ASSERT_EQ(activate(desktop, "anna@example.com").exit_code, 0);
   ASSERT_EQ(activate(other, "bob@example.com").exit_code, 0);
 
-  CliRun disabled = users("disable --email anna@example.com");
+  ProcessResult disabled = users("disable --email anna@example.com");
   ASSERT_EQ(disabled.exit_code, 0) << disabled.out;
   EXPECT_NE(disabled.out.find("2 of their seats are free now"), std::string::npos) << disabled.out;
   EXPECT_EQ(license_details(license_.id).body["seats"]["used"], 1) << "bob keeps his seat";
 
-  CliRun checkin = on(laptop, "refresh");
+  ProcessResult checkin = on(laptop, "refresh");
   EXPECT_EQ(checkin.exit_code, 1);
   EXPECT_EQ(error_code(checkin), "user_disabled") << checkin.out;
   EXPECT_NE(error_message(checkin).find("contact your administrator"), std::string::npos);
-  CliRun status = on(laptop, "status");
+  ProcessResult status = on(laptop, "status");
   EXPECT_EQ(status.exit_code, 1);
   EXPECT_NE(json_of(status).value("message", "").find("contact your administrator"),
             std::string::npos)
       << status.out;
-  CliRun again = activate(desktop, "anna@example.com");
+  ProcessResult again = activate(desktop, "anna@example.com");
   EXPECT_EQ(again.exit_code, 1);
   EXPECT_EQ(error_code(again), "user_disabled") << again.out;
   EXPECT_EQ(on(other, "refresh").exit_code, 0) << "another user's machine is untouched";
@@ -133,10 +125,10 @@ TEST_F(LicenseUsersCliTest, DisablingAUserFreesTheirSeatsAtOnceAndRefusesTheirMa
 }
 
 TEST_F(LicenseUsersCliTest, RemovingAUserWhoHoldsSeatsNeedsFreeSeats) {
-  const Machine laptop{kHosts + "laptop-wifi-docker", {}};
+  const Machine laptop{kLaptop, {}};
   ASSERT_EQ(users("add --email anna@example.com").exit_code, 0);
   ASSERT_EQ(activate(laptop, "anna@example.com").exit_code, 0);
-  CliRun refused = users("remove --email anna@example.com --json");
+  ProcessResult refused = users("remove --email anna@example.com --json");
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_EQ(error_code(refused), "conflict");
   EXPECT_NE(error_message(refused).find("--free-seats"), std::string::npos) << refused.out;
@@ -147,13 +139,13 @@ TEST_F(LicenseUsersCliTest, RemovingAUserWhoHoldsSeatsNeedsFreeSeats) {
 
 TEST_F(LicenseUsersCliTest, ViewersMayListUsersButNotChangeThem) {
   const std::string viewer = json_of(admin_cli("token create --role viewer --json"))["token"];
-  CliRun add = users("add --email anna@example.com --json", viewer);
+  ProcessResult add = users("add --email anna@example.com --json", viewer);
   EXPECT_EQ(add.exit_code, 1);
   EXPECT_EQ(error_code(add), "forbidden");
   ASSERT_EQ(users("add --email anna@example.com").exit_code, 0);
   EXPECT_EQ(users("list", viewer).exit_code, 0);
   EXPECT_EQ(users("disable --email anna@example.com", viewer).exit_code, 1);
-  CliRun bad = users("add --email not-an-address --json");
+  ProcessResult bad = users("add --email not-an-address --json");
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_EQ(error_code(bad), "invalid_argument");
 }

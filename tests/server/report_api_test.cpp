@@ -4,15 +4,15 @@
 #include <fstream>
 #include <sstream>
 
-#include "admin_cli_fixture.h"
+#include "server_fixture.h"
 
 namespace nodelock::server::testing {
 namespace {
 
-class ReportApiTest : public AdminCliTest {
+class ReportApiTest : public ServerTest {
  protected:
   void SetUp() override {
-    AdminCliTest::SetUp();
+    ServerTest::SetUp();
     license_ = create_license({{"max_activations", 10}, {"licensee", "Smith & <Sons>"}}).id;
     ASSERT_FALSE(license_.empty());
   }
@@ -119,7 +119,7 @@ TEST_F(ReportApiTest, BadRangesFormatsLicensesAndTokensAreRefused) {
 }
 
 TEST_F(ReportApiTest, CliPrintsTheSummaryWritesTheChartAndRefusesUnknownReports) {
-  CliRun summary =
+  ProcessResult summary =
       admin_cli("report summary --license " + license_ + " --from 2026-03-01 --to 2026-03-02");
   EXPECT_EQ(summary.exit_code, 0);
   EXPECT_NE(summary.out.find("10 seats, from 2026-03-01T00:00:00Z to 2026-03-02T23:59:59Z"),
@@ -127,11 +127,12 @@ TEST_F(ReportApiTest, CliPrintsTheSummaryWritesTheChartAndRefusesUnknownReports)
       << summary.out;
   EXPECT_NE(summary.out.find("no sessions from 2026-03-01 to 2026-03-02"), std::string::npos);
 
-  CliRun csv = admin_cli("report sessions --csv --license " + license_ + " --from 2026-03-01");
+  ProcessResult csv =
+      admin_cli("report sessions --csv --license " + license_ + " --from 2026-03-01");
   EXPECT_EQ(csv.exit_code, 0);
   EXPECT_EQ(csv.out.rfind("lease_id,user,machine_id", 0), 0u) << csv.out;
 
-  CliRun peak =
+  ProcessResult peak =
       admin_cli("report peak --csv --license " + license_ + " --from 2026-03-01 --to 2026-03-02");
   EXPECT_EQ(peak.exit_code, 0);
   EXPECT_EQ(peak.out,
@@ -140,7 +141,7 @@ TEST_F(ReportApiTest, CliPrintsTheSummaryWritesTheChartAndRefusesUnknownReports)
 
   const TempDir out;
   const std::string svg = (out / "chart.svg").string();
-  CliRun chart = admin_cli("report chart --license " + license_ + " --out " + svg);
+  ProcessResult chart = admin_cli("report chart --license " + license_ + " --out " + svg);
   EXPECT_EQ(chart.exit_code, 0) << chart.out;
   std::ifstream written(svg);
   std::stringstream content;

@@ -4,24 +4,18 @@
 // while the seat is kept free and told for whom, at most one reservation per
 // seat, the reserved user does not queue, roles, audit and bad input.
 #include <chrono>
-#include <future>
 #include <set>
-#include <thread>
 
-#include "floating_cli_fixture.h"
+#include "server_fixture.h"
 
 namespace nodelock::server::testing {
 namespace {
 
-const std::string kHosts = std::string(NODELOCK_TESTS_DIR) + "/fixtures/hosts/";
-
-class ReservedSeatsCliTest : public FloatingCliTest {
+class ReservedSeatsCliTest : public ServerTest {
  protected:
   void SetUp() override {
-    FloatingCliTest::SetUp();
-    CliRun token = admin_cli("token create --role support --json");
-    ASSERT_EQ(token.exit_code, 0) << token.out;
-    support_ = json_of(token)["token"];
+    ServerTest::SetUp();
+    support_ = support_token();
   }
 
   // A floating license of `flags` with bob and carol as users and anna on a
@@ -31,17 +25,17 @@ class ReservedSeatsCliTest : public FloatingCliTest {
     for (const char* user : {"bob@example.com", "carol@example.com", "dave@example.com"}) {
       EXPECT_EQ(users("add --email " + std::string(user)).exit_code, 0) << user;
     }
-    CliRun reserved = users("add --email anna@example.com --reserved");
+    ProcessResult reserved = users("add --email anna@example.com --reserved");
     EXPECT_EQ(reserved.exit_code, 0) << reserved.out;
     return license_;
   }
 
-  CliRun users(const std::string& words, const std::string& token = "") {
-    return FloatingCliTest::users(license_.id, words, token.empty() ? support_ : token);
+  ProcessResult users(const std::string& words, const std::string& token = "") {
+    return ServerTest::users(license_.id, words, token.empty() ? support_ : token);
   }
-  CliRun check_out_as(const Machine& machine, const std::string& user,
-                      const std::string& flags = "") {
-    return FloatingCliTest::check_out_as(machine, license_.key, user, flags);
+  ProcessResult check_out_as(const Machine& machine, const std::string& user,
+                             const std::string& flags = "") {
+    return ServerTest::check_out_as(machine, license_.key, user, flags);
   }
 
   // The users listed with a reserved seat.
@@ -58,10 +52,10 @@ class ReservedSeatsCliTest : public FloatingCliTest {
     return json_of(admin_cli("sessions --license " + license_.id + " --json"))["leases"].size();
   }
 
-  const Machine laptop_{kHosts + "laptop-wifi-docker", {}};
-  const Machine desktop_{kHosts + "desktop-two-nics", {}};
-  const Machine server_room_{kHosts + "kvm-virtio", {}};
-  const Machine cloud_{kHosts + "cloud-nvme", {}};
+  const Machine laptop_{kLaptop, {}};
+  const Machine desktop_{kDesktop, {}};
+  const Machine server_room_{kVirtualMachine, {}};
+  const Machine cloud_{kCloud, {}};
   std::string support_;
   IssuedKey license_;
 };
@@ -69,12 +63,12 @@ class ReservedSeatsCliTest : public FloatingCliTest {
 TEST_F(ReservedSeatsCliTest, TheReservedUserGetsIntoALicenseFullForEveryoneElse) {
   with_anna_reserved("--seats 2 --grace-seats 1 --lease-ttl 60");
   ASSERT_EQ(check_out_as(laptop_, "bob@example.com").exit_code, 0);
-  CliRun grace = check_out_as(desktop_, "carol@example.com", "--json");
+  ProcessResult grace = check_out_as(desktop_, "carol@example.com", "--json");
   ASSERT_EQ(grace.exit_code, 0) << grace.out;
   EXPECT_EQ(json_of(grace)["overage"], true) << "others get grace seats as before";
   EXPECT_EQ(check_out_as(server_room_, "dave@example.com").exit_code, 1);
 
-  CliRun anna = check_out_as(cloud_, "anna@example.com", "--json");
+  ProcessResult anna = check_out_as(cloud_, "anna@example.com", "--json");
   EXPECT_EQ(anna.exit_code, 0) << anna.out;
   EXPECT_EQ(json_of(anna)["overage"], false) << "her seat is one of the license's";
   EXPECT_EQ(sessions(), 3u);
@@ -83,7 +77,7 @@ TEST_F(ReservedSeatsCliTest, TheReservedUserGetsIntoALicenseFullForEveryoneElse)
 TEST_F(ReservedSeatsCliTest, OthersAreRefusedWhileTheReservedSeatIsFreeAndToldForWhom) {
   with_anna_reserved("--seats 2 --lease-ttl 60");
   ASSERT_EQ(check_out_as(laptop_, "bob@example.com").exit_code, 0);
-  CliRun refused = check_out_as(desktop_, "carol@example.com");
+  ProcessResult refused = check_out_as(desktop_, "carol@example.com");
   EXPECT_EQ(refused.exit_code, 1) << refused.out;
   EXPECT_NE(refused.out.find("1 of 2 seats are in use"), std::string::npos) << refused.out;
   EXPECT_NE(refused.out.find("1 seat is reserved for named users: anna@example.com (kept free "
@@ -92,10 +86,10 @@ TEST_F(ReservedSeatsCliTest, OthersAreRefusedWhileTheReservedSeatIsFreeAndToldFo
       << refused.out;
   EXPECT_EQ(sessions(), 1u);
 
-  CliRun shown = admin_cli("license show " + license_.id);
+  ProcessResult shown = admin_cli("license show " + license_.id);
   EXPECT_NE(shown.out.find("reserved seats: 1 of 2, for anna@example.com"), std::string::npos)
       << shown.out;
-  CliRun listed = users("list");
+  ProcessResult listed = users("list");
   EXPECT_NE(listed.out.find("anna@example.com  enabled  0 activated, no limit of their own, a "
                             "reserved floating seat"),
             std::string::npos)
@@ -110,9 +104,9 @@ TEST_F(ReservedSeatsCliTest, OthersAreRefusedWhileTheReservedSeatIsFreeAndToldFo
 TEST_F(ReservedSeatsCliTest, AtMostOneReservationPerSeatAndTheRefusalGivesTheNumbers) {
   with_anna_reserved("--seats 2");
   ASSERT_EQ(users("reserve --email bob@example.com").exit_code, 0);
-  CliRun refused = users("reserve --email carol@example.com");
+  ProcessResult refused = users("reserve --email carol@example.com");
   EXPECT_EQ(refused.exit_code, 1);
-  CliRun added = users("add --email erin@example.com --reserved --json");
+  ProcessResult added = users("add --email erin@example.com --reserved --json");
   EXPECT_EQ(added.exit_code, 1);
   const std::string message = json_of(added)["error"].value("message", "");
   EXPECT_NE(message.find("has 2 seats and 2 of them are reserved already (for anna@example.com, "
@@ -131,7 +125,8 @@ TEST_F(ReservedSeatsCliTest, TheSeatsCannotBeLoweredBelowTheReservations) {
     return json_of(admin_cli("license show " + license_.id + " --json"))["license"].value(
         "max_activations", 0);
   };
-  CliRun refused = admin_cli("license set-limit " + license_.id + " --max-activations 1 --json");
+  ProcessResult refused =
+      admin_cli("license set-limit " + license_.id + " --max-activations 1 --json");
   EXPECT_EQ(refused.exit_code, 1) << refused.out;
   const std::string message = json_of(refused)["error"].value("message", "");
   EXPECT_NE(message.find("has 2 seats reserved for named users (anna@example.com, "
@@ -158,18 +153,17 @@ TEST_F(ReservedSeatsCliTest, TheSeatsCannotBeLoweredBelowTheReservations) {
 TEST_F(ReservedSeatsCliTest, TheReservedUserDoesNotQueueAndGoesAheadOfTheWaiters) {
   with_anna_reserved("--seats 2 --lease-ttl 60");
   ASSERT_EQ(check_out_as(laptop_, "bob@example.com").exit_code, 0);
-  auto waiting = std::async(std::launch::async, [&] {
-    return check_out_as(desktop_, "carol@example.com", "--wait --wait-timeout 30");
-  });
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  ChildProcess waiting(shell(check_out_command(
+      desktop_, license_.key, "--user carol@example.com --wait --wait-timeout 30")));
+  ASSERT_TRUE(waiting.wait_for_output("waiting for a seat", std::chrono::seconds(20)));
   const auto started = std::chrono::steady_clock::now();
-  CliRun anna = check_out_as(cloud_, "anna@example.com", "--wait --wait-timeout 30");
+  ProcessResult anna = check_out_as(cloud_, "anna@example.com", "--wait --wait-timeout 30");
   EXPECT_EQ(anna.exit_code, 0) << anna.out;
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
   EXPECT_EQ(anna.out.find("waiting for a seat"), std::string::npos) << anna.out;
 
   ASSERT_EQ(lease(laptop_, "release").exit_code, 0);
-  const CliRun carol = waiting.get();
+  const ProcessResult carol = waiting.finish();
   EXPECT_EQ(carol.exit_code, 0) << carol.out;
   EXPECT_NE(carol.out.find("waiting for a seat: position 1 of 1"), std::string::npos) << carol.out;
   EXPECT_EQ(sessions(), 2u);
@@ -177,7 +171,7 @@ TEST_F(ReservedSeatsCliTest, TheReservedUserDoesNotQueueAndGoesAheadOfTheWaiters
 
 TEST_F(ReservedSeatsCliTest, AViewerCannotReserveAndEachChangeIsAudited) {
   with_anna_reserved("--seats 2");
-  CliRun token = admin_cli("token create --role viewer --json");
+  ProcessResult token = admin_cli("token create --role viewer --json");
   ASSERT_EQ(token.exit_code, 0);
   const std::string viewer = json_of(token)["token"];
   EXPECT_EQ(users("reserve --email bob@example.com", viewer).exit_code, 1);
@@ -214,13 +208,13 @@ TEST_F(ReservedSeatsCliTest, BadReservationsAreRefusedAndChangeNothing) {
   license_ = {json_of(admin_cli("license create --product acme-cad --max-activations 2 --json"))
                   .value("id", ""),
               ""};
-  CliRun node_locked = users("add --email anna@example.com --reserved --json");
+  ProcessResult node_locked = users("add --email anna@example.com --reserved --json");
   EXPECT_EQ(node_locked.exit_code, 1);
   EXPECT_NE(json_of(node_locked)["error"].value("message", "").find("is not floating"),
             std::string::npos)
       << node_locked.out;
   license_ = floating("--seat-scope project --seats 2");
-  CliRun by_project = users("add --email anna@example.com --reserved --json");
+  ProcessResult by_project = users("add --email anna@example.com --reserved --json");
   EXPECT_EQ(by_project.exit_code, 1);
   EXPECT_NE(json_of(by_project)["error"].value("message", "").find("by project, not by person"),
             std::string::npos)

@@ -6,8 +6,8 @@
 #include <functional>
 #include <thread>
 
-#include "admin_cli_fixture.h"
 #include "prometheus_text.h"
+#include "server_fixture.h"
 
 namespace nodelock::server::testing {
 namespace {
@@ -20,9 +20,9 @@ using std::chrono::steady_clock;
 constexpr int kThresholdSeconds = 2;
 const std::vector<std::string> kSweepEverySecond = {"--reclaim-interval", "1"};
 
-class SeatReclaimTest : public AdminCliTest {
+class SeatReclaimTest : public ServerTest {
  protected:
-  SeatReclaimTest() : AdminCliTest(ServerProcess::Options{{}, kSweepEverySecond}) {}
+  SeatReclaimTest() : ServerTest(ServerProcess::Options{{}, kSweepEverySecond}) {}
 
   IssuedKey reclaiming_license(int seats) {
     return create_license(
@@ -125,7 +125,7 @@ TEST_F(SeatReclaimTest, AnIdleSeatIsFreedForANewMachineWhileOneThatChecksInKeeps
     EXPECT_EQ(entry["after"]["reclaim_after_seconds"], kThresholdSeconds);
     EXPECT_GT(entry["after"]["idle_seconds"].get<int>(), kThresholdSeconds);
   }
-  CliRun verified = admin_cli("audit verify");
+  ProcessResult verified = admin_cli("audit verify");
   EXPECT_EQ(verified.exit_code, 0) << verified.out;
 
   httplib::Client http(server_.url());
@@ -215,9 +215,9 @@ TEST_F(SeatReclaimTest, BadPoliciesAreRefusedAndChangeNothing) {
 
   EXPECT_EQ(admin().get("/v1/licenses/" + license.id + "/activations?state=idle").code(),
             "invalid_argument");
-  CliRun bad_interval =
-      run_command(server_binary().string() + " serve --data " +
-                  (server_.data_dir() / "other").string() + " --reclaim-interval 0");
+  ProcessResult bad_interval =
+      run_process({server_binary().string(), "serve", "--data",
+                   (server_.data_dir() / "other").string(), "--reclaim-interval", "0"});
   EXPECT_EQ(bad_interval.exit_code, 2);
 }
 
@@ -228,26 +228,33 @@ TEST(SeatReclaimRestart, ThePolicySurvivesARestartAndTheNextServerSweeps) {
   IssuedKey license;
   std::string token;
   const TestMachine machine;
+  ServerClock clock;
   {
-    ServerProcess first({data.path() / "data", {}});
+    ServerProcess first({data.path() / "data", {}, "127.0.0.1:0", &clock});
     token = first.admin_token();
-    ApiClient admin(first.url(), first.admin_token());
-    ASSERT_EQ(admin.post("/v1/products", {{"id", "acme-cad"}, {"name", "Acme CAD"}}).status, 201);
-    Reply created = admin.post("/v1/licenses", {{"product", "acme-cad"},
-                                                {"model", "node-locked"},
-                                                {"max_activations", 1},
-                                                {"reclaim_after_seconds", kThresholdSeconds}});
-    ASSERT_EQ(created.status, 201) << created.body.dump();
-    license = {created.body["id"], created.body["key"]};
-    ApiClient client(first.url());
-    Reply activated =
-        client.post("/v1/activations",
-                    {{"request", machine.activation_request(license.key, "acme-cad", unix_now())}});
-    ASSERT_EQ(activated.status, 200) << activated.body.dump();
+    // The clients hang up before the server stops, which would otherwise wait
+    // out their keep-alive connections.
+    {
+      ApiClient admin(first.url(), first.admin_token());
+      ASSERT_EQ(admin.post("/v1/products", {{"id", "acme-cad"}, {"name", "Acme CAD"}}).status, 201);
+      Reply created = admin.post("/v1/licenses", {{"product", "acme-cad"},
+                                                  {"model", "node-locked"},
+                                                  {"max_activations", 1},
+                                                  {"reclaim_after_seconds", kThresholdSeconds}});
+      ASSERT_EQ(created.status, 201) << created.body.dump();
+      license = {created.body["id"], created.body["key"]};
+      ApiClient client(first.url());
+      Reply activated = client.post(
+          "/v1/activations",
+          {{"request", machine.activation_request(license.key, "acme-cad", unix_now())}});
+      ASSERT_EQ(activated.status, 200) << activated.body.dump();
+    }
     EXPECT_EQ(first.terminate(), 0);
   }
-  std::this_thread::sleep_for(milliseconds((kThresholdSeconds + 1) * 1000));
-  ServerProcess second({data.path() / "data", kSweepEverySecond});
+  clock.advance(std::chrono::seconds(kThresholdSeconds + 1));
+  ServerProcess second({data.path() / "data", kSweepEverySecond, "127.0.0.1:0", &clock});
+  // The sweep runs once a second of the clock has passed since it started.
+  clock.advance(std::chrono::seconds(1));
   ApiClient admin(second.url(), token);
   EXPECT_EQ(admin.get("/v1/licenses/" + license.id).body["license"]["reclaim_after_seconds"],
             kThresholdSeconds);

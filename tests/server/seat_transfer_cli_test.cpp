@@ -6,42 +6,47 @@
 #include <thread>
 
 #include "nodelock/crypto/utc_time.h"
-#include "support_cli_fixture.h"
+#include "server_fixture.h"
 
 namespace nodelock::server::testing {
 namespace {
 
-const std::string kCloud = std::string(NODELOCK_TESTS_DIR) + "/fixtures/hosts/cloud-nvme";
-
-class SeatTransferTest : public SupportCliTest {
+class SeatTransferTest : public ServerTest {
  protected:
-  using SupportCliTest::SupportCliTest;
+  using ServerTest::ServerTest;
+
+  void SetUp() override {
+    ServerTest::SetUp();
+    support_ = support_token();
+  }
 
   // The machine ID `machine` shows its owner with `nodelock fingerprint`.
   std::string machine_id(const Machine& machine) {
-    CliRun shown =
-        run_command(cli_binary().string() + " fingerprint --product acme-cad --sysroot " +
-                    machine.sysroot + " --json");
+    ProcessResult shown =
+        run_shell(nodelock_binary().string() + " fingerprint --product acme-cad --sysroot " +
+                  machine.sysroot + " --json");
     EXPECT_EQ(shown.exit_code, 0) << shown.out;
     return json_of(shown).value("machine_id", "");
   }
 
   std::string activation_of(const Machine& machine, const std::string& key) {
-    CliRun activated = activate(machine, key);
+    ProcessResult activated = activate(machine, key);
     EXPECT_EQ(activated.exit_code, 0) << activated.out;
     return json_of(activated).value("activation_id", "");
   }
 
-  CliRun transfer(const std::string& activation_id, const Machine& to, const std::string& token,
-                  const std::string& extra = "") {
+  ProcessResult transfer(const std::string& activation_id, const Machine& to,
+                         const std::string& token, const std::string& extra = "") {
     return admin_cli("transfer --device " + activation_id + " --to-machine " + machine_id(to) +
                          " --json" + extra,
                      token);
   }
 
-  static std::string message_of(const CliRun& run) {
+  static std::string message_of(const ProcessResult& run) {
     return json_of(run)["error"].value("message", "");
   }
+
+  std::string support_;
 };
 
 TEST_F(SeatTransferTest, TheSeatGoesToTheNewMachineEvenOnAFullLicenseAndNoOtherMayTakeIt) {
@@ -53,12 +58,12 @@ TEST_F(SeatTransferTest, TheSeatGoesToTheNewMachineEvenOnAFullLicenseAndNoOtherM
   const std::string old_id = machine_id(old_machine);
   const std::string new_id = machine_id(new_machine);
 
-  CliRun moved = transfer(old_activation, new_machine, support_);
+  ProcessResult moved = transfer(old_activation, new_machine, support_);
   ASSERT_EQ(moved.exit_code, 0) << moved.out;
   EXPECT_EQ(json_of(moved)["transfer"]["to_machine_id"], new_id);
   EXPECT_EQ(json_of(moved)["transfer"]["from_machine_id"], old_id);
 
-  CliRun stolen = activate(third, key.key);
+  ProcessResult stolen = activate(third, key.key);
   EXPECT_EQ(stolen.exit_code, 1) << "the held seat is not for a third machine";
   EXPECT_EQ(json_of(stolen)["error"]["code"], "activation_limit");
   EXPECT_NE(message_of(stolen).find("1 seat is held for machines support transferred them to"),
@@ -70,18 +75,18 @@ TEST_F(SeatTransferTest, TheSeatGoesToTheNewMachineEvenOnAFullLicenseAndNoOtherM
   EXPECT_EQ(activate(third, key.key).exit_code, 1) << "the license is full again";
   EXPECT_EQ(on(new_machine, "refresh").exit_code, 0);
 
-  CliRun refused = on(old_machine, "refresh");
+  ProcessResult refused = on(old_machine, "refresh");
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_EQ(json_of(refused)["error"]["code"], "seat_transferred") << refused.out;
   EXPECT_NE(message_of(refused).find(new_id), std::string::npos) << refused.out;
-  CliRun status = on(old_machine, "status");
+  ProcessResult status = on(old_machine, "status");
   EXPECT_EQ(status.exit_code, 1);
   EXPECT_EQ(json_of(status)["status"], "revoked");
   const std::string said = json_of(status).value("message", "");
   EXPECT_NE(said.find("contact support"), std::string::npos) << status.out;
   EXPECT_NE(said.find(new_id), std::string::npos) << status.out;
 
-  CliRun devices = admin_cli("devices --license " + key.id, support_);
+  ProcessResult devices = admin_cli("devices --license " + key.id, support_);
   EXPECT_EQ(devices.exit_code, 0);
   EXPECT_NE(devices.out.find("transferred to " + new_id), std::string::npos) << devices.out;
   EXPECT_NE(devices.out.find("taken by " + new_activation), std::string::npos) << devices.out;
@@ -116,7 +121,7 @@ TEST_F(SeatTransferTest, BeyondTheYearlyLimitOrWithinTheCooldownOnlyAnAdminMayTr
   ASSERT_EQ(transfer(laptop_seat, desktop, support_).exit_code, 0);
 
   const std::string next_year_before = utc_date(unix_now() + 365 * 86400);
-  CliRun over_limit = transfer(vm_seat, cloud, support_);
+  ProcessResult over_limit = transfer(vm_seat, cloud, support_);
   const std::string next_year_after = utc_date(unix_now() + 365 * 86400);
   EXPECT_EQ(over_limit.exit_code, 1);
   EXPECT_EQ(json_of(over_limit)["error"]["code"], "forbidden");
@@ -131,7 +136,7 @@ TEST_F(SeatTransferTest, BeyondTheYearlyLimitOrWithinTheCooldownOnlyAnAdminMayTr
 
   const std::string desktop_seat = activation_of(desktop, key.key);
   const std::string cooled_before = utc_date(unix_now() + 30 * 86400);
-  CliRun too_soon = transfer(desktop_seat, cloud, support_);
+  ProcessResult too_soon = transfer(desktop_seat, cloud, support_);
   const std::string cooled_after = utc_date(unix_now() + 30 * 86400);
   EXPECT_EQ(too_soon.exit_code, 1);
   const std::string cooldown_message = message_of(too_soon);
@@ -141,12 +146,12 @@ TEST_F(SeatTransferTest, BeyondTheYearlyLimitOrWithinTheCooldownOnlyAnAdminMayTr
               cooldown_message.find(cooled_after) != std::string::npos)
       << cooldown_message;
 
-  CliRun support_override = transfer(desktop_seat, cloud, support_, " --override");
+  ProcessResult support_override = transfer(desktop_seat, cloud, support_, " --override");
   EXPECT_EQ(support_override.exit_code, 1);
   EXPECT_EQ(json_of(support_override)["error"]["code"], "forbidden");
   EXPECT_EQ(license_details(key.id).body["seats"]["used"], 2) << "nothing changed";
 
-  CliRun overridden = transfer(desktop_seat, cloud, "", " --override");
+  ProcessResult overridden = transfer(desktop_seat, cloud, "", " --override");
   EXPECT_EQ(overridden.exit_code, 0) << overridden.out;
   EXPECT_EQ(activate(cloud, key.key).exit_code, 0);
   EXPECT_EQ(audit_entries("activation.transfer").size(), 2u);
@@ -162,30 +167,30 @@ TEST_F(SeatTransferTest, RefusesViewersSeatsNotActiveMachinesAlreadySeatedAndBad
   ASSERT_FALSE(desktop_seat.empty());
 
   const std::string viewer = json_of(admin_cli("token create --role viewer --json"))["token"];
-  CliRun as_viewer = transfer(seat, vm, viewer);
+  ProcessResult as_viewer = transfer(seat, vm, viewer);
   EXPECT_EQ(as_viewer.exit_code, 1);
   EXPECT_EQ(json_of(as_viewer)["error"]["code"], "forbidden");
 
-  CliRun seated = transfer(seat, desktop, support_);
+  ProcessResult seated = transfer(seat, desktop, support_);
   EXPECT_EQ(seated.exit_code, 1);
   EXPECT_EQ(json_of(seated)["error"]["code"], "conflict") << seated.out;
   ASSERT_EQ(admin_cli("reset --device " + desktop_seat, support_).exit_code, 0);
-  CliRun reset_seat = transfer(desktop_seat, vm, support_);
+  ProcessResult reset_seat = transfer(desktop_seat, vm, support_);
   EXPECT_EQ(reset_seat.exit_code, 1);
   EXPECT_EQ(json_of(reset_seat)["error"]["code"], "conflict");
   EXPECT_NE(message_of(reset_seat).find("was reset by support, so its seat is already free"),
             std::string::npos)
       << reset_seat.out;
   EXPECT_NE(message_of(reset_seat).find("run `nodelock activate`"), std::string::npos);
-  CliRun itself = transfer(seat, laptop, support_);
+  ProcessResult itself = transfer(seat, laptop, support_);
   EXPECT_EQ(itself.exit_code, 2) << itself.out;
-  CliRun not_an_id =
+  ProcessResult not_an_id =
       admin_cli("transfer --device " + seat + " --to-machine NL-1234 --json", support_);
   EXPECT_EQ(not_an_id.exit_code, 2);
   EXPECT_NE(message_of(not_an_id).find("nodelock fingerprint"), std::string::npos);
   EXPECT_EQ(admin_cli("transfer --device " + seat, support_).exit_code, 2);
   EXPECT_EQ(admin_cli("transfer --to-machine " + machine_id(vm), support_).exit_code, 2);
-  CliRun unknown = transfer("act_nothing", vm, support_);
+  ProcessResult unknown = transfer("act_nothing", vm, support_);
   EXPECT_EQ(unknown.exit_code, 1);
   EXPECT_EQ(json_of(unknown)["error"]["code"], "not_found");
   EXPECT_TRUE(audit_entries("activation.transfer").empty()) << "nothing changed";
@@ -194,15 +199,15 @@ TEST_F(SeatTransferTest, RefusesViewersSeatsNotActiveMachinesAlreadySeatedAndBad
   std::string spoken = machine_id(vm);
   for (char& c : spoken) c = static_cast<char>(c == '0' ? 'o' : std::tolower(c));
   spoken.erase(std::remove(spoken.begin(), spoken.end(), '-'), spoken.end());
-  CliRun moved =
+  ProcessResult moved =
       admin_cli("transfer --device " + seat + " --to-machine " + spoken + " --json", support_);
   ASSERT_EQ(moved.exit_code, 0) << moved.out;
   EXPECT_EQ(json_of(moved)["transfer"]["to_machine_id"], machine_id(vm));
-  CliRun again = transfer(seat, vm, support_);
+  ProcessResult again = transfer(seat, vm, support_);
   EXPECT_EQ(again.exit_code, 1);
   EXPECT_EQ(json_of(again)["error"]["code"], "conflict") << again.out;
   EXPECT_NE(message_of(again).find("already transferred to " + machine_id(vm)), std::string::npos);
-  CliRun reset = admin_cli("reset --device " + seat + " --json", support_);
+  ProcessResult reset = admin_cli("reset --device " + seat + " --json", support_);
   EXPECT_EQ(json_of(reset)["error"]["code"], "conflict") << "a transferred seat is already free";
 }
 
@@ -236,10 +241,12 @@ TEST_F(SeatTransferTest, BadTransferBodiesAreRefusedAndChangeNothing) {
   EXPECT_TRUE(audit_entries("activation.transfer").empty());
 }
 
-// A server that holds a transferred seat for two seconds only.
+// A server on the test clock that holds a transferred seat for two seconds only.
 class SeatHoldTest : public SeatTransferTest {
  protected:
-  SeatHoldTest() : SeatTransferTest(ServerProcess::Options{{}, {"--transfer-hold", "2"}}) {}
+  SeatHoldTest()
+      : SeatTransferTest(ServerProcess::Options{{}, {"--transfer-hold", "2"}},
+                         ServerTime::test_clock) {}
 };
 
 TEST_F(SeatHoldTest, ASeatTheNewMachineNeverTakesIsFreedWhenItsHoldLapses) {
@@ -249,19 +256,20 @@ TEST_F(SeatHoldTest, ASeatTheNewMachineNeverTakesIsFreedWhenItsHoldLapses) {
   const Machine third{kVirtualMachine, {}};
   ASSERT_EQ(transfer(activation_of(old_machine, key.key), new_machine, support_).exit_code, 0);
   EXPECT_EQ(activate(third, key.key).exit_code, 1);
-  std::this_thread::sleep_for(std::chrono::milliseconds(3100));
-  CliRun freed = activate(third, key.key);
+  clock_.advance(std::chrono::seconds(3));
+  ProcessResult freed = activate(third, key.key);
   EXPECT_EQ(freed.exit_code, 0) << "no seat is lost to a machine that never came: " << freed.out;
-  CliRun late = activate(new_machine, key.key);
+  ProcessResult late = activate(new_machine, key.key);
   EXPECT_EQ(late.exit_code, 1);
   EXPECT_EQ(json_of(late)["error"]["code"], "activation_limit");
 }
 
-// A server that reclaims idle seats every second.
+// A server on the test clock that reclaims idle seats every second of it.
 class SeatTransferReclaimTest : public SeatTransferTest {
  protected:
   SeatTransferReclaimTest()
-      : SeatTransferTest(ServerProcess::Options{{}, {"--reclaim-interval", "1"}}) {}
+      : SeatTransferTest(ServerProcess::Options{{}, {"--reclaim-interval", "1"}},
+                         ServerTime::test_clock) {}
 };
 
 TEST_F(SeatTransferReclaimTest, ReclamationLeavesTransfersAndHeldSeatsAloneAndFreesNoneTwice) {
@@ -273,8 +281,9 @@ TEST_F(SeatTransferReclaimTest, ReclamationLeavesTransfersAndHeldSeatsAloneAndFr
   const std::string moved = activation_of(laptop, key.key);
   const std::string idle = activation_of(desktop, key.key);
   ASSERT_EQ(transfer(moved, vm, support_).exit_code, 0);
+  clock_.advance(std::chrono::seconds(5));
 
-  CliRun reclaimed;
+  ProcessResult reclaimed;
   for (int attempt = 0; attempt < 40; ++attempt) {
     reclaimed = admin_cli("devices --license " + key.id + " --state reclaimed", support_);
     if (reclaimed.out.find(idle) != std::string::npos) break;
@@ -282,7 +291,8 @@ TEST_F(SeatTransferReclaimTest, ReclamationLeavesTransfersAndHeldSeatsAloneAndFr
   }
   ASSERT_NE(reclaimed.out.find(idle), std::string::npos) << reclaimed.out;
   EXPECT_EQ(reclaimed.out.find(moved), std::string::npos) << "a transferred seat is not reclaimed";
-  CliRun transferred = admin_cli("devices --license " + key.id + " --state transferred", support_);
+  ProcessResult transferred =
+      admin_cli("devices --license " + key.id + " --state transferred", support_);
   EXPECT_EQ(transferred.exit_code, 0);
   EXPECT_NE(transferred.out.find(moved), std::string::npos) << transferred.out;
   EXPECT_NE(transferred.out.find("transferred to " + machine_id(vm)), std::string::npos);
@@ -290,12 +300,12 @@ TEST_F(SeatTransferReclaimTest, ReclamationLeavesTransfersAndHeldSeatsAloneAndFr
 
   // The reclaimed seat is free and the held one still taken: one new machine fits.
   ASSERT_EQ(activate(cloud, key.key).exit_code, 0);
-  CliRun full = activate(laptop, key.key);
+  ProcessResult full = activate(laptop, key.key);
   EXPECT_EQ(json_of(full)["error"]["code"], "activation_limit") << full.out;
   EXPECT_NE(message_of(full).find("1 seat is held"), std::string::npos) << full.out;
   EXPECT_EQ(activate(vm, key.key).exit_code, 0) << "the machine the seat was moved to takes it";
 
-  CliRun again = transfer(idle, laptop, support_);
+  ProcessResult again = transfer(idle, laptop, support_);
   EXPECT_EQ(again.exit_code, 1);
   EXPECT_EQ(json_of(again)["error"]["code"], "conflict");
   EXPECT_NE(message_of(again).find("was reclaimed by the server"), std::string::npos) << again.out;

@@ -6,17 +6,22 @@
 #include <vector>
 
 #include "nodelock/activation/license_key.h"
-#include "support_cli_fixture.h"
+#include "server_fixture.h"
 
 namespace nodelock::server::testing {
 namespace {
 
-class SelfServiceCliTest : public SupportCliTest {
+class SelfServiceCliTest : public ServerTest {
  protected:
+  void SetUp() override {
+    ServerTest::SetUp();
+    support_ = support_token();
+  }
+
   // `nodelock <words> --server URL --key KEY`, as the holder runs it.
-  CliRun holder(const std::string& words, const std::string& key) {
-    return run_command(cli_binary().string() + " " + words + " --server " + server_.url() +
-                       " --key '" + key + "'");
+  ProcessResult holder(const std::string& words, const std::string& key) {
+    return run_shell(nodelock_binary().string() + " " + words + " --server " + server_.url() +
+                     " --key '" + key + "'");
   }
 
   Reply list_devices(const nlohmann::json& body) {
@@ -39,10 +44,12 @@ class SelfServiceCliTest : public SupportCliTest {
   }
 
   std::string activated(const Machine& machine, const std::string& key, const char* field) {
-    CliRun run = activate(machine, key);
+    ProcessResult run = activate(machine, key);
     EXPECT_EQ(run.exit_code, 0) << run.out;
     return json_of(run).value(field, "");
   }
+
+  std::string support_;
 };
 
 TEST_F(SelfServiceCliTest, TheKeyAloneListsTheLicensesMachinesAndNothingElse) {
@@ -57,7 +64,7 @@ TEST_F(SelfServiceCliTest, TheKeyAloneListsTheLicensesMachinesAndNothingElse) {
   ASSERT_TRUE(on_laptop.contains("machine_id") && on_desktop.contains("machine_id") &&
               on_other.contains("machine_id"));
 
-  CliRun listed = holder("devices", key.key);
+  ProcessResult listed = holder("devices", key.key);
   ASSERT_EQ(listed.exit_code, 0) << listed.out;
   for (const nlohmann::json& shown :
        {on_laptop["machine_id"], on_desktop["machine_id"], on_laptop["activation_id"],
@@ -73,7 +80,7 @@ TEST_F(SelfServiceCliTest, TheKeyAloneListsTheLicensesMachinesAndNothingElse) {
   for (char c : key.key) {
     if (c != '-') typed += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
-  CliRun json = holder("devices --json", typed);
+  ProcessResult json = holder("devices --json", typed);
   ASSERT_EQ(json.exit_code, 0) << json.out;
   const nlohmann::json listing = json_of(json);
   EXPECT_EQ(listing["license"]["id"], key.id);
@@ -103,7 +110,7 @@ TEST_F(SelfServiceCliTest, TheListingReadsEveryPage) {
                     {{"request", machine.activation_request(key.key, "acme-cad", unix_now())}});
     ASSERT_EQ(granted.status, 200) << granted.body.dump();
   }
-  CliRun listed = holder("devices --json", key.key);
+  ProcessResult listed = holder("devices --json", key.key);
   ASSERT_EQ(listed.exit_code, 0);
   EXPECT_EQ(json_of(listed)["devices"].size(), 1001u);
 
@@ -121,8 +128,8 @@ TEST_F(SelfServiceCliTest, AWrongKeyIsRefusedAsActivationRefusesItAndCountsAsAGu
   const IssuedKey key = license("--max-activations 1");
   const std::string unknown = LicenseKey::generate().text();
   const Machine laptop{kLaptop, {}};
-  CliRun activation = activate(laptop, unknown);
-  CliRun listing = holder("devices --json", unknown);
+  ProcessResult activation = activate(laptop, unknown);
+  ProcessResult listing = holder("devices --json", unknown);
   EXPECT_EQ(listing.exit_code, 1);
   EXPECT_EQ(json_of(listing)["error"], json_of(activation)["error"]) << "the same refusal";
   EXPECT_EQ(json_of(listing)["error"]["code"], "not_found");
@@ -130,8 +137,8 @@ TEST_F(SelfServiceCliTest, AWrongKeyIsRefusedAsActivationRefusesItAndCountsAsAGu
   // A typo is told on the spot, without the server: none is listening here.
   std::string typo = key.key;
   typo[3] = typo[3] == '7' ? '8' : '7';
-  CliRun mistyped = run_command(cli_binary().string() +
-                                " devices --json --server http://127.0.0.1:1 --key " + typo);
+  ProcessResult mistyped = run_shell(nodelock_binary().string() +
+                                     " devices --json --server http://127.0.0.1:1 --key " + typo);
   EXPECT_EQ(mistyped.exit_code, 1);
   EXPECT_EQ(json_of(mistyped)["error"]["code"], "invalid_key") << mistyped.out;
 
@@ -145,7 +152,7 @@ TEST_F(SelfServiceCliTest, AWrongKeyIsRefusedAsActivationRefusesItAndCountsAsAGu
   EXPECT_EQ(limited.status, 429);
   EXPECT_EQ(limited.code(), "rate_limited");
   EXPECT_FALSE(limited.retry_after.empty());
-  CliRun refused = holder("devices --json", key.key);
+  ProcessResult refused = holder("devices --json", key.key);
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_EQ(json_of(refused)["error"]["code"], "rate_limited");
   EXPECT_EQ(json_of(activate(laptop, key.key))["error"]["code"], "rate_limited")
@@ -180,9 +187,10 @@ TEST_F(SelfServiceCliTest, TheDeviceListingRefusesBadInput) {
   EXPECT_EQ(with_token.post("/v1/self-service/devices", nlohmann::json::object()).code(),
             "malformed");
   EXPECT_EQ(holder("devices", "").exit_code, 2) << "an empty --key is no key";
-  EXPECT_EQ(run_command(cli_binary().string() + " devices --key " + key.key).exit_code, 2)
+  EXPECT_EQ(run_shell(nodelock_binary().string() + " devices --key " + key.key).exit_code, 2)
       << "--server is required";
-  EXPECT_EQ(run_command(cli_binary().string() + " devices --server " + server_.url()).exit_code, 2)
+  EXPECT_EQ(run_shell(nodelock_binary().string() + " devices --server " + server_.url()).exit_code,
+            2)
       << "--key is required";
 }
 
@@ -198,7 +206,7 @@ TEST_F(SelfServiceCliTest, TheHolderReleasesALostLaptopAndANewMachineTakesItsSea
   ASSERT_FALSE(laptop_id.empty() || laptop_seat.empty()) << on_laptop.dump();
   EXPECT_EQ(activate(desktop, key.key).exit_code, 1) << "the license is full";
 
-  CliRun released = holder("release-device --device " + laptop_id, key.key);
+  ProcessResult released = holder("release-device --device " + laptop_id, key.key);
   ASSERT_EQ(released.exit_code, 0) << released.out;
   for (const std::string& said : {"Released " + laptop_id, std::string("0 of 1 seats in use"),
                                   std::string("1 of 2 self-service releases left in 30 days")}) {
@@ -211,7 +219,8 @@ TEST_F(SelfServiceCliTest, TheHolderReleasesALostLaptopAndANewMachineTakesItsSea
   const nlohmann::json listing = json_of(holder("devices --json", key.key));
   ASSERT_EQ(listing["devices"].size(), 2u);
   EXPECT_EQ(listing["devices"][0]["status"], "released");
-  CliRun for_support = admin_cli("devices --license " + key.id + " --state released", support_);
+  ProcessResult for_support =
+      admin_cli("devices --license " + key.id + " --state released", support_);
   EXPECT_EQ(for_support.exit_code, 0);
   EXPECT_NE(for_support.out.find(laptop_id), std::string::npos) << for_support.out;
 
@@ -230,7 +239,7 @@ TEST_F(SelfServiceCliTest, TheReleaseJsonAndTheLastReleaseOfTheMonth) {
   const std::string laptop_seat = activated(laptop, key.key, "activation_id");
   const std::string desktop_seat = activated(desktop, key.key, "activation_id");
 
-  CliRun released = holder("release-device --json --device " + laptop_seat, key.key);
+  ProcessResult released = holder("release-device --json --device " + laptop_seat, key.key);
   ASSERT_EQ(released.exit_code, 0) << released.out;
   const nlohmann::json answer = json_of(released);
   EXPECT_EQ(answer["released"]["id"], laptop_seat);
@@ -244,7 +253,7 @@ TEST_F(SelfServiceCliTest, TheReleaseJsonAndTheLastReleaseOfTheMonth) {
     EXPECT_EQ(released.out.find(secret), std::string::npos) << secret;
   }
 
-  CliRun spent = holder("release-device --json --device " + desktop_seat, key.key);
+  ProcessResult spent = holder("release-device --json --device " + desktop_seat, key.key);
   EXPECT_EQ(spent.exit_code, 1);
   EXPECT_EQ(json_of(spent)["error"]["code"], "forbidden");
   EXPECT_NE(json_of(spent)["error"].value("message", "").find("support can still reset"),
@@ -255,16 +264,17 @@ TEST_F(SelfServiceCliTest, TheReleaseJsonAndTheLastReleaseOfTheMonth) {
 
 TEST_F(SelfServiceCliTest, TheAllowanceIsShownAndSetByStaff) {
   const IssuedKey key = license("--max-activations 2");
-  CliRun shown = admin_cli("license show " + key.id, support_);
+  ProcessResult shown = admin_cli("license show " + key.id, support_);
   EXPECT_NE(shown.out.find("the license holder may list machines, not release them"),
             std::string::npos)
       << shown.out;
 
-  CliRun by_support =
+  ProcessResult by_support =
       admin_cli("license set-self-service " + key.id + " --releases-per-month 2 --json", support_);
   EXPECT_EQ(by_support.exit_code, 1);
   EXPECT_EQ(json_of(by_support)["error"]["code"], "forbidden") << by_support.out;
-  CliRun by_admin = admin_cli("license set-self-service " + key.id + " --releases-per-month 2");
+  ProcessResult by_admin =
+      admin_cli("license set-self-service " + key.id + " --releases-per-month 2");
   ASSERT_EQ(by_admin.exit_code, 0) << by_admin.out;
   EXPECT_NE(by_admin.out.find("release 2 machines in any 30 days"), std::string::npos)
       << by_admin.out;

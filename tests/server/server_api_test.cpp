@@ -2,30 +2,25 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include <cstdio>
-
 #include "server_fixture.h"
 
 namespace nodelock::server::testing {
 namespace {
 
-std::string run_and_capture(const std::string& command, int& exit_code) {
-  std::string output;
-  FILE* pipe = popen(command.c_str(), "r");
-  char buffer[4096];
-  while (std::size_t n = fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
-  const int status = pclose(pipe);
-  exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return output;
+// `nodelock-server <arguments>`'s exit code.
+int server_exit_code(const std::vector<std::string>& arguments) {
+  std::vector<std::string> words = {server_binary().string()};
+  words.insert(words.end(), arguments.begin(), arguments.end());
+  return run_process(words).exit_code;
 }
 
 TEST(ServerLifecycle, InitPrintsTheTokenOnceAndRefusesASecondInit) {
   TempDir dir;
   const std::string data = (dir / "data").string();
-  int exit_code = 0;
-  const std::string out =
-      run_and_capture(server_binary().string() + " init --json --data " + data, exit_code);
-  ASSERT_EQ(exit_code, 0) << out;
+  const ProcessResult init =
+      run_process({server_binary().string(), "init", "--json", "--data", data});
+  const std::string& out = init.out;
+  ASSERT_EQ(init.exit_code, 0) << out;
   const auto printed = nlohmann::json::parse(out, nullptr, false);
   ASSERT_TRUE(printed.is_object()) << out;
   const std::string token = printed["admin_token"];
@@ -39,12 +34,10 @@ TEST(ServerLifecycle, InitPrintsTheTokenOnceAndRefusesASecondInit) {
   ASSERT_EQ(stat((dir / "data" / "key.pepper").c_str(), &info), 0);
   EXPECT_EQ(info.st_mode & 0777, 0600u);
 
-  run_and_capture(server_binary().string() + " init --data " + data + " 2>&1", exit_code);
-  EXPECT_EQ(exit_code, 1);
+  EXPECT_EQ(server_exit_code({"init", "--data", data}), 1);
 
-  int grep_code = 0;
-  run_and_capture("grep -r -l " + token.substr(4) + " " + data, grep_code);
-  EXPECT_NE(grep_code, 0) << "the admin token is stored in the clear";
+  EXPECT_NE(run_process({"/bin/grep", "-r", "-l", token.substr(4), data}).exit_code, 0)
+      << "the admin token is stored in the clear";
 
   ServerProcess server({dir / "data", {}});
   EXPECT_TRUE(server.admin_token().empty()) << "an initialised directory printed a new token";
@@ -60,13 +53,9 @@ TEST(ServerLifecycle, TermStopsTheServerCleanly) {
 }
 
 TEST(ServerLifecycle, MisuseIsAUsageError) {
-  int exit_code = 0;
-  run_and_capture(server_binary().string() + " serve 2>&1", exit_code);
-  EXPECT_EQ(exit_code, 2);
-  run_and_capture(server_binary().string() + " serve --data x --listen nowhere 2>&1", exit_code);
-  EXPECT_EQ(exit_code, 2);
-  run_and_capture(server_binary().string() + " launch 2>&1", exit_code);
-  EXPECT_EQ(exit_code, 2);
+  EXPECT_EQ(server_exit_code({"serve"}), 2);
+  EXPECT_EQ(server_exit_code({"serve", "--data", "x", "--listen", "nowhere"}), 2);
+  EXPECT_EQ(server_exit_code({"launch"}), 2);
 }
 
 TEST_F(ServerTest, KeysArePublishedWithTheirId) {

@@ -3,22 +3,20 @@
 // products, damaged files and licenses that may not have one are refused.
 #include <fstream>
 
-#include "admin_cli_fixture.h"
+#include "server_fixture.h"
 
 namespace nodelock::server::testing {
 namespace {
-
-const std::string kHosts = std::string(NODELOCK_TESTS_DIR) + "/fixtures/hosts/";
 
 std::string read_text(const std::filesystem::path& path) {
   std::ifstream in(path);
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-class SiteFileTest : public AdminCliTest {
+class SiteFileTest : public ServerTest {
  protected:
   void SetUp() override {
-    AdminCliTest::SetUp();
+    ServerTest::SetUp();
     Reply token = admin().post("/v1/admin-tokens", {{"role", "support"}});
     ASSERT_EQ(token.status, 201);
     support_ = token.body["token"];
@@ -40,9 +38,10 @@ class SiteFileTest : public AdminCliTest {
   std::size_t audit_entries() { return admin().get("/v1/audit").body["entries"].size(); }
 
   // `nodelock <words> --product acme-cad --store STORE --sysroot HOST --json`.
-  CliRun on(const TempDir& store, const std::string& host, const std::string& words) {
-    return run_command(cli_binary().string() + " " + words + " --product acme-cad --store " +
-                       store.path().string() + " --sysroot " + kHosts + host + " --json");
+  ProcessResult on(const TempDir& store, const std::string& host, const std::string& words) {
+    return run_shell(nodelock_binary().string() + " " + words + " --product acme-cad --store " +
+                     store.path().string() + " --sysroot " + fixture_host(host).string() +
+                     " --json");
   }
 
   std::string support_;
@@ -99,18 +98,18 @@ TEST_F(SiteFileTest, BadRequestsAreRefusedAndIssueNothing) {
 TEST_F(SiteFileTest, EveryMachineOfTheSiteRunsTheSameFileAndOtherSitesDoNot) {
   const TempDir dir;
   const std::string file = (dir / "acme-hq.nlsite").string();
-  CliRun written = admin_cli(
+  ProcessResult written = admin_cli(
       "license site-file --license " + site_id_ + " --site-id acme-hq --out " + file, support_);
   ASSERT_EQ(written.exit_code, 0) << written.out;
   EXPECT_NE(written.out.find("offline install"), std::string::npos) << written.out;
 
   for (const char* host : {"desktop-two-nics", "laptop-wifi-docker"}) {
     const TempDir store;
-    CliRun installed = on(store, host, "offline install " + file + " --site-id acme-hq");
+    ProcessResult installed = on(store, host, "offline install " + file + " --site-id acme-hq");
     ASSERT_EQ(installed.exit_code, 0) << installed.out;
     EXPECT_EQ(json_of(installed)["licensee"], "ACME Corp");
     EXPECT_TRUE(json_of(installed)["trusted_on_first_use"].get<bool>());
-    CliRun status = on(store, host, "status");
+    ProcessResult status = on(store, host, "status");
     EXPECT_EQ(status.exit_code, 0) << status.out;
     EXPECT_EQ(json_of(status)["status"], "valid");
     EXPECT_EQ(json_of(status)["site_id"], "acme-hq");
@@ -118,11 +117,12 @@ TEST_F(SiteFileTest, EveryMachineOfTheSiteRunsTheSameFileAndOtherSitesDoNot) {
   }
 
   const TempDir branch;
-  CliRun other = on(branch, "kvm-virtio", "offline install " + file + " --site-id acme-branch");
+  ProcessResult other =
+      on(branch, "kvm-virtio", "offline install " + file + " --site-id acme-branch");
   EXPECT_EQ(other.exit_code, 1) << other.out;
   EXPECT_EQ(json_of(other)["error"]["code"], "outside_site");
   const TempDir unset;
-  CliRun no_site = on(unset, "kvm-virtio", "offline install " + file);
+  ProcessResult no_site = on(unset, "kvm-virtio", "offline install " + file);
   EXPECT_EQ(no_site.exit_code, 1) << no_site.out;
   EXPECT_NE(json_of(no_site)["error"]["message"].get<std::string>().find("--site-id acme-hq"),
             std::string::npos)
@@ -142,7 +142,7 @@ TEST_F(SiteFileTest, AMachineThatLeavesTheSiteIsRefusedByStatus) {
   ASSERT_EQ(
       on(store, "desktop-two-nics", "offline install " + file + " --site-id acme-hq").exit_code, 0);
   { std::ofstream(store.path() / "site-id") << "acme-branch\n"; }
-  CliRun status = on(store, "desktop-two-nics", "status");
+  ProcessResult status = on(store, "desktop-two-nics", "status");
   EXPECT_EQ(status.exit_code, 1) << status.out;
   EXPECT_EQ(json_of(status)["status"], "outside_site");
 }
@@ -160,12 +160,12 @@ TEST_F(SiteFileTest, ADamagedFileOrAnotherProductsIsNotInstalled) {
   damaged[body] = damaged[body] == 'A' ? 'B' : 'A';
   { std::ofstream(dir / "damaged.nlsite") << damaged; }
   const TempDir store;
-  CliRun refused =
+  ProcessResult refused =
       on(store, "desktop-two-nics",
          "offline install " + (dir / "damaged.nlsite").string() + " --site-id acme-hq");
   EXPECT_EQ(refused.exit_code, 4) << refused.out;
-  CliRun other_product = run_command(
-      cli_binary().string() + " offline install " + (dir / "good.nlsite").string() +
+  ProcessResult other_product = run_shell(
+      nodelock_binary().string() + " offline install " + (dir / "good.nlsite").string() +
       " --product acme-viewer --site-id acme-hq --store " + store.path().string() + " --json");
   EXPECT_EQ(other_product.exit_code, 1) << other_product.out;
   EXPECT_EQ(json_of(other_product)["error"]["code"], "product_mismatch");

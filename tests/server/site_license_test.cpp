@@ -1,14 +1,12 @@
 // Site licenses against a real nodelock-server: any number of machines inside
 // the site, counted and listed; machines outside refused with outside_site and
 // nothing changed. The server sees its test clients at 127.0.0.1.
-#include "admin_cli_fixture.h"
+#include "server_fixture.h"
 
 namespace nodelock::server::testing {
 namespace {
 
-const std::string kHosts = std::string(NODELOCK_TESTS_DIR) + "/fixtures/hosts/";
-
-class SiteLicenseTest : public AdminCliTest {
+class SiteLicenseTest : public ServerTest {
  protected:
   // A site license of acme-cad for ACME with `site` fields added to the order.
   IssuedKey create_site(const nlohmann::json& site) {
@@ -160,12 +158,12 @@ TEST_F(SiteLicenseTest, ASiteLicenseHasNoLimitToChange) {
 }
 
 TEST_F(SiteLicenseTest, TheCliCreatesASiteAndActivatesOnlyInsideIt) {
-  CliRun inside = admin_cli(
+  ProcessResult inside = admin_cli(
       "license create --product acme-cad --model site --allowed-networks 127.0.0.0/8,::1/128 "
       "--licensee ACME --json");
   ASSERT_EQ(inside.exit_code, 0) << inside.out;
   const auto created = nlohmann::json::parse(inside.out, nullptr, false);
-  CliRun outside = admin_cli(
+  ProcessResult outside = admin_cli(
       "license create --product acme-cad --model site --allowed-networks 10.0.0.0/8 --json");
   ASSERT_EQ(outside.exit_code, 0) << outside.out;
   const auto elsewhere = nlohmann::json::parse(outside.out, nullptr, false);
@@ -175,16 +173,16 @@ TEST_F(SiteLicenseTest, TheCliCreatesASiteAndActivatesOnlyInsideIt) {
             2);
 
   TempDir store;
-  const std::string machine = cli_binary().string() + " activate --server " + server_.url() +
-                              " --product acme-cad --sysroot " + kHosts +
-                              "desktop-two-nics --store " + store.path().string() + " --key ";
-  CliRun granted = run_command(machine + created["key"].get<std::string>() + " --json");
+  const std::string machine = nodelock_binary().string() + " activate --server " + server_.url() +
+                              " --product acme-cad --sysroot " + kDesktop + " --store " +
+                              store.path().string() + " --key ";
+  ProcessResult granted = run_shell(machine + created["key"].get<std::string>() + " --json");
   EXPECT_EQ(granted.exit_code, 0) << granted.out;
-  CliRun refused = run_command(machine + elsewhere["key"].get<std::string>() + " --json");
+  ProcessResult refused = run_shell(machine + elsewhere["key"].get<std::string>() + " --json");
   EXPECT_EQ(refused.exit_code, 1) << refused.out;
   EXPECT_NE(refused.out.find("outside_site"), std::string::npos) << refused.out;
 
-  CliRun shown = admin_cli("license show " + created["id"].get<std::string>());
+  ProcessResult shown = admin_cli("license show " + created["id"].get<std::string>());
   EXPECT_EQ(shown.exit_code, 0);
   EXPECT_NE(shown.out.find("127.0.0.0/8"), std::string::npos) << shown.out;
   EXPECT_NE(shown.out.find("machines activated: 1"), std::string::npos) << shown.out;

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "nodelock/server/store.h"
-#include "temp_dir.h"
+#include "test_toolkit.h"
 
 namespace nodelock::server::testing {
 

@@ -1,27 +1,38 @@
 // Support requests end to end: resets, limits and tokens.
-#include "support_cli_fixture.h"
+#include "server_fixture.h"
 
 namespace nodelock::server::testing {
 namespace {
+
+// The server, and a token of the support role.
+class SupportCliTest : public ServerTest {
+ protected:
+  void SetUp() override {
+    ServerTest::SetUp();
+    support_ = support_token();
+  }
+
+  std::string support_;
+};
 
 TEST_F(SupportCliTest, StolenLaptopIsResetAndItsSeatGoesToTheReplacement) {
   const IssuedKey key = license("--max-activations 1");
   const Machine laptop{kLaptop, {}};
   const Machine replacement{kDesktop, {}};
-  CliRun activated = activate(laptop, key.key);
+  ProcessResult activated = activate(laptop, key.key);
   ASSERT_EQ(activated.exit_code, 0) << activated.out;
   const std::string activation_id = json_of(activated)["activation_id"];
   const std::string machine_id = json_of(activated)["machine_id"];
   EXPECT_EQ(activate(replacement, key.key).exit_code, 1) << "the license is full";
 
-  CliRun devices = admin_cli("devices --license " + key.id, support_);
+  ProcessResult devices = admin_cli("devices --license " + key.id, support_);
   EXPECT_EQ(devices.exit_code, 0);
   for (const std::string& shown : {activation_id, machine_id, std::string("bare_metal"),
                                    std::string("online"), std::string("active")}) {
     EXPECT_NE(devices.out.find(shown), std::string::npos) << shown << " in " << devices.out;
   }
 
-  CliRun reset = admin_cli("reset --device " + activation_id, support_);
+  ProcessResult reset = admin_cli("reset --device " + activation_id, support_);
   EXPECT_EQ(reset.exit_code, 0) << reset.out;
   EXPECT_NE(reset.out.find("seat is free"), std::string::npos) << reset.out;
   EXPECT_EQ(activate(replacement, key.key).exit_code, 0)
@@ -45,7 +56,7 @@ TEST_F(SupportCliTest, ResetsBeyondTheYearlyAllowanceNeedAnAdminOverride) {
   const std::string b = json_of(activate(second, key.key))["activation_id"];
   EXPECT_EQ(admin_cli("reset --device " + a, support_).exit_code, 0);
 
-  CliRun refused = admin_cli("reset --device " + b + " --json", support_);
+  ProcessResult refused = admin_cli("reset --device " + b + " --json", support_);
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_EQ(json_of(refused)["error"]["code"], "forbidden");
   EXPECT_NE(json_of(refused)["error"]["message"].get<std::string>().find("--override"),
@@ -63,7 +74,7 @@ TEST_F(SupportCliTest, ResetRefusesViewersAndSeatsAlreadyFree) {
   const std::string viewer = json_of(admin_cli("token create --role viewer --json"))["token"];
   EXPECT_EQ(admin_cli("reset --device " + id, viewer).exit_code, 1);
   EXPECT_EQ(admin_cli("reset --device " + id, support_).exit_code, 0);
-  CliRun again = admin_cli("reset --device " + id + " --json", support_);
+  ProcessResult again = admin_cli("reset --device " + id + " --json", support_);
   EXPECT_EQ(again.exit_code, 1);
   EXPECT_EQ(json_of(again)["error"]["code"], "conflict");
   EXPECT_EQ(admin_cli("reset --device act_nothing", support_).exit_code, 1);
@@ -78,7 +89,8 @@ TEST_F(SupportCliTest, LoweringALimitDropsNoMachineAndOnlyAnAdminMayRaiseIt) {
   ASSERT_EQ(activate(laptop, key.key).exit_code, 0);
   ASSERT_EQ(activate(desktop, key.key).exit_code, 0);
 
-  CliRun lowered = admin_cli("license set-limit " + key.id + " --max-activations 1", support_);
+  ProcessResult lowered =
+      admin_cli("license set-limit " + key.id + " --max-activations 1", support_);
   EXPECT_EQ(lowered.exit_code, 0) << lowered.out;
   EXPECT_NE(lowered.out.find("none is dropped"), std::string::npos) << lowered.out;
   EXPECT_EQ(license_details(key.id).body["seats"], nlohmann::json({{"used", 2}, {"max", 1}}));
@@ -87,7 +99,7 @@ TEST_F(SupportCliTest, LoweringALimitDropsNoMachineAndOnlyAnAdminMayRaiseIt) {
       << "and keeps its seat when it activates again";
   EXPECT_EQ(activate(vm, key.key).exit_code, 1) << "a new machine is refused";
 
-  CliRun raised =
+  ProcessResult raised =
       admin_cli("license set-limit " + key.id + " --max-activations 3 --json", support_);
   EXPECT_EQ(raised.exit_code, 1);
   EXPECT_EQ(json_of(raised)["error"]["code"], "forbidden");
@@ -105,7 +117,7 @@ TEST_F(SupportCliTest, LoweringALimitDropsNoMachineAndOnlyAnAdminMayRaiseIt) {
 }
 
 TEST_F(SupportCliTest, TokensAreListedWithoutSecretsAndARevokedTokenIsRefusedAtOnce) {
-  CliRun listed = admin_cli("token list --json");
+  ProcessResult listed = admin_cli("token list --json");
   ASSERT_EQ(listed.exit_code, 0) << listed.out;
   EXPECT_EQ(listed.out.find("nla_"), std::string::npos) << "a token is listed";
   EXPECT_EQ(listed.out.find("hash"), std::string::npos) << "a token hash is listed";
@@ -121,13 +133,13 @@ TEST_F(SupportCliTest, TokensAreListedWithoutSecretsAndARevokedTokenIsRefusedAtO
   EXPECT_EQ(admin_cli("token revoke " + admin_id, support_).exit_code, 1);
 
   EXPECT_EQ(admin_cli("license list", support_).exit_code, 0);
-  CliRun revoked = admin_cli("token revoke " + support_id);
+  ProcessResult revoked = admin_cli("token revoke " + support_id);
   EXPECT_EQ(revoked.exit_code, 0) << revoked.out;
-  CliRun refused = admin_cli("license list --json", support_);
+  ProcessResult refused = admin_cli("license list --json", support_);
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_EQ(json_of(refused)["error"]["code"], "unauthorized");
 
-  CliRun last = admin_cli("token revoke " + admin_id + " --json");
+  ProcessResult last = admin_cli("token revoke " + admin_id + " --json");
   EXPECT_EQ(last.exit_code, 1);
   EXPECT_EQ(json_of(last)["error"]["code"], "conflict");
   EXPECT_EQ(admin_cli("token revoke tok_nothing").exit_code, 1);

@@ -9,17 +9,6 @@
 
 namespace nodelock::testing {
 
-TempDir::TempDir()
-    : path_(std::filesystem::temp_directory_path() /
-            ("nodelock-test-" + encoding::hex(crypto::random_bytes(8)))) {
-  std::filesystem::create_directories(path_);
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
-
 namespace {
 
 // What a LICENSE and a BORROW share: the test terms, and the machine at
@@ -104,10 +93,6 @@ std::string install_test_borrow(const LocalStore& store, const crypto::SigningKe
     throw std::runtime_error("cannot write the test borrow");
   }
   return *armored;
-}
-
-std::filesystem::path fixture_host(const std::string& name) {
-  return std::filesystem::path(NODELOCK_TESTS_DIR) / "fixtures" / "hosts" / name;
 }
 
 }  // namespace nodelock::testing

@@ -6,24 +6,13 @@
 #include <functional>
 #include <string>
 
+#include "fixture_hosts.h"
 #include "nodelock/activation/local_store.h"
 #include "nodelock/activation/payloads.h"
 #include "nodelock/crypto/crypto.h"
+#include "temp_dir.h"
 
 namespace nodelock::testing {
-
-// A random temporary directory, removed with the object.
-class TempDir {
- public:
-  TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir();
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 // Installs into `store` a device key and a LICENSE signed by `vendor` for the
 // machine at `sysroot` (empty: this machine), valid from `now`. `adjust` may
@@ -47,8 +36,5 @@ std::string install_test_borrow(const LocalStore& store, const crypto::SigningKe
                                 const std::string& product, const std::filesystem::path& sysroot,
                                 std::int64_t now, std::int64_t days,
                                 const std::function<void(Borrow&)>& adjust = {});
-
-// A fixture host tree under tests/fixtures/hosts/.
-std::filesystem::path fixture_host(const std::string& name);
 
 }  // namespace nodelock::testing

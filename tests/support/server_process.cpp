@@ -6,15 +6,22 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <ctime>
 
-namespace nodelock::server::testing {
+extern char** environ;
 
-std::filesystem::path server_binary() {
-  return std::filesystem::path(NODELOCK_BINARY_DIR) / "server-stub" / "nodelock-server";
+namespace nodelock::testing {
+
+ServerClock::ServerClock() : file_(dir_ / "now"), now_(std::time(nullptr)) {
+  advance(std::chrono::seconds(0));
 }
 
-std::filesystem::path cli_binary() {
-  return std::filesystem::path(NODELOCK_BINARY_DIR) / "cli" / "nodelock";
+void ServerClock::advance(std::chrono::seconds by) {
+  now_ += by.count();
+  // Renamed into place: the server never reads a half-written time.
+  const std::filesystem::path next = dir_ / "now.next";
+  write_text(next, std::to_string(now_) + "\n");
+  std::filesystem::rename(next, file_);
 }
 
 ServerProcess::ServerProcess(Options options) {
@@ -27,6 +34,17 @@ ServerProcess::ServerProcess(Options options) {
   std::vector<std::string> words = {server_binary().string(), "serve",    "--data",
                                     data_dir_.string(),       "--listen", options.listen};
   words.insert(words.end(), options.extra_arguments.begin(), options.extra_arguments.end());
+  std::vector<std::string> environment;
+  for (char** entry = environ; *entry != nullptr; ++entry) environment.emplace_back(*entry);
+  if (options.clock != nullptr) {
+    environment.push_back("NODELOCK_TEST_CLOCK=" + options.clock->file().string());
+  }
+  std::vector<char*> argv;
+  for (std::string& word : words) argv.push_back(word.data());
+  argv.push_back(nullptr);
+  std::vector<char*> envp;
+  for (std::string& entry : environment) envp.push_back(entry.data());
+  envp.push_back(nullptr);
   int out[2];
   if (pipe(out) != 0) {
     ADD_FAILURE() << "pipe failed";
@@ -37,10 +55,7 @@ ServerProcess::ServerProcess(Options options) {
     dup2(out[1], STDOUT_FILENO);
     close(out[0]);
     close(out[1]);
-    std::vector<char*> argv;
-    for (std::string& word : words) argv.push_back(word.data());
-    argv.push_back(nullptr);
-    execv(argv[0], argv.data());
+    execve(argv[0], argv.data(), envp.data());
     _exit(127);
   }
   close(out[1]);
@@ -139,4 +154,4 @@ nlohmann::json all_activations(ApiClient& admin, const std::string& license_id) 
   }
 }
 
-}  // namespace nodelock::server::testing
+}  // namespace nodelock::testing

@@ -1,9 +1,11 @@
 // A real nodelock-server process on a free loopback port with a temporary data
-// directory, and a JSON client for it.
+// directory, optionally on a test clock the test moves, and a JSON client for it.
 #pragma once
 
 #include <sys/types.h>
 
+#include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -13,12 +15,30 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "process.h"
 #include "temp_dir.h"
 
-namespace nodelock::server::testing {
+namespace nodelock::testing {
 
-std::filesystem::path server_binary();
-std::filesystem::path cli_binary();
+// The time a server on the test clock reads (NODELOCK_TEST_CLOCK, docs/TESTING.md):
+// a file holding one Unix time, which only the test moves. It starts at the
+// real time; several servers (a restart) may share one.
+class ServerClock {
+ public:
+  ServerClock();
+  ServerClock(const ServerClock&) = delete;
+  ServerClock& operator=(const ServerClock&) = delete;
+
+  std::int64_t now() const { return now_; }
+  // Moves the time on; the server's sweeps follow within about 50 ms.
+  void advance(std::chrono::seconds by);
+  const std::filesystem::path& file() const { return file_; }
+
+ private:
+  TempDir dir_;
+  std::filesystem::path file_;
+  std::int64_t now_;
+};
 
 class ServerProcess {
  public:
@@ -26,6 +46,7 @@ class ServerProcess {
     std::filesystem::path data_dir;            // empty: a fresh one of the process's own
     std::vector<std::string> extra_arguments;  // e.g. --tls-cert FILE --tls-key FILE
     std::string listen = "127.0.0.1:0";        // a fixed port: the same server again after a crash
+    const ServerClock* clock = nullptr;        // set: the server reads the time from it
   };
 
   // Starts `nodelock-server serve` and waits for its "listening on" line.
@@ -85,4 +106,4 @@ class ApiClient {
 // GET /v1/licenses/{id}/activations; a failed page fails the test.
 nlohmann::json all_activations(ApiClient& admin, const std::string& license_id);
 
-}  // namespace nodelock::server::testing
+}  // namespace nodelock::testing

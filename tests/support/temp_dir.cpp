@@ -1,20 +1,21 @@
 #include "temp_dir.h"
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 
 #include <fstream>
 #include <sstream>
 
-#include "nodelock/crypto/crypto.h"
-#include "nodelock/crypto/encoding.h"
+namespace nodelock::testing {
 
-namespace nodelock::test {
-
-TempDir::TempDir()
-    : path_(std::filesystem::temp_directory_path() /
-            ("nodelock-crypto-" + encoding::hex(crypto::random_bytes(8)))) {
-  std::filesystem::create_directory(path_);
+TempDir::TempDir() {
+  // mkdtemp replaces the six trailing X with a unique suffix and makes the
+  // directory 0700.
+  std::string pattern =
+      (std::filesystem::temp_directory_path() / ("nodelock-test-" + std::string(6, 'X'))).string();
+  if (::mkdtemp(pattern.data()) == nullptr) ADD_FAILURE() << "cannot make " << pattern;
+  path_ = pattern;
 }
 
 TempDir::~TempDir() {
@@ -32,7 +33,8 @@ std::string read_text(const std::filesystem::path& path) {
 void write_text(const std::filesystem::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << text;
-  ASSERT_TRUE(out.good()) << "cannot write " << path;
+  out.close();
+  EXPECT_TRUE(out.good()) << "cannot write " << path;
 }
 
 unsigned file_mode(const std::filesystem::path& path) {
@@ -41,4 +43,4 @@ unsigned file_mode(const std::filesystem::path& path) {
   return status.st_mode & 07777;
 }
 
-}  // namespace nodelock::test
+}  // namespace nodelock::testing
