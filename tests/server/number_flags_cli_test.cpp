@@ -7,18 +7,17 @@
 #include <utility>
 #include <vector>
 
-#include "admin_cli_fixture.h"
-#include "temp_dir.h"
+#include "server_fixture.h"
 
 namespace nodelock::server::testing {
 namespace {
 
-class NumberFlagsCliTest : public AdminCliTest {
+class NumberFlagsCliTest : public ServerTest {
  protected:
   // `nodelock admin <words>` with stderr as the output, for its message.
-  CliRun admin_merged(const std::string& words) {
-    return run_command("(" + cli_binary().string() + " admin " + words + " --server " +
-                       server_.url() + " --token " + server_.admin_token() + " 2>&1)");
+  ProcessResult admin_merged(const std::string& words) {
+    return run_shell("(" + nodelock_binary().string() + " admin " + words + " --server " +
+                     server_.url() + " --token " + server_.admin_token() + " 2>&1)");
   }
 
   std::size_t license_count() {
@@ -31,7 +30,7 @@ class NumberFlagsCliTest : public AdminCliTest {
   // quotes `given`, with no license created.
   void expect_usage_error(const std::string& words, const std::string& flag,
                           const std::string& given) {
-    const CliRun run = admin_merged(words);
+    const ProcessResult run = admin_merged(words);
     EXPECT_EQ(run.exit_code, 2) << words << "\n" << run.out;
     EXPECT_EQ(std::count(run.out.begin(), run.out.end(), '\n'), 1) << words << "\n" << run.out;
     EXPECT_NE(run.out.find(flag), std::string::npos) << words << "\n" << run.out;
@@ -41,7 +40,7 @@ class NumberFlagsCliTest : public AdminCliTest {
 };
 
 TEST_F(NumberFlagsCliTest, AnExpiryBeyondAnyNumberIsAUsageErrorAndCreatesNothing) {
-  const CliRun run = admin_cli(
+  const ProcessResult run = admin_cli(
       "license create --product acme-cad --max-activations 3 --expires 99999999999999999999");
   EXPECT_EQ(run.exit_code, 2) << run.out;
   EXPECT_EQ(license_count(), 0u);
@@ -88,7 +87,7 @@ TEST_F(NumberFlagsCliTest, ABadDateIsAUsageErrorNotATamperedFile) {
 }
 
 TEST_F(NumberFlagsCliTest, GoodNumbersAndDatesStillCreateTheLicense) {
-  CliRun created = admin_cli(
+  ProcessResult created = admin_cli(
       "license create --product acme-cad --model floating --seats 05 --lease-ttl 600 "
       "--expires 2099-12-31 --json");
   ASSERT_EQ(created.exit_code, 0) << created.out;
@@ -102,7 +101,8 @@ TEST_F(NumberFlagsCliTest, GoodNumbersAndDatesStillCreateTheLicense) {
 TEST_F(NumberFlagsCliTest, CountsBeyondTheLicensesLimitsAreRefusedByTheServerAsUsageErrors) {
   for (const std::string flags : {"--seats 0", "--seats 1000001", "--lease-ttl 999999999",
                                   "--seats 3 --max-borrow-days 366"}) {
-    const CliRun run = admin_merged("license create --product acme-cad --model floating " + flags);
+    const ProcessResult run =
+        admin_merged("license create --product acme-cad --model floating " + flags);
     EXPECT_EQ(run.exit_code, 2) << flags << "\n" << run.out;
     EXPECT_EQ(license_count(), 0u) << flags;
   }
@@ -118,7 +118,7 @@ TEST_F(NumberFlagsCliTest, ProjectTokenCountsAreCheckedLikeAnyNumber) {
 TEST_F(NumberFlagsCliTest, LimitsOfSupportCommandsAreCheckedBeforeTheServerIsAsked) {
   const IssuedKey license = create_license({{"max_activations", 2}});
   for (const std::string given : {"99999999999999999999", "-3", "3x"}) {
-    const CliRun run =
+    const ProcessResult run =
         admin_merged("license set-limit " + license.id + " --max-activations " + given);
     EXPECT_EQ(run.exit_code, 2) << run.out;
     EXPECT_NE(run.out.find("got '" + given + "'"), std::string::npos) << run.out;
@@ -133,7 +133,7 @@ TEST_F(NumberFlagsCliTest, ReportAndAuditRangesTakeOnlyADateOrUnixSeconds) {
     for (const std::string& words :
          {"audit list --from '" + given + "'", "alerts --to '" + given + "'",
           "report summary --license " + license.id + " --from '" + given + "'"}) {
-      const CliRun run = admin_merged(words);
+      const ProcessResult run = admin_merged(words);
       EXPECT_EQ(run.exit_code, 2) << words << "\n" << run.out;
       EXPECT_NE(run.out.find("got '" + given + "'"), std::string::npos) << words << run.out;
     }
@@ -143,16 +143,16 @@ TEST_F(NumberFlagsCliTest, ReportAndAuditRangesTakeOnlyADateOrUnixSeconds) {
 
 TEST_F(NumberFlagsCliTest, LeaseFlagsRefuseMalformedNumbers) {
   const TempDir store;
-  const std::string lease = cli_binary().string() + " lease ";
+  const std::string lease = nodelock_binary().string() + " lease ";
   const std::string where = " --product acme-cad --store " + store.path().string() + " 2>&1)";
   for (const std::string days : {"1e3", "' 3'", "0", "-2", "99999999999999999999"}) {
-    const CliRun run = run_command("(" + lease + "borrow --days " + days + where);
+    const ProcessResult run = run_shell("(" + lease + "borrow --days " + days + where);
     EXPECT_EQ(run.exit_code, 2) << days << ": " << run.out;
     EXPECT_NE(run.out.find("--days"), std::string::npos) << run.out;
   }
   for (const std::string timeout : {"' 5'", "5s", "+5", "604801", "99999999999999999999"}) {
-    const CliRun run = run_command("(" + lease + "checkout --key K --server " + server_.url() +
-                                   " --wait --wait-timeout " + timeout + where);
+    const ProcessResult run = run_shell("(" + lease + "checkout --key K --server " + server_.url() +
+                                        " --wait --wait-timeout " + timeout + where);
     EXPECT_EQ(run.exit_code, 2) << timeout << ": " << run.out;
     EXPECT_NE(run.out.find("--wait-timeout"), std::string::npos) << run.out;
   }
@@ -187,7 +187,7 @@ TEST(ServerNumberFlags, MalformedNumericOptionsAreUsageErrors) {
         "--listen 127.0.0.1:0 --threads 8x", "--listen 127.0.0.1:0 --request-window 1e3",
         "--listen 127.0.0.1:0 --lease-flush-interval 61",
         "--listen 127.0.0.1:0 --transfer-hold 99999999999999999999"}) {
-    const CliRun run = run_command("(" + serve + flags + " 2>&1)");
+    const ProcessResult run = run_shell("(" + serve + flags + " 2>&1)");
     EXPECT_EQ(run.exit_code, 2) << flags << "\n" << run.out;
     EXPECT_NE(run.out.find("got '"), std::string::npos) << flags << "\n" << run.out;
   }
