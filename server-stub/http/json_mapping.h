@@ -15,7 +15,7 @@
 #include "nodelock/server/admin_service.h"
 #include "nodelock/server/floating_policy.h"
 #include "nodelock/server/lease_service.h"
-#include "nodelock/server/store.h"
+#include "nodelock/server/store_writes.h"
 
 namespace nodelock::server {
 

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "nodelock/server/lease_store.h"
-#include "nodelock/server/store.h"
+#include "nodelock/server/store_records.h"
 
 namespace nodelock::server {
 

@@ -13,7 +13,7 @@
 
 #include "nodelock/activation/payloads.h"
 #include "nodelock/server/activation_service.h"
-#include "nodelock/server/store.h"
+#include "nodelock/server/store_writes.h"
 
 namespace nodelock::server {
 

@@ -11,7 +11,7 @@
 #include "nodelock/activation/document.h"
 #include "nodelock/crypto/crypto.h"
 #include "nodelock/crypto/result.h"
-#include "nodelock/server/store.h"
+#include "nodelock/server/store_records.h"
 
 namespace nodelock::server {
 

@@ -16,7 +16,7 @@
 
 #include "nodelock/crypto/result.h"
 #include "nodelock/server/lease_store.h"
-#include "nodelock/server/store.h"
+#include "nodelock/server/store_records.h"
 
 namespace nodelock::server {
 

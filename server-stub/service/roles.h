@@ -2,7 +2,7 @@
 #pragma once
 
 #include "nodelock/crypto/result.h"
-#include "nodelock/server/store.h"
+#include "nodelock/server/store_records.h"
 
 namespace nodelock::server {
 

@@ -4,7 +4,7 @@
 #include <string_view>
 
 #include "nodelock/crypto/result.h"
-#include "nodelock/server/store.h"
+#include "nodelock/server/store_records.h"
 
 namespace nodelock::server {
 

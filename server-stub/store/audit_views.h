@@ -7,8 +7,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "nodelock/audit/audit_chain.h"
 #include "nodelock/crypto/result.h"
-#include "nodelock/server/store.h"
+#include "nodelock/server/store_writes.h"
 
 namespace nodelock::server {
 

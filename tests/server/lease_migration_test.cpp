@@ -8,6 +8,7 @@
 #include "nodelock/server/lease_service.h"
 #include "nodelock/server/lease_store.h"
 #include "service_fixture.h"
+#include "sqlite/schema.h"
 
 namespace nodelock::server::testing {
 namespace {
@@ -61,12 +62,12 @@ TEST_F(LeaseMigrationTest, RebuildingTheLeasesTableKeepsEveryLeaseAndItsIndexes)
   store_.reset();
 
   const std::string path = (dir_ / "nodelock.db").string();
-  ASSERT_EQ(
-      exec(path, "DELETE FROM schema_version WHERE version = " + std::to_string(kSchemaVersion)),
-      SQLITE_OK);
+  ASSERT_EQ(exec(path, "DELETE FROM schema_version WHERE version = " +
+                           std::to_string(sqlite::kSchemaVersion)),
+            SQLITE_OK);
   auto store = open_or_fail(store_url(dir_));
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(count(path, "SELECT max(version) FROM schema_version"), kSchemaVersion);
+  EXPECT_EQ(count(path, "SELECT max(version) FROM schema_version"), sqlite::kSchemaVersion);
 
   auto still_held = store->leases().held_leases(license->license.id);
   ASSERT_TRUE(still_held.ok()) << still_held.message();

@@ -5,6 +5,7 @@
 #include <tuple>
 #include <vector>
 
+#include "sqlite/schema.h"
 #include "store_fixture.h"
 
 namespace nodelock::server::testing {
@@ -26,7 +27,7 @@ int recorded_schema_version(const std::string& path) {
 TEST(SchemaMigration, NewDatabaseIsCreatedAtTheCurrentVersion) {
   TempDir dir;
   ASSERT_NE(open_or_fail(store_url(dir)), nullptr);
-  EXPECT_EQ(recorded_schema_version((dir / "nodelock.db").string()), kSchemaVersion);
+  EXPECT_EQ(recorded_schema_version((dir / "nodelock.db").string()), sqlite::kSchemaVersion);
 }
 
 TEST(SchemaMigration, ReopeningKeepsTheDataAndTheVersion) {
@@ -39,7 +40,7 @@ TEST(SchemaMigration, ReopeningKeepsTheDataAndTheVersion) {
   auto product = store->product("acme-cad");
   ASSERT_TRUE(product.ok()) << product.message();
   EXPECT_EQ(product->name, "Acme CAD");
-  EXPECT_EQ(recorded_schema_version((dir / "nodelock.db").string()), kSchemaVersion);
+  EXPECT_EQ(recorded_schema_version((dir / "nodelock.db").string()), sqlite::kSchemaVersion);
 }
 
 TEST(SchemaMigration, DatabaseFromANewerServerIsRefused) {
@@ -47,8 +48,8 @@ TEST(SchemaMigration, DatabaseFromANewerServerIsRefused) {
   open_or_fail(store_url(dir));
   sqlite3* db = nullptr;
   sqlite3_open((dir / "nodelock.db").c_str(), &db);
-  const std::string bump =
-      "INSERT INTO schema_version(version) VALUES(" + std::to_string(kSchemaVersion + 1) + ")";
+  const std::string bump = "INSERT INTO schema_version(version) VALUES(" +
+                           std::to_string(sqlite::kSchemaVersion + 1) + ")";
   ASSERT_EQ(sqlite3_exec(db, bump.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(db);
 
@@ -97,7 +98,7 @@ TEST(SchemaMigration, RebuildingTheActivationsTableKeepsEverySeatAndItsKeys) {
 
   auto store = open_or_fail(store_url(dir));
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(recorded_schema_version((dir / "nodelock.db").string()), kSchemaVersion);
+  EXPECT_EQ(recorded_schema_version((dir / "nodelock.db").string()), sqlite::kSchemaVersion);
   auto page = store->activation_page("lic-1", {});
   ASSERT_TRUE(page.ok()) << page.message();
   const std::vector<Activation>& seats = page->activations;

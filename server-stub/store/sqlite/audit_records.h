@@ -7,7 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include "connection.h"
-#include "nodelock/server/store.h"
+#include "nodelock/audit/audit_chain.h"
+#include "nodelock/server/store_writes.h"
 
 namespace nodelock::server::sqlite {
 

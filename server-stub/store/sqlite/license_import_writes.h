@@ -3,7 +3,7 @@
 #pragma once
 
 #include "connection.h"
-#include "nodelock/server/store.h"
+#include "nodelock/server/store_writes.h"
 
 namespace nodelock::server::sqlite {
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "connection.h"
-#include "nodelock/server/store.h"
+#include "nodelock/server/store_records.h"
 
 namespace nodelock::server::sqlite {
 

@@ -1,8 +1,7 @@
 #include "schema.h"
 
+#include <cstdint>
 #include <string>
-
-#include "nodelock/server/store.h"
 
 namespace nodelock::server::sqlite {
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "connection.h"
-#include "nodelock/server/store.h"
+#include "nodelock/server/store_writes.h"
 
 namespace nodelock::server::sqlite {
 

@@ -9,7 +9,7 @@
 
 namespace nodelock::server::sqlite {
 
-// Opens or creates the database at `path` and migrates it to kSchemaVersion.
+// Opens or creates the database at `path` and migrates it to kSchemaVersion (schema.h).
 Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path);
 
 }  // namespace nodelock::server::sqlite

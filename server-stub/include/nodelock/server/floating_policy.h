@@ -10,7 +10,7 @@
 
 #include "nodelock/activation/payloads.h"
 #include "nodelock/crypto/result.h"
-#include "nodelock/server/store.h"
+#include "nodelock/server/store_records.h"
 
 namespace nodelock::server {
 

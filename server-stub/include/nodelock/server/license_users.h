@@ -21,7 +21,7 @@
 #include "nodelock/crypto/result.h"
 #include "nodelock/server/activation_service.h"
 #include "nodelock/server/admin_service.h"
-#include "nodelock/server/store.h"
+#include "nodelock/server/store_writes.h"
 
 namespace nodelock::server {
 

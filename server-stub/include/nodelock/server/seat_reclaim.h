@@ -27,7 +27,7 @@
 #include "nodelock/crypto/result.h"
 #include "nodelock/server/activation_service.h"
 #include "nodelock/server/admin_service.h"
-#include "nodelock/server/store.h"
+#include "nodelock/server/store_records.h"
 
 namespace nodelock::server {
 

@@ -13,7 +13,7 @@
 
 #include "nodelock/crypto/result.h"
 #include "nodelock/server/activation_service.h"
-#include "nodelock/server/store.h"
+#include "nodelock/server/store_records.h"
 
 namespace nodelock::server {
 

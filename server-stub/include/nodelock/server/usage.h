@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "nodelock/server/store.h"
+#include "nodelock/server/store_records.h"
 
 namespace nodelock::server {
 
