@@ -8,11 +8,13 @@
 #include "dongle_rules.h"
 #include "identifiers.h"
 #include "license_rules.h"
+#include "license_user_rules.h"
 #include "nodelock/activation/bound_dongle.h"
 #include "nodelock/activation/document.h"
 #include "nodelock/activation/payloads.h"
 #include "nodelock/crypto/encoding.h"
 #include "nodelock/fingerprint/match.h"
+#include "seat_refusal_messages.h"
 #include "site_rules.h"
 
 namespace nodelock::server {
@@ -191,6 +193,7 @@ ActivationAnswer ActivationService::activate(std::string_view armored_request,
       }
       return admit(held, now);
     };
+    check_in.refusal = seat_refusal_message;
     auto renewed = context_.store.check_in(check_in);
     if (!renewed.ok() && offline && renewed.code() == ErrorCode::replayed) {
       return {issue_again(context_, *license, *request, device_key, renewed.error(), now),
@@ -238,6 +241,8 @@ ActivationAnswer ActivationService::activate(std::string_view armored_request,
   const FreshReceipt receipt = fresh_receipt();
   claim.receipt_hash = receipt.hash;
   claim.admit = [now](const License& held) { return admit(held, now); };
+  claim.admit_user = admit_claiming_user;
+  claim.admit_user_seat = admit_user_seat;
   claim.machine_keys = machine_keys(*request);
   claim.same_machine = [&](const Activation& seat) {
     return same_machine(seat, device_key, request->fingerprint, *policy);
@@ -293,7 +298,7 @@ Result<Activation> ActivationService::deactivate(std::string_view armored_receip
                           seat->id + " is for '" + license->product_id + "'");
   }
   return context_.store.release_seat(
-      SeatRelease{seat->id, seat->device_public_key, receipt->nonce, now});
+      SeatRelease{seat->id, seat->device_public_key, receipt->nonce, now, seat_refusal_message});
 }
 
 void ActivationService::forget_old_nonces(UnixTime now) const {

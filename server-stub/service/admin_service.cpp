@@ -13,6 +13,7 @@
 #include "nodelock/server/seat_reclaim.h"
 #include "reserved_seats.h"
 #include "roles.h"
+#include "seat_refusal_messages.h"
 
 namespace nodelock::server {
 
@@ -367,6 +368,7 @@ Result<Activation> AdminService::reset_activation(const AdminCaller& caller,
                           " device resets in 365 days and " + std::to_string(resets) +
                           " were made; an admin may reset beyond that with --override");
   };
+  reset.refusal = seat_refusal_message;
   return context_.store.reset_seat(reset);
 }
 

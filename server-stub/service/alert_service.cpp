@@ -193,7 +193,12 @@ Result<Webhook> AlertService::remove_webhook(const AdminCaller& caller, std::str
   if (Status allowed = require_role(caller.role, AdminRole::admin); !allowed.ok()) {
     return allowed.error();
   }
-  return context_.store.remove_webhook(id, {caller.token_id, context_.clock()});
+  auto removed = context_.store.remove_webhook(id, {caller.token_id, context_.clock()});
+  if (!removed.ok() && removed.code() == ErrorCode::not_found) {
+    return make_error(ErrorCode::not_found, "no webhook '" + std::string(id) +
+                                                "'; nodelock admin webhook list shows them");
+  }
+  return removed;
 }
 
 std::string AlertService::webhook_secret(std::string_view webhook_id) const {

@@ -5,7 +5,9 @@
 
 #include "device_documents.h"
 #include "identifiers.h"
+#include "lease_refusals.h"
 #include "license_rules.h"
+#include "license_user_rules.h"
 #include "nodelock/activation/document.h"
 #include "nodelock/crypto/encoding.h"
 #include "roles.h"
@@ -182,6 +184,7 @@ LeaseAnswer LeaseService::take_seat(std::string_view armored_request, bool borro
   bool queueable = false;
   // The queue is read inside the store's write lock, with the leases it is
   // weighed against, so two polls cannot both take the one seat.
+  checkout.admit_user = admit_claiming_user;
   checkout.decide = [&](const License& held_license, const std::vector<Lease>& held,
                         const std::vector<std::string>& reserved) -> Result<SeatDecision> {
     auto terms = floating_policy_of(held_license);
@@ -244,7 +247,10 @@ Result<RenewedLease> LeaseService::heartbeat(const LeaseProof& proof) const {
   if (Status proven = check_proof(proof, LeaseCall::heartbeat); !proven.ok()) {
     return proven.error();
   }
-  return context_.store.leases().renew({proof.lease_id, proof.sequence, context_.clock()});
+  const LeaseRenewal renewal{proof.lease_id, proof.sequence, context_.clock()};
+  auto renewed = context_.store.leases().renew(renewal);
+  if (!renewed.ok()) return renewal_refusal(context_.store.leases(), renewed.error(), renewal);
+  return renewed;
 }
 
 Result<Lease> LeaseService::release(const LeaseProof& proof) const {
@@ -260,6 +266,7 @@ Result<Lease> LeaseService::give_back(const LeaseProof& proof, bool borrowed) co
   if (Status proven = check_proof(proof, call); !proven.ok()) return proven.error();
   // Whether a lease is borrowed never changes, so this read cannot race the end.
   auto held = context_.store.leases().lease(proof.lease_id);
+  if (!held.ok() && held.code() == ErrorCode::not_found) return no_such_lease(proof.lease_id);
   if (!held.ok()) return held.error();
   if (held->borrowed != borrowed) {
     return make_error(ErrorCode::conflict,
@@ -274,7 +281,13 @@ Result<Lease> LeaseService::give_back(const LeaseProof& proof, bool borrowed) co
   ending.end = borrowed ? SessionEnd::returned : SessionEnd::released;
   ending.by = {std::string(kDeviceActor), context_.clock()};
   ending.sequence = proof.sequence;
-  return context_.store.leases().end_lease(ending);
+  return end_lease(ending);
+}
+
+Result<Lease> LeaseService::end_lease(const LeaseEnding& ending) const {
+  auto ended = context_.store.leases().end_lease(ending);
+  if (!ended.ok()) return ending_refusal(context_.store.leases(), ended.error(), ending);
+  return ended;
 }
 
 Status LeaseService::sweep() const {
@@ -304,7 +317,7 @@ Result<Lease> LeaseService::force_release(const AdminCaller& caller,
   ending.lease_id = std::string(lease_id);
   ending.end = SessionEnd::forced;
   ending.by = {caller.token_id, context_.clock()};
-  return context_.store.leases().end_lease(ending);
+  return end_lease(ending);
 }
 
 }  // namespace nodelock::server

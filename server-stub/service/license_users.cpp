@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "license_rules.h"
+#include "license_user_rules.h"
 #include "nodelock/activation/payloads.h"
 #include "reserved_seats.h"
 
@@ -57,6 +58,9 @@ Result<LicenseUser> LicenseUserService::add(const AdminCaller& caller, std::stri
     return admit_reservation(license, already, addition.user.email);
   };
   Status added = context_.store.add_license_user(addition);
+  if (added.code() == ErrorCode::already_exists) {
+    return user_exists(addition.user.license_id, addition.user.email);
+  }
   if (!added.ok()) return added.error();
   return addition.user;
 }
@@ -76,13 +80,22 @@ Result<UserChangeOutcome> LicenseUserService::change(const AdminCaller& caller,
   change.license_id = std::string(license_id);
   change.email = std::move(*normal);
   change.kind = kind;
-  change.free_seats = free_seats;
   change.by = {caller.token_id, context_.clock()};
+  change.admit = [kind, free_seats](const LicenseUser& user) {
+    return admit_user_change(kind, free_seats, user);
+  };
   change.admit_reservation = [&change](const License& license,
                                        const std::vector<std::string>& already) {
     return admit_reservation(license, already, change.email);
   };
-  return context_.store.change_license_user(change);
+  auto changed = context_.store.change_license_user(change);
+  // The store's not_found names the license or the user; only a license that
+  // exists can lack the user.
+  if (!changed.ok() && changed.code() == ErrorCode::not_found &&
+      context_.store.license(license_id).ok()) {
+    return no_such_user(license_id, change.email);
+  }
+  return changed;
 }
 
 }  // namespace nodelock::server

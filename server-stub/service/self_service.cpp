@@ -8,10 +8,24 @@
 #include "license_rules.h"
 #include "nodelock/crypto/utc_time.h"
 #include "nodelock/server/admin_service.h"
+#include "seat_refusal_messages.h"
 
 namespace nodelock::server {
 
 namespace {
+
+// The store's not_found for a seat that is not one of the license's: the
+// holder learns nothing of any other license's seats.
+Error not_a_seat_of_the_license(const SeatReset& reset) {
+  if (reset.activation_id.empty()) {
+    return make_error(ErrorCode::not_found,
+                      reset.machine_id +
+                          " holds no seat of this license; `nodelock devices` lists the machines "
+                          "that do");
+  }
+  return make_error(ErrorCode::not_found,
+                    "no activation '" + reset.activation_id + "' on this license");
+}
 
 // Why the holder may not release one more seat of `license`, given its
 // releases of the last 30 days (oldest first); ok when they may.
@@ -87,7 +101,11 @@ Result<HolderRelease> SelfService::release(const LicenseHolder& holder,
     }
     return {};
   };
+  reset.refusal = seat_refusal_message;
   auto released = context_.store.reset_seat(reset);
+  if (!released.ok() && released.code() == ErrorCode::not_found) {
+    return not_a_seat_of_the_license(reset);
+  }
   if (!released.ok()) return released.error();
   outcome.released = std::move(*released);
   auto license = context_.store.license(holder.license.id);

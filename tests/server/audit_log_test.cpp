@@ -101,7 +101,7 @@ TEST_F(AuditLogTest, ARefusedChangeLeavesNoEntry) {
 
 TEST_F(AuditLogTest, DeactivationAndStandaloneEventsAreChained) {
   make_history();
-  SeatRelease release{"act-n1", "device-key-1", "r1", kNow + 5};
+  SeatRelease release{"act-n1", "device-key-1", "r1", kNow + 5, nullptr};
   ASSERT_TRUE(store_->release_seat(release).ok());
   AuditEntry refused;
   refused.at = kNow + 6;

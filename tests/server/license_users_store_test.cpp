@@ -5,6 +5,7 @@
 #include <thread>
 #include <vector>
 
+#include "license_user_rules.h"
 #include "store_fixture.h"
 
 namespace nodelock::server::testing {
@@ -20,15 +21,24 @@ class LicenseUserStoreTest : public StoreTest {
     ASSERT_TRUE(added.ok()) << added.message();
   }
 
+  // The claim of `machine` for `user` (empty: none), judged by the service's
+  // rules on license users.
   SeatClaim claim_as(const std::string& user, int machine) {
     SeatClaim claim = claim_for("lic-1", machine, user + "-" + std::to_string(machine));
     claim.enrolment.user = user;
+    claim.admit_user = admit_claiming_user;
+    claim.admit_user_seat = admit_user_seat;
     return claim;
   }
 
   Result<UserChangeOutcome> change(const std::string& email, UserChangeKind kind,
                                    bool free_seats = false) {
-    return store_->change_license_user({"lic-1", email, kind, free_seats, kByAdmin, nullptr});
+    return store_->change_license_user(
+        {"lic-1", email, kind, kByAdmin, rule_of(kind, free_seats), nullptr});
+  }
+
+  static std::function<Status(const LicenseUser&)> rule_of(UserChangeKind kind, bool free_seats) {
+    return [=](const LicenseUser& user) { return admit_user_change(kind, free_seats, user); };
   }
 
   std::vector<AuditEntry> audit() { return store_->audit_entries(0, kNow + 1).value(); }
@@ -61,7 +71,7 @@ TEST_F(LicenseUserStoreTest, ALicenseWithUsersRefusesClaimsThatNameNoneOfThem) {
   ASSERT_TRUE(store_->claim_seat(claim_for("lic-1", 1, "before")).value().granted)
       << "a license without users admits any machine";
   add_user("anna@example.com", std::nullopt);
-  EXPECT_EQ(store_->claim_seat(claim_for("lic-1", 2, "unnamed")).code(), ErrorCode::forbidden);
+  EXPECT_EQ(store_->claim_seat(claim_as("", 2)).code(), ErrorCode::forbidden);
   EXPECT_EQ(store_->claim_seat(claim_as("bob@example.com", 2)).code(), ErrorCode::forbidden);
   EXPECT_EQ(store_->license("lic-1")->seats_used, 1);
 }
@@ -139,7 +149,9 @@ TEST_F(LicenseUserStoreTest, AReservationIsAdmittedInItsTransactionOnTheUsersRes
   add_user("bob@example.com", std::nullopt);
   std::vector<std::vector<std::string>> seen;
   const auto reserve = [&](const std::string& email, Status verdict) {
-    UserChange change{"lic-1", email, UserChangeKind::reserve, false, kByAdmin, nullptr};
+    UserChange change{
+        "lic-1", email, UserChangeKind::reserve, kByAdmin, rule_of(UserChangeKind::reserve, false),
+        nullptr};
     change.admit_reservation = [&seen, verdict](const License&,
                                                 const std::vector<std::string>& reserved) {
       seen.push_back(reserved);

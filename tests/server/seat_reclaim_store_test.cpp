@@ -3,6 +3,7 @@
 // migration that added the state keeps every seat and its machine keys.
 #include <sqlite3.h>
 
+#include "seat_refusal_messages.h"
 #include "store_fixture.h"
 
 namespace nodelock::server::testing {
@@ -45,12 +46,13 @@ TEST_F(SeatReclaimStoreTest, AnIdleSeatIsFreedAndItsMachineIsToldWhy) {
   EXPECT_EQ(store_->license("lic-1")->seats_used, 0);
   EXPECT_EQ(store_->activation(id)->reclaimed_at, kNow + kThreshold + 1);
 
-  auto refused = store_->check_in({id, "device-key-1", "c1", kNow + 200, nullptr, nullptr});
+  auto refused = store_->check_in(
+      {id, "device-key-1", "c1", kNow + 200, nullptr, nullptr, seat_refusal_message});
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.code(), ErrorCode::seat_reclaimed);
   EXPECT_NE(refused.message().find("had no check-in for 1 minute"), std::string::npos)
       << refused.message();
-  EXPECT_EQ(store_->release_seat({id, "device-key-1", "d1", kNow + 200}).code(),
+  EXPECT_EQ(store_->release_seat({id, "device-key-1", "d1", kNow + 200, nullptr}).code(),
             ErrorCode::conflict);
 
   auto again = store_->claim_seat(claim_for("lic-1", 1, "n2"));
@@ -68,7 +70,8 @@ TEST_F(SeatReclaimStoreTest, ASeatThatCheckedInAfterTheSweepReadItIsKept) {
   auto idle = store_->idle_seats("lic-1", now - kThreshold, 500);
   ASSERT_TRUE(idle.ok());
   ASSERT_EQ(*idle, std::vector<std::string>{id});
-  ASSERT_TRUE(store_->check_in({id, "device-key-1", "c1", kNow + 60, nullptr, nullptr}).ok());
+  ASSERT_TRUE(
+      store_->check_in({id, "device-key-1", "c1", kNow + 60, nullptr, nullptr, nullptr}).ok());
   auto freed = store_->reclaim_seats({"lic-1", *idle, now});
   ASSERT_TRUE(freed.ok()) << freed.message();
   EXPECT_TRUE(freed->empty());

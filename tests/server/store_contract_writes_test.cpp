@@ -105,7 +105,7 @@ TEST_P(StoreContractWrites, AResetItsRuleRefusesLeavesTheSeatActive) {
   expect_refused_and_unchanged(ErrorCode::forbidden, [&] { return store_->reset_seat(reset); });
 }
 
-TEST_P(StoreContractWrites, RemovingAUserWhoHoldsSeatsIsRefusedWhole) {
+TEST_P(StoreContractWrites, ARemovalItsRuleRefusesKeepsTheUserAndTheirSeats) {
   add_license(license_record("lic-1", 5));
   UserAddition addition;
   addition.user = {"lic-1", "anna@example.com", std::nullopt, false, false, kNow, 0};
@@ -114,9 +114,10 @@ TEST_P(StoreContractWrites, RemovingAUserWhoHoldsSeatsIsRefusedWhole) {
   SeatClaim claim = claim_for("lic-1", 1, "n1");
   claim.enrolment.user = "anna@example.com";
   ASSERT_TRUE(store_->claim_seat(claim).value().granted);
-  expect_refused_and_unchanged(ErrorCode::conflict, [&] {
+  const auto refuse = [](const LicenseUser&) -> Status { return refusal(); };
+  expect_refused_and_unchanged(ErrorCode::forbidden, [&] {
     return store_->change_license_user(
-        {"lic-1", "anna@example.com", UserChangeKind::remove, false, kByAdmin, nullptr});
+        {"lic-1", "anna@example.com", UserChangeKind::remove, kByAdmin, refuse, nullptr});
   });
 }
 
@@ -186,8 +187,8 @@ TEST_P(StoreContractWrites, EveryChangeWritesItsAuditEntryInTheChainedLog) {
   EXPECT_EQ(entries_written_by(store,
                                [&] {
                                  return store.change_license_user({"lic-1", "anna@example.com",
-                                                                   UserChangeKind::disable, false,
-                                                                   kByAdmin, nullptr});
+                                                                   UserChangeKind::disable,
+                                                                   kByAdmin, nullptr, nullptr});
                                }),
             (Entries{"activation.reset act-n1", "user.disable lic-1/anna@example.com"}));
   LimitChange limit{"lic-1", LicenseLimit::max_activations, 7, kByAdmin, nullptr};

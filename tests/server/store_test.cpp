@@ -277,7 +277,9 @@ TEST_F(StoreTest, CandidateSeatsShareAKeyAreActiveOnTheLicenseAndComeOldestFirst
   enrol("lic-2", 4, kNow, {"disk:a", "mac:b"});
   const Activation freed = enrol("lic-1", 5, kNow - 10, {"mac:b"});
   ASSERT_TRUE(
-      store_->release_seat(SeatRelease{freed.id, freed.device_public_key, "n-release", kNow}).ok());
+      store_
+          ->release_seat(SeatRelease{freed.id, freed.device_public_key, "n-release", kNow, nullptr})
+          .ok());
 
   // A same_machine() that notes each seat it is asked about and answers `same`.
   std::vector<std::string> asked;
@@ -351,7 +353,7 @@ TEST_F(StoreTest, ReleasedSeatIsFreeForAnotherMachine) {
   ASSERT_TRUE(held.ok() && held->granted);
   EXPECT_FALSE(store_->claim_seat(claim_for("lic-1", 2, "n2"))->granted);
 
-  SeatRelease release{held->activation.id, "device-key-1", "r1", kNow};
+  SeatRelease release{held->activation.id, "device-key-1", "r1", kNow, nullptr};
   auto released = store_->release_seat(release);
   ASSERT_TRUE(released.ok()) << released.message();
   EXPECT_EQ(released->state, ActivationState::deactivated);
@@ -367,7 +369,7 @@ TEST_F(StoreTest, ReleaseNeedsTheEnrolledDeviceKey) {
   add_license("lic-1", 1);
   auto held = store_->claim_seat(claim_for("lic-1", 1, "n1"));
   ASSERT_TRUE(held.ok());
-  SeatRelease release{held->activation.id, "someone-else", "r1", kNow};
+  SeatRelease release{held->activation.id, "someone-else", "r1", kNow, nullptr};
   EXPECT_EQ(store_->release_seat(release).code(), ErrorCode::machine_mismatch);
   EXPECT_EQ(store_->active_seats("lic-1").value(), 1);
   release.activation_id = "nothing";
@@ -379,7 +381,7 @@ TEST_F(StoreTest, CheckInRenewsAnActiveSeatOnly) {
   add_license("lic-1", 1);
   auto held = store_->claim_seat(claim_for("lic-1", 1, "n1"));
   ASSERT_TRUE(held.ok());
-  CheckIn check_in{held->activation.id, "device-key-1", "c1", kNow + 60, nullptr, nullptr};
+  CheckIn check_in{held->activation.id, "device-key-1", "c1", kNow + 60, nullptr, nullptr, nullptr};
   auto renewed = store_->check_in(check_in);
   ASSERT_TRUE(renewed.ok()) << renewed.message();
   EXPECT_EQ(renewed->activation.last_seen_at, kNow + 60);
@@ -391,7 +393,8 @@ TEST_F(StoreTest, CheckInRenewsAnActiveSeatOnly) {
   check_in.device_public_key = "someone-else";
   EXPECT_EQ(store_->check_in(check_in).code(), ErrorCode::machine_mismatch);
 
-  ASSERT_TRUE(store_->release_seat({held->activation.id, "device-key-1", "r1", kNow}).ok());
+  ASSERT_TRUE(
+      store_->release_seat({held->activation.id, "device-key-1", "r1", kNow, nullptr}).ok());
   check_in.nonce = "c3";
   check_in.device_public_key = "device-key-1";
   EXPECT_EQ(store_->check_in(check_in).code(), ErrorCode::not_activated);

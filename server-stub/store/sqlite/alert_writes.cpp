@@ -104,8 +104,7 @@ Result<Webhook> delete_webhook(Connection& db, std::string_view id, const Change
     if (!recorded.ok()) return recorded.error();
     return webhook;
   }
-  return make_error(ErrorCode::not_found,
-                    "no webhook '" + std::string(id) + "'; nodelock admin webhook list shows them");
+  return make_error(ErrorCode::not_found, "webhooks has no row " + std::string(id));
 }
 
 Result<std::vector<WebhookDelivery>> select_due_deliveries(Connection& db, UnixTime now,

@@ -110,9 +110,7 @@ Result<Lease> select_lease(Connection& db, std::string_view id) {
   auto row = query.step();
   if (!row.ok()) return row.error();
   if (!*row) {
-    return make_error(ErrorCode::not_found, "no lease '" + std::string(id) +
-                                                "'; check a seat out again with `nodelock "
-                                                "lease checkout`");
+    return make_error(ErrorCode::not_found, "leases has no row " + std::string(id));
   }
   return read_lease(query);
 }

@@ -49,8 +49,8 @@ Result<LicenseUser> existing_user(Connection& db, std::string_view license_id,
   auto user = find_user(db, license_id, email);
   if (!user.ok()) return user.error();
   if (!*user) {
-    return make_error(ErrorCode::not_found,
-                      "license " + std::string(license_id) + " has no user " + std::string(email));
+    return make_error(ErrorCode::not_found, "license_users has no row " + std::string(license_id) +
+                                                "/" + std::string(email));
   }
   return std::move(**user);
 }
@@ -61,13 +61,6 @@ Result<bool> has_users(Connection& db, std::string_view license_id) {
   auto row = query.step();
   if (!row.ok()) return row.error();
   return query.integer(0) != 0;
-}
-
-Error disabled(std::string_view email, std::string_view license_id) {
-  return make_error(ErrorCode::user_disabled,
-                    "user " + std::string(email) + " was disabled on license " +
-                        std::string(license_id) +
-                        " and their machines' seats were freed; contact your administrator");
 }
 
 // The users of `license_id` with a reserved seat; with `enabled_only` those
@@ -102,11 +95,6 @@ Result<UserChangeOutcome> write_reservation(Connection& db, const UserChange& ch
                                             LicenseUser user) {
   const bool reserve = change.kind == UserChangeKind::reserve;
   const std::string subject = user.license_id + "/" + user.email;
-  if (user.reserved == reserve) {
-    return make_error(ErrorCode::conflict, "user " + user.email +
-                                               (reserve ? " already has" : " has no") +
-                                               " reserved seat on license " + user.license_id);
-  }
   if (reserve) {
     auto license = select_license(db, user.license_id);
     if (!license.ok()) return license.error();
@@ -177,7 +165,7 @@ Status write_user_addition(Connection& db, const UserAddition& addition) {
                         .run();
   if (inserted.code() == ErrorCode::already_exists) {
     return make_error(ErrorCode::already_exists,
-                      user.email + " is already a user of license " + user.license_id);
+                      "license_users has a row " + user.license_id + "/" + user.email);
   }
   if (!inserted.ok()) return inserted;
   return record_change(db, addition.by, "user.add", user.license_id + "/" + user.email, nullptr,
@@ -204,18 +192,16 @@ Result<std::vector<LicenseUser>> select_license_users(Connection& db, std::strin
 Result<UserChangeOutcome> write_user_change(Connection& db, const UserChange& change) {
   auto user = existing_user(db, change.license_id, change.email);
   if (!user.ok()) return user.error();
+  if (change.admit) {
+    Status admitted = change.admit(*user);
+    if (!admitted.ok()) return admitted.error();
+  }
   if (change.kind == UserChangeKind::reserve || change.kind == UserChangeKind::unreserve) {
     return write_reservation(db, change, std::move(*user));
   }
   const std::string subject = user->license_id + "/" + user->email;
   UserChangeOutcome outcome;
   if (change.kind == UserChangeKind::remove) {
-    if (user->seats_used > 0 && !change.free_seats) {
-      return make_error(ErrorCode::conflict,
-                        "user " + user->email + " holds " + std::to_string(user->seats_used) +
-                            " seats on license " + user->license_id +
-                            "; disable the user first, or remove with --free-seats");
-    }
     auto freed = free_user_seats(db, *user, change.by, "user.remove");
     if (!freed.ok()) return freed.error();
     Status deleted = db.query("DELETE FROM license_users WHERE license_id = ? AND email = ?")
@@ -262,46 +248,30 @@ Result<std::vector<std::string>> select_reservations(Connection& db, std::string
   return reserved_users(db, license_id, false);
 }
 
-Status admit_claim_user(Connection& db, const License& license, std::string_view user) {
-  if (user.empty()) {
-    auto any = has_users(db, license.id);
-    if (!any.ok()) return any.error();
-    if (!*any) return {};
-    return make_error(
-        ErrorCode::forbidden,
-        "license " + license.id + " admits only its named users; activate with --user YOUR_EMAIL");
+Result<ClaimingUser> select_claiming_user(Connection& db, std::string_view license_id,
+                                          std::string_view email) {
+  ClaimingUser claiming;
+  claiming.email = std::string(email);
+  if (!email.empty()) {
+    auto named = find_user(db, license_id, email);
+    if (!named.ok()) return named.error();
+    claiming.user = std::move(*named);
   }
-  auto named = find_user(db, license.id, user);
-  if (!named.ok()) return named.error();
-  if (!*named) {
-    return make_error(ErrorCode::forbidden, "user " + std::string(user) + " is not on license " +
-                                                license.id + "; ask your administrator to add you");
+  if (claiming.user) {
+    claiming.license_has_users = true;
+    return claiming;
   }
-  if ((*named)->disabled) return disabled(user, license.id);
-  return {};
+  auto any = has_users(db, license_id);
+  if (!any.ok()) return any.error();
+  claiming.license_has_users = *any;
+  return claiming;
 }
 
-Status admit_user_seat(Connection& db, const License& license, std::string_view user) {
-  if (user.empty()) return {};
-  auto named = find_user(db, license.id, user);
-  if (!named.ok()) return named.error();
-  if (!*named || !(*named)->max_activations) return {};
-  const LicenseUser& held = **named;
-  if (held.seats_used < *held.max_activations) return {};
-  return make_error(ErrorCode::activation_limit,
-                    "user " + held.email + " already uses " + std::to_string(held.seats_used) +
-                        " of their " + std::to_string(*held.max_activations) +
-                        " activations on license " + license.id +
-                        "; deactivate one of their machines or ask your administrator to raise "
-                        "their limit");
-}
-
-Status refuse_disabled_user(Connection& db, const Activation& seat) {
-  if (seat.user.empty()) return {};
+Result<bool> seat_user_disabled(Connection& db, const Activation& seat) {
+  if (seat.user.empty()) return false;
   auto named = find_user(db, seat.license_id, seat.user);
   if (!named.ok()) return named.error();
-  if (*named && (*named)->disabled) return disabled(seat.user, seat.license_id);
-  return {};
+  return *named && (*named)->disabled;
 }
 
 }  // namespace nodelock::server::sqlite

@@ -1,7 +1,6 @@
 // License users as rows: adding, listing, removing, disabling and enabling
-// them, and the checks a seat claim and a check-in make of the user they
-// name, all inside the caller's write so counts and changes share one
-// transaction.
+// them, and reading the user a seat claim or a check-in names, all inside the
+// caller's write so counts and changes share one transaction.
 #pragma once
 
 #include <string>
@@ -22,13 +21,11 @@ Result<std::vector<std::string>> select_reserved_users(Connection& db, std::stri
 // address: the seats the license has promised.
 Result<std::vector<std::string>> select_reservations(Connection& db, std::string_view license_id);
 
-// Whether a claim naming `user` (empty: none) may hold a seat on `license`:
-// on a license with users it must name one who is enabled. Checked before the
-// machine's own seat is given back, so a disabled user's machine gets nothing.
-Status admit_claim_user(Connection& db, const License& license, std::string_view user);
-// Whether `user` may take one more seat on `license` within their maximum.
-Status admit_user_seat(Connection& db, const License& license, std::string_view user);
-// The refusal for a check-in of a freed seat whose user is disabled; ok otherwise.
-Status refuse_disabled_user(Connection& db, const Activation& seat);
+// The user a claim or check-out naming `email` (empty: none) finds on the
+// license, for the service's rules; read inside the caller's write.
+Result<ClaimingUser> select_claiming_user(Connection& db, std::string_view license_id,
+                                          std::string_view email);
+// Whether the user `seat` was activated for is disabled.
+Result<bool> seat_user_disabled(Connection& db, const Activation& seat);
 
 }  // namespace nodelock::server::sqlite

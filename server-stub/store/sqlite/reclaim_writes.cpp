@@ -4,7 +4,6 @@
 #include <utility>
 
 #include "audit_records.h"
-#include "nodelock/crypto/utc_time.h"
 #include "records.h"
 
 namespace nodelock::server::sqlite {
@@ -94,17 +93,6 @@ Result<std::vector<Activation>> write_seat_reclamation(Connection& db,
     freed.push_back(std::move(*seat));
   }
   return freed;
-}
-
-Error seat_reclaimed_refusal(const Activation& seat) {
-  const UnixTime at = seat.reclaimed_at.value_or(seat.last_seen_at);
-  return make_error(ErrorCode::seat_reclaimed,
-                    "this machine's activation " + seat.id + " had no check-in for " +
-                        duration_text(at - seat.last_seen_at) + " (last on " +
-                        utc_timestamp(seat.last_seen_at) +
-                        "), so the server freed its seat automatically on " + utc_timestamp(at) +
-                        " for another machine; run `nodelock activate` again to take a seat "
-                        "if one is free");
 }
 
 }  // namespace nodelock::server::sqlite

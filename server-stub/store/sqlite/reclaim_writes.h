@@ -17,8 +17,4 @@ Result<std::vector<std::string>> select_idle_seats(Connection& db, std::string_v
 Result<std::vector<Activation>> write_seat_reclamation(Connection& db,
                                                        const SeatReclamation& reclamation);
 
-// The refusal of a check-in from the machine of a reclaimed seat: how long it
-// had been silent, when its seat was freed, and how to take one again.
-Error seat_reclaimed_refusal(const Activation& seat);
-
 }  // namespace nodelock::server::sqlite

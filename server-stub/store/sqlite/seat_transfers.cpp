@@ -65,18 +65,6 @@ Status refuse_seated_machine(Connection& db, const License& license, std::string
                                              **seated + "); it needs no transfer");
 }
 
-// The transfer that ended `seat`. not_found.
-Result<SeatTransfer> transfer_of(Connection& db, const Activation& seat) {
-  static const std::string text = std::string("SELECT ") + kTransferColumns +
-                                  " FROM seat_transfers WHERE from_activation_id = ?";
-  Query query = db.query(text.c_str());
-  query.bind(1, seat.id);
-  auto row = query.step();
-  if (!row.ok()) return row.error();
-  if (!*row) return make_error(ErrorCode::not_found, "activation " + seat.id + " has no transfer");
-  return read_transfer(query);
-}
-
 // The conflict for a transfer of `seat`, which holds no seat any more. A seat
 // that was reset, reclaimed, released or deactivated is free already: the new machine
 // takes one by activating, and a transfer would hold a second seat for it.
@@ -123,6 +111,17 @@ Result<std::optional<UnixTime>> arrival_of(Connection& db, const Activation& sea
 }
 
 }  // namespace
+
+Result<SeatTransfer> transfer_of(Connection& db, const Activation& seat) {
+  static const std::string text = std::string("SELECT ") + kTransferColumns +
+                                  " FROM seat_transfers WHERE from_activation_id = ?";
+  Query query = db.query(text.c_str());
+  query.bind(1, seat.id);
+  auto row = query.step();
+  if (!row.ok()) return row.error();
+  if (!*row) return make_error(ErrorCode::not_found, "activation " + seat.id + " has no transfer");
+  return read_transfer(query);
+}
 
 Result<SeatTransfer> write_seat_transfer(Connection& db, const SeatTransferOrder& order) {
   auto seat = select_activation(db, order.activation_id);
@@ -215,17 +214,6 @@ Status take_held_seat(Connection& db, const SeatTransfer& transfer, std::string_
       .bind(1, taken_by)
       .bind(2, transfer.from_activation_id)
       .run();
-}
-
-Error transferred_away(Connection& db, const Activation& seat) {
-  auto transfer = transfer_of(db, seat);
-  const std::string where = transfer.ok() ? " to the machine " + transfer->to_machine_id + " on " +
-                                                utc_date(transfer->transferred_at)
-                                          : std::string(" to another machine");
-  return make_error(ErrorCode::seat_transferred,
-                    "support moved this machine's activation " + seat.id + where +
-                        ", so this machine no longer checks in; contact support to use the "
-                        "license here again");
 }
 
 Status attach_transfers(Connection& db, std::vector<Activation>& activations) {

@@ -29,9 +29,8 @@ Result<HeldSeats> held_seats(Connection& db, std::string_view license_id,
 // Records that the activation `taken_by` took the seat `transfer` held.
 Status take_held_seat(Connection& db, const SeatTransfer& transfer, std::string_view taken_by);
 
-// The seat_transferred refusal of a check-in by a transferred seat, naming
-// the machine it went to.
-Error transferred_away(Connection& db, const Activation& seat);
+// The transfer that ended `seat`. not_found.
+Result<SeatTransfer> transfer_of(Connection& db, const Activation& seat);
 
 // Fills the transferred_to and transferred_from of `activations` (a page).
 Status attach_transfers(Connection& db, std::vector<Activation>& activations);

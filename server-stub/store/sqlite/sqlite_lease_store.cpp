@@ -6,30 +6,9 @@
 #include "audit_records.h"
 #include "lease_records.h"
 #include "license_user_writes.h"
-#include "nodelock/crypto/utc_time.h"
 #include "records.h"
 
 namespace nodelock::server::sqlite {
-
-namespace {
-
-Error already_ended(const Lease& lease) {
-  const SessionEnd end = lease.end.value_or(SessionEnd::expired);
-  const std::string ended = "lease " + lease.id + " ended at " + utc_timestamp(*lease.ended_at);
-  // Checking out again would only be refused: the holder needs a person.
-  if (end == SessionEnd::user_disabled || end == SessionEnd::user_removed) {
-    const char* what = end == SessionEnd::user_disabled ? " was disabled on license "
-                                                        : " was removed from license ";
-    return make_error(ErrorCode::lease_ended, ended + " because its user " + lease.user + what +
-                                                  lease.license_id +
-                                                  "; contact your administrator");
-  }
-  return make_error(ErrorCode::lease_ended,
-                    ended + " (" + std::string(name_of(end)) +
-                        "); check a seat out again with `nodelock lease checkout`");
-}
-
-}  // namespace
 
 SqliteLeaseStore::SqliteLeaseStore(ReaderPool& readers, GroupCommit& writes)
     : readers_(readers), writes_(writes) {}
@@ -87,8 +66,12 @@ Result<CheckoutOutcome> SqliteLeaseStore::check_out(const LeaseCheckout& checkou
     if (!fresh.ok()) return fresh;
     auto license = select_license(db, checkout.lease.license_id);
     if (!license.ok()) return license.error();
-    Status named = admit_claim_user(db, *license, checkout.lease.user);
-    if (!named.ok()) return named;
+    if (checkout.admit_user) {
+      auto claiming = select_claiming_user(db, license->id, checkout.lease.user);
+      if (!claiming.ok()) return claiming.error();
+      Status admitted = checkout.admit_user(*license, *claiming);
+      if (!admitted.ok()) return admitted;
+    }
     auto held = select_held_leases(db, license->id);
     if (!held.ok()) return held.error();
     std::vector<Lease> still_held;
@@ -133,16 +116,12 @@ Result<RenewedLease> SqliteLeaseStore::renew(const LeaseRenewal& renewal) {
     if (found != held_.end() && renewal.now < found->second.lease.expires_at) {
       Lease& lease = found->second.lease;
       if (lease.borrowed) {
-        return make_error(ErrorCode::conflict,
-                          "lease " + lease.id + " is borrowed for offline use until " +
-                              utc_timestamp(lease.expires_at) +
-                              " and takes no heartbeats; return it with `nodelock lease return`");
+        return make_error(ErrorCode::conflict, "lease " + lease.id + ": borrowed");
       }
       if (renewal.sequence <= lease.sequence) {
-        return make_error(ErrorCode::replayed,
-                          "heartbeat " + std::to_string(renewal.sequence) + " of lease " +
-                              lease.id + " is not above the last one (" +
-                              std::to_string(lease.sequence) + "); it was replayed or reordered");
+        return make_error(ErrorCode::replayed, "lease " + lease.id + ": sequence " +
+                                                   std::to_string(renewal.sequence) +
+                                                   " not above " + std::to_string(lease.sequence));
       }
       lease.sequence = renewal.sequence;
       lease.last_seen_at = renewal.now;
@@ -151,18 +130,14 @@ Result<RenewedLease> SqliteLeaseStore::renew(const LeaseRenewal& renewal) {
       return RenewedLease{lease.expires_at, lease.sequence};
     }
   }
-  return explain_unrenewable(renewal.lease_id, renewal.now);
+  return unrenewable(renewal.lease_id);
 }
 
-Error SqliteLeaseStore::explain_unrenewable(std::string_view lease_id, UnixTime now) {
+Error SqliteLeaseStore::unrenewable(std::string_view lease_id) {
   auto stored = lease(lease_id);
   if (!stored.ok()) return stored.error();
-  if (stored->ended_at) return already_ended(*stored);
   return make_error(ErrorCode::lease_ended,
-                    "lease " + stored->id + " expired at " + utc_timestamp(stored->expires_at) +
-                        ", " + std::to_string(now - stored->expires_at) +
-                        " seconds ago, without a heartbeat; check a seat out again with "
-                        "`nodelock lease checkout`");
+                    "lease " + stored->id + (stored->ended_at ? ": ended" : ": expired"));
 }
 
 Result<Lease> SqliteLeaseStore::end_lease(const LeaseEnding& ending) {
@@ -170,12 +145,13 @@ Result<Lease> SqliteLeaseStore::end_lease(const LeaseEnding& ending) {
   Status written = writes_.run([&](Connection& db) -> Status {
     auto lease = select_lease(db, ending.lease_id);
     if (!lease.ok()) return lease.error();
-    if (lease->ended_at) return already_ended(*lease);
+    if (lease->ended_at)
+      return make_error(ErrorCode::lease_ended, "lease " + lease->id + ": ended");
     overlay(*lease);
     if (ending.sequence && *ending.sequence <= lease->sequence) {
-      return make_error(ErrorCode::replayed,
-                        "the release of lease " + lease->id + " carries sequence " +
-                            std::to_string(*ending.sequence) + ", not above the last heartbeat's");
+      return make_error(ErrorCode::replayed, "lease " + lease->id + ": sequence " +
+                                                 std::to_string(*ending.sequence) + " not above " +
+                                                 std::to_string(lease->sequence));
     }
     if (ending.sequence) lease->sequence = *ending.sequence;
     Status done = end_held_lease(db, *lease, ending.end, ending.by.at, ending.by);

@@ -49,7 +49,8 @@ class SqliteLeaseStore final : public LeaseStore {
     Lease lease;
     bool dirty = false;  // renewed since the last flush
   };
-  Error explain_unrenewable(std::string_view lease_id, UnixTime now);
+  // The refusal of a renewal of a lease not held: lease_ended, or not_found.
+  Error unrenewable(std::string_view lease_id);
 
   ReaderPool& readers_;
   GroupCommit& writes_;

@@ -10,12 +10,13 @@
 #include "group_commit.h"
 #include "license_import_writes.h"
 #include "license_user_writes.h"
-#include "nodelock/crypto/utc_time.h"
 #include "reader_pool.h"
 #include "reclaim_writes.h"
 #include "records.h"
 #include "schema.h"
+#include "seat_claims.h"
 #include "seat_history.h"
+#include "seat_refusals.h"
 #include "seat_transfers.h"
 #include "sqlite_lease_store.h"
 #include "support_writes.h"
@@ -24,45 +25,11 @@ namespace nodelock::server::sqlite {
 
 namespace {
 
-constexpr UnixTime kSecondsPerDay = 86400;
 // The writer touches index pages all over the file (nonces, seat keys); its
 // page cache decides whether a group commit reads from memory or from disk.
 // Each write runs in a savepoint, whose undo journal would otherwise be a
 // temporary file written for every page a write touches.
 constexpr const char* kWriterSettings = "PRAGMA cache_size=-32768; PRAGMA temp_store=MEMORY;";
-Error seat_not_active(const Activation& seat) {
-  switch (seat.state) {
-    case ActivationState::deactivated:
-      return make_error(
-          ErrorCode::not_activated,
-          "this machine's activation " + seat.id + " was deactivated; activate the machine again");
-    case ActivationState::reset:
-      return make_error(ErrorCode::seat_reset,
-                        "support reset this machine's activation " + seat.id +
-                            " and gave its seat to another machine; contact support to use the "
-                            "license here again");
-    case ActivationState::reclaimed:
-      return seat_reclaimed_refusal(seat);
-    case ActivationState::released:
-      return make_error(
-          ErrorCode::seat_released,
-          "the license holder released this machine's activation " + seat.id + " on " +
-              utc_date(seat.released_at.value_or(seat.last_seen_at)) +
-              " with `nodelock release-device`, so another machine could take its seat; if this "
-              "machine should still run, activate it again while a seat is free");
-    default:
-      return make_error(ErrorCode::revoked,
-                        "this machine's activation was revoked by the vendor; contact support");
-  }
-}
-
-Error other_device(const Activation& seat) {
-  return make_error(ErrorCode::machine_mismatch,
-                    "activation " + seat.id +
-                        " belongs to another device key; it was re-enrolled from another "
-                        "installation of this machine or the request is not from its holder");
-}
-
 class SqliteStore final : public Store {
  public:
   SqliteStore(const std::string& path, Connection writer, Connection checkpointer)
@@ -153,82 +120,7 @@ class SqliteStore final : public Store {
     Status written = writes_.run([&](Connection& db) -> Status {
       outcome = SeatClaimOutcome{};
       limit_reached = false;
-      Status fresh = insert_nonce(db, claim.nonce, claim.now);
-      if (!fresh.ok()) return fresh;
-      auto license = select_license(db, claim.license_id);
-      if (!license.ok()) return license.error();
-      if (license->term == Term::trial && !license->expires_at) {
-        license->expires_at = claim.now + license->trial_days * kSecondsPerDay;
-        Status started = update_license_expiry(db, license->id, *license->expires_at);
-        if (!started.ok()) return started;
-      }
-      if (claim.admit) {
-        Status admitted = claim.admit(*license);
-        if (!admitted.ok()) return admitted;
-      }
-      Status named = admit_claim_user(db, *license, claim.enrolment.user);
-      if (!named.ok()) return named;
-      outcome.license = *license;
-      outcome.used = license->seats_used;
-      auto candidates = select_seats_sharing_keys(db, claim.license_id, claim.machine_keys);
-      if (!candidates.ok()) return candidates.error();
-      const ChangedBy device{claim.actor, claim.now};
-      for (Activation& seat : *candidates) {
-        if (!claim.same_machine || !claim.same_machine(seat)) continue;
-        const nlohmann::json before = audit_view(seat);
-        seat.machine_id = claim.enrolment.machine_id;
-        seat.fingerprint = claim.enrolment.fingerprint;
-        seat.device_public_key = claim.enrolment.device_public_key;
-        seat.hostname = claim.enrolment.hostname;
-        seat.environment = claim.enrolment.environment;
-        seat.dongle = claim.enrolment.dongle;
-        seat.last_seen_at = claim.now;
-        seat.request_nonce = claim.nonce;
-        outcome.granted = outcome.existing = true;
-        outcome.activation = std::move(seat);
-        Status updated = update_activation(db, outcome.activation);
-        if (!updated.ok()) return updated;
-        Status rekeyed = replace_seat_keys(db, outcome.activation, claim.machine_keys);
-        if (!rekeyed.ok()) return rekeyed;
-        Status restarted = start_seat_history(db, outcome.activation.id, claim.receipt_hash);
-        if (!restarted.ok()) return restarted;
-        return record_change(db, device, "activation.reenrol", outcome.activation.id, before,
-                             audit_view(outcome.activation));
-      }
-      auto held = held_seats(db, claim.license_id, claim.enrolment.machine_id, claim.now);
-      if (!held.ok()) return held.error();
-      outcome.held = held->for_others;
-      if (!held->own && has_seat_limit(*license) &&
-          outcome.used + held->for_others >= license->max_activations) {
-        limit_reached = true;
-        return make_error(ErrorCode::activation_limit, "no seat left");
-      }
-      Status within = admit_user_seat(db, *license, claim.enrolment.user);
-      if (!within.ok()) return within;
-      Activation seat = claim.enrolment;
-      seat.license_id = claim.license_id;
-      seat.state = ActivationState::active;
-      seat.activated_at = seat.last_seen_at = claim.now;
-      seat.request_nonce = claim.nonce;
-      Status inserted = insert_activation(db, seat, claim.machine_keys);
-      if (!inserted.ok()) return inserted;
-      Status started = start_seat_history(db, seat.id, claim.receipt_hash);
-      if (!started.ok()) return started;
-      Status counted = change_seats_used(db, seat.license_id, +1);
-      if (!counted.ok()) return counted;
-      nlohmann::json created = audit_view(seat);
-      if (held->own) {
-        Status taken = take_held_seat(db, *held->own, seat.id);
-        if (!taken.ok()) return taken;
-        created.emplace("transferred_from", held->own->from_activation_id);
-      }
-      Status recorded = record_change(db, device, "activation.create", seat.id, nullptr, created);
-      if (!recorded.ok()) return recorded;
-      outcome.granted = true;
-      outcome.used += 1;
-      outcome.license.seats_used = outcome.used;
-      outcome.activation = std::move(seat);
-      return {};
+      return write_seat_claim(db, claim, outcome, limit_reached);
     });
     if (limit_reached) {
       outcome.granted = false;
@@ -247,12 +139,11 @@ class SqliteStore final : public Store {
       if (!fresh.ok()) return fresh;
       auto seat = select_activation(db, check_in.activation_id);
       if (!seat.ok()) return seat.error();
-      if (seat->device_public_key != check_in.device_public_key) return other_device(*seat);
-      if (seat->state == ActivationState::transferred) return transferred_away(db, *seat);
+      if (seat->device_public_key != check_in.device_public_key) {
+        return refuse_seat(check_in.refusal, ErrorCode::machine_mismatch, std::move(*seat));
+      }
       if (seat->state != ActivationState::active) {
-        Status user = refuse_disabled_user(db, *seat);
-        if (!user.ok()) return user;
-        return seat_not_active(*seat);
+        return refuse_ended_seat(db, check_in.refusal, std::move(*seat));
       }
       auto license = select_license(db, seat->license_id);
       if (!license.ok()) return license.error();
@@ -287,11 +178,11 @@ class SqliteStore final : public Store {
       if (!fresh.ok()) return fresh;
       auto seat = select_activation(db, release.activation_id);
       if (!seat.ok()) return seat.error();
-      if (seat->device_public_key != release.device_public_key) return other_device(*seat);
+      if (seat->device_public_key != release.device_public_key) {
+        return refuse_seat(release.refusal, ErrorCode::machine_mismatch, std::move(*seat));
+      }
       if (seat->state != ActivationState::active) {
-        return make_error(ErrorCode::conflict, "activation " + seat->id + " is already " +
-                                                   std::string(name_of(seat->state)) +
-                                                   "; its seat is free");
+        return refuse_seat(release.refusal, ErrorCode::conflict, std::move(*seat));
       }
       seat->last_seen_at = release.now;
       Status ended = end_seat(db, *seat, ActivationState::deactivated);

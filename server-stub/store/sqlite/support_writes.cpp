@@ -6,6 +6,7 @@
 #include "audit_records.h"
 #include "license_user_writes.h"
 #include "records.h"
+#include "seat_refusals.h"
 
 namespace nodelock::server::sqlite {
 
@@ -19,16 +20,14 @@ Result<Activation> seat_to_reset(Connection& db, const SeatReset& reset) {
     if (!seated.ok()) return seated.error();
     if (!*seated) {
       return make_error(ErrorCode::not_found,
-                        reset.machine_id +
-                            " holds no seat of this license; `nodelock devices` "
-                            "lists the machines that do");
+                        "no active seat of " + reset.machine_id + " on " + reset.license_id);
     }
     id = std::move(**seated);
   }
   auto seat = select_activation(db, id);
   if (!seat.ok() && seat.code() != ErrorCode::not_found) return seat;
   if (!reset.license_id.empty() && (!seat.ok() || seat->license_id != reset.license_id)) {
-    return make_error(ErrorCode::not_found, "no activation '" + id + "' on this license");
+    return make_error(ErrorCode::not_found, "no activation " + id + " on " + reset.license_id);
   }
   return seat;
 }
@@ -61,9 +60,7 @@ Result<Activation> write_seat_reset(Connection& db, const SeatReset& reset) {
   auto seat = seat_to_reset(db, reset);
   if (!seat.ok()) return seat.error();
   if (seat->state != ActivationState::active) {
-    return make_error(ErrorCode::conflict, "activation " + seat->id + " is already " +
-                                               std::string(name_of(seat->state)) +
-                                               "; its seat is free");
+    return refuse_seat(reset.refusal, ErrorCode::conflict, std::move(*seat));
   }
   auto license = select_license(db, seat->license_id);
   if (!license.ok()) return license.error();

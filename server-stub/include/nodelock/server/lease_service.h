@@ -121,6 +121,8 @@ class LeaseService {
   // Ends the lease its holder proved with `proof`, which must be borrowed
   // exactly when `borrowed`.
   Result<Lease> give_back(const LeaseProof& proof, bool borrowed) const;
+  // Ends the lease, with the store's refusal put in words.
+  Result<Lease> end_lease(const LeaseEnding& ending) const;
 
   ServiceContext context_;
   crypto::Bytes secret_key_;

@@ -62,6 +62,9 @@ struct LeaseCheckout {
   Lease lease;
   std::string nonce;  // of the signed request, recorded as used
   UnixTime now = 0;
+  // Run inside the transaction on the license and the user the lease names
+  // before anything else; an error refuses the check-out.
+  UserAdmit admit_user;
   // Run inside the transaction on the license as it is then, its leases
   // still held (those expired by `now` already ended) and its enabled users
   // with a reserved seat; an error refuses the check-out with that error and
@@ -98,12 +101,12 @@ struct LeaseEnding {
 
 class LeaseStore : public UsageLog {
  public:
-  // Errors: replayed (nonce seen), not_found (license), user errors of
-  // claim_seat (forbidden, user_disabled) and whatever `decide` returns.
+  // Errors: replayed (nonce seen), not_found (license), and whatever
+  // `admit_user` or `decide` returns.
   virtual Result<CheckoutOutcome> check_out(const LeaseCheckout& checkout) = 0;
   // The lease's new expiry. Errors: not_found, lease_ended (expired, released
-  // or forced off: the message says which and when), replayed (sequence not
-  // above the last one), conflict (a borrowed lease, which takes none).
+  // or forced off: lease() says which and when), replayed (sequence not above
+  // the last one), conflict (a borrowed lease, which takes none).
   virtual Result<RenewedLease> renew(const LeaseRenewal& renewal) = 0;
   // The lease as ended. Errors: not_found, lease_ended (already ended),
   // replayed.

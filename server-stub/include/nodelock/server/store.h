@@ -4,7 +4,10 @@
 // requests already seen, admin tokens, alerts and the audit log
 // (store_records.h). It knows nothing of HTTP or of the licensing rules: the
 // service layer passes the rules a write must decide inside its transaction
-// as functions (store_writes.h).
+// as functions (store_writes.h). A refusal the store decides itself (a seat
+// that ended, or that another device key holds) comes back as a stable code
+// with the seat it concerns (SeatRefusal), which the service puts in words
+// for people.
 //
 // Promises every implementation keeps (tests/server/store_contract_test.cpp
 // holds each backend to them):
@@ -71,23 +74,20 @@ class Store {
   // re-reads the seats under the write lock. Seats held for machines they were
   // transferred to count as used, except the one held for this machine, which
   // it takes whatever the limit; on a full license the outcome is not
-  // granted, with the seats used and held. On a license with users the
-  // enrolment must name one who is on it (forbidden), enabled (user_disabled)
-  // and has activations left (activation_limit), counted in the same
+  // granted, with the seats used and held. The user the enrolment names is
+  // judged by `admit_user` and `admit_user_seat`, counted in the same
   // transaction. Errors: replayed (nonce seen), not_found (license), or
-  // whatever `admit` returns; nothing changes on error.
+  // whatever a rule returns; nothing changes on error.
   virtual Result<SeatClaimOutcome> claim_seat(const SeatClaim& claim) = 0;
-  // Errors: replayed, not_found, machine_mismatch (another device key),
-  // not_activated (the seat was deactivated), seat_reset (reset by support),
-  // seat_reclaimed (freed after its machine stopped checking in), revoked,
-  // user_disabled (its user was disabled), or whatever `admit` or
+  // Errors: replayed, not_found, a SeatRefusal (another device key, a seat
+  // that ended or whose user was disabled), or whatever `admit` or
   // `follow_history` return.
   virtual Result<CheckInOutcome> check_in(const CheckIn& check_in) = 0;
-  // Errors: replayed, not_found, machine_mismatch, conflict (seat not active).
+  // Errors: replayed, not_found, a SeatRefusal (machine_mismatch, conflict).
   virtual Result<Activation> release_seat(const SeatRelease& release) = 0;
   // The seat as reset or released. Errors: not_found (also a seat of another
-  // license than `reset.license_id`), conflict (seat not active), or whatever
-  // `admit` returns; nothing changes on error.
+  // license than `reset.license_id`), a SeatRefusal (conflict: the seat is not
+  // active), or whatever `admit` returns; nothing changes on error.
   virtual Result<Activation> reset_seat(const SeatReset& reset) = 0;
   // The transfer as made. Errors: not_found, conflict (the seat is not active,
   // or the new machine already holds a seat of the license or has one held
@@ -111,13 +111,14 @@ class Store {
   // freed (none when the license is gone, inactive or has no threshold).
   virtual Result<std::vector<Activation>> reclaim_seats(const SeatReclamation& reclamation) = 0;
 
-  // Errors: not_found (license), already_exists, or whatever `admit` returns.
+  // Errors: not_found (license), already_exists (the user), or whatever a
+  // rule returns.
   virtual Status add_license_user(const UserAddition& addition) = 0;
   // The license's users, oldest first, each with its active seats counted.
   virtual Result<std::vector<LicenseUser>> license_users(std::string_view license_id) = 0;
   // Disabling or removing a user also ends every floating lease they hold.
-  // Errors: not_found (license or user), conflict (removing a user who holds
-  // seats without free_seats); nothing changes on error.
+  // Errors: not_found (license or user), or whatever a rule returns; nothing
+  // changes on error.
   virtual Result<UserChangeOutcome> change_license_user(const UserChange& change) = 0;
 
   virtual Status add_admin_token(const AdminToken& token, const ChangedBy& by) = 0;

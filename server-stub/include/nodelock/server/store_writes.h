@@ -33,6 +33,18 @@ struct ChangedBy {
   UnixTime at = 0;
 };
 
+// The license user a seat claim or a lease check-out names, as read inside
+// its transaction, for the service's rules on license users to judge.
+struct ClaimingUser {
+  std::string email;                // as the request names it; empty: none
+  bool license_has_users = false;   // once a license has users, every claim must name one
+  std::optional<LicenseUser> user;  // the named user, seats counted; none: not on the license
+};
+
+// Run inside a claim's transaction on the license and the user it names; an
+// error refuses the claim.
+using UserAdmit = std::function<Status(const License& license, const ClaimingUser& user)>;
+
 // A request for a seat on a license by one machine.
 struct SeatClaim {
   std::string license_id;
@@ -55,6 +67,12 @@ struct SeatClaim {
   // True when `seat` belongs to the requesting machine. Run inside the
   // transaction on each candidate seat.
   std::function<bool(const Activation& seat)> same_machine;
+  // Run before the machine's own seat is given back, so a refused user's
+  // machine gets nothing.
+  UserAdmit admit_user;
+  // Run when the claim takes a new seat for the user it names (the machine
+  // held none), on the user as counted before this seat.
+  std::function<Status(const License& license, const LicenseUser& user)> admit_user_seat;
   // Whom the audit log names for the seat: the machine itself, or the support
   // token that submitted a request carried from an air-gapped machine.
   std::string actor{kDeviceActor};
@@ -72,6 +90,21 @@ struct SeatClaimOutcome {
   int held = 0;  // seats held for other machines they were transferred to, which no claim takes
 };
 
+// A seat a write refused, as the store found it: `code` is the refusal
+// (machine_mismatch: the request is signed by another device key; for a seat
+// no longer active, the way it ended: not_activated, seat_reset,
+// seat_reclaimed, seat_released, seat_transferred, revoked; user_disabled: the
+// seat's user is disabled; conflict: the write needs an active seat). A
+// transferred seat comes with its transferred_to.
+struct SeatRefusal {
+  ErrorCode code = ErrorCode::conflict;
+  Activation seat;
+};
+
+// The message people read for a refusal; the store returns it with the
+// refusal's code. Empty: the message is the code's name.
+using SeatRefusalWording = std::function<std::string(const SeatRefusal& refusal)>;
+
 // A check-in (refresh) by the machine holding a seat.
 struct CheckIn {
   std::string activation_id;
@@ -86,6 +119,7 @@ struct CheckIn {
   // carried by hand, which carries none).
   std::function<Result<SeatHistory>(const Activation& seat, const SeatHistory& history)>
       follow_history;
+  SeatRefusalWording refusal;
 };
 
 struct CheckInOutcome {
@@ -108,6 +142,7 @@ struct SeatReset {
   // freed as `ended_as` since `counted_since`, oldest first; an error refuses.
   UnixTime counted_since = 0;
   std::function<Status(const License& license, const std::vector<UnixTime>& freed)> admit;
+  SeatRefusalWording refusal;
 };
 
 // Moves a seat to another machine at support's request (a replaced machine):
@@ -173,19 +208,19 @@ struct UserAddition {
 };
 
 // Removes, disables, enables, reserves a seat for or unreserves a license
-// user. Disabling frees all the user's seats and ends all their floating
-// leases in the same transaction, each with its audit entry; removing with
-// `free_seats` frees their seats, and removing without it is refused while
-// seats are held. Reserving runs `admit_reservation`; reserving a user already
-// reserved, or unreserving one who is not, is a conflict.
+// user. Disabling and removing free all the user's seats and end all their
+// floating leases in the same transaction, each with its audit entry.
+// Reserving runs `admit_reservation` too.
 enum class UserChangeKind { remove, disable, enable, reserve, unreserve };
 
 struct UserChange {
   std::string license_id;
   std::string email;
   UserChangeKind kind = UserChangeKind::disable;
-  bool free_seats = false;  // remove only
   ChangedBy by;
+  // Run inside the transaction on the user as it is then, seats counted; an
+  // error refuses the change.
+  std::function<Status(const LicenseUser& user)> admit;
   ReservationAdmit admit_reservation;  // reserve only
 };
 
@@ -229,6 +264,7 @@ struct SeatRelease {
   std::string device_public_key;  // must still be the seat's enrolled key
   std::string nonce;
   UnixTime now = 0;
+  SeatRefusalWording refusal;
 };
 
 // The outcome of one delivery attempt.
