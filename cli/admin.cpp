@@ -16,8 +16,8 @@ std::vector<const AdminSubcommand*> all_subcommands() {
   for (const auto* table :
        {&admin_product_subcommands(), &admin_license_subcommands(), &admin_audit_subcommands(),
         &admin_support_subcommands(), &admin_offline_subcommands(), &admin_user_subcommands(),
-        &admin_report_subcommands(), &admin_alert_subcommands(),
-        &admin_license_file_subcommands(), &admin_site_subcommands(), &admin_lease_subcommands()}) {
+        &admin_report_subcommands(), &admin_alert_subcommands(), &admin_license_file_subcommands(),
+        &admin_site_subcommands(), &admin_lease_subcommands()}) {
     for (const AdminSubcommand& subcommand : *table) all.push_back(&subcommand);
   }
   return all;
@@ -88,7 +88,19 @@ int run_admin(const Args& args) {
       return usage_error(flag + " does not apply to admin " + std::string(subcommand->words));
     }
   }
-  return subcommand->run(args, {words.begin() + static_cast<long>(consumed), words.end()});
+  const std::vector<std::string> operands(words.begin() + static_cast<long>(consumed), words.end());
+  // A word the subcommand does not use is refused rather than ignored: `admin
+  // license suspend lic_1 lic_2` must not suspend one and say nothing of the other.
+  const std::size_t allowed = subcommand->operand.empty() ? 0 : 1;
+  if (operands.size() > allowed) {
+    const std::string takes = allowed == 0 ? "takes no word after its name"
+                                           : "takes one " + std::string(subcommand->operand);
+    const std::string_view usage = subcommand->usage.substr(0, subcommand->usage.find('\n'));
+    std::cerr << "nodelock admin: admin " << subcommand->words << " " << takes << "; '"
+              << operands[allowed] << "' is one too many.\nUsage: nodelock admin " << usage << "\n";
+    return exit_usage;
+  }
+  return subcommand->run(args, operands);
 }
 
 }  // namespace

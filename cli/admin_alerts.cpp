@@ -79,7 +79,12 @@ const std::vector<AdminSubcommand>& admin_alert_subcommands() {
        {"--url"},
        run_webhook_add},
       {"webhook list", "webhook list          (admin)", {}, run_webhook_list},
-      {"webhook remove", "webhook remove WEBHOOK_ID   (admin)", {}, run_webhook_remove},
+      {"webhook remove",
+       "webhook remove WEBHOOK_ID   (admin)",
+       {},
+       run_webhook_remove,
+       {},
+       "webhook id"},
   };
   return subcommands;
 }

@@ -20,9 +20,11 @@ struct AdminSubcommand {
   std::string_view words;        // e.g. "license create"
   std::string_view usage;        // its synopsis line(s), after "nodelock admin"
   std::set<std::string> valued;  // its own flags; --server, --token and --ca are common
-  // `operands`: the positional words after the subcommand's own.
+  // `operands`: the positional words after the subcommand's own; at most one,
+  // and only when `operand` names it.
   int (*run)(const Args& args, const std::vector<std::string>& operands);
   std::set<std::string> switches = {};  // its own flags without a value
+  std::string_view operand = {};        // its one positional word ("license id"); empty: none
 };
 
 const std::vector<AdminSubcommand>& admin_product_subcommands();

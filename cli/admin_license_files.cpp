@@ -77,7 +77,9 @@ const std::vector<AdminSubcommand>& admin_license_file_subcommands() {
        "license import FILE.csv|FILE.json   (admin; licenses, their limits and named users\n"
        "      from another system, all or nothing; every bad line is listed)",
        {},
-       run_import},
+       run_import,
+       {},
+       "file to import"},
       {"license export",
        "license export --out FILE.csv|FILE.json [--product P]   (admin; the same format,\n"
        "      with key hashes instead of keys)",

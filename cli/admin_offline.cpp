@@ -11,13 +11,8 @@
 namespace nodelock::cli {
 namespace {
 
-int run_deactivate_receipt(const Args& args, const std::vector<std::string>& operands) {
+int run_deactivate_receipt(const Args& args, const std::vector<std::string>&) {
   const bool json = args.has("--json");
-  if (!operands.empty()) {
-    return report(make_error(ErrorCode::invalid_argument,
-                             "admin deactivate takes the receipt as --receipt FILE"),
-                  json);
-  }
   auto path = args.require("--receipt");
   if (!path.ok()) return report(path.error(), json);
   auto receipt = read_file(*path, kMaxDocumentSize);

@@ -98,7 +98,9 @@ const std::vector<AdminSubcommand>& admin_product_subcommands() {
       {"token revoke",
        "token revoke TOKEN_ID       (admin; refused by the server at once)",
        {},
-       run_token_revoke},
+       run_token_revoke,
+       {},
+       "token id"},
   };
   return subcommands;
 }

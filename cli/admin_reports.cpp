@@ -152,7 +152,8 @@ const std::vector<AdminSubcommand>& admin_report_subcommands() {
        "      30 days; chart writes SVG to --out or stdout)",
        {"--license", "--from", "--to", "--out"},
        run_report,
-       {"--csv"}},
+       {"--csv"},
+       "report kind"},
   };
   return subcommands;
 }

@@ -15,13 +15,8 @@ constexpr std::filesystem::perms kReadable =
     std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
     std::filesystem::perms::group_read | std::filesystem::perms::others_read;
 
-int run_site_file(const Args& args, const std::vector<std::string>& operands) {
+int run_site_file(const Args& args, const std::vector<std::string>&) {
   const bool json = args.has("--json");
-  if (!operands.empty()) {
-    return report(make_error(ErrorCode::invalid_argument,
-                             "license site-file takes --license ID --site-id SITE --out FILE"),
-                  json);
-  }
   auto license = args.require("--license");
   auto site_id = args.require("--site-id");
   auto out = args.require("--out");

@@ -149,19 +149,25 @@ const std::vector<AdminSubcommand>& admin_support_subcommands() {
        "license set-limit LICENSE_ID --max-activations N   (support may lower, admin raise;\n"
        "      machines already activated are never dropped)",
        {"--max-activations"},
-       run_set_limit},
+       run_set_limit,
+       {},
+       "license id"},
       {"license set-reclaim",
        "license set-reclaim LICENSE_ID --after DURATION|off   (30d, 12h, 5s; the server frees\n"
        "      the seat of a machine with no check-in for longer; support may lengthen or\n"
        "      switch it off, an admin also switch it on or shorten it)",
        {"--after"},
-       run_set_reclaim},
+       run_set_reclaim,
+       {},
+       "license id"},
       {"license set-self-service",
        "license set-self-service LICENSE_ID --releases-per-month N   (support may lower, admin\n"
        "      raise; the license holder frees up to N lost machines in any 30 days with\n"
        "      `nodelock release-device`, without a support ticket; 0: never)",
        {"--releases-per-month"},
-       run_set_self_service},
+       run_set_self_service,
+       {},
+       "license id"},
   };
   return subcommands;
 }
