@@ -19,6 +19,18 @@ constexpr time_t kWriteTimeoutSeconds = 10;
 // TLS one) every fifth request.
 constexpr std::size_t kKeepAliveRequests = 1000000;
 
+// TLS 1.2 and 1.3 only, and in TLS 1.2 only ECDHE key exchange with AEAD
+// ciphers: OpenSSL's defaults still offer static-RSA and CBC suites, where a
+// stolen server key decrypts recorded traffic. TLS 1.3's suites all qualify.
+Status offer_only_forward_secret_aead(SSL_CTX* context) {
+  if (SSL_CTX_set_min_proto_version(context, TLS1_2_VERSION) != 1 ||
+      SSL_CTX_set_cipher_list(context, "ECDHE+AESGCM:ECDHE+CHACHA20") != 1) {
+    return make_error(ErrorCode::internal, "the TLS library refused the server's cipher list");
+  }
+  SSL_CTX_set_options(context, SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_RENEGOTIATION);
+  return {};
+}
+
 Result<std::unique_ptr<httplib::Server>> make_http_server(const ApiOptions& options) {
   const bool has_certificate = !options.tls_certificate.empty();
   const bool has_key = !options.tls_private_key.empty();
@@ -33,6 +45,9 @@ Result<std::unique_ptr<httplib::Server>> make_http_server(const ApiOptions& opti
                       "cannot load the TLS certificate " + options.tls_certificate.string() +
                           " or its key " + options.tls_private_key.string() +
                           "; check that both are readable PEM files that belong together");
+  }
+  if (Status restricted = offer_only_forward_secret_aead(server->ssl_context()); !restricted.ok()) {
+    return restricted.error();
   }
   return std::unique_ptr<httplib::Server>(std::move(server));
 }
