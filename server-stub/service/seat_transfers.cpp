@@ -1,50 +1,13 @@
 // Support moving a seat from a replaced machine to its successor: who may,
-// and the license's yearly allowance and cool-down that hold support back.
+// and the license's yearly allowance and cool-down that hold support back
+// (seat_transfer_rules.h).
 #include <string>
-#include <vector>
 
 #include "identifiers.h"
-#include "license_rules.h"
-#include "nodelock/crypto/utc_time.h"
 #include "nodelock/server/admin_service.h"
+#include "seat_transfer_rules.h"
 
 namespace nodelock::server {
-
-namespace {
-
-constexpr UnixTime kYear = 365 * kSecondsPerDay;
-
-// Why support may not transfer a seat of `license` at `now`; ok when it may.
-// `transfers`: the license's transfers of the last 365 days, oldest first;
-// `arrived_at`: when this seat itself was transferred here.
-Status within_policy(const License& license, const std::vector<UnixTime>& transfers,
-                     std::optional<UnixTime> arrived_at, UnixTime now) {
-  const std::string beyond = "; an admin may transfer it anyway with --override";
-  const UnixTime cooldown = license.transfer_cooldown_days * kSecondsPerDay;
-  if (arrived_at && *arrived_at + cooldown > now) {
-    return make_error(ErrorCode::forbidden, "this seat was transferred here on " +
-                                                utc_date(*arrived_at) + ", and license " +
-                                                key_display(license) + " lets a seat move again " +
-                                                std::to_string(license.transfer_cooldown_days) +
-                                                " days after its last transfer: on " +
-                                                utc_date(*arrived_at + cooldown) + beyond);
-  }
-  if (!license.max_transfers_per_year) return {};
-  const int allowed = *license.max_transfers_per_year;
-  const int made = static_cast<int>(transfers.size());
-  if (made < allowed) return {};
-  std::string when;
-  if (allowed > 0) {
-    // The oldest transfers lapse first; one more is possible once enough have.
-    when = ", so the next is possible on " + utc_date(transfers[made - allowed] + kYear);
-  }
-  return make_error(ErrorCode::forbidden, "license " + key_display(license) + " allows " +
-                                              std::to_string(allowed) +
-                                              " seat transfers in 365 days and " +
-                                              std::to_string(made) + " were made" + when + beyond);
-}
-
-}  // namespace
 
 Result<SeatTransfer> AdminService::transfer_activation(const AdminCaller& caller,
                                                        std::string_view activation_id,
@@ -68,18 +31,12 @@ Result<SeatTransfer> AdminService::transfer_activation(const AdminCaller& caller
   order.to_machine_id = *machine;
   order.held_until = now + context_.transfer_hold_seconds;
   order.by = {caller.token_id, now};
-  order.counted_since = now - kYear;
-  order.admit = [override_limit, now](const License& license,
-                                      const std::vector<UnixTime>& transfers,
-                                      std::optional<UnixTime> arrived_at) -> Status {
-    if (!has_seat_limit(license)) {
-      return make_error(ErrorCode::conflict,
-                        "license " + key_display(license) +
-                            " is a site license: any machine of the site activates by itself, "
-                            "so there is no seat to move");
-    }
-    if (override_limit) return {};
-    return within_policy(license, transfers, arrived_at, now);
+  order.counted_since = now - kTransferYear;
+  order.admit = [&order, override_limit, now](const TransferringSeat& transfer) {
+    return admit_transfer(transfer, order.to_machine_id, override_limit, now);
+  };
+  order.refusal = [&order](const SeatRefusal& refusal) {
+    return transfer_refusal_message(refusal, order.to_machine_id);
   };
   return context_.store.transfer_seat(order);
 }

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include "seat_refusal_messages.h"
+#include "seat_transfer_rules.h"
 #include "store_fixture.h"
 
 namespace nodelock::server::testing {
@@ -133,6 +134,9 @@ TEST_F(SeatReclaimStoreTest, TransfersAndTheSeatsHeldForThemAreLeftAloneBySweeps
 
   order.activation_id = idle;
   order.to_machine_id = "NL-MACH-7";
+  order.refusal = [](const SeatRefusal& refusal) {
+    return transfer_refusal_message(refusal, "NL-MACH-7");
+  };
   auto again = store_->transfer_seat(order);
   EXPECT_EQ(again.code(), ErrorCode::conflict);
   EXPECT_NE(again.message().find("already free"), std::string::npos) << again.message();

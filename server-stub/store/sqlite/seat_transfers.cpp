@@ -7,8 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include "audit_records.h"
-#include "nodelock/crypto/utc_time.h"
 #include "records.h"
+#include "seat_refusals.h"
 
 namespace nodelock::server::sqlite {
 
@@ -55,50 +55,6 @@ Result<std::vector<SeatTransfer>> held_at(Connection& db, std::string_view licen
   return select_transfers(db, license_id, "to_activation_id IS NULL AND held_until > ?2", now);
 }
 
-// conflict when `machine_id` already holds an active seat of the license.
-Status refuse_seated_machine(Connection& db, const License& license, std::string_view machine_id) {
-  auto seated = active_seat_of_machine(db, license.id, machine_id);
-  if (!seated.ok()) return seated.error();
-  if (!*seated) return {};
-  return make_error(ErrorCode::conflict, std::string(machine_id) +
-                                             " already holds a seat of this license (activation " +
-                                             **seated + "); it needs no transfer");
-}
-
-// The conflict for a transfer of `seat`, which holds no seat any more. A seat
-// that was reset, reclaimed, released or deactivated is free already: the new machine
-// takes one by activating, and a transfer would hold a second seat for it.
-Error not_transferable(const Activation& seat, std::string_view to_machine_id) {
-  std::string how;
-  switch (seat.state) {
-    case ActivationState::reset:
-      how = "was reset by support";
-      break;
-    case ActivationState::reclaimed:
-      how = "was reclaimed by the server on " +
-            utc_date(seat.reclaimed_at.value_or(seat.last_seen_at)) +
-            " after its machine stopped checking in";
-      break;
-    case ActivationState::deactivated:
-      how = "was deactivated on its machine";
-      break;
-    case ActivationState::released:
-      how = "was released by the license holder on " +
-            utc_date(seat.released_at.value_or(seat.last_seen_at));
-      break;
-    default:
-      return make_error(ErrorCode::conflict, "activation " + seat.id + " is " +
-                                                 std::string(name_of(seat.state)) +
-                                                 "; only an active seat can be transferred");
-  }
-  return make_error(ErrorCode::conflict,
-                    "activation " + seat.id + " " + how +
-                        ", so its seat is already free and there is nothing to transfer; have "
-                        "the customer run `nodelock activate` with the license key on the new "
-                        "machine " +
-                        std::string(to_machine_id) + " instead");
-}
-
 // When `seat` arrived by a transfer; none when it did not.
 Result<std::optional<UnixTime>> arrival_of(Connection& db, const Activation& seat) {
   Query query = db.query(
@@ -108,6 +64,33 @@ Result<std::optional<UnixTime>> arrival_of(Connection& db, const Activation& sea
   auto row = query.step();
   if (!row.ok()) return row.error();
   return query.optional_integer(0);
+}
+
+// What the rules of `order` judge the active `seat` by.
+Result<TransferringSeat> read_transferring(Connection& db, const SeatTransferOrder& order,
+                                           Activation seat) {
+  TransferringSeat transferring;
+  auto license = select_license(db, seat.license_id);
+  if (!license.ok()) return license.error();
+  transferring.license = std::move(*license);
+  auto seated = active_seat_of_machine(db, seat.license_id, order.to_machine_id);
+  if (!seated.ok()) return seated.error();
+  transferring.seated = std::move(*seated);
+  auto held = held_at(db, seat.license_id, order.by.at);
+  if (!held.ok()) return held.error();
+  for (SeatTransfer& other : *held) {
+    if (other.to_machine_id != order.to_machine_id) continue;
+    transferring.held = std::move(other);
+    break;
+  }
+  auto counted = select_transfers(db, seat.license_id, "transferred_at >= ?2", order.counted_since);
+  if (!counted.ok()) return counted.error();
+  for (const SeatTransfer& made : *counted) transferring.transfers.push_back(made.transferred_at);
+  auto arrived = arrival_of(db, seat);
+  if (!arrived.ok()) return arrived.error();
+  transferring.arrived_at = *arrived;
+  transferring.seat = std::move(seat);
+  return transferring;
 }
 
 }  // namespace
@@ -129,43 +112,22 @@ Result<SeatTransfer> write_seat_transfer(Connection& db, const SeatTransferOrder
   if (seat->state == ActivationState::transferred) {
     auto earlier = transfer_of(db, *seat);
     if (!earlier.ok()) return earlier.error();
-    return make_error(ErrorCode::conflict,
-                      "activation " + seat->id + " was already transferred to " +
-                          earlier->to_machine_id + " on " + utc_date(earlier->transferred_at));
+    seat->transferred_to = std::move(*earlier);
   }
-  if (seat->state != ActivationState::active) return not_transferable(*seat, order.to_machine_id);
-  if (seat->machine_id == order.to_machine_id) {
-    return make_error(ErrorCode::invalid_argument, "activation " + seat->id + " is already on " +
-                                                       order.to_machine_id +
-                                                       "; give the new machine's ID");
-  }
-  auto license = select_license(db, seat->license_id);
-  if (!license.ok()) return license.error();
-  if (Status seated = refuse_seated_machine(db, *license, order.to_machine_id); !seated.ok()) {
-    return seated.error();
-  }
-  auto held = held_at(db, license->id, order.by.at);
-  if (!held.ok()) return held.error();
-  for (const SeatTransfer& other : *held) {
-    if (other.to_machine_id != order.to_machine_id) continue;
-    return make_error(ErrorCode::conflict, "a seat is already held for " + order.to_machine_id +
-                                               " (transferred from activation " +
-                                               other.from_activation_id + ") until " +
-                                               utc_date(other.held_until));
+  // Ending a seat gives it back to the license; one no longer active gave it
+  // back already, and ending it again would count it twice.
+  if (seat->state != ActivationState::active) {
+    return refuse_seat(order.refusal, ErrorCode::conflict, std::move(*seat));
   }
   if (order.admit) {
-    auto counted = select_transfers(db, license->id, "transferred_at >= ?2", order.counted_since);
-    if (!counted.ok()) return counted.error();
-    std::vector<UnixTime> times;
-    for (const SeatTransfer& made : *counted) times.push_back(made.transferred_at);
-    auto arrived = arrival_of(db, *seat);
-    if (!arrived.ok()) return arrived.error();
-    Status admitted = order.admit(*license, times, *arrived);
+    auto transferring = read_transferring(db, order, *seat);
+    if (!transferring.ok()) return transferring.error();
+    Status admitted = order.admit(*transferring);
     if (!admitted.ok()) return admitted.error();
   }
   SeatTransfer transfer;
   transfer.from_activation_id = seat->id;
-  transfer.license_id = license->id;
+  transfer.license_id = seat->license_id;
   transfer.from_machine_id = seat->machine_id;
   transfer.to_machine_id = order.to_machine_id;
   transfer.transferred_at = order.by.at;

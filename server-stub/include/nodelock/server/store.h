@@ -89,9 +89,9 @@ class Store {
   // license than `reset.license_id`), a SeatRefusal (conflict: the seat is not
   // active), or whatever `admit` returns; nothing changes on error.
   virtual Result<Activation> reset_seat(const SeatReset& reset) = 0;
-  // The transfer as made. Errors: not_found, conflict (the seat is not active,
-  // or the new machine already holds a seat of the license or has one held
-  // for it), or whatever `admit` returns; nothing changes on error.
+  // The transfer as made. Errors: not_found, a SeatRefusal (conflict: the
+  // seat is not active), or whatever `admit` returns; nothing changes on
+  // error.
   virtual Result<SeatTransfer> transfer_seat(const SeatTransferOrder& order) = 0;
   virtual Result<Activation> activation(std::string_view id) = 0;
   // invalid_argument when page.after names no activation of the license.

@@ -145,6 +145,18 @@ struct SeatReset {
   SeatRefusalWording refusal;
 };
 
+// An active seat a transfer would move, as read inside its transaction with
+// what the new machine already has on the license, for the service's rules
+// on transfers to judge.
+struct TransferringSeat {
+  Activation seat;
+  License license;
+  std::optional<std::string> seated;   // the new machine's active seat on the license, by id
+  std::optional<SeatTransfer> held;    // a seat already held for the new machine
+  std::vector<UnixTime> transfers;     // the license's since `counted_since`, oldest first
+  std::optional<UnixTime> arrived_at;  // when the seat arrived by a transfer; none: it did not
+};
+
 // Moves a seat to another machine at support's request (a replaced machine):
 // the activation ends as transferred, its machine's next check-in is refused
 // with seat_transferred, and the seat is held for `to_machine_id` until
@@ -155,14 +167,13 @@ struct SeatTransferOrder {
   std::string to_machine_id;  // canonical "NL-XXXX-XXXX-XXXX-XXXX"
   UnixTime held_until = 0;
   ChangedBy by;
-  // Run inside the transaction on the seat's license, when the license's
-  // transfers made at or after `counted_since` were made (oldest first), and
-  // when this seat itself arrived by a transfer (none: it did not); an error
-  // refuses the transfer.
   UnixTime counted_since = 0;
-  std::function<Status(const License& license, const std::vector<UnixTime>& transfers,
-                       std::optional<UnixTime> arrived_at)>
-      admit;
+  // Run inside the transaction on the active seat; an error refuses the
+  // transfer.
+  std::function<Status(const TransferringSeat& transfer)> admit;
+  // Words the conflict of a seat no longer active (a transferred one comes
+  // with its transferred_to).
+  SeatRefusalWording refusal;
 };
 
 // The limits of a license that people change after creating it.
