@@ -14,6 +14,7 @@
 #include "nodelock/activation/payloads.h"
 #include "nodelock/crypto/encoding.h"
 #include "nodelock/fingerprint/match.h"
+#include "record_refusals.h"
 #include "seat_refusal_messages.h"
 #include "site_rules.h"
 
@@ -195,6 +196,7 @@ ActivationAnswer ActivationService::activate(std::string_view armored_request,
     };
     check_in.refusal = seat_refusal_message;
     auto renewed = context_.store.check_in(check_in);
+    if (!renewed.ok() && renewed.code() == ErrorCode::replayed) renewed = request_replayed();
     if (!renewed.ok() && offline && renewed.code() == ErrorCode::replayed) {
       return {issue_again(context_, *license, *request, device_key, renewed.error(), now),
               std::nullopt};
@@ -248,6 +250,7 @@ ActivationAnswer ActivationService::activate(std::string_view armored_request,
     return same_machine(seat, device_key, request->fingerprint, *policy);
   };
   auto outcome = context_.store.claim_seat(claim);
+  if (!outcome.ok() && outcome.code() == ErrorCode::replayed) outcome = request_replayed();
   if (!outcome.ok() && offline && outcome.code() == ErrorCode::replayed) {
     return {issue_again(context_, *license, *request, device_key, outcome.error(), now),
             SeatCount::of(*license, license->seats_used)};
@@ -297,8 +300,10 @@ Result<Activation> ActivationService::deactivate(std::string_view armored_receip
                       "the receipt is for product '" + receipt->product + "', activation " +
                           seat->id + " is for '" + license->product_id + "'");
   }
-  return context_.store.release_seat(
+  auto released = context_.store.release_seat(
       SeatRelease{seat->id, seat->device_public_key, receipt->nonce, now, seat_refusal_message});
+  if (!released.ok() && released.code() == ErrorCode::replayed) return request_replayed();
+  return released;
 }
 
 void ActivationService::forget_old_nonces(UnixTime now) const {

@@ -11,6 +11,7 @@
 #include "nodelock/crypto/encoding.h"
 #include "nodelock/crypto/utc_time.h"
 #include "nodelock/server/seat_reclaim.h"
+#include "record_refusals.h"
 #include "reserved_seats.h"
 #include "roles.h"
 #include "seat_refusal_messages.h"
@@ -222,6 +223,9 @@ Result<Product> AdminService::create_product(const AdminCaller& caller, Product 
   }
   product.created_at = context_.clock();
   Status added = context_.store.add_product(product, {caller.token_id, product.created_at});
+  if (added.code() == ErrorCode::already_exists) {
+    return make_error(ErrorCode::already_exists, "product '" + product.id + "' already exists");
+  }
   if (!added.ok()) return added.error();
   return product;
 }
@@ -246,6 +250,7 @@ Result<NewLicense> AdminService::create_license(const AdminCaller& caller,
   license.key_last5 = key.last_group();
   license.created_at = now;
   Status added = context_.store.add_license(license, {caller.token_id, now});
+  if (added.code() == ErrorCode::already_exists) return license_exists();
   if (!added.ok()) {
     if (added.code() != ErrorCode::not_found) return added.error();
     return make_error(ErrorCode::not_found, "no product '" + order.product +
@@ -267,7 +272,7 @@ Result<LicenseDetails> AdminService::license(AdminRole caller, std::string_view 
     return allowed.error();
   auto license = context_.store.license(id);
   if (!license.ok()) return license.error();
-  auto activations = context_.store.activation_page(id, ActivationPageRequest{});
+  auto activations = activation_page(context_.store, id, ActivationPageRequest{});
   if (!activations.ok()) return activations.error();
   auto users = context_.store.license_users(id);
   if (!users.ok()) return users.error();
@@ -299,7 +304,7 @@ Result<ActivationPage> AdminService::activations(AdminRole caller, std::string_v
   if (Status size = check_page_size(page); !size.ok()) return size.error();
   auto license = context_.store.license(license_id);
   if (!license.ok()) return license.error();
-  return context_.store.activation_page(license_id, page);
+  return activation_page(context_.store, license_id, page);
 }
 
 Result<License> AdminService::set_license_limit(const AdminCaller& caller, std::string_view id,
@@ -404,7 +409,11 @@ Result<AdminToken> AdminService::revoke_admin_token(const AdminCaller& caller,
                                                " is the last admin token; create another "
                                                "admin token before revoking this one");
   };
-  return context_.store.revoke_admin_token(revocation);
+  auto revoked = context_.store.revoke_admin_token(revocation);
+  if (!revoked.ok() && revoked.code() == ErrorCode::not_found) {
+    return make_error(ErrorCode::not_found, "no admin token '" + revocation.token_id + "'");
+  }
+  return revoked;
 }
 
 Result<std::vector<AuditEntry>> AdminService::audit_log(AdminRole caller, UnixTime from,

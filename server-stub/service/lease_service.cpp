@@ -10,6 +10,7 @@
 #include "license_user_rules.h"
 #include "nodelock/activation/document.h"
 #include "nodelock/crypto/encoding.h"
+#include "record_refusals.h"
 #include "roles.h"
 #include "seat_rules.h"
 
@@ -212,6 +213,7 @@ LeaseAnswer LeaseService::take_seat(std::string_view armored_request, bool borro
     return decision;
   };
   auto outcome = context_.store.leases().check_out(checkout);
+  if (!outcome.ok() && outcome.code() == ErrorCode::replayed) outcome = request_replayed();
   if (!outcome.ok()) {
     if (!queue.join || outcome.code() != ErrorCode::seats_exhausted) {
       return {outcome.error(), seats, std::move(holders), std::nullopt};

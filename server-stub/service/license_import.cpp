@@ -7,6 +7,7 @@
 #include "identifiers.h"
 #include "nodelock/activation/license_key.h"
 #include "nodelock/server/floating_policy.h"
+#include "record_refusals.h"
 #include "reserved_seats.h"
 
 namespace nodelock::server {
@@ -141,7 +142,7 @@ Result<ImportOutcome> LicenseImportService::import_records(
     return outcome;
   }
   if (Status written = context_.store.import_licenses(import); !written.ok()) {
-    return written.error();
+    return written.code() == ErrorCode::already_exists ? license_exists() : written.error();
   }
   outcome.imported = std::move(import.licenses);
   return outcome;

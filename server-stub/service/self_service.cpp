@@ -8,6 +8,7 @@
 #include "license_rules.h"
 #include "nodelock/crypto/utc_time.h"
 #include "nodelock/server/admin_service.h"
+#include "record_refusals.h"
 #include "seat_refusal_messages.h"
 
 namespace nodelock::server {
@@ -60,7 +61,7 @@ Result<LicenseHolder> SelfService::authenticate(std::string_view typed_key) cons
 Result<ActivationPage> SelfService::devices(const LicenseHolder& holder,
                                             const ActivationPageRequest& page) const {
   if (Status size = check_page_size(page); !size.ok()) return size.error();
-  return context_.store.activation_page(holder.license.id, page);
+  return activation_page(context_.store, holder.license.id, page);
 }
 
 Result<HolderRelease> SelfService::release(const LicenseHolder& holder,

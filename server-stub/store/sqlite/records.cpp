@@ -95,7 +95,7 @@ Status insert_product(Connection& db, const Product& product) {
                         .bind(3, product.created_at)
                         .run();
   if (inserted.code() == ErrorCode::already_exists) {
-    return make_error(ErrorCode::already_exists, "product '" + product.id + "' already exists");
+    return make_error(ErrorCode::already_exists, "products has a row " + product.id);
   }
   return inserted;
 }
@@ -116,7 +116,7 @@ Result<License> select_license_by_key_hash(Connection& db, std::string_view key_
   auto row = query.step();
   if (!row.ok()) return row.error();
   // The hash is not named: it would only help someone matching keys to hashes.
-  if (!*row) return make_error(ErrorCode::not_found, "no license has this key");
+  if (!*row) return make_error(ErrorCode::not_found, "licenses has no row with the key hash");
   return read_license(query);
 }
 
@@ -169,7 +169,8 @@ Status insert_license(Connection& db, const License& license) {
       .bind(25, std::int64_t{license.self_service_releases_per_month});
   Status inserted = query.run();
   if (inserted.code() == ErrorCode::already_exists) {
-    return make_error(ErrorCode::already_exists, "a license with this id or key already exists");
+    return make_error(ErrorCode::already_exists,
+                      "licenses has a row " + license.id + " or one with its key hash");
   }
   return inserted;
 }
@@ -194,9 +195,7 @@ Status insert_nonce(Connection& db, std::string_view nonce, UnixTime seen_at) {
                         .bind(2, seen_at)
                         .run();
   if (inserted.code() == ErrorCode::already_exists) {
-    return make_error(ErrorCode::replayed,
-                      "this signed request was already used; a request is accepted once, so "
-                      "make a new one");
+    return make_error(ErrorCode::replayed, "used_nonces has a row " + std::string(nonce));
   }
   return inserted;
 }
@@ -222,7 +221,7 @@ Result<AdminToken> select_admin_token_by_hash(Connection& db, std::string_view t
   query.bind(1, token_hash);
   auto row = query.step();
   if (!row.ok()) return row.error();
-  if (!*row) return make_error(ErrorCode::not_found, "no admin token matches");
+  if (!*row) return make_error(ErrorCode::not_found, "admin_tokens has no row with the hash");
   return read_admin_token(query);
 }
 

@@ -14,7 +14,7 @@ Result<SeatHistory> select_seat_history(Connection& db, std::string_view activat
   auto row = query.step();
   if (!row.ok()) return row.error();
   if (!*row) {
-    return make_error(ErrorCode::not_found, "no activation '" + std::string(activation_id) + "'");
+    return make_error(ErrorCode::not_found, "activations has no row " + std::string(activation_id));
   }
   return SeatHistory{query.integer(0), query.text(1), query.text(2), query.integer(3) != 0};
 }

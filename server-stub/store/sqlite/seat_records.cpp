@@ -71,9 +71,8 @@ Result<ActivationPage> select_activation_page(Connection& db, std::string_view l
     auto row = cursor.step();
     if (!row.ok()) return row.error();
     if (!*row) {
-      return make_error(ErrorCode::invalid_argument,
-                        "'after' names no activation of license " + std::string(license_id) +
-                            "; pass the 'next' value of the previous page");
+      return make_error(ErrorCode::invalid_argument, "activations has no row " + request.after +
+                                                         " on " + std::string(license_id));
     }
     after_time = cursor.integer(0);
   }

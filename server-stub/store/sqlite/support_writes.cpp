@@ -114,7 +114,7 @@ Result<AdminToken> write_token_revocation(Connection& db, const TokenRevocation&
     if (token.id == revocation.token_id) revoked = &token;
   }
   if (revoked == nullptr) {
-    return make_error(ErrorCode::not_found, "no admin token '" + revocation.token_id + "'");
+    return make_error(ErrorCode::not_found, "admin_tokens has no row " + revocation.token_id);
   }
   if (revocation.admit) {
     Status admitted = revocation.admit(*revoked, admins);
