@@ -153,7 +153,7 @@ struct TransferringSeat {
   License license;
   std::optional<std::string> seated;   // the new machine's active seat on the license, by id
   std::optional<SeatTransfer> held;    // a seat already held for the new machine
-  std::vector<UnixTime> transfers;     // the license's since `counted_since`, oldest first
+  std::vector<UnixTime> transfers;     // the license's transfers since counted_since, oldest first
   std::optional<UnixTime> arrived_at;  // when the seat arrived by a transfer; none: it did not
 };
 
