@@ -107,7 +107,8 @@ Status check_purpose(const LeaseRequest& request, bool borrowing) {
 }  // namespace
 
 LeaseService::LeaseService(ServiceContext context)
-    : context_(std::move(context)), queue_(std::make_unique<SeatQueue>(kQueuePollInterval)) {
+    : context_(std::move(context)),
+      queue_(std::make_unique<SeatQueue>(kQueuePollInterval, context_.clock)) {
   auto key = encoding::from_hex(context_.key_hasher.hash(kSecretKeyLabel));
   secret_key_ = key.ok() ? std::move(*key) : crypto::Bytes{};
 }

@@ -1,17 +1,19 @@
 #include "nodelock/server/seat_queue.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "identifiers.h"
 
 namespace nodelock::server {
 
-SeatQueue::SeatQueue(std::chrono::seconds poll_interval) : poll_interval_(poll_interval) {}
+SeatQueue::SeatQueue(std::chrono::seconds poll_interval, std::function<UnixTime()> clock)
+    : poll_interval_(poll_interval), clock_(std::move(clock)) {}
 
 SeatQueue::Line* SeatQueue::line_of(const std::string& license_id) {
   const auto found = lines_.find(license_id);
   if (found == lines_.end()) return nullptr;
-  const Clock::time_point stale = Clock::now() - 2 * poll_interval_;
+  const UnixTime stale = clock_() - 2 * poll_interval_.count();
   Line& line = found->second;
   line.erase(std::remove_if(line.begin(), line.end(),
                             [&](const Waiter& waiter) { return waiter.polled < stale; }),
@@ -50,10 +52,10 @@ std::optional<QueueTicket> SeatQueue::keep_place(const std::string& license_id,
   auto place = find(line, ticket, device_key);
   if (place == line.end()) {
     if (line.size() >= kMaxWaiting) return std::nullopt;
-    line.push_back({new_record_id("tkt"), device_key, Clock::now()});
+    line.push_back({new_record_id("tkt"), device_key, 0});
     place = std::prev(line.end());
   }
-  place->polled = Clock::now();
+  place->polled = clock_();
   return QueueTicket{place->ticket, static_cast<int>(place - line.begin()) + 1,
                      static_cast<int>(line.size()), static_cast<int>(poll_interval_.count())};
 }

@@ -81,6 +81,10 @@ std::optional<DeliveryState> delivery_state_named(std::string_view name) {
   return value_in(kDeliveryStates, name);
 }
 
+Error no_such_record(std::string_view kind, std::string_view id) {
+  return make_error(ErrorCode::not_found, "no " + std::string(kind) + " '" + std::string(id) + "'");
+}
+
 Result<std::unique_ptr<Store>> open_store(std::string_view url) {
   if (url.substr(0, kSqliteScheme.size()) == kSqliteScheme && url.size() > kSqliteScheme.size()) {
     return sqlite::open_sqlite_store(std::string(url.substr(kSqliteScheme.size())));

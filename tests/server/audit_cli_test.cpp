@@ -3,6 +3,7 @@
 // server's database file while it runs.
 #include <sqlite3.h>
 
+#include "database_file.h"
 #include "server_fixture.h"
 
 namespace nodelock::server::testing {
@@ -27,20 +28,8 @@ class AuditCliTest : public ServerTest {
     ASSERT_EQ(admin_cli("audit verify").exit_code, 0);
   }
 
-  // SQL on the server's database file, as someone with access to it would,
-  // dropping the triggers that refuse casual edits first.
   void tamper(const std::string& sql) {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open((server_.data_dir() / "nodelock.db").c_str(), &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    const std::string script =
-        "DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete; " +
-        sql;
-    char* error = nullptr;
-    EXPECT_EQ(sqlite3_exec(db, script.c_str(), nullptr, nullptr, &error), SQLITE_OK)
-        << (error ? error : "");
-    sqlite3_free(error);
-    sqlite3_close(db);
+    EXPECT_EQ(tamper_with_audit_log(server_.data_dir() / "nodelock.db", sql), SQLITE_OK) << sql;
   }
 };
 

@@ -6,6 +6,7 @@
 #include <limits>
 #include <thread>
 
+#include "database_file.h"
 #include "nodelock/activation/canonical_json.h"
 #include "nodelock/audit/audit_chain.h"
 #include "store_fixture.h"
@@ -26,16 +27,7 @@ class AuditLogTest : public StoreTest {
   // Runs SQL on the database file as someone with access to it would,
   // dropping the triggers that refuse casual edits first.
   void tamper(const std::string& sql) {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open((dir_ / "nodelock.db").c_str(), &db), SQLITE_OK);
-    const std::string script =
-        "DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete; " +
-        sql;
-    char* error = nullptr;
-    EXPECT_EQ(sqlite3_exec(db, script.c_str(), nullptr, nullptr, &error), SQLITE_OK)
-        << (error ? error : "");
-    sqlite3_free(error);
-    sqlite3_close(db);
+    EXPECT_EQ(tamper_with_audit_log(dir_ / "nodelock.db", sql), SQLITE_OK) << sql;
   }
 
   // Five entries: the product, a license, two seats and a suspension.
@@ -133,12 +125,8 @@ TEST_F(AuditLogTest, EntriesAreSelectedByTime) {
 
 TEST_F(AuditLogTest, TheDatabaseRefusesEditingOrDeletingEntries) {
   make_history();
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open((dir_ / "nodelock.db").c_str(), &db), SQLITE_OK);
-  EXPECT_NE(sqlite3_exec(db, "UPDATE audit_log SET actor = 'x'", nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  EXPECT_NE(sqlite3_exec(db, "DELETE FROM audit_log", nullptr, nullptr, nullptr), SQLITE_OK);
-  sqlite3_close(db);
+  EXPECT_NE(run_sql(dir_ / "nodelock.db", "UPDATE audit_log SET actor = 'x'"), SQLITE_OK);
+  EXPECT_NE(run_sql(dir_ / "nodelock.db", "DELETE FROM audit_log"), SQLITE_OK);
   EXPECT_EQ(entries().size(), 5u);
 }
 

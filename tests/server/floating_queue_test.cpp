@@ -4,14 +4,12 @@
 // stops polling is dropped, project tokens queue for a full count but not for
 // a team token, and a restart empties the queue.
 #include <chrono>
-#include <thread>
 
 #include "floating_fixture.h"
 
 namespace nodelock::server::testing {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 using std::chrono::seconds;
 
 // A machine that asks to wait, and the ticket its last refusal gave it.
@@ -43,8 +41,12 @@ Reply poll_in_line(ApiClient& client, Waiter& waiter, const IssuedKey& license,
   return reply;
 }
 
+// The queue keeps the server's time, so dropping a waiter is tested by moving
+// the server's clock, not by waiting for it.
 class FloatingQueueTest : public FloatingTest {
  protected:
+  FloatingQueueTest() : FloatingTest(ServerProcess::Options{}, ServerTime::test_clock) {}
+
   Reply wait_in_line(Waiter& waiter, const IssuedKey& license, std::optional<std::string> user = {},
                      std::optional<std::string> project = {}) {
     return poll_in_line(client_, waiter, license, std::move(user), std::move(project));
@@ -109,17 +111,18 @@ TEST_F(FloatingQueueTest, AWaiterThatStopsPollingIsDroppedAndTheNextGetsTheSeat)
   ASSERT_EQ(position(wait_in_line(killed, license)), 1);
   ASSERT_EQ(position(wait_in_line(patient, license)), 2);
   ASSERT_EQ(release(holder).status, 200);
-  // `killed` never polls again; `patient` polls every second, as told to
-  // poll every two, and gets the seat once the queue has dropped the first.
-  const Clock::time_point released = Clock::now();
-  Reply answer = wait_in_line(patient, license);
-  EXPECT_EQ(position(answer), 2);
-  while (answer.status == 409 && Clock::now() - released < seconds(8)) {
-    std::this_thread::sleep_for(seconds(1));
-    answer = wait_in_line(patient, license);
+  // `killed` never polls again; `patient` polls every second, as told to poll
+  // every two, and gets the seat once the queue has dropped the first, after
+  // two poll intervals without a poll.
+  for (int second = 1; second <= 4; ++second) {
+    clock_.advance(seconds(1));
+    Reply answer = wait_in_line(patient, license);
+    EXPECT_EQ(answer.status, 409) << "the first is not dropped after " << second << " s";
+    EXPECT_EQ(position(answer), 2);
   }
-  EXPECT_EQ(answer.status, 201) << answer.body.dump();
-  EXPECT_GE(Clock::now() - released, seconds(3)) << "dropped after two poll intervals, not before";
+  clock_.advance(seconds(1));
+  Reply answer = wait_in_line(patient, license);
+  EXPECT_EQ(answer.status, 201) << "dropped after two poll intervals: " << answer.body.dump();
   Reply late = wait_in_line(killed, license);
   EXPECT_EQ(late.code(), "seats_exhausted");
   EXPECT_EQ(position(late), 1) << "a dropped waiter that comes back queues again";

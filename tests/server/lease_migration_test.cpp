@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "database_file.h"
 #include "nodelock/server/lease_service.h"
 #include "nodelock/server/lease_store.h"
 #include "service_fixture.h"
@@ -12,25 +13,6 @@
 
 namespace nodelock::server::testing {
 namespace {
-
-int exec(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  sqlite3_open(path.c_str(), &db);
-  const int result = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
-  sqlite3_close(db);
-  return result;
-}
-
-int count(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  sqlite3_open(path.c_str(), &db);
-  sqlite3_stmt* query = nullptr;
-  sqlite3_prepare_v2(db, sql.c_str(), -1, &query, nullptr);
-  const int counted = sqlite3_step(query) == SQLITE_ROW ? sqlite3_column_int(query, 0) : -1;
-  sqlite3_finalize(query);
-  sqlite3_close(db);
-  return counted;
-}
 
 class LeaseMigrationTest : public ServiceTest {
  protected:
@@ -62,12 +44,12 @@ TEST_F(LeaseMigrationTest, RebuildingTheLeasesTableKeepsEveryLeaseAndItsIndexes)
   store_.reset();
 
   const std::string path = (dir_ / "nodelock.db").string();
-  ASSERT_EQ(exec(path, "DELETE FROM schema_version WHERE version = " +
-                           std::to_string(sqlite::kSchemaVersion)),
+  ASSERT_EQ(run_sql(path, "DELETE FROM schema_version WHERE version = " +
+                              std::to_string(sqlite::kSchemaVersion)),
             SQLITE_OK);
   auto store = open_or_fail(store_url(dir_));
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(count(path, "SELECT max(version) FROM schema_version"), sqlite::kSchemaVersion);
+  EXPECT_EQ(read_number(path, "SELECT max(version) FROM schema_version"), sqlite::kSchemaVersion);
 
   auto still_held = store->leases().held_leases(license->license.id);
   ASSERT_TRUE(still_held.ok()) << still_held.message();
@@ -81,15 +63,15 @@ TEST_F(LeaseMigrationTest, RebuildingTheLeasesTableKeepsEveryLeaseAndItsIndexes)
   ASSERT_TRUE(forced.ok()) << forced.message();
   EXPECT_EQ(forced->end, SessionEnd::forced);
 
-  EXPECT_EQ(count(path,
-                  "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = "
-                  "'leases' AND name IN ('leases_held', 'leases_by_start')"),
+  EXPECT_EQ(read_number(path,
+                        "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = "
+                        "'leases' AND name IN ('leases_held', 'leases_by_start')"),
             2);
-  EXPECT_EQ(exec(path, "UPDATE leases SET end_reason = 'user_removed' WHERE id = '" +
-                           ended.result->record.id + "'"),
+  EXPECT_EQ(run_sql(path, "UPDATE leases SET end_reason = 'user_removed' WHERE id = '" +
+                              ended.result->record.id + "'"),
             SQLITE_OK);
-  EXPECT_EQ(exec(path, "UPDATE leases SET end_reason = 'lost' WHERE id = '" +
-                           ended.result->record.id + "'"),
+  EXPECT_EQ(run_sql(path, "UPDATE leases SET end_reason = 'lost' WHERE id = '" +
+                              ended.result->record.id + "'"),
             SQLITE_CONSTRAINT)
       << "the end reason is still checked";
 }

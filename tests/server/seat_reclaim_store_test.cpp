@@ -3,6 +3,7 @@
 // migration that added the state keeps every seat and its machine keys.
 #include <sqlite3.h>
 
+#include "database_file.h"
 #include "seat_refusal_messages.h"
 #include "seat_transfer_rules.h"
 #include "store_fixture.h"
@@ -143,14 +144,6 @@ TEST_F(SeatReclaimStoreTest, TransfersAndTheSeatsHeldForThemAreLeftAloneBySweeps
   EXPECT_NE(again.message().find("nodelock activate"), std::string::npos) << again.message();
 }
 
-int exec(const std::string& path, const char* sql) {
-  sqlite3* db = nullptr;
-  sqlite3_open(path.c_str(), &db);
-  const int result = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
-  sqlite3_close(db);
-  return result;
-}
-
 // A database written before reclamation existed: the rebuilt activations
 // table keeps every seat, its machine keys and every reference to it.
 TEST(SeatReclaimMigration, SeatsAndTheirMachineKeysSurviveTheRebuild) {
@@ -165,16 +158,16 @@ TEST(SeatReclaimMigration, SeatsAndTheirMachineKeysSurviveTheRebuild) {
     id = held->activation.id;
   }
   const std::string path = (dir / "nodelock.db").string();
-  ASSERT_EQ(exec(path,
-                 "ALTER TABLE activations DROP COLUMN released_at;"
-                 "ALTER TABLE licenses DROP COLUMN self_service_releases_per_month;"
-                 "ALTER TABLE license_users DROP COLUMN reserved;"
-                 "DROP TABLE seat_transfers;"
-                 "ALTER TABLE licenses DROP COLUMN max_transfers_per_year;"
-                 "ALTER TABLE licenses DROP COLUMN transfer_cooldown_days;"
-                 "ALTER TABLE activations DROP COLUMN reclaimed_at;"
-                 "ALTER TABLE licenses DROP COLUMN reclaim_after_seconds;"
-                 "DELETE FROM schema_version WHERE version >= 11;"),
+  ASSERT_EQ(run_sql(path,
+                    "ALTER TABLE activations DROP COLUMN released_at;"
+                    "ALTER TABLE licenses DROP COLUMN self_service_releases_per_month;"
+                    "ALTER TABLE license_users DROP COLUMN reserved;"
+                    "DROP TABLE seat_transfers;"
+                    "ALTER TABLE licenses DROP COLUMN max_transfers_per_year;"
+                    "ALTER TABLE licenses DROP COLUMN transfer_cooldown_days;"
+                    "ALTER TABLE activations DROP COLUMN reclaimed_at;"
+                    "ALTER TABLE licenses DROP COLUMN reclaim_after_seconds;"
+                    "DELETE FROM schema_version WHERE version >= 11;"),
             SQLITE_OK)
       << "back to the version before reclamation, undoing the migrations after it too";
 
@@ -188,7 +181,7 @@ TEST(SeatReclaimMigration, SeatsAndTheirMachineKeysSurviveTheRebuild) {
   ASSERT_TRUE(same.ok()) << same.message();
   EXPECT_TRUE(same->existing) << "its machine keys still find the seat";
   EXPECT_EQ(
-      exec(path, "PRAGMA foreign_keys=ON; INSERT INTO seat_keys VALUES('lic-1', 'k', 'none');"),
+      run_sql(path, "PRAGMA foreign_keys=ON; INSERT INTO seat_keys VALUES('lic-1', 'k', 'none');"),
       SQLITE_CONSTRAINT)
       << "references to activations are still enforced";
 }

@@ -1,7 +1,7 @@
-// Automatic seat reclamation against a real server sweeping every second: a
-// machine silent past its license's threshold loses its seat, one that checks
-// in keeps it, the freed seat goes to a new machine, and the policy, its
-// audit trail and its bad input behave as docs/API.md says.
+// Automatic seat reclamation against a real server on the test clock, sweeping
+// every second of it: a machine silent past its license's threshold loses its
+// seat, one that checks in keeps it, the freed seat goes to a new machine, and
+// the policy, its audit trail and its bad input behave as docs/API.md says.
 #include <chrono>
 #include <functional>
 #include <thread>
@@ -15,14 +15,15 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::steady_clock;
 
-// Long enough that a machine checking in every 300 ms is never idle past it,
-// short enough that a test waits seconds.
+// Seconds of the server's clock; a machine that checks in before every move of
+// the clock by one second is never idle past it.
 constexpr int kThresholdSeconds = 2;
 const std::vector<std::string> kSweepEverySecond = {"--reclaim-interval", "1"};
 
 class SeatReclaimTest : public ServerTest {
  protected:
-  SeatReclaimTest() : ServerTest(ServerProcess::Options{{}, kSweepEverySecond}) {}
+  SeatReclaimTest()
+      : ServerTest(ServerProcess::Options{{}, kSweepEverySecond}, ServerTime::test_clock) {}
 
   IssuedKey reclaiming_license(int seats) {
     return create_license(
@@ -52,15 +53,18 @@ class SeatReclaimTest : public ServerTest {
     return nlohmann::json::object();
   }
 
-  // Waits up to `limit` for the seat to reach `state`; keeps `busy` checking
-  // in meanwhile when given.
-  bool wait_for_state(const IssuedKey& license, const std::string& id, const std::string& state,
-                      milliseconds limit, const std::function<void()>& busy = {}) {
-    const auto deadline = steady_clock::now() + limit;
-    while (steady_clock::now() < deadline) {
+  // Moves the server's clock past the threshold a second at a time, `busy`
+  // checking in before each move, then waits for the sweep to free `id`.
+  bool reclaimed(const IssuedKey& license, const std::string& id,
+                 const std::function<void()>& busy = {}) {
+    for (int moved = 0; moved <= kThresholdSeconds; ++moved) {
       if (busy) busy();
-      if (seat(license, id)["status"] == state) return true;
-      std::this_thread::sleep_for(milliseconds(300));
+      clock_.advance(std::chrono::seconds(1));
+    }
+    const auto deadline = steady_clock::now() + milliseconds(10000);
+    while (steady_clock::now() < deadline) {
+      if (seat(license, id)["status"] == "reclaimed") return true;
+      std::this_thread::sleep_for(milliseconds(50));
     }
     return false;
   }
@@ -89,8 +93,8 @@ TEST_F(SeatReclaimTest, AnIdleSeatIsFreedForANewMachineWhileOneThatChecksInKeeps
       activate(client_, newcomer.activation_request(license.key, "acme-cad", unix_now())).code(),
       "activation_limit");
 
-  ASSERT_TRUE(wait_for_state(license, idle_id, "reclaimed", milliseconds(10000),
-                             [&] { EXPECT_EQ(refresh(busy, license, busy_id).status, 200); }));
+  ASSERT_TRUE(
+      reclaimed(license, idle_id, [&] { EXPECT_EQ(refresh(busy, license, busy_id).status, 200); }));
   EXPECT_EQ(seat(license, busy_id)["status"], "active") << "a machine that checks in keeps it";
   EXPECT_EQ(seat(untouched, elsewhere_id)["status"], "active")
       << "a license without a threshold is never swept";
@@ -152,8 +156,8 @@ TEST_F(SeatReclaimTest, AnInactiveLicenseUsersSeatsAreFreedAndTheirCountDrops) {
   };
   EXPECT_EQ(anna_seats(), 2);
 
-  ASSERT_TRUE(wait_for_state(license, laptop_id, "reclaimed", milliseconds(10000)));
-  ASSERT_TRUE(wait_for_state(license, desktop_id, "reclaimed", milliseconds(3000)));
+  ASSERT_TRUE(reclaimed(license, laptop_id));
+  ASSERT_TRUE(reclaimed(license, desktop_id));
   EXPECT_EQ(anna_seats(), 0);
   for (const auto& entry : audit_log()) {
     if (entry["action"] == "activation.reclaim") {
@@ -262,7 +266,7 @@ TEST(SeatReclaimRestart, ThePolicySurvivesARestartAndTheNextServerSweeps) {
   std::string state;
   while (steady_clock::now() < deadline && state != "reclaimed") {
     state = admin.get("/v1/licenses/" + license.id).body["activations"][0]["status"];
-    std::this_thread::sleep_for(milliseconds(300));
+    std::this_thread::sleep_for(milliseconds(50));
   }
   EXPECT_EQ(state, "reclaimed");
 }

@@ -5,6 +5,7 @@
 #include <tuple>
 #include <vector>
 
+#include "database_file.h"
 #include "sqlite/schema.h"
 #include "store_fixture.h"
 
@@ -13,15 +14,8 @@ namespace {
 
 // --- schema migrations ---
 
-int recorded_schema_version(const std::string& path) {
-  sqlite3* db = nullptr;
-  sqlite3_open(path.c_str(), &db);
-  sqlite3_stmt* query = nullptr;
-  sqlite3_prepare_v2(db, "SELECT max(version) FROM schema_version", -1, &query, nullptr);
-  const int version = sqlite3_step(query) == SQLITE_ROW ? sqlite3_column_int(query, 0) : -1;
-  sqlite3_finalize(query);
-  sqlite3_close(db);
-  return version;
+long long recorded_schema_version(const std::filesystem::path& path) {
+  return read_number(path, "SELECT max(version) FROM schema_version");
 }
 
 TEST(SchemaMigration, NewDatabaseIsCreatedAtTheCurrentVersion) {
@@ -46,12 +40,9 @@ TEST(SchemaMigration, ReopeningKeepsTheDataAndTheVersion) {
 TEST(SchemaMigration, DatabaseFromANewerServerIsRefused) {
   TempDir dir;
   open_or_fail(store_url(dir));
-  sqlite3* db = nullptr;
-  sqlite3_open((dir / "nodelock.db").c_str(), &db);
   const std::string bump = "INSERT INTO schema_version(version) VALUES(" +
                            std::to_string(sqlite::kSchemaVersion + 1) + ")";
-  ASSERT_EQ(sqlite3_exec(db, bump.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
-  sqlite3_close(db);
+  ASSERT_EQ(run_sql(dir / "nodelock.db", bump), SQLITE_OK);
 
   auto store = open_store(store_url(dir));
   ASSERT_FALSE(store.ok());
@@ -83,8 +74,6 @@ TEST(SchemaMigration, RebuildingTheActivationsTableKeepsEverySeatAndItsKeys) {
     auto reclaimed = store->reclaim_seats({"lic-1", {third->activation.id}, kNow + 1000});
     ASSERT_TRUE(reclaimed.ok() && reclaimed->size() == 1u);
   }
-  sqlite3* db = nullptr;
-  sqlite3_open((dir / "nodelock.db").c_str(), &db);
   const std::string undo =
       "ALTER TABLE activations DROP COLUMN released_at; "
       "ALTER TABLE licenses DROP COLUMN self_service_releases_per_month; "
@@ -92,9 +81,7 @@ TEST(SchemaMigration, RebuildingTheActivationsTableKeepsEverySeatAndItsKeys) {
       "ALTER TABLE licenses DROP COLUMN max_transfers_per_year; "
       "ALTER TABLE licenses DROP COLUMN transfer_cooldown_days; "
       "DELETE FROM schema_version WHERE version >= 13";
-  ASSERT_EQ(sqlite3_exec(db, undo.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
-      << sqlite3_errmsg(db);
-  sqlite3_close(db);
+  ASSERT_EQ(run_sql(dir / "nodelock.db", undo), SQLITE_OK);
 
   auto store = open_or_fail(store_url(dir));
   ASSERT_NE(store, nullptr);

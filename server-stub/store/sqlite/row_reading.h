@@ -8,13 +8,9 @@
 
 #include "connection.h"
 #include "nodelock/crypto/result.h"
+#include "nodelock/server/store.h"
 
 namespace nodelock::server::sqlite {
-
-// not_found naming the record: "no activation 'act_…'".
-inline Error absent(std::string_view what, std::string_view id) {
-  return make_error(ErrorCode::not_found, "no " + std::string(what) + " '" + std::string(id) + "'");
-}
 
 // Every row of `query`, each read by `read_row`.
 template <class T, class ReadRow>
@@ -28,12 +24,13 @@ Result<std::vector<T>> collect(Query& query, ReadRow read_row) {
   }
 }
 
-// The first row of `query`, read by `read_row`; absent(what, id) when none.
+// The first row of `query`, read by `read_row`; no_such_record(what, id) when
+// none.
 template <class T, class ReadRow>
 Result<T> first(Query& query, ReadRow read_row, std::string_view what, std::string_view id) {
   auto row = query.step();
   if (!row.ok()) return row.error();
-  if (!*row) return absent(what, id);
+  if (!*row) return no_such_record(what, id);
   return read_row(query);
 }
 

@@ -10,7 +10,8 @@
 //
 // The queue lives in the server's memory and only there: a ticket is a place
 // in a line, not a right to a seat, and is worth keeping for seconds, not
-// across a restart. A restart empties the queue; the waiting clients' next
+// across a restart. Its time is the server's clock (the test clock in tests),
+// like every other deadline of the server. A restart empties the queue; the waiting clients' next
 // polls carry tickets the server no longer knows, and they are queued again
 // at once, in the order their polls arrive.
 //
@@ -19,10 +20,13 @@
 
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <string>
+
+#include "nodelock/server/store_records.h"
 
 namespace nodelock::server {
 
@@ -38,7 +42,7 @@ class SeatQueue {
   // Tickets waiting on one license at most; beyond them a refusal carries none.
   static constexpr std::size_t kMaxWaiting = 1000;
 
-  explicit SeatQueue(std::chrono::seconds poll_interval);
+  SeatQueue(std::chrono::seconds poll_interval, std::function<UnixTime()> clock);
 
   // How many tickets wait ahead of the caller on `license_id`: those before
   // `ticket` when it is the caller's (issued to `device_key`), every ticket
@@ -54,11 +58,10 @@ class SeatQueue {
   void leave(const std::string& license_id, const std::string& ticket);
 
  private:
-  using Clock = std::chrono::steady_clock;
   struct Waiter {
     std::string ticket;
     std::string device_key;
-    Clock::time_point polled;
+    UnixTime polled;
   };
   using Line = std::deque<Waiter>;
 
@@ -68,6 +71,7 @@ class SeatQueue {
                              const std::string& device_key);
 
   const std::chrono::seconds poll_interval_;
+  const std::function<UnixTime()> clock_;
   std::mutex mutex_;
   std::map<std::string, Line> lines_;
 };

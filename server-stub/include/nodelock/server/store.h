@@ -156,6 +156,11 @@ class Store {
   virtual Result<std::vector<AuditEntry>> audit_entries(UnixTime from, UnixTime to) = 0;
 };
 
+// The not_found every backend answers for a record it has no row for, so a
+// caller reads the same words whichever backend keeps the data:
+// "no activation 'act_…'".
+Error no_such_record(std::string_view kind, std::string_view id);
+
 // Opens (creating or upgrading it when needed) the store at `url`:
 // "sqlite:PATH" for the embedded SQLite store. Errors: invalid_argument for an
 // unknown scheme, conflict for a database written by a newer build, io_error
