@@ -2,23 +2,32 @@
 
 namespace nodelock {
 
-std::string csv_field(std::string_view text) {
-  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
-  std::string quoted = "\"";
-  for (char c : text) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  return quoted + "\"";
-}
-
 namespace {
+
+// What a spreadsheet takes for the start of a formula, and the apostrophe
+// that marks a cell as text.
+constexpr std::string_view kDefused = "=+-@\t\r'";
+
+bool starts_defused(std::string_view text) {
+  return !text.empty() && kDefused.find(text.front()) != std::string_view::npos;
+}
 
 Error bad_csv(int line, const std::string& what) {
   return make_error(ErrorCode::malformed, "line " + std::to_string(line) + ": " + what);
 }
 
 }  // namespace
+
+std::string csv_field(std::string_view text) {
+  const std::string safe = starts_defused(text) ? "'" + std::string(text) : std::string(text);
+  if (safe.find_first_of(",\"\r\n") == std::string::npos) return safe;
+  std::string quoted = "\"";
+  for (char c : safe) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
 
 Result<std::vector<CsvRecord>> read_csv(std::string_view text) {
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
@@ -29,6 +38,10 @@ Result<std::vector<CsvRecord>> read_csv(std::string_view text) {
   bool in_record = false;  // something was read on this record
   std::size_t i = 0;
   const auto end_field = [&] {
+    if (field.size() > 1 && field.front() == '\'' &&
+        starts_defused(std::string_view(field).substr(1))) {
+      field.erase(0, 1);
+    }
     record.fields.push_back(std::move(field));
     field.clear();
   };

@@ -173,6 +173,23 @@ TEST_F(LicenseImportTest, AnExportIsReadBackInTheSameFormatWithKeyHashesNotKeys)
   }
 }
 
+// A licensee a spreadsheet would run as a formula is exported as text, and
+// another server reads it back as it was typed.
+TEST_F(LicenseImportTest, ALicenseeThatLooksLikeAFormulaIsExportedAsTextAndReadBackAsTyped) {
+  const std::string formula = "=HYPERLINK(\"http://evil.example\",\"Acme\")";
+  const IssuedKey made = create_license({{"max_activations", 1}, {"licensee", formula}});
+  const std::string out = (dir_.path() / "out.csv").string();
+  ASSERT_EQ(admin_cli("license export --out " + out).exit_code, 0);
+  const std::string text = read_text(out);
+  EXPECT_TRUE(contains(text, "\"'=HYPERLINK(")) << text;
+  EXPECT_FALSE(contains(text, ",=HYPERLINK(") || contains(text, ",\"=HYPERLINK(")) << text;
+  ServerProcess other;
+  ApiClient other_admin(other.url(), other.admin_token());
+  const ProcessResult moved = import_into(other, out);
+  ASSERT_EQ(moved.exit_code, 0) << moved.out;
+  EXPECT_EQ(other_admin.get("/v1/licenses/" + made.id).body["license"]["licensee"], formula);
+}
+
 // Each user's reservation, as GET /v1/licenses/{id}/users lists them.
 std::map<std::string, bool> reservations(ApiClient& server, const std::string& license_id) {
   std::map<std::string, bool> reserved;

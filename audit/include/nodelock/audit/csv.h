@@ -11,7 +11,11 @@
 
 namespace nodelock {
 
-// `text` as one field: quoted when it holds a separator, a quote or a line break.
+// `text` as one field: quoted when it holds a separator, a quote or a line
+// break. Text a spreadsheet would run as a formula (it starts with = + - @, a
+// tab or a carriage return) is written after an apostrophe, which spreadsheets
+// show as text; so is text that starts with an apostrophe, so that read_csv
+// gives back exactly what was written.
 std::string csv_field(std::string_view text);
 
 // One record of a CSV text and the line it starts on (the first is 1), so a
@@ -25,7 +29,8 @@ struct CsvRecord {
 // field in double quotes may hold commas, line breaks and "" for a quote. A
 // leading UTF-8 byte order mark and empty lines are skipped. malformed, naming
 // the line, for a quote left open, a quote inside an unquoted field, or
-// anything but a separator after a closing quote.
+// anything but a separator after a closing quote. An apostrophe before a
+// formula character or another apostrophe is dropped (see csv_field).
 [[nodiscard]] Result<std::vector<CsvRecord>> read_csv(std::string_view text);
 
 }  // namespace nodelock
