@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "../service/license_rules.h"
+#include "json_text.h"
 #include "nodelock/activation/json_fields.h"
 #include "nodelock/crypto/utc_time.h"
 #include "nodelock/fingerprint/policy.h"
@@ -89,8 +90,9 @@ std::optional<FloatingPolicy> floating_policy_of_terms(const FloatingTerms& term
 }
 
 Result<nlohmann::json> parse_body(std::string_view body) {
-  auto json = nlohmann::json::parse(body.begin(), body.end(), nullptr, false);
-  if (json.is_discarded() || !json.is_object()) {
+  auto json = parse_json_text(body);
+  if (!json.ok()) return make_error(ErrorCode::malformed, "the request body: " + json.message());
+  if (!json->is_object()) {
     return make_error(ErrorCode::malformed, "the request body must be a JSON object");
   }
   return json;

@@ -6,6 +6,7 @@
 
 #include "../service/license_rules.h"
 #include "json_mapping.h"
+#include "json_text.h"
 #include "nodelock/audit/csv.h"
 #include "nodelock/crypto/numbers.h"
 #include "nodelock/crypto/utc_time.h"
@@ -400,8 +401,14 @@ std::vector<int> element_lines(std::string_view text) {
 
 RecordFile read_json_records(std::string_view text) {
   RecordFile file;
-  const Json parsed = Json::parse(text.begin(), text.end(), nullptr, false);
-  if (parsed.is_discarded() || !parsed.is_array()) {
+  const auto read = parse_json_text(text);
+  if (!read.ok()) {
+    file.problems.push_back(
+        {1, "the file is not a JSON array of license records: " + read.message()});
+    return file;
+  }
+  const Json& parsed = *read;
+  if (!parsed.is_array()) {
     file.problems.push_back({1, "the file is not a JSON array of license records"});
     return file;
   }
