@@ -56,8 +56,18 @@ bool write_all(int fd, std::string_view data) {
 
 Status read_file_into(const std::filesystem::path& path, std::size_t max_size, std::string& data) {
   data.clear();
-  FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  // O_NONBLOCK: opening a FIFO would otherwise wait for a writer for ever; a
+  // regular file ignores the flag.
+  FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
   if (fd.get() < 0) return io_failure("read", path);
+  struct stat status {};
+  if (::fstat(fd.get(), &status) != 0) return io_failure("read", path);
+  if (!S_ISREG(status.st_mode)) {
+    return make_error(ErrorCode::io_error,
+                      "cannot read " + path.string() +
+                          ": it is not a regular file (a directory, pipe or device); give the "
+                          "path of a file");
+  }
   char buffer[8192];
   for (;;) {
     const ssize_t got = ::read(fd.get(), buffer, sizeof buffer);

@@ -10,8 +10,9 @@
 
 namespace nodelock {
 
-// Reads a whole file of at most `max_size` bytes. Errors: io_error (missing,
-// unreadable; the message names the file) or payload_too_large.
+// Reads a whole regular file of at most `max_size` bytes. Errors: io_error
+// (missing, unreadable, or not a regular file, such as a directory or a FIFO
+// that would block; the message names the file) or payload_too_large.
 Result<std::string> read_file(const std::filesystem::path& path, std::size_t max_size = 1 << 20);
 
 // read_file into `data`, reusing its capacity: a caller that re-reads the same
