@@ -25,7 +25,17 @@ std::optional<UnixTime> read_time(FieldReader& in, const nlohmann::json& body, c
     }
     return *day + kSecondsPerDay;
   }
-  return in.optional_integer(name);
+  const auto seconds = in.optional_integer(name);
+  // Bounded like a typed date, so adding grace days to it cannot overflow.
+  if (seconds && (*seconds < 0 || *seconds > kLatestUnixTime)) {
+    if (!in.failed()) {
+      in.fail(std::string("\"") + name + "\" takes unix seconds from 0 to " +
+              std::to_string(kLatestUnixTime) + " (9999-12-31), or a date YYYY-MM-DD; got " +
+              std::to_string(*seconds));
+    }
+    return std::nullopt;
+  }
+  return seconds;
 }
 
 std::optional<int> read_small_int(FieldReader& in, const char* name) {
