@@ -5,6 +5,7 @@
 
 #include "../service/periodic_sweep.h"
 #include "../service/webhook_dispatcher.h"
+#include "bounded_server.h"
 #include "routes.h"
 
 namespace nodelock::server {
@@ -14,6 +15,10 @@ namespace {
 // Slow or stalled clients must not hold a worker for long.
 constexpr time_t kReadTimeoutSeconds = 10;
 constexpr time_t kWriteTimeoutSeconds = 10;
+// Workers kept for /v1/health and /metrics when every other one is busy: a
+// monitor must see a server under attack answering, and one probe at a time
+// needs no more.
+constexpr std::size_t kMaxReservedWorkers = 4;
 // Installers and load generators keep a connection for many requests; the
 // library's default of 5 requests per connection would cost a handshake (and a
 // TLS one) every fifth request.
@@ -31,13 +36,28 @@ Status offer_only_forward_secret_aead(SSL_CTX* context) {
   return {};
 }
 
+ConnectionLimits connection_limits_of(const ApiOptions& options) {
+  ConnectionLimits limits;
+  limits.request.deadline = options.request_deadline;
+  limits.request.max_body_bytes = options.max_body_bytes;
+  limits.request.read_timeout = std::chrono::seconds(kReadTimeoutSeconds);
+  limits.request.write_timeout = std::chrono::seconds(kWriteTimeoutSeconds);
+  limits.workers = options.worker_threads;
+  limits.reserved_workers = std::min(kMaxReservedWorkers, options.worker_threads / 2);
+  limits.max_per_address = options.max_connections_per_address;
+  return limits;
+}
+
 Result<std::unique_ptr<httplib::Server>> make_http_server(const ApiOptions& options) {
   const bool has_certificate = !options.tls_certificate.empty();
   const bool has_key = !options.tls_private_key.empty();
   if (has_certificate != has_key) {
     return make_error(ErrorCode::invalid_argument, "HTTPS needs both --tls-cert and --tls-key");
   }
-  if (!has_certificate) return std::make_unique<httplib::Server>();
+  if (!has_certificate) {
+    return std::unique_ptr<httplib::Server>(
+        std::make_unique<BoundedServer>(connection_limits_of(options)));
+  }
   auto server = std::make_unique<httplib::SSLServer>(options.tls_certificate.c_str(),
                                                      options.tls_private_key.c_str());
   if (!server->is_valid()) {
@@ -49,6 +69,8 @@ Result<std::unique_ptr<httplib::Server>> make_http_server(const ApiOptions& opti
   if (Status restricted = offer_only_forward_secret_aead(server->ssl_context()); !restricted.ok()) {
     return restricted.error();
   }
+  const std::size_t workers = options.worker_threads;
+  server->new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
   return std::unique_ptr<httplib::Server>(std::move(server));
 }
 
@@ -88,8 +110,6 @@ Result<std::unique_ptr<ApiServer>> ApiServer::create(const ApiOptions& options,
   server.set_read_timeout(kReadTimeoutSeconds);
   server.set_write_timeout(kWriteTimeoutSeconds);
   server.set_payload_max_length(options.max_body_bytes);
-  const std::size_t workers = options.worker_threads;
-  server.new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
   Impl* bound = impl.get();
   server.set_socket_options([bound](socket_t socket) {
     httplib::default_socket_options(socket);

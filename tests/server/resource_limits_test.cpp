@@ -1,0 +1,215 @@
+// What one client may take of the server (docs/OPERATIONS.md, "Security"):
+// slow, huge and endless requests are cut off with a clear refusal, memory
+// stays bounded, nothing is stored, and /v1/health keeps answering others.
+#include <memory>
+#include <vector>
+
+#include "raw_connection.h"
+#include "server_fixture.h"
+
+namespace nodelock::server::testing {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+using std::chrono::steady_clock;
+
+constexpr std::size_t kMemoryBound = 100 * 1024 * 1024;
+
+std::string status_line(const std::string& answer) { return answer.substr(0, answer.find('\r')); }
+
+class ResourceLimits : public ServerTest {
+ protected:
+  explicit ResourceLimits(std::vector<std::string> arguments = {})
+      : ServerTest({{}, std::move(arguments)}) {}
+
+  int port() { return port_of(server_.url()); }
+
+  // A request's head up to its blank line, left open for more headers.
+  static std::string open_head(const std::string& request_line) {
+    return request_line + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+  }
+
+  // How long /v1/health takes to answer a client at `source`; fails the test
+  // when it does not answer 200 within `limit`.
+  milliseconds time_health_from(const std::string& source, const std::string& path = "/v1/health",
+                                milliseconds limit = milliseconds(1000)) {
+    const auto started = steady_clock::now();
+    RawConnection probe(port(), source);
+    probe.send("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    const std::string answer = probe.read_answer(seconds(3));
+    const auto took = std::chrono::duration_cast<milliseconds>(steady_clock::now() - started);
+    EXPECT_EQ(status_line(answer), "HTTP/1.1 200 OK") << path << " from " << source;
+    EXPECT_LE(took.count(), limit.count()) << path << " from " << source;
+    return took;
+  }
+
+  void expect_nothing_stored_and_server_answering(const std::string& after) {
+    EXPECT_EQ(anonymous().get("/v1/health").status, 200) << "after " << after;
+    EXPECT_EQ(admin().get("/v1/products").body["products"].size(), 1u) << "after " << after;
+    EXPECT_EQ(admin().get("/v1/licenses").body["licenses"].size(), 0u) << "after " << after;
+  }
+
+  void expect_memory_bounded(const std::string& after) {
+    EXPECT_LT(resident_bytes(server_.pid()), kMemoryBound) << "after " << after;
+  }
+};
+
+// The issue's attack: every connection sends a header line now and then, so
+// the library's per-read timeout never fires and each holds a worker.
+TEST_F(ResourceLimits, AThousandSlowConnectionsFromOneAddressLeaveHealthAnsweringOthers) {
+  std::vector<std::unique_ptr<RawConnection>> slow;
+  for (int i = 0; i < 1000; ++i) {
+    slow.push_back(std::make_unique<RawConnection>(port()));
+    ASSERT_TRUE(slow.back()->connected()) << "connection " << i;
+    slow.back()->send(open_head("GET /v1/products"));
+  }
+  milliseconds slowest{0};
+  for (int round = 0; round < 8; ++round) {
+    for (auto& connection : slow) connection->send("X-Trickle: " + std::to_string(round) + "\r\n");
+    slowest = std::max(slowest, time_health_from("127.0.0.2"));
+    std::this_thread::sleep_for(milliseconds(250));
+  }
+  std::size_t told_to_wait = 0;
+  for (auto& connection : slow) {
+    if (connection->answered() && status_line(connection->read_answer(milliseconds(100))) ==
+                                      "HTTP/1.1 429 Too Many Requests") {
+      ++told_to_wait;
+    }
+  }
+  EXPECT_GE(told_to_wait, 1000u - 32u);
+  RecordProperty("slowest_health_ms", static_cast<int>(slowest.count()));
+}
+
+class ReservedWorkers : public ResourceLimits {
+ protected:
+  // 8 workers, of which 4 are kept for health and metrics; 2 connections per address.
+  ReservedWorkers() : ResourceLimits({"--threads", "8", "--max-connections-per-address", "2"}) {}
+};
+
+TEST_F(ReservedWorkers, HealthAndMetricsAnswerWhenSlowClientsHoldEveryOtherWorker) {
+  std::vector<std::unique_ptr<RawConnection>> slow;
+  for (int address = 2; address < 8; ++address) {
+    for (int i = 0; i < 2; ++i) {
+      slow.push_back(std::make_unique<RawConnection>(port(), "127.0.0." + std::to_string(address)));
+      slow.back()->send(open_head("GET /v1/products"));
+    }
+  }
+  for (int round = 0; round < 3; ++round) {
+    for (auto& connection : slow) connection->send("X-Trickle: 1\r\n");
+    time_health_from("127.0.0.20");
+    time_health_from("127.0.0.21", "/metrics");
+  }
+  RawConnection busy(port(), "127.0.0.22");
+  busy.send(open_head("GET /v1/products") + "\r\n");
+  const std::string answer = busy.read_answer();
+  EXPECT_EQ(status_line(answer), "HTTP/1.1 503 Service Unavailable") << answer;
+  EXPECT_NE(answer.find("Retry-After: 1"), std::string::npos) << answer;
+  EXPECT_NE(answer.find("\"code\":\"rate_limited\""), std::string::npos) << answer;
+}
+
+class RequestDeadline : public ResourceLimits {
+ protected:
+  RequestDeadline() : ResourceLimits({"--request-deadline", "2"}) {}
+
+  // Fails the test unless a request of `connection` is refused as too slow
+  // between the deadline and a few seconds after it.
+  void expect_cut_at_deadline(RawConnection& connection, steady_clock::time_point started,
+                              const std::function<void()>& keep_sending) {
+    while (!connection.answered(milliseconds(300)) && steady_clock::now() - started < seconds(8)) {
+      keep_sending();
+    }
+    const auto took = std::chrono::duration_cast<milliseconds>(steady_clock::now() - started);
+    const std::string answer = connection.read_answer(seconds(2));
+    EXPECT_EQ(status_line(answer), "HTTP/1.1 408 Request Timeout") << answer;
+    EXPECT_NE(answer.find("within 2000 ms"), std::string::npos) << answer;
+    EXPECT_GE(took.count(), 1900);
+    EXPECT_LT(took.count(), 6000);
+  }
+};
+
+TEST_F(RequestDeadline, HeadersTrickledPastTheDeadlineAreCutOff) {
+  RawConnection trickle(port());
+  const auto started = steady_clock::now();
+  trickle.send(open_head("GET /v1/products"));
+  expect_cut_at_deadline(trickle, started, [&] { trickle.send("X-Trickle: 1\r\n"); });
+  expect_nothing_stored_and_server_answering("a trickled head");
+}
+
+TEST_F(RequestDeadline, APartialBodyIsCutOffAtTheDeadline) {
+  RawConnection partial(port());
+  const auto started = steady_clock::now();
+  partial.send("POST /v1/products HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
+               server_.admin_token() +
+               "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"id\":");
+  expect_cut_at_deadline(partial, started, [] {});
+  expect_nothing_stored_and_server_answering("a partial body");
+}
+
+std::string chunk(const std::string& data) {
+  char size[32];
+  std::snprintf(size, sizeof size, "%zx\r\n", data.size());
+  return size + data + "\r\n";
+}
+
+TEST_F(ResourceLimits, AGigabyteChunkedBodyIsRefusedWithoutFillingMemory) {
+  RawConnection upload(port());
+  upload.send(open_head("POST /v1/nowhere") + "Transfer-Encoding: chunked\r\n\r\n");
+  const std::string megabyte = chunk(std::string(1024 * 1024, 'a'));
+  const std::size_t sent =
+      upload.send_until_answered([&] { return megabyte; }, std::size_t(1) << 30, seconds(60));
+  const std::string answer = upload.read_answer();
+  EXPECT_EQ(status_line(answer), "HTTP/1.1 413 Payload Too Large") << answer;
+  EXPECT_NE(answer.find("over the limit of 65536 bytes"), std::string::npos) << answer;
+  EXPECT_LT(sent, std::size_t(64) << 20) << "the server read on after the limit";
+  expect_memory_bounded("a gigabyte chunked body");
+  expect_nothing_stored_and_server_answering("a gigabyte chunked body");
+}
+
+TEST_F(ResourceLimits, AChunkedBodyOverTheLimitCreatesNothingAndOneUnderItDoes) {
+  const auto post_product = [&](const std::string& name) {
+    const std::string body = R"({"id":"big","name":")" + name + R"("})";
+    return exchange(port(), open_head("POST /v1/products") + "Authorization: Bearer " +
+                                server_.admin_token() +
+                                "\r\nContent-Type: application/json\r\n"
+                                "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" +
+                                chunk(body.substr(0, 10)) + chunk(body.substr(10)) + "0\r\n\r\n");
+  };
+  EXPECT_EQ(status_line(post_product(std::string(200 * 1024, 'x'))),
+            "HTTP/1.1 413 Payload Too Large");
+  expect_nothing_stored_and_server_answering("a 200 KB chunked body");
+  EXPECT_EQ(status_line(post_product("Big")), "HTTP/1.1 201 Created");
+}
+
+TEST_F(ResourceLimits, TwentyFiveThousandHeaderLinesAreRefused) {
+  RawConnection flood(port());
+  flood.send(open_head("GET /v1/health"));
+  int line = 0;
+  flood.send_until_answered([&] { return "X-Flood-" + std::to_string(line++) + ": 1\r\n"; },
+                            25000 * 20, seconds(30));
+  const std::string answer = flood.read_answer();
+  EXPECT_EQ(status_line(answer), "HTTP/1.1 431 Request Header Fields Too Large") << answer;
+  EXPECT_NE(answer.find("over the limit of 100 lines"), std::string::npos) << answer;
+  EXPECT_LT(line, 25000);
+  expect_memory_bounded("25,000 header lines");
+  expect_nothing_stored_and_server_answering("25,000 header lines");
+}
+
+TEST_F(ResourceLimits, AnOverlongUriIsRefused) {
+  for (const std::size_t length : {9000u, 1000000u}) {
+    RawConnection request(port());
+    request.send_until_answered(
+        [&, first = true]() mutable {
+          const std::string piece = first ? "GET /v1/health?q=" : std::string(1000, 'q');
+          first = false;
+          return piece;
+        },
+        length, seconds(30));
+    const std::string answer = request.read_answer();
+    EXPECT_EQ(status_line(answer), "HTTP/1.1 414 URI Too Long") << length << ": " << answer;
+  }
+  expect_nothing_stored_and_server_answering("over-long URIs");
+}
+
+}  // namespace
+}  // namespace nodelock::server::testing
