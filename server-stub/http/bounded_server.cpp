@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
 
 #include "error_table.h"
 
@@ -99,8 +100,9 @@ void close_after_refusal(socket_t socket, std::chrono::milliseconds linger) {
 
 }  // namespace
 
-BoundedServer::BoundedServer(const ConnectionLimits& limits)
-    : limits_(limits.request),
+BoundedServer::BoundedServer(const ConnectionLimits& limits, TlsContext tls)
+    : tls_(std::move(tls)),
+      limits_(limits.request),
       max_per_address_(limits.max_per_address),
       admission_(limits.workers, limits.reserved_workers, limits.max_per_address) {
   const std::size_t workers = limits.workers;
@@ -116,16 +118,33 @@ bool BoundedServer::process_and_close_socket(socket_t socket) {
   BoundedStream stream(socket, limits_, ip, port);
   {
     const ConnectionAdmission::Ticket ticket = admission_.admit(ip);
-    if (ticket.grant() == ConnectionAdmission::Grant::refused) {
+    if (ticket.grant() != ConnectionAdmission::Grant::refused) {
+      if (tls_) {
+        serve_tls(stream, ticket.grant());
+      } else {
+        serve(stream, ticket.grant());
+      }
+    } else if (!tls_) {
+      // Over HTTPS the refusal would cost a handshake, which is what the
+      // limit spares; the connection is just closed.
       send_refusal(stream, too_many_connections(max_per_address_));
       close_after_refusal(socket, std::chrono::milliseconds(0));
-    } else {
-      serve(stream, ticket.grant());
     }
   }
   ::shutdown(socket, SHUT_RDWR);
   ::close(socket);
   return true;
+}
+
+void BoundedServer::serve_tls(BoundedStream& stream, ConnectionAdmission::Grant grant) {
+  const std::unique_ptr<SSL, decltype(&SSL_free)> tls(SSL_new(tls_.get()), SSL_free);
+  if (!tls || SSL_set_fd(tls.get(), stream.socket()) != 1) return;
+  const bool reserved_only = grant == ConnectionAdmission::Grant::reserved_only;
+  if (!stream.accept_tls(tls.get(), reserved_only ? limits_.reserved_deadline : limits_.deadline)) {
+    return;
+  }
+  serve(stream, grant);
+  SSL_shutdown(tls.get());
 }
 
 void BoundedServer::serve(BoundedStream& stream, ConnectionAdmission::Grant grant) {

@@ -7,6 +7,7 @@
 #include <httplib.h>
 
 #include <cstddef>
+#include <memory>
 
 #include "bounded_stream.h"
 #include "connection_admission.h"
@@ -20,15 +21,20 @@ struct ConnectionLimits {
   std::size_t max_per_address = 32;
 };
 
+using TlsContext = std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)>;
+
 class BoundedServer final : public httplib::Server {
  public:
   // Installs a pool of `limits.workers` threads as the server's task queue.
-  explicit BoundedServer(const ConnectionLimits& limits);
+  // `tls` set: HTTPS, on that context.
+  BoundedServer(const ConnectionLimits& limits, TlsContext tls);
 
  private:
   bool process_and_close_socket(socket_t socket) override;
   void serve(BoundedStream& stream, ConnectionAdmission::Grant grant);
+  void serve_tls(BoundedStream& stream, ConnectionAdmission::Grant grant);
 
+  TlsContext tls_;
   RequestLimits limits_;
   std::size_t max_per_address_;
   ConnectionAdmission admission_;

@@ -24,6 +24,18 @@ bool is_reserved_target(std::string_view request_line) {
   return target == "/v1/health" || target == "/metrics";
 }
 
+constexpr std::size_t kTlsChunk = 1 << 20;
+
+bool would_block() { return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR; }
+
+// What a failed TLS call returns: 0 at the peer's orderly end, else -1 with
+// the socket event the library waits for (0 when the connection failed).
+ssize_t tls_failure(SSL* tls, int result, short& wait_for) {
+  const int error = SSL_get_error(tls, result);
+  wait_for = error == SSL_ERROR_WANT_READ ? POLLIN : error == SSL_ERROR_WANT_WRITE ? POLLOUT : 0;
+  return error == SSL_ERROR_ZERO_RETURN ? 0 : -1;
+}
+
 int milliseconds_of(std::chrono::steady_clock::duration wait) {
   const auto count = std::chrono::ceil<std::chrono::milliseconds>(wait).count();
   return static_cast<int>(std::clamp<decltype(count)>(count, 0, 60 * 60 * 1000));
@@ -51,38 +63,72 @@ bool BoundedStream::poll_readable(std::chrono::milliseconds wait) const {
   return ::poll(&entry, 1, milliseconds_of(wait)) > 0;
 }
 
-bool BoundedStream::await_socket(short events, std::chrono::milliseconds wait) {
+bool BoundedStream::await_socket(short events, std::chrono::milliseconds wait,
+                                 bool within_deadline) {
   const auto now = std::chrono::steady_clock::now();
-  const bool reading = (events & POLLIN) != 0;
-  if (reading && now >= deadline_) {
+  if (within_deadline && now >= deadline_) {
     cross(LimitCrossed::deadline);
     return false;
   }
-  const auto limit = reading ? std::min<std::chrono::steady_clock::duration>(wait, deadline_ - now)
-                             : std::chrono::steady_clock::duration(wait);
+  const auto limit = within_deadline
+                         ? std::min<std::chrono::steady_clock::duration>(wait, deadline_ - now)
+                         : std::chrono::steady_clock::duration(wait);
   pollfd entry{socket_, events, 0};
   int ready;
   do {
     ready = ::poll(&entry, 1, milliseconds_of(limit));
   } while (ready < 0 && errno == EINTR);
   if (ready > 0) return true;
-  if (ready == 0 && reading && std::chrono::steady_clock::now() >= deadline_) {
+  if (ready == 0 && within_deadline && std::chrono::steady_clock::now() >= deadline_) {
     cross(LimitCrossed::deadline);
   }
   return false;
 }
 
+ssize_t BoundedStream::receive_some(char* into, std::size_t size, short& wait_for) {
+  if (tls_ != nullptr) {
+    const int moved =
+        SSL_read(tls_, into, static_cast<int>(std::min<std::size_t>(size, kTlsChunk)));
+    return moved > 0 ? moved : tls_failure(tls_, moved, wait_for);
+  }
+  const ssize_t moved = ::recv(socket_, into, size, 0);
+  wait_for = moved < 0 && would_block() ? POLLIN : 0;
+  return moved;
+}
+
+ssize_t BoundedStream::send_some(const char* from, std::size_t size, short& wait_for) {
+  if (tls_ != nullptr) {
+    const int moved =
+        SSL_write(tls_, from, static_cast<int>(std::min<std::size_t>(size, kTlsChunk)));
+    return moved > 0 ? moved : tls_failure(tls_, moved, wait_for);
+  }
+  const ssize_t moved = ::send(socket_, from, size, MSG_NOSIGNAL);
+  wait_for = moved < 0 && would_block() ? POLLOUT : 0;
+  return moved;
+}
+
+bool BoundedStream::accept_tls(SSL* tls, std::chrono::milliseconds limit) {
+  tls_ = tls;
+  deadline_ = std::chrono::steady_clock::now() + limit;
+  for (;;) {
+    const int done = SSL_accept(tls_);
+    if (done == 1) return true;
+    short wait_for = 0;
+    tls_failure(tls_, done, wait_for);
+    if (wait_for == 0 || !await_socket(wait_for, limits_.read_timeout, true)) return false;
+  }
+}
+
 ssize_t BoundedStream::refill() {
   next_ = end_ = 0;
   for (;;) {
-    const ssize_t received = ::recv(socket_, buffer_.data(), buffer_.size(), 0);
+    short wait_for = 0;
+    const ssize_t received = receive_some(buffer_.data(), buffer_.size(), wait_for);
     if (received >= 0) {
       end_ = static_cast<std::size_t>(received);
       return received;
     }
-    if (errno == EINTR) continue;
-    if (errno != EAGAIN && errno != EWOULDBLOCK) return -1;
-    if (!await_socket(POLLIN, limits_.read_timeout)) return -1;
+    if (wait_for == 0 || !await_socket(wait_for, limits_.read_timeout, true)) return -1;
   }
 }
 
@@ -148,12 +194,11 @@ ssize_t BoundedStream::read(char* ptr, std::size_t size) {
 bool BoundedStream::write_all(const char* bytes, std::size_t size) {
   std::size_t sent = 0;
   while (sent < size) {
-    const ssize_t written = ::send(socket_, bytes + sent, size - sent, MSG_NOSIGNAL);
+    short wait_for = 0;
+    const ssize_t written = send_some(bytes + sent, size - sent, wait_for);
     if (written >= 0) {
       sent += static_cast<std::size_t>(written);
-    } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
-      if (!await_socket(POLLOUT, limits_.write_timeout)) return false;
-    } else if (errno != EINTR) {
+    } else if (wait_for == 0 || !await_socket(wait_for, limits_.write_timeout, false)) {
       return false;
     }
   }

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include <httplib.h>
+#include <openssl/ssl.h>
 
 #include <array>
 #include <chrono>
@@ -59,6 +60,11 @@ class BoundedStream final : public httplib::Stream {
   // `socket` must be non-blocking; the stream neither owns nor closes it.
   BoundedStream(socket_t socket, const RequestLimits& limits, std::string peer_ip, int peer_port);
 
+  // Makes the stream HTTPS on `tls` (set up on the socket, owned by the
+  // caller): true once the handshake completed within `limit`, which a
+  // client that stalls it does not extend.
+  bool accept_tls(SSL* tls, std::chrono::milliseconds limit);
+
   // True when a request's first bytes are here or arrive within `wait`;
   // false at the end of the connection or once `keep_waiting` says stop.
   template <class KeepWaiting>
@@ -90,10 +96,17 @@ class BoundedStream final : public httplib::Stream {
   // How often a waiting connection looks whether the server is stopping.
   static constexpr std::chrono::milliseconds kStopCheckInterval{25};
 
-  bool has_buffered_bytes() const { return next_ < end_; }
+  bool has_buffered_bytes() const {
+    return next_ < end_ || (tls_ != nullptr && SSL_pending(tls_) > 0);
+  }
   bool poll_readable(std::chrono::milliseconds wait) const;
-  // Waits for `events` up to `wait`, cut short by the request's deadline.
-  bool await_socket(short events, std::chrono::milliseconds wait);
+  // Waits for `events` up to `wait`; `within_deadline`: cut short by the
+  // request's deadline, which writes are not.
+  bool await_socket(short events, std::chrono::milliseconds wait, bool within_deadline);
+  // One recv or SSL_read, send or SSL_write: the bytes moved, or -1 with the
+  // socket event to wait for in `wait_for` (0 when the connection failed).
+  ssize_t receive_some(char* into, std::size_t size, short& wait_for);
+  ssize_t send_some(const char* from, std::size_t size, short& wait_for);
   ssize_t refill();
   // Counts bytes handed to the library; false once they cross a limit.
   bool count(const char* bytes, std::size_t size);
@@ -101,6 +114,7 @@ class BoundedStream final : public httplib::Stream {
   void cross(LimitCrossed limit) { crossed_ = limit; }
 
   socket_t socket_;
+  SSL* tls_ = nullptr;
   const RequestLimits& limits_;
   std::string peer_ip_;
   int peer_port_;

@@ -211,5 +211,53 @@ TEST_F(ResourceLimits, AnOverlongUriIsRefused) {
   expect_nothing_stored_and_server_answering("over-long URIs");
 }
 
+// The same limits hold over HTTPS, where the server reads through TLS.
+class HttpsLimits : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (run_shell("command -v openssl").exit_code != 0) GTEST_SKIP() << "no openssl command";
+    ASSERT_EQ(run_shell("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes "
+                        "-days 2 -subj /CN=127.0.0.1 -keyout " +
+                        (dir_ / "key.pem").string() + " -out " + (dir_ / "cert.pem").string())
+                  .exit_code,
+              0);
+    server_ = std::make_unique<ServerProcess>(
+        ServerProcess::Options{dir_ / "data",
+                               {"--tls-cert", (dir_ / "cert.pem").string(), "--tls-key",
+                                (dir_ / "key.pem").string(), "--request-deadline", "2"}});
+    ASSERT_EQ(server_->url().rfind("https://", 0), 0u) << server_->url();
+  }
+
+  httplib::Result get(const httplib::Headers& headers) {
+    httplib::SSLClient client("127.0.0.1", server_->port());
+    client.enable_server_certificate_verification(false);
+    return client.Get("/v1/health", headers);
+  }
+
+  TempDir dir_;
+  std::unique_ptr<ServerProcess> server_;
+};
+
+TEST_F(HttpsLimits, TooManyHeaderLinesAreRefusedAndHealthAnswers) {
+  httplib::Headers flood;
+  for (int i = 0; i < 150; ++i) flood.emplace("X-Flood-" + std::to_string(i), "1");
+  const auto refused = get(flood);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 431);
+  const auto health = get({});
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+}
+
+TEST_F(HttpsLimits, AStalledHandshakeIsClosedAtTheRequestDeadline) {
+  RawConnection stalled(server_->port());
+  const auto started = steady_clock::now();
+  const bool closed = stalled.answered(seconds(6));
+  const auto took = std::chrono::duration_cast<milliseconds>(steady_clock::now() - started);
+  EXPECT_TRUE(closed);
+  EXPECT_GE(took.count(), 1900);
+  EXPECT_LT(took.count(), 6000);
+}
+
 }  // namespace
 }  // namespace nodelock::server::testing
