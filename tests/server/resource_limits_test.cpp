@@ -6,6 +6,7 @@
 
 #include "raw_connection.h"
 #include "server_fixture.h"
+#include "tls_files.h"
 
 namespace nodelock::server::testing {
 namespace {
@@ -216,15 +217,10 @@ class HttpsLimits : public ::testing::Test {
  protected:
   void SetUp() override {
     if (run_shell("command -v openssl").exit_code != 0) GTEST_SKIP() << "no openssl command";
-    ASSERT_EQ(run_shell("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes "
-                        "-days 2 -subj /CN=127.0.0.1 -keyout " +
-                        (dir_ / "key.pem").string() + " -out " + (dir_ / "cert.pem").string())
-                  .exit_code,
-              0);
-    server_ = std::make_unique<ServerProcess>(
-        ServerProcess::Options{dir_ / "data",
-                               {"--tls-cert", (dir_ / "cert.pem").string(), "--tls-key",
-                                (dir_ / "key.pem").string(), "--request-deadline", "2"}});
+    ASSERT_TRUE(make_self_signed_certificate(dir_.path(), "ec -pkeyopt ec_paramgen_curve:P-256"));
+    std::vector<std::string> arguments = tls_arguments(dir_.path());
+    arguments.insert(arguments.end(), {"--request-deadline", "2"});
+    server_ = std::make_unique<ServerProcess>(ServerProcess::Options{dir_ / "data", arguments});
     ASSERT_EQ(server_->url().rfind("https://", 0), 0u) << server_->url();
   }
 
