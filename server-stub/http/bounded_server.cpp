@@ -63,9 +63,11 @@ Refusal too_many_connections(std::size_t max_per_address) {
 }
 
 void send_refusal(BoundedStream& stream, const Refusal& refusal) {
-  const std::string body = error_body(refusal.error).dump();
-  const std::string retry =
-      refusal.error.code == ErrorCode::rate_limited ? "Retry-After: 1\r\n" : "";
+  const bool retry_soon = refusal.error.code == ErrorCode::rate_limited;
+  const std::string body = error_body(refusal.error, retry_soon ? nlohmann::json{{"retry_after", 1}}
+                                                                : nlohmann::json::object())
+                               .dump();
+  const std::string retry = retry_soon ? "Retry-After: 1\r\n" : "";
   const std::string answer =
       "HTTP/1.1 " + std::to_string(refusal.status) + " " + refusal.reason +
       "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
