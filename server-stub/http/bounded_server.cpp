@@ -162,7 +162,9 @@ void BoundedServer::serve(BoundedStream& stream, ConnectionAdmission::Grant gran
     const bool answered = process_request(stream, requests_left == 1, closed, nullptr);
     if (stream.limit_crossed() != LimitCrossed::none) {
       send_refusal(stream, refusal_of(stream.limit_crossed(), limits_));
-      close_after_refusal(stream.socket(), std::chrono::milliseconds(500));
+      // A reserved worker lingers for no one: the next probe may be waiting.
+      close_after_refusal(stream.socket(), reserved_only ? std::chrono::milliseconds(0)
+                                                         : std::chrono::milliseconds(500));
       return;
     }
     if (!answered || closed) return;
