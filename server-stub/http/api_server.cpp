@@ -19,6 +19,8 @@ constexpr std::chrono::seconds kWriteTimeout{10};
 // monitor must see a server under attack answering, and one probe at a time
 // needs no more.
 constexpr std::size_t kMaxReservedWorkers = 4;
+// Connections of one address that may wait for a worker, per one it may hold.
+constexpr std::size_t kWaitingPerServed = 32;
 // Installers and load generators keep a connection for many requests; the
 // library's default of 5 requests per connection would cost a handshake (and a
 // TLS one) every fifth request.
@@ -45,6 +47,10 @@ ConnectionLimits connection_limits_of(const ApiOptions& options) {
   limits.workers = options.worker_threads;
   limits.reserved_workers = std::min(kMaxReservedWorkers, options.worker_threads / 2);
   limits.max_per_address = options.max_connections_per_address;
+  // Waiting costs a socket and no worker, and without the limit the library's
+  // own queue would hold as many: the line is for a burst from behind a NAT
+  // (a lab booting), which must be served, not refused.
+  limits.max_waiting_per_address = kWaitingPerServed * options.max_connections_per_address;
   return limits;
 }
 

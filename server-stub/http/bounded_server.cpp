@@ -58,8 +58,8 @@ Refusal too_many_connections(std::size_t max_per_address) {
   return {429, "Too Many Requests",
           make_error(ErrorCode::rate_limited,
                      "this address has " + std::to_string(max_per_address) +
-                         " connections open, the most the server allows; close idle ones or "
-                         "try again in 1 second")};
+                         " connections served and as many waiting as the server lets one "
+                         "address queue; close idle connections or try again in 1 second")};
 }
 
 void send_refusal(BoundedStream& stream, const Refusal& refusal) {
@@ -106,9 +106,17 @@ BoundedServer::BoundedServer(const ConnectionLimits& limits, TlsContext tls)
     : tls_(std::move(tls)),
       limits_(limits.request),
       max_per_address_(limits.max_per_address),
-      admission_(limits.workers, limits.reserved_workers, limits.max_per_address) {
+      admission_(limits.workers, limits.reserved_workers, limits.max_per_address,
+                 limits.max_waiting_per_address, [this](socket_t socket) {
+                   // Only a worker of the pool releases a place, so the pool
+                   // still runs and takes this before it stops.
+                   pool_->enqueue([this, socket] { process_and_close_socket(socket); });
+                 }) {
   const std::size_t workers = limits.workers;
-  new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
+  new_task_queue = [this, workers] {
+    pool_ = new httplib::ThreadPool(workers);
+    return pool_;
+  };
 }
 
 bool BoundedServer::process_and_close_socket(socket_t socket) {
@@ -119,7 +127,8 @@ bool BoundedServer::process_and_close_socket(socket_t socket) {
   ::fcntl(socket, F_SETFL, ::fcntl(socket, F_GETFL) | O_NONBLOCK);
   BoundedStream stream(socket, limits_, ip, port);
   {
-    const ConnectionAdmission::Ticket ticket = admission_.admit(ip);
+    const ConnectionAdmission::Ticket ticket = admission_.admit(ip, socket);
+    if (ticket.grant() == ConnectionAdmission::Grant::waiting) return true;
     if (ticket.grant() != ConnectionAdmission::Grant::refused) {
       if (tls_) {
         serve_tls(stream, ticket.grant());

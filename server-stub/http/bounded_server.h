@@ -19,6 +19,7 @@ struct ConnectionLimits {
   std::size_t workers = 128;
   std::size_t reserved_workers = 4;  // of `workers`, for health and metrics
   std::size_t max_per_address = 32;
+  std::size_t max_waiting_per_address = 1024;  // connections in line beyond those
 };
 
 using TlsContext = std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)>;
@@ -35,6 +36,8 @@ class BoundedServer final : public httplib::Server {
   void serve_tls(BoundedStream& stream, ConnectionAdmission::Grant grant);
 
   TlsContext tls_;
+  // The pool the library runs, which waiting connections are handed back to.
+  httplib::TaskQueue* pool_ = nullptr;
   RequestLimits limits_;
   std::size_t max_per_address_;
   ConnectionAdmission admission_;

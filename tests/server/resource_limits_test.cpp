@@ -57,7 +57,9 @@ class ResourceLimits : public ServerTest {
 };
 
 // The attack: every connection sends a header line now and then, so
-// the library's per-read timeout never fires and each holds a worker.
+// the library's per-read timeout never fires and each holds a worker. Now 32
+// are served at a time and the others wait in their address's line, holding
+// no worker.
 TEST_F(ResourceLimits, AThousandSlowConnectionsFromOneAddressLeaveHealthAnsweringOthers) {
   std::vector<std::unique_ptr<RawConnection>> slow;
   for (int i = 0; i < 1000; ++i) {
@@ -71,36 +73,66 @@ TEST_F(ResourceLimits, AThousandSlowConnectionsFromOneAddressLeaveHealthAnswerin
     slowest = std::max(slowest, time_health_from("127.0.0.2"));
     std::this_thread::sleep_for(milliseconds(250));
   }
-  std::size_t told_to_wait = 0;
-  for (auto& connection : slow) {
-    if (connection->answered() && status_line(connection->read_answer(milliseconds(100))) ==
-                                      "HTTP/1.1 429 Too Many Requests") {
-      ++told_to_wait;
-    }
-  }
-  EXPECT_GE(told_to_wait, 1000u - 32u);
   RecordProperty("slowest_health_ms", static_cast<int>(slowest.count()));
+}
+
+class OneConnectionPerAddress : public ResourceLimits {
+ protected:
+  OneConnectionPerAddress() : ResourceLimits({"--max-connections-per-address", "1"}) {}
+};
+
+// One connection is served, 32 wait in line for it without a worker, and the
+// address's further ones are told to wait.
+TEST_F(OneConnectionPerAddress, ConnectionsBeyondTheLineAreToldToComeBack) {
+  std::vector<std::unique_ptr<RawConnection>> connections;
+  for (int i = 0; i < 1 + 32 + 5; ++i) {
+    // Not the fixture's address, whose connection may still be closing.
+    connections.push_back(std::make_unique<RawConnection>(port(), "127.0.0.3"));
+    connections.back()->send(open_head("GET /v1/products"));
+  }
+  int told_to_wait = 0;
+  for (auto& connection : connections) {
+    if (!connection->answered(milliseconds(100))) continue;
+    const std::string answer = connection->read_answer(milliseconds(500));
+    EXPECT_EQ(status_line(answer), "HTTP/1.1 429 Too Many Requests") << answer;
+    EXPECT_NE(answer.find("Retry-After: 1"), std::string::npos) << answer;
+    ++told_to_wait;
+  }
+  EXPECT_EQ(told_to_wait, 5);
+  time_health_from("127.0.0.2");
+  // Once they close, the line drains and the address is served again.
+  connections.clear();
+  EXPECT_EQ(anonymous().get("/v1/health").status, 200);
 }
 
 class ReservedWorkers : public ResourceLimits {
  protected:
-  // 8 workers, of which 4 are kept for health and metrics; 2 connections per address.
-  ReservedWorkers() : ResourceLimits({"--threads", "8", "--max-connections-per-address", "2"}) {}
+  // 8 workers, of which 4 are kept for health and metrics.
+  ReservedWorkers() : ResourceLimits({"--threads", "8"}) {}
 };
 
 TEST_F(ReservedWorkers, HealthAndMetricsAnswerWhenSlowClientsHoldEveryOtherWorker) {
-  std::vector<std::unique_ptr<RawConnection>> slow;
-  for (int address = 2; address < 8; ++address) {
-    for (int i = 0; i < 2; ++i) {
-      slow.push_back(std::make_unique<RawConnection>(port(), "127.0.0." + std::to_string(address)));
-      slow.back()->send(open_head("GET /v1/products"));
+  // Each from an address of its own; one that a reserved worker refused comes
+  // back, as an attacker's would, to take any worker that came free.
+  std::vector<std::unique_ptr<RawConnection>> slow(12);
+  int opened = 0;
+  const auto hold_workers = [&] {
+    for (auto& connection : slow) {
+      if (connection && !connection->answered()) {
+        connection->send("X-Trickle: 1\r\n");
+        continue;
+      }
+      connection = std::make_unique<RawConnection>(port(), "127.0.1." + std::to_string(++opened));
+      connection->send(open_head("GET /v1/products"));
     }
-  }
+    std::this_thread::sleep_for(milliseconds(100));
+  };
   for (int round = 0; round < 3; ++round) {
-    for (auto& connection : slow) connection->send("X-Trickle: 1\r\n");
+    hold_workers();
     time_health_from("127.0.0.20");
     time_health_from("127.0.0.21", "/metrics");
   }
+  hold_workers();
   RawConnection busy(port(), "127.0.0.22");
   busy.send(open_head("GET /v1/products") + "\r\n");
   const std::string answer = busy.read_answer();
