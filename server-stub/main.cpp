@@ -9,6 +9,7 @@
 //                         [--clone-policy refuse-copy|refuse-both]
 //                         [--lease-flush-interval SECONDS] [--reclaim-interval SECONDS]
 //                         [--transfer-hold SECONDS]
+//                         [--max-connections-per-address N] [--request-deadline SECONDS]
 #include <pthread.h>
 #include <signal.h>
 
@@ -56,6 +57,7 @@ constexpr const char* kUsage =
     "                        [--clone-policy refuse-copy|refuse-both]\n"
     "                        [--lease-flush-interval SECONDS] [--reclaim-interval SECONDS]\n"
     "                        [--transfer-hold SECONDS]\n"
+    "                        [--max-connections-per-address N] [--request-deadline SECONDS]\n"
     "      Serves the API (default --listen 127.0.0.1:8080; port 0 picks a free one\n"
     "      and prints it), initialising an empty DIR first. SIGTERM or SIGINT stop\n"
     "      it cleanly. Signed requests are accepted within --request-window of the\n"
@@ -74,6 +76,9 @@ constexpr const char* kUsage =
     "      every --reclaim-interval (default 3600).\n"
     "      A seat support transfers to a new machine is held for it for\n"
     "      --transfer-hold (default 2592000, 30 days), then freed for any machine.\n"
+    "      One client address may hold --max-connections-per-address connections at\n"
+    "      once (default 32), and a request must arrive in full within\n"
+    "      --request-deadline seconds of its first byte (default 10; docs/OPERATIONS.md).\n"
     "  --db defaults to sqlite:DIR/nodelock.db.\n";
 
 using Flags = std::map<std::string, std::string>;
@@ -172,7 +177,8 @@ int run_serve(const std::vector<std::string>& words) {
       words,
       {"--data", "--db", "--listen", "--tls-cert", "--tls-key", "--threads", "--request-window",
        "--offline-request-window", "--alert-repeat", "--webhook-retry", "--expiry-scan",
-       "--clone-policy", "--lease-flush-interval", "--reclaim-interval", "--transfer-hold"},
+       "--clone-policy", "--lease-flush-interval", "--reclaim-interval", "--transfer-hold",
+       "--max-connections-per-address", "--request-deadline"},
       {}, problem);
   if (!flags) return usage_error(problem);
   const std::string dir = (*flags)["--data"];
@@ -200,6 +206,7 @@ int run_serve(const std::vector<std::string>& words) {
   UnixTime offline_request_window = 7 * 86400;
   UnixTime transfer_hold = 30 * 86400;
   std::int64_t threads = 0, lease_flush_seconds = 0, reclaim_seconds = 0;
+  std::int64_t connections_per_address = 0, request_deadline_seconds = 0;
   const struct {
     const char* flag;
     std::int64_t low, high;
@@ -214,6 +221,8 @@ int run_serve(const std::vector<std::string>& words) {
       {"--expiry-scan", 1, kYear, &options.expiry_scan_seconds},
       {"--lease-flush-interval", 1, 60, &lease_flush_seconds},
       {"--reclaim-interval", 1, 86400, &reclaim_seconds},
+      {"--max-connections-per-address", 1, 4096, &connections_per_address},
+      {"--request-deadline", 1, 600, &request_deadline_seconds},
   };
   for (const auto& option : numeric_options) {
     if (flags->count(option.flag) == 0) continue;
@@ -226,6 +235,12 @@ int run_serve(const std::vector<std::string>& words) {
     options.lease_flush_interval = std::chrono::seconds(lease_flush_seconds);
   }
   if (reclaim_seconds != 0) options.reclaim_interval = std::chrono::seconds(reclaim_seconds);
+  if (connections_per_address != 0) {
+    options.max_connections_per_address = static_cast<std::size_t>(connections_per_address);
+  }
+  if (request_deadline_seconds != 0) {
+    options.request_deadline = std::chrono::seconds(request_deadline_seconds);
+  }
 
   ClonePolicy clone_policy = ClonePolicy::refuse_copy;
   if (flags->count("--clone-policy")) {

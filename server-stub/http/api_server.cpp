@@ -5,6 +5,7 @@
 
 #include "../service/periodic_sweep.h"
 #include "../service/webhook_dispatcher.h"
+#include "bounded_server.h"
 #include "routes.h"
 
 namespace nodelock::server {
@@ -12,8 +13,14 @@ namespace nodelock::server {
 namespace {
 
 // Slow or stalled clients must not hold a worker for long.
-constexpr time_t kReadTimeoutSeconds = 10;
-constexpr time_t kWriteTimeoutSeconds = 10;
+constexpr std::chrono::seconds kReadTimeout{10};
+constexpr std::chrono::seconds kWriteTimeout{10};
+// Workers kept for /v1/health and /metrics when every other one is busy: a
+// monitor must see a server under attack answering, and one probe at a time
+// needs no more.
+constexpr std::size_t kMaxReservedWorkers = 4;
+// Connections of one address that may wait for a worker, per one it may hold.
+constexpr std::size_t kWaitingPerServed = 32;
 // Installers and load generators keep a connection for many requests; the
 // library's default of 5 requests per connection would cost a handshake (and a
 // TLS one) every fifth request.
@@ -31,25 +38,60 @@ Status offer_only_forward_secret_aead(SSL_CTX* context) {
   return {};
 }
 
+ConnectionLimits connection_limits_of(const ApiOptions& options) {
+  ConnectionLimits limits;
+  limits.request.deadline = options.request_deadline;
+  limits.request.max_body_bytes = options.max_body_bytes;
+  limits.request.read_timeout = kReadTimeout;
+  limits.request.write_timeout = kWriteTimeout;
+  limits.workers = options.worker_threads;
+  limits.reserved_workers = std::min(kMaxReservedWorkers, options.worker_threads / 2);
+  limits.max_per_address = options.max_connections_per_address;
+  // Waiting costs a socket and no worker, and without the limit the library's
+  // own queue would hold as many: the line is for a burst from behind a NAT
+  // (a lab booting), which must be served, not refused.
+  limits.max_waiting_per_address = kWaitingPerServed * options.max_connections_per_address;
+  return limits;
+}
+
+// The certificate chain and key of --tls-cert and --tls-key, loaded as the
+// library's SSLServer loads them.
+Result<TlsContext> load_tls_context(const ApiOptions& options) {
+  TlsContext context(SSL_CTX_new(TLS_server_method()), SSL_CTX_free);
+  if (!context ||
+      SSL_CTX_use_certificate_chain_file(context.get(), options.tls_certificate.c_str()) != 1 ||
+      SSL_CTX_use_PrivateKey_file(context.get(), options.tls_private_key.c_str(),
+                                  SSL_FILETYPE_PEM) != 1 ||
+      SSL_CTX_check_private_key(context.get()) != 1) {
+    return make_error(ErrorCode::io_error,
+                      "cannot load the TLS certificate " + options.tls_certificate.string() +
+                          " or its key " + options.tls_private_key.string() +
+                          "; check that both are readable PEM files that belong together");
+  }
+  SSL_CTX_set_options(context.get(), SSL_OP_NO_COMPRESSION);
+  // A write the socket could not take at once is retried from the library's
+  // buffer, which may have moved.
+  SSL_CTX_set_mode(context.get(), SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+  if (Status restricted = offer_only_forward_secret_aead(context.get()); !restricted.ok()) {
+    return restricted.error();
+  }
+  return context;
+}
+
 Result<std::unique_ptr<httplib::Server>> make_http_server(const ApiOptions& options) {
   const bool has_certificate = !options.tls_certificate.empty();
   const bool has_key = !options.tls_private_key.empty();
   if (has_certificate != has_key) {
     return make_error(ErrorCode::invalid_argument, "HTTPS needs both --tls-cert and --tls-key");
   }
-  if (!has_certificate) return std::make_unique<httplib::Server>();
-  auto server = std::make_unique<httplib::SSLServer>(options.tls_certificate.c_str(),
-                                                     options.tls_private_key.c_str());
-  if (!server->is_valid()) {
-    return make_error(ErrorCode::io_error,
-                      "cannot load the TLS certificate " + options.tls_certificate.string() +
-                          " or its key " + options.tls_private_key.string() +
-                          "; check that both are readable PEM files that belong together");
+  TlsContext tls(nullptr, SSL_CTX_free);
+  if (has_certificate) {
+    auto loaded = load_tls_context(options);
+    if (!loaded.ok()) return loaded.error();
+    tls = std::move(*loaded);
   }
-  if (Status restricted = offer_only_forward_secret_aead(server->ssl_context()); !restricted.ok()) {
-    return restricted.error();
-  }
-  return std::unique_ptr<httplib::Server>(std::move(server));
+  return std::unique_ptr<httplib::Server>(
+      std::make_unique<BoundedServer>(connection_limits_of(options), std::move(tls)));
 }
 
 }  // namespace
@@ -85,11 +127,7 @@ Result<std::unique_ptr<ApiServer>> ApiServer::create(const ApiOptions& options,
   httplib::Server& server = *impl->http;
   server.set_tcp_nodelay(true);
   server.set_keep_alive_max_count(kKeepAliveRequests);
-  server.set_read_timeout(kReadTimeoutSeconds);
-  server.set_write_timeout(kWriteTimeoutSeconds);
   server.set_payload_max_length(options.max_body_bytes);
-  const std::size_t workers = options.worker_threads;
-  server.new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
   Impl* bound = impl.get();
   server.set_socket_options([bound](socket_t socket) {
     httplib::default_socket_options(socket);

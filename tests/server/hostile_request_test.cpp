@@ -1,36 +1,11 @@
 // Requests no client of ours would send, written byte for byte to the socket:
 // each is refused with a clear error, and the server goes on answering and
 // keeps what it stored.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
+#include "raw_connection.h"
 #include "server_fixture.h"
 
 namespace nodelock::server::testing {
 namespace {
-
-int port_of(const std::string& url) { return std::stoi(url.substr(url.rfind(':') + 1)); }
-
-// Sends `request` as it is on a new connection and returns the whole answer.
-std::string exchange(int port, const std::string& request) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return {};
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<std::uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  std::string answer;
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
-      ::send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
-          static_cast<ssize_t>(request.size())) {
-    char buffer[4096];
-    for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) answer.append(buffer, n);
-  }
-  ::close(fd);
-  return answer;
-}
 
 class HostileRequest : public ServerTest {
  protected:

@@ -4,6 +4,7 @@
 // Each handshake is made by the openssl command, which offers exactly the
 // suite it is told to.
 #include "server_fixture.h"
+#include "tls_files.h"
 
 namespace nodelock::server::testing {
 namespace {
@@ -13,14 +14,9 @@ class TlsSuites : public ::testing::Test {
   void SetUp() override {
     if (run_shell("command -v openssl").exit_code != 0) GTEST_SKIP() << "no openssl command";
     // An RSA key, so that static-RSA suites would be possible at all.
-    ASSERT_EQ(run_shell("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 "
-                        "-keyout " +
-                        (dir_ / "key.pem").string() + " -out " + (dir_ / "cert.pem").string())
-                  .exit_code,
-              0);
-    server_ = std::make_unique<ServerProcess>(ServerProcess::Options{
-        dir_ / "data",
-        {"--tls-cert", (dir_ / "cert.pem").string(), "--tls-key", (dir_ / "key.pem").string()}});
+    ASSERT_TRUE(make_self_signed_certificate(dir_.path(), "rsa:2048"));
+    server_ = std::make_unique<ServerProcess>(
+        ServerProcess::Options{dir_ / "data", tls_arguments(dir_.path())});
     ASSERT_EQ(server_->url().rfind("https://", 0), 0u) << server_->url();
   }
 

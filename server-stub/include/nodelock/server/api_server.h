@@ -31,6 +31,11 @@ struct ApiOptions {
   // the concurrent clients served without queueing.
   std::size_t worker_threads = 128;
   std::size_t max_body_bytes = 64 * 1024;
+  // What one client may take (docs/OPERATIONS.md, "Security"): connections
+  // open at once from one address, and the time from a request's first byte
+  // to the end of its body.
+  std::size_t max_connections_per_address = 32;
+  std::chrono::milliseconds request_deadline{10000};
   // Failed license key lookups allowed per client address in a burst, then
   // one per refill interval; refused admin tokens are allowed as many, counted
   // apart.
