@@ -11,7 +11,7 @@ namespace {
 void print_lease(const nlohmann::json& lease) {
   const std::string user = lease.value("user", "");
   const std::string project = lease.value("project", "");
-  std::cout << lease.value("id", "") << "  " << (user.empty() ? "-" : user) << "  "
+  std::cout << "  " << lease.value("id", "") << "  " << (user.empty() ? "-" : user) << "  "
             << lease.value("machine_id", "") << "  " << lease.value("hostname", "");
   if (!project.empty()) std::cout << "  project " << project;
   std::cout << "  since " << utc_timestamp(lease.value("started_at", std::int64_t{0}));
@@ -33,8 +33,17 @@ int run_sessions(const Args& args, const std::vector<std::string>&) {
       args,
       [&](const ServerClient& server) { return server.get("/v1/licenses/" + *id + "/leases"); },
       [](const nlohmann::json& reply) {
-        if (reply["leases"].empty()) std::cout << "No floating seats are held.\n";
-        for (const auto& lease : reply["leases"]) print_lease(lease);
+        const std::size_t seats = reply["seats"].size();
+        if (seats == 0) {
+          std::cout << "No floating seats are held.\n";
+          return;
+        }
+        std::cout << seats << (seats == 1 ? " seat" : " seats") << " in use:\n";
+        // A seat held by several leases (one user on two machines) is one seat.
+        for (const auto& seat : reply["seats"]) {
+          std::cout << "seat " << seat.value("seat", "") << '\n';
+          for (const auto& lease : seat["leases"]) print_lease(lease);
+        }
       });
 }
 

@@ -95,15 +95,15 @@ const Command lease_borrow_command{
 const Command lease_return_command{
     "lease return",
     "give the borrowed floating seat back before it expires",
-    "Usage: nodelock lease return --product P [--store DIR] [--server URL] [--ca FILE] "
-    "[--json]\n\n"
+    "Usage: nodelock lease return --product P [--store DIR] [--sysroot DIR] [--server URL]\n"
+    "                             [--ca FILE] [--json]\n\n"
     "Frees the seat on the license server at once and removes the borrowed seat\n"
     "from the store, so the application no longer runs on it. When the server no\n"
     "longer holds the seat (it expired, or support released it) the borrowed seat\n"
     "is removed all the same and the server's reason printed, with exit code 1.\n"
     "Exit codes: 0 returned, 1 nothing borrowed or the seat had already ended,\n"
     "3 server unreachable (the borrowed seat is kept: return it again later).\n",
-    {{"--product", "--store", "--server", "--ca"}, {}},
+    {{"--product", "--store", "--sysroot", "--server", "--ca"}, {}},
     run_return};
 
 }  // namespace nodelock::cli

@@ -35,7 +35,9 @@ Result<int> wait_timeout(const Args& args) {
   if (!seconds.ok()) return seconds.error();
   return static_cast<int>(*seconds);
 }
-const ArgSpec kHeldSpec{{"--product", "--store", "--server", "--ca"}, {}};
+// --sysroot is the global option every command that acts as a machine takes;
+// the held lease is found in the store, so it changes nothing here.
+const ArgSpec kHeldSpec{{"--product", "--store", "--sysroot", "--server", "--ca"}, {}};
 
 int show_held(const HeldLease& held, bool json, const char* verb) {
   if (json) {
@@ -162,24 +164,24 @@ const Command lease_checkout_command{
 
 const Command lease_heartbeat_command{
     "lease heartbeat", "renew the floating lease held in the store",
-    "Usage: nodelock lease heartbeat --product P [--store DIR] [--server URL] [--ca FILE] "
-    "[--json]\n\n"
+    "Usage: nodelock lease heartbeat --product P [--store DIR] [--sysroot DIR] [--server URL]\n"
+    "                               [--ca FILE] [--json]\n\n"
     "Extends the held lease by its TTL. Exit code 1 when the server no longer holds it\n"
     "(it expired, or support released it): check a seat out again.\n",
     kHeldSpec, run_heartbeat};
 
 const Command lease_release_command{
     "lease release", "give the floating seat held in the store back",
-    "Usage: nodelock lease release --product P [--store DIR] [--server URL] [--ca FILE] "
-    "[--json]\n",
+    "Usage: nodelock lease release --product P [--store DIR] [--sysroot DIR] [--server URL]\n"
+    "                               [--ca FILE] [--json]\n",
     kHeldSpec, run_release};
 
 const Command lease_status_command{
     "lease status", "show the floating seats held in the store (offline)",
-    "Usage: nodelock lease status --product P [--store DIR] [--json]\n\n"
+    "Usage: nodelock lease status --product P [--store DIR] [--sysroot DIR] [--json]\n\n"
     "Shows the lease checked out and the seat borrowed for offline use, with their\n"
     "expiry. With --json: the lease's fields, and the borrowed seat's under \"borrowed\".\n"
     "Exit code 1 when no seat is held, or those held have expired.\n",
-    ArgSpec{{"--product", "--store"}, {}}, run_status};
+    ArgSpec{{"--product", "--store", "--sysroot"}, {}}, run_status};
 
 }  // namespace nodelock::cli

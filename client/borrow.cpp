@@ -100,6 +100,9 @@ Result<HeldBorrow> borrow_seat(const LeaseOptions& given, std::string_view typed
   HeldBorrow held;
   held.armored = in.string("borrow");
   held.secret = in.string("secret");
+  // A seat this machine already held comes back with the sequence its calls
+  // reached; the return must go above it.
+  held.sequence = in.optional_integer("sequence").value_or(0);
   if (in.failed()) {
     return make_error(ErrorCode::server_error, "The server's answer holds no borrowed seat.");
   }

@@ -69,6 +69,9 @@ Result<HeldLease> check_out_with(const LeaseOptions& options, std::string_view t
   held.armored = in.string("lease");
   held.secret = in.string("secret");
   held.expires_at = in.integer("expires_at");
+  // A lease this machine already held comes back with the sequence its calls
+  // reached; the next call must go above it.
+  held.sequence = in.optional_integer("sequence").value_or(0);
   if (in.failed())
     return make_error(ErrorCode::server_error, "The server's answer holds no lease.");
   auto lease = open_lease(held.armored, asked->trusted);

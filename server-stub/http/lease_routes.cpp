@@ -1,6 +1,7 @@
 // Floating leases: check-out, heartbeat and release by clients, borrowing a
 // seat for offline use and returning it; the leases held on a license and
 // forced releases for support.
+#include "nodelock/server/seats_in_use.h"
 #include "route_kit.h"
 
 namespace nodelock::server {
@@ -41,6 +42,7 @@ void take_seat(Api& api, const Request& req, Response& res, bool borrowing) {
                 {"lease_id", issued.record.id},
                 {"secret", issued.secret},
                 {"expires_at", issued.record.expires_at},
+                {"sequence", issued.record.sequence},
                 {"overage", issued.record.overage}};
   if (!borrowing) reply["heartbeat_seconds"] = issued.heartbeat_seconds;
   if (answer.seats) reply["seats"] = to_json(*answer.seats);
@@ -98,13 +100,21 @@ void register_lease_routes(httplib::Server& server, Api& api) {
                 });
               }));
   server.Get(R"(/v1/licenses/([^/]+)/leases)",
-             admin_route(api, "/v1/licenses/{id}/leases",
-                         [&api](const Request& req, Response& res, AdminRole role) {
-                           answer(res, api.leases.held_leases(role, req.matches[1].str()), 200,
-                                  [](const std::vector<Lease>& held) {
-                                    return Json{{"leases", list_of(held)}};
-                                  });
-                         }));
+             admin_route(
+                 api, "/v1/licenses/{id}/leases",
+                 [&api](const Request& req, Response& res, AdminRole role) {
+                   answer(
+                       res, api.leases.held_leases(role, req.matches[1].str()), 200,
+                       [](const std::vector<Lease>& held) {
+                         Json seats = Json::array();
+                         for (const HeldSeat& seat : held_seats(held)) {
+                           seats.push_back({{"seat", seat.seat}, {"leases", list_of(seat.leases)}});
+                         }
+                         return Json{{"leases", list_of(held)},
+                                     {"seats_in_use", seats.size()},
+                                     {"seats", std::move(seats)}};
+                       });
+                 }));
   server.Post(R"(/v1/leases/([^/]+)/force-release)",
               admin_route(api, "/v1/leases/{id}/force-release",
                           [&api](const Request& req, Response& res, const AdminCaller& caller) {

@@ -3,6 +3,8 @@
 #include <set>
 #include <sstream>
 
+#include "nodelock/server/seats_in_use.h"
+
 namespace nodelock::server {
 
 namespace {
@@ -57,21 +59,11 @@ void Metrics::count_reclaimed(const std::vector<Activation>& freed) {
 
 std::string Metrics::prometheus_text(const std::vector<License>& licenses,
                                      const std::vector<Lease>& held) const {
-  struct Leased {
-    std::set<std::string> seats;
-    int leases = 0;
-    int overage = 0;
-  };
-  std::map<std::string, Leased> leased;  // by license id
-  for (const Lease& lease : held) {
-    Leased& of = leased[lease.license_id];
-    of.seats.insert(lease.seat);
-    of.leases += 1;
-    of.overage += lease.overage ? 1 : 0;
-  }
-  const auto floating = [&leased](const License& license) -> const Leased* {
+  std::map<std::string, std::vector<Lease>> leased;  // by license id
+  for (const Lease& lease : held) leased[lease.license_id].push_back(lease);
+  const auto floating = [&leased](const License& license) -> const std::vector<Lease>* {
     if (license.model != SeatModel::floating) return nullptr;
-    static const Leased none;
+    static const std::vector<Lease> none;
     const auto found = leased.find(license.id);
     return found == leased.end() ? &none : &found->second;
   };
@@ -79,24 +71,25 @@ std::string Metrics::prometheus_text(const std::vector<License>& licenses,
   out.precision(12);
   family(out, "nodelock_seats_in_use", "gauge", "Seats in use now, by license.");
   for (const License& license : licenses) {
-    const Leased* leases = floating(license);
+    const std::vector<Lease>* leases = floating(license);
     out << "nodelock_seats_in_use{license=\"" << prometheus_label(license.id) << "\",product=\""
         << prometheus_label(license.product_id) << "\"} "
-        << (leases ? static_cast<int>(leases->seats.size()) : license.seats_used) << '\n';
+        << (leases ? seats_in_use(*leases) : license.seats_used) << '\n';
   }
   family(out, "nodelock_leases", "gauge", "Floating leases held now, by license.");
   for (const License& license : licenses) {
-    if (const Leased* leases = floating(license)) {
+    if (const std::vector<Lease>* leases = floating(license)) {
       out << "nodelock_leases{license=\"" << prometheus_label(license.id) << "\",product=\""
-          << prometheus_label(license.product_id) << "\"} " << leases->leases << '\n';
+          << prometheus_label(license.product_id) << "\"} " << leases->size() << '\n';
     }
   }
-  family(out, "nodelock_overage_leases", "gauge",
-         "Floating leases held on grace seats beyond the seats, by license.");
+  family(out, "nodelock_grace_seats_in_use", "gauge",
+         "Floating seats in use beyond the license's seats, on its grace seats, by license.");
   for (const License& license : licenses) {
-    if (const Leased* leases = floating(license)) {
-      out << "nodelock_overage_leases{license=\"" << prometheus_label(license.id) << "\",product=\""
-          << prometheus_label(license.product_id) << "\"} " << leases->overage << '\n';
+    if (const std::vector<Lease>* leases = floating(license)) {
+      out << "nodelock_grace_seats_in_use{license=\"" << prometheus_label(license.id)
+          << "\",product=\"" << prometheus_label(license.product_id) << "\"} "
+          << grace_seats_in_use(seats_in_use(*leases), license.max_activations) << '\n';
     }
   }
   family(out, "nodelock_seats", "gauge", "Seats a license admits, by license.");

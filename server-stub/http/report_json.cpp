@@ -50,7 +50,8 @@ nlohmann::json to_json(const ReportedSession& reported) {
           {"ended_at", optional_time(session.ended_at)},
           {"end", session.end ? nlohmann::json(name_of(*session.end)) : nlohmann::json(nullptr)},
           {"seconds_in_range", reported.seconds_in_range},
-          {"overage", session.overage}};
+          {"overage", session.overage},
+          {"seat", session.seat}};
 }
 
 }  // namespace nodelock::server

@@ -10,6 +10,7 @@
 #include "identifiers.h"
 #include "license_rules.h"
 #include "nodelock/crypto/utc_time.h"
+#include "nodelock/server/seats_in_use.h"
 
 namespace nodelock::server {
 
@@ -111,7 +112,7 @@ void AlertService::after_checkout(const LeaseAnswer& answer) const {
     });
     return;
   }
-  if (answer.result->record.overage) {
+  if (grace_seats_in_use(seats.used, max) > 0) {
     raise_for_seats(kGraceInUse, seats, [&](const License& license) {
       return named(license) + " lent a grace seat: " + std::to_string(seats.used) +
              " seats are in use of its " + std::to_string(max) +

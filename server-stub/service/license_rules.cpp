@@ -54,6 +54,10 @@ Status in_range(const char* field, std::int64_t value, std::int64_t low, std::in
 
 std::string key_display(const License& license) { return "…-" + license.key_last5; }
 
+std::string plural(int count, const std::string& noun) {
+  return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
+}
+
 Result<License> license_with_key(Store& store, const LicenseKeyHasher& hasher,
                                  std::string_view typed_key) {
   auto key = LicenseKey::parse(typed_key);

@@ -33,6 +33,9 @@ Status in_range(const char* field, std::int64_t value, std::int64_t low, std::in
 // "…-ABCDE": how messages name a license key without revealing it.
 std::string key_display(const License& license);
 
+// "1 seat", "3 seats": `count` of `noun`, in the plural unless one.
+std::string plural(int count, const std::string& noun);
+
 // The license a customer's key opens, for every caller that authenticates with
 // a key (activation, floating check-out, the holder's self-service): the key as
 // typed is parsed (invalid_key for a typo, told before any lookup), found by its

@@ -41,10 +41,6 @@ ProjectPeople people_with(const Lease& wanted, const std::vector<Lease>& held) {
   return after;
 }
 
-std::string plural(int count, const std::string& noun) {
-  return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
-}
-
 // "A (u1, u2), B (u4)": the projects that pass `include`, with their people.
 template <class Include>
 std::string projects_text(const ProjectPeople& projects, Include include) {
@@ -118,11 +114,11 @@ Result<SeatDecision> decide_project_token(const License& license, const Floating
     return team_token_needed(license, tokens, wanted, before, held, now);
   }
   // A project already held keeps the token it has, grace or not.
-  if (on_project != held.end()) return SeatDecision{on_project->overage};
+  if (on_project != held.end()) return SeatDecision{on_project->overage, std::nullopt};
   // Each ticket ahead is a project waiting for a token of its own.
   const int covered = need.team + need.single_user + queued_ahead;
-  if (covered <= tokens.total()) return SeatDecision{false};
-  if (covered <= tokens.total() + policy.grace_seats) return SeatDecision{true};
+  if (covered <= tokens.total()) return SeatDecision{false, std::nullopt};
+  if (covered <= tokens.total() + policy.grace_seats) return SeatDecision{true, std::nullopt};
   return all_tokens_held(license, policy, tokens, before, held, queued_ahead, now);
 }
 

@@ -1,7 +1,6 @@
 #include "seat_rules.h"
 
 #include <algorithm>
-#include <set>
 
 #include "license_rules.h"
 #include "nodelock/crypto/utc_time.h"
@@ -16,32 +15,45 @@ namespace {
 // `nodelock admin sessions`.
 constexpr std::size_t kHoldersNamed = 20;
 
-std::string holder_line(const Lease& lease) {
+// A seat's holder, named once however many leases hold the seat.
+std::string holder_line(const HeldSeat& seat) {
+  const Lease& lease = seat.leases.front();
   std::string line = lease.user.empty() ? "someone" : lease.user;
   line += " on " + lease.machine_id;
   if (!lease.hostname.empty()) line += " (" + lease.hostname + ")";
   if (!lease.project.empty()) line += " for project " + lease.project;
+  if (seat.leases.size() > 1) {
+    line += " and " + plural(static_cast<int>(seat.leases.size() - 1), "more lease") +
+            " on the same seat";
+  }
   line += " since " + utc_timestamp(lease.started_at);
   line += lease.borrowed ? ", borrowed offline until " + utc_timestamp(lease.expires_at)
                          : ", last seen " + utc_timestamp(lease.last_seen_at);
   return line;
 }
 
+// "3 seats and 1 grace seat, all 4 in use", or how many are in use when
+// reservations or the queue take the rest.
+std::string capacity_text(const License& license, const FloatingPolicy& policy, int used) {
+  std::string text = plural(license.max_activations, "seat");
+  if (policy.grace_seats > 0) text += " and " + plural(policy.grace_seats, "grace seat");
+  const int total = license.max_activations + policy.grace_seats;
+  if (used < total) return text + ", " + std::to_string(used) + " in use";
+  return text + (total == 1 ? ", in use" : ", all " + std::to_string(total) + " in use");
+}
+
 Error no_seat_left(const License& license, const FloatingPolicy& policy,
                    const std::vector<Lease>& held, const std::vector<std::string>& reserved,
-                   int used, int queued_ahead, UnixTime now) {
-  std::string message = "No floating seats available: " + std::to_string(used) + " of " +
-                        std::to_string(license.max_activations) + " seats";
-  if (policy.grace_seats > 0) {
-    message += " and " + std::to_string(policy.grace_seats) + " grace seats";
+                   int queued_ahead, UnixTime now) {
+  const std::vector<HeldSeat> seats = held_seats(held);
+  std::string message = "No floating seats available on license " + key_display(license) + ": " +
+                        capacity_text(license, policy, static_cast<int>(seats.size())) +
+                        queued_text(queued_ahead) + ". Held by: ";
+  for (std::size_t i = 0; i < seats.size() && i < kHoldersNamed; ++i) {
+    message += (i == 0 ? "" : "; ") + holder_line(seats[i]);
   }
-  message +=
-      " are in use on license " + key_display(license) + queued_text(queued_ahead) + ". Held by: ";
-  for (std::size_t i = 0; i < held.size() && i < kHoldersNamed; ++i) {
-    message += (i == 0 ? "" : "; ") + holder_line(held[i]);
-  }
-  if (held.size() > kHoldersNamed) {
-    message += "; and " + std::to_string(held.size() - kHoldersNamed) + " more";
+  if (seats.size() > kHoldersNamed) {
+    message += "; and " + plural(static_cast<int>(seats.size() - kHoldersNamed), "more seat");
   }
   message += "." + reservations_text(reserved, held) + " " + free_seat_advice(held, now);
   return make_error(ErrorCode::seats_exhausted, message);
@@ -131,10 +143,14 @@ bool holds_seat(const std::vector<Lease>& held, const std::string& seat) {
                      [&](const Lease& lease) { return lease.seat == seat; });
 }
 
-int seats_in_use(const std::vector<Lease>& held) {
-  std::set<std::string> seats;
-  for (const Lease& lease : held) seats.insert(lease.seat);
-  return static_cast<int>(seats.size());
+const Lease* own_lease(const Lease& wanted, const std::vector<Lease>& held) {
+  // An online check-out cannot take back a borrowed seat: that would cut the
+  // offline BORROW the machine holds short of the days it was given.
+  const auto own = std::find_if(held.begin(), held.end(), [&](const Lease& lease) {
+    return lease.seat == wanted.seat && lease.device_public_key == wanted.device_public_key &&
+           lease.user == wanted.user && (wanted.borrowed || !lease.borrowed);
+  });
+  return own == held.end() ? nullptr : &*own;
 }
 
 Result<SeatDecision> decide_seat(const License& license, const FloatingPolicy& policy,
@@ -142,20 +158,21 @@ Result<SeatDecision> decide_seat(const License& license, const FloatingPolicy& p
                                  const std::vector<std::string>& reserved, int queued_ahead,
                                  UnixTime now) {
   if (Status admitted = admit(license, now); !admitted.ok()) return admitted.error();
+  if (const Lease* own = own_lease(wanted, held)) return SeatDecision{own->overage, own->id};
   if (policy.scope == SeatScope::project && policy.project_tokens) {
     return decide_project_token(license, policy, *policy.project_tokens, wanted, held, queued_ahead,
                                 now);
   }
   const auto sharing = std::find_if(held.begin(), held.end(),
                                     [&](const Lease& lease) { return lease.seat == wanted.seat; });
-  if (sharing != held.end()) return SeatDecision{sharing->overage};
+  if (sharing != held.end()) return SeatDecision{sharing->overage, std::nullopt};
   // Ahead of the queue and of every other seat: this one was kept for them.
-  if (takes_reserved_seat(wanted.user, reserved, held)) return SeatDecision{false};
+  if (takes_reserved_seat(wanted.user, reserved, held)) return SeatDecision{false, std::nullopt};
   const int used = seats_in_use(held);
   const int taken = used + reservations_not_held(reserved, held) + queued_ahead;
-  if (taken < license.max_activations) return SeatDecision{false};
-  if (taken < license.max_activations + policy.grace_seats) return SeatDecision{true};
-  return no_seat_left(license, policy, held, reserved, used, queued_ahead, now);
+  if (taken < license.max_activations) return SeatDecision{false, std::nullopt};
+  if (taken < license.max_activations + policy.grace_seats) return SeatDecision{true, std::nullopt};
+  return no_seat_left(license, policy, held, reserved, queued_ahead, now);
 }
 
 bool waits_for_any_seat(const FloatingPolicy& policy, const Lease& wanted,

@@ -10,6 +10,7 @@
 #include "nodelock/crypto/result.h"
 #include "nodelock/server/floating_policy.h"
 #include "nodelock/server/lease_store.h"
+#include "nodelock/server/seats_in_use.h"
 
 namespace nodelock::server {
 
@@ -22,8 +23,10 @@ namespace nodelock::server {
 // True when one of `held` is on `seat`.
 bool holds_seat(const std::vector<Lease>& held, const std::string& seat);
 
-// Seats held: leases sharing a seat count once.
-int seats_in_use(const std::vector<Lease>& held);
+// The lease among `held` that the holder of `wanted` already has: on the same
+// seat, from the same device key and user, and online unless `wanted` is a
+// borrow (a borrow converts an online lease). Null when there is none.
+const Lease* own_lease(const Lease& wanted, const std::vector<Lease>& held);
 
 // ok when the license lets a seat be borrowed for `days`: borrow_not_allowed
 // when it allows no borrowing or fewer days (the message gives its maximum),
@@ -39,6 +42,9 @@ int seats_in_use(const std::vector<Lease>& held);
 [[nodiscard]] Result<UnixTime> borrow_end(const License& license, UnixTime now, std::int64_t days);
 
 // Whether `wanted` (its seat set by seat_of) may be granted beside `held` to
+// a request whose holder already has one of `held` (own_lease): that lease
+// is reissued, on the seat and the grace status it has. Otherwise, whether
+// it may be granted to
 // a request with `queued_ahead` tickets of the seat queue before it
 // (seat_queue.h), on a license whose `reserved` users have seats kept for
 // them (reserved_seats.h): a seat already held is shared; a reserved user

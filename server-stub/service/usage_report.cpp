@@ -1,6 +1,7 @@
 #include "nodelock/server/usage_report.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <sstream>
 #include <utility>
@@ -23,6 +24,32 @@ std::optional<Span> span_in(const UsageSession& session, ReportRange range) {
   const UnixTime ended = session.ended_at.value_or(range.until);
   if (session.started_at >= range.until || ended <= range.from) return std::nullopt;
   return Span{std::max(session.started_at, range.from), std::min(ended, range.until)};
+}
+
+// The times each seat was held in the range: the spans of the sessions on
+// it, those that overlap or touch merged, so that two leases on one seat (a
+// user on two machines, a borrow taken while the lease was held) are one seat
+// in use, never two.
+std::map<std::string, std::vector<Span>> seat_spans(const std::vector<UsageSession>& sessions,
+                                                    ReportRange range) {
+  std::map<std::string, std::vector<Span>> spans;
+  for (const UsageSession& session : sessions) {
+    if (const auto span = span_in(session, range)) spans[session.seat].push_back(*span);
+  }
+  for (auto& [seat, held] : spans) {
+    std::sort(held.begin(), held.end(),
+              [](const Span& a, const Span& b) { return a.start < b.start; });
+    std::vector<Span> merged;
+    for (const Span& span : held) {
+      if (!merged.empty() && span.start <= merged.back().end) {
+        merged.back().end = std::max(merged.back().end, span.end);
+      } else {
+        merged.push_back(span);
+      }
+    }
+    held = std::move(merged);
+  }
+  return spans;
 }
 
 std::string user_of(const UsageSession& session) {
@@ -58,10 +85,6 @@ Peak peak_of(const std::vector<SeatStep>& steps, UnixTime from, UnixTime until) 
   return peak;
 }
 
-std::string count_of(int count, const std::string& noun) {
-  return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
-}
-
 std::string recommendation(const UsageSummary& summary) {
   if (summary.sessions == 0) {
     return "no sessions from " + utc_date(summary.range.from) + " to " +
@@ -72,12 +95,12 @@ std::string recommendation(const UsageSummary& summary) {
                      std::to_string(summary.seats) + " seats at " + utc_timestamp(*summary.peak_at);
   if (summary.peak_seats > summary.seats) {
     return peak + ", " + std::to_string(summary.peak_seats - summary.seats) +
-           " of them on grace seats (" + count_of(summary.overage_sessions, "session") +
+           " of them on grace seats (" + plural(summary.overage_sessions, "session") +
            " on grace seats in all): consider more seats";
   }
   if (summary.peak_seats * 10 >= summary.seats * 9) return peak + ": consider more seats";
   if (summary.peak_seats * 2 <= summary.seats) {
-    return peak + ": " + count_of(summary.seats - summary.peak_seats, "seat") +
+    return peak + ": " + plural(summary.seats - summary.peak_seats, "seat") +
            " never in use at once; consider fewer seats";
   }
   return peak + ": the seats fit the usage";
@@ -90,11 +113,11 @@ std::vector<SeatStep> seat_steps(const std::vector<UsageSession>& sessions, Repo
   // Ends sort before starts at the same instant: a seat given back as another
   // is taken is never two seats in use.
   std::vector<std::pair<UnixTime, int>> changes;
-  for (const UsageSession& session : sessions) {
-    const auto span = span_in(session, range);
-    if (!span) continue;
-    changes.emplace_back(span->start, +1);
-    if (span->end < range.until) changes.emplace_back(span->end, -1);
+  for (const auto& [seat, spans] : seat_spans(sessions, range)) {
+    for (const Span& span : spans) {
+      changes.emplace_back(span.start, +1);
+      if (span.end < range.until) changes.emplace_back(span.end, -1);
+    }
   }
   std::sort(changes.begin(), changes.end());
   std::vector<SeatStep> steps{{range.from, 0}};
@@ -124,20 +147,23 @@ UsageSummary usage_summary(const std::vector<UsageSession>& sessions, int seats,
   std::set<std::string> users;
   std::int64_t daily_users = 0;
   for (const DailyPeak& day : daily_peaks(sessions, range)) daily_users += day.users;
+  std::int64_t session_seconds = 0;
   for (const UsageSession& session : sessions) {
     const auto span = span_in(session, range);
     if (!span) continue;
     ++summary.sessions;
     if (session.overage) ++summary.overage_sessions;
-    summary.seat_seconds += span->end - span->start;
+    session_seconds += span->end - span->start;
     users.insert(user_of(session));
+  }
+  for (const auto& [seat, spans] : seat_spans(sessions, range)) {
+    for (const Span& span : spans) summary.seat_seconds += span.end - span.start;
   }
   summary.users = static_cast<int>(users.size());
   if (summary.days > 0) {
     summary.average_daily_users = static_cast<double>(daily_users) / summary.days;
   }
-  if (summary.sessions > 0)
-    summary.average_session_seconds = summary.seat_seconds / summary.sessions;
+  if (summary.sessions > 0) summary.average_session_seconds = session_seconds / summary.sessions;
   if (seats > 0 && range.until > range.from) {
     summary.utilisation =
         static_cast<double>(summary.seat_seconds) /
@@ -192,7 +218,8 @@ std::vector<ReportedSession> reported_sessions(const std::vector<UsageSession>& 
 
 std::string sessions_csv(const std::vector<ReportedSession>& sessions) {
   std::ostringstream out;
-  out << "lease_id,user,machine_id,hostname,project,started,ended,end,seconds_in_range,overage\r\n";
+  out << "lease_id,user,machine_id,hostname,project,started,ended,end,seconds_in_range,overage,"
+         "seat\r\n";
   for (const ReportedSession& reported : sessions) {
     const UsageSession& session = reported.session;
     out << csv_field(session.lease_id) << ',' << csv_field(session.user) << ','
@@ -200,7 +227,7 @@ std::string sessions_csv(const std::vector<ReportedSession>& sessions) {
         << csv_field(session.project) << ',' << utc_timestamp(session.started_at) << ','
         << (session.ended_at ? utc_timestamp(*session.ended_at) : "") << ','
         << (session.end ? name_of(*session.end) : "") << ',' << reported.seconds_in_range << ','
-        << (session.overage ? "yes" : "no") << "\r\n";
+        << (session.overage ? "yes" : "no") << ',' << csv_field(session.seat) << "\r\n";
   }
   return out.str();
 }

@@ -101,13 +101,15 @@ TEST_F(FloatingBorrowTest, ABorrowedSeatCountsAndTheRefusalNamesTheBorrower) {
             "seats_exhausted");
 }
 
-TEST_F(FloatingBorrowTest, AMachineHoldingALeaseBorrowsOnTheSameSeat) {
+TEST_F(FloatingBorrowTest, AMachineHoldingALeaseBorrowsItsSeatByConvertingTheLease) {
   const IssuedKey license = create_floating(1, {{"max_borrow_days", 5}});
   TestMachine machine;
   TestLease online = hold(machine, license);
-  ASSERT_FALSE(borrowed(machine, license, 5).id.empty());
-  ASSERT_EQ(release(online).status, 200);
-  EXPECT_EQ(held(license.id).size(), 1u) << "the borrow still holds the seat";
+  EXPECT_EQ(borrowed(machine, license, 5).id, online.id) << "one lease for the one seat";
+  EXPECT_EQ(release(online).code(), "conflict") << "a borrowed seat is returned, not released";
+  const nlohmann::json leases = held(license.id);
+  ASSERT_EQ(leases.size(), 1u) << "the borrow still holds the seat";
+  EXPECT_EQ(leases[0]["borrowed"], true);
 }
 
 TEST_F(FloatingBorrowTest, ReturnFreesTheSeatAtOnceAndOnlyOnce) {

@@ -48,7 +48,7 @@ TEST_F(FloatingTest, CheckOutGrantsTheSeatsThenRefusesNamingWhoHoldsThem) {
   EXPECT_EQ(refused.status, 409);
   EXPECT_EQ(refused.code(), "seats_exhausted");
   const std::string message = refused.body["error"]["message"];
-  EXPECT_NE(message.find("2 of 2 seats"), std::string::npos) << message;
+  EXPECT_NE(message.find(": 2 seats, all 2 in use. Held by: "), std::string::npos) << message;
   EXPECT_NE(message.find(first.fingerprint().machine_id()), std::string::npos) << message;
   EXPECT_NE(message.find(second.fingerprint().machine_id()), std::string::npos) << message;
   const auto& holders = refused.body["error"]["details"]["holders"];

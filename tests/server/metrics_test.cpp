@@ -27,7 +27,7 @@ TEST(Metrics, LabelValuesWithQuotesBackslashesAndLineFeedsAreEscaped) {
             1);
 }
 
-TEST(Metrics, FloatingLicensesCountTheSeatsTheirLeasesHoldAndTheOverageLeases) {
+TEST(Metrics, FloatingLicensesCountTheSeatsTheirLeasesHoldAndTheGraceSeatsInUse) {
   Metrics metrics;
   License floating;
   floating.id = "lic_floating";
@@ -56,7 +56,7 @@ TEST(Metrics, FloatingLicensesCountTheSeatsTheirLeasesHoldAndTheOverageLeases) {
   const Labels none = {{"license", "lic_idle"}, {"product", "acme-cad"}};
   EXPECT_EQ(scrape.value("nodelock_seats_in_use", of), 3);
   EXPECT_EQ(scrape.value("nodelock_leases", of), 4);
-  EXPECT_EQ(scrape.value("nodelock_overage_leases", of), 1);
+  EXPECT_EQ(scrape.value("nodelock_grace_seats_in_use", of), 1) << "3 seats held of 2";
   EXPECT_EQ(scrape.value("nodelock_seats_in_use", none), 0);
   EXPECT_EQ(scrape.value("nodelock_leases", none), 0);
   EXPECT_EQ(

@@ -65,7 +65,7 @@ TEST_F(ReportApiTest, PeakListsEveryDayOfTheRangeAndSessionsComeAsJsonOrCsv) {
   EXPECT_EQ(csv->get_header_value("Content-Type"), "text/csv; charset=utf-8");
   EXPECT_EQ(csv->body,
             "lease_id,user,machine_id,hostname,project,started,ended,end,seconds_in_range,"
-            "overage\r\n");
+            "overage,seat\r\n");
 }
 
 TEST_F(ReportApiTest, ChartIsAnSvgDocumentTitledWithTheEscapedLicensee) {

@@ -22,6 +22,7 @@ UsageSession session(std::string user, std::string machine, UnixTime start,
   s.license_id = "lic_day";
   s.user = std::move(user);
   s.machine_id = std::move(machine);
+  s.seat = s.machine_id;  // seat scope device
   s.hostname = "host-" + s.machine_id;
   s.started_at = start;
   s.ended_at = end;
@@ -156,9 +157,38 @@ TEST(UsageReport, SessionsCsvQuotesFieldsThatHoldSeparators) {
   const std::string csv = sessions_csv(reported_sessions({odd}, kScriptedDay));
   EXPECT_EQ(csv,
             "lease_id,user,machine_id,hostname,project,started,ended,end,seconds_in_range,"
-            "overage\r\n"
+            "overage,seat\r\n"
             "lse_m1_1772438400,anna@example.com,m1,\"cad, \"\"north\"\"\",,"
-            "2026-03-02T08:00:00Z,2026-03-02T09:00:00Z,released,3600,no\r\n");
+            "2026-03-02T08:00:00Z,2026-03-02T09:00:00Z,released,3600,no,m1\r\n");
+}
+
+TEST(UsageReport, SessionsOnOneSeatCountAsOneSeatInThePeakAndTheGraceSeats) {
+  // Four machines on 3 seats and 1 grace seat, each holding two overlapping
+  // leases on its own seat (a check-out repeated, a borrow taken while the
+  // lease was held): four seats in use, one of them a grace seat, not eight.
+  std::vector<UsageSession> sessions;
+  for (const char* machine : {"m1", "m2", "m3", "m4"}) {
+    sessions.push_back(session("", machine, at(9), at(12)));
+    UsageSession again = session("", machine, at(10), at(15));
+    again.lease_id += "_again";
+    sessions.push_back(again);
+  }
+  const UsageSummary summary = usage_summary(sessions, 3, kScriptedDay);
+  EXPECT_EQ(summary.peak_seats, 4);
+  EXPECT_EQ(summary.peak_at, at(9));
+  EXPECT_EQ(summary.seat_seconds, 4 * 6 * kHour) << "each seat in use from 9:00 to 15:00";
+  EXPECT_EQ(summary.average_session_seconds, 4 * kHour) << "sessions of 3 and 5 hours";
+  EXPECT_EQ(summary.recommendation,
+            "peak reached 4 of 3 seats at 2026-03-02T09:00:00Z, 1 of them on grace seats "
+            "(0 sessions on grace seats in all): consider more seats");
+  const std::vector<DailyPeak> days = daily_peaks(sessions, kScriptedDay);
+  ASSERT_EQ(days.size(), 1u);
+  EXPECT_EQ(days[0].peak_seats, 4);
+  const std::vector<SeatStep> steps = seat_steps(sessions, kScriptedDay);
+  ASSERT_EQ(steps.size(), 3u);
+  EXPECT_EQ(steps[1].seats, 4);
+  EXPECT_EQ(steps[2].at, at(15)) << "each seat stays in use until its last lease ends";
+  EXPECT_EQ(steps[2].seats, 0);
 }
 
 // Expat checks well-formedness; the handlers collect what the chart must show.

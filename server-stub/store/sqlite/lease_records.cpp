@@ -142,6 +142,20 @@ Status update_lease_renewal(Connection& db, const Lease& lease) {
       .run();
 }
 
+Status update_lease_terms(Connection& db, const Lease& lease) {
+  Status renewed = update_lease_renewal(db, lease);
+  if (!renewed.ok()) return renewed;
+  return db
+      .query(
+          "UPDATE leases SET hostname = ?, ttl_seconds = ?, borrowed = ? "
+          "WHERE id = ? AND ended_at IS NULL")
+      .bind(1, lease.hostname)
+      .bind(2, std::int64_t{lease.ttl_seconds})
+      .bind(3, std::int64_t{lease.borrowed ? 1 : 0})
+      .bind(4, lease.id)
+      .run();
+}
+
 Status end_held_lease(Connection& db, Lease& lease, SessionEnd end, UnixTime at,
                       const ChangedBy& by) {
   const nlohmann::json before = lease_audit_view(lease);
@@ -173,9 +187,9 @@ Result<std::vector<UsageSession>> select_sessions(Connection& db, std::string_vi
   std::vector<UsageSession> sessions;
   sessions.reserve(leases->size());
   for (const Lease& lease : *leases) {
-    sessions.push_back(UsageSession{lease.id, lease.license_id, lease.user, lease.machine_id,
-                                    lease.hostname, lease.project, lease.started_at, lease.ended_at,
-                                    lease.end, lease.overage});
+    sessions.push_back(UsageSession{lease.id, lease.license_id, lease.seat, lease.user,
+                                    lease.machine_id, lease.hostname, lease.project,
+                                    lease.started_at, lease.ended_at, lease.end, lease.overage});
   }
   return sessions;
 }

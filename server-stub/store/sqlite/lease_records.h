@@ -18,6 +18,9 @@ Result<Lease> select_lease(Connection& db, std::string_view id);
 Result<std::vector<Lease>> select_held_leases(Connection& db, std::string_view license_id);
 // Writes the renewal state of a lease still held.
 Status update_lease_renewal(Connection& db, const Lease& lease);
+// Writes what a reissue changes of a lease still held: its hostname, last
+// seen time, expiry, TTL and kind, with the sequence its renewals reached.
+Status update_lease_terms(Connection& db, const Lease& lease);
 // Ends `lease` at `at` for `end` and records it as done by `by`.
 Status end_held_lease(Connection& db, Lease& lease, SessionEnd end, UnixTime at,
                       const ChangedBy& by);

@@ -1,7 +1,10 @@
 #include "sqlite_lease_store.h"
 
+#include <algorithm>
 #include <optional>
 #include <utility>
+
+#include <nlohmann/json.hpp>
 
 #include "audit_records.h"
 #include "lease_records.h"
@@ -60,6 +63,7 @@ void SqliteLeaseStore::forget(const std::vector<std::string>& lease_ids) {
 Result<CheckoutOutcome> SqliteLeaseStore::check_out(const LeaseCheckout& checkout) {
   CheckoutOutcome outcome;
   std::vector<std::string> expired;
+  bool reissued_lease = false;
   Status written = writes_.run([&](Connection& db) -> Status {
     expired.clear();
     Status fresh = insert_nonce(db, checkout.nonce, checkout.now);
@@ -90,23 +94,65 @@ Result<CheckoutOutcome> SqliteLeaseStore::check_out(const LeaseCheckout& checkou
     if (!reserved.ok()) return reserved.error();
     auto decision = checkout.decide(*license, still_held, *reserved);
     if (!decision.ok()) return decision.error();
-    Lease lease = checkout.lease;
-    lease.overage = decision->overage;
-    lease.sequence = 0;
-    Status inserted = insert_lease(db, lease);
-    if (!inserted.ok()) return inserted;
-    Status recorded = record_change(db, {std::string(kDeviceActor), checkout.now},
-                                    lease.borrowed ? "lease.borrow" : "lease.checkout", lease.id,
-                                    nullptr, lease_audit_view(lease));
-    if (!recorded.ok()) return recorded;
-    outcome = CheckoutOutcome{std::move(lease), std::move(*license)};
+    reissued_lease = decision->reissue.has_value();
+    auto lease = reissued_lease ? reissued(db, checkout, still_held, *decision->reissue)
+                                : added(db, checkout, *decision);
+    if (!lease.ok()) return lease.error();
+    outcome = CheckoutOutcome{std::move(*lease), std::move(*license)};
     return {};
   });
   if (!written.ok()) return written.error();
   std::lock_guard<std::mutex> lock(mutex_);
   for (const std::string& id : expired) held_.erase(id);
-  held_.emplace(outcome.lease.id, Held{outcome.lease, false});
+  // A reissued lease is marked for the next flush: a flush that copied its
+  // renewal state before the reissue may have written it since.
+  held_.insert_or_assign(outcome.lease.id, Held{outcome.lease, reissued_lease});
   return outcome;
+}
+
+namespace {
+
+// `lease` as its check-out or borrow left it, once the audit log records it
+// (`before`: null for a new lease).
+Result<Lease> recorded_checkout(Connection& db, UnixTime now, Lease lease,
+                                const nlohmann::json& before) {
+  Status recorded = record_change(db, {std::string(kDeviceActor), now},
+                                  lease.borrowed ? "lease.borrow" : "lease.checkout", lease.id,
+                                  before, lease_audit_view(lease));
+  if (!recorded.ok()) return recorded.error();
+  return lease;
+}
+
+}  // namespace
+
+Result<Lease> SqliteLeaseStore::added(Connection& db, const LeaseCheckout& checkout,
+                                      const SeatDecision& decision) {
+  Lease lease = checkout.lease;
+  lease.overage = decision.overage;
+  lease.sequence = 0;
+  Status inserted = insert_lease(db, lease);
+  if (!inserted.ok()) return inserted.error();
+  return recorded_checkout(db, checkout.now, std::move(lease), nullptr);
+}
+
+Result<Lease> SqliteLeaseStore::reissued(Connection& db, const LeaseCheckout& checkout,
+                                         const std::vector<Lease>& held,
+                                         const std::string& lease_id) {
+  const auto found = std::find_if(held.begin(), held.end(),
+                                  [&](const Lease& lease) { return lease.id == lease_id; });
+  if (found == held.end()) {
+    return make_error(ErrorCode::not_found, "lease " + lease_id + " is not held");
+  }
+  Lease lease = *found;
+  const nlohmann::json before = lease_audit_view(lease);
+  lease.hostname = checkout.lease.hostname;
+  lease.last_seen_at = checkout.now;
+  lease.expires_at = checkout.lease.expires_at;
+  lease.ttl_seconds = checkout.lease.ttl_seconds;
+  lease.borrowed = checkout.lease.borrowed;
+  Status updated = update_lease_terms(db, lease);
+  if (!updated.ok()) return updated.error();
+  return recorded_checkout(db, checkout.now, std::move(lease), before);
 }
 
 Result<RenewedLease> SqliteLeaseStore::renew(const LeaseRenewal& renewal) {

@@ -51,6 +51,13 @@ class SqliteLeaseStore final : public LeaseStore {
   };
   // The refusal of a renewal of a lease not held: lease_ended, or not_found.
   Error unrenewable(std::string_view lease_id);
+  // The check-out's lease written as a new one, with its audit entry.
+  static Result<Lease> added(Connection& db, const LeaseCheckout& checkout,
+                             const SeatDecision& decision);
+  // The lease `lease_id` among `held` given the check-out's terms, with its
+  // audit entry; not_found when it is not among them.
+  static Result<Lease> reissued(Connection& db, const LeaseCheckout& checkout,
+                                const std::vector<Lease>& held, const std::string& lease_id);
 
   ReaderPool& readers_;
   GroupCommit& writes_;

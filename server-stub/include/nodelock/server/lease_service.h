@@ -77,6 +77,10 @@ class LeaseService {
   // request lacks), suspended, revoked, expired, forbidden and user_disabled
   // (license users), seats_exhausted (the message lists who holds the seats).
   // A request that asks to borrow is refused with invalid_argument.
+  // A check-out is idempotent per seat holder: a request from the device key
+  // and user that hold a live online lease on its seat gets that lease back,
+  // renewed by its TTL, with its secret and the sequence it reached, rather
+  // than a second lease.
   // While machines wait in the license's queue, a seat that comes free is
   // theirs in order: a request is granted only when more seats are free than
   // tickets wait ahead of it. With `queue.join`, a seats_exhausted refusal
@@ -89,6 +93,8 @@ class LeaseService {
   // borrow_not_allowed (the license allows no borrowing, or fewer days),
   // invalid_argument (the request does not ask to borrow, or for less than a
   // day). A borrow waits behind the queue like a newcomer, and does not join it.
+  // A borrow from the holder of a live lease on its seat converts that lease
+  // (online or borrowed before) into the BORROW, rather than adding a lease.
   LeaseAnswer borrow(std::string_view armored_request) const;
 
   // Extends the lease by its TTL from now. Errors: tampered (wrong MAC),

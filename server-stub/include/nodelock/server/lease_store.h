@@ -55,6 +55,12 @@ struct Lease {
 // How a check-out may be granted, decided by the service's seat rules.
 struct SeatDecision {
   bool overage = false;
+  // The id of a lease among those held that the request's holder already has:
+  // the store gives that lease the check-out's expiry, TTL, last-seen time,
+  // hostname and kind (online or borrowed) instead of adding a lease, so a
+  // holder checking out again never holds two. Its id, start, sequence and
+  // overage stay.
+  std::optional<std::string> reissue;
 };
 
 struct LeaseCheckout {
@@ -101,8 +107,9 @@ struct LeaseEnding {
 
 class LeaseStore : public UsageLog {
  public:
-  // Errors: replayed (nonce seen), not_found (license), and whatever
-  // `admit_user` or `decide` returns.
+  // The lease created, or the one held that the decision reissues. Errors:
+  // replayed (nonce seen), not_found (license; a reissued lease not held),
+  // and whatever `admit_user` or `decide` returns.
   virtual Result<CheckoutOutcome> check_out(const LeaseCheckout& checkout) = 0;
   // The lease's new expiry. Errors: not_found, lease_ended (expired, released
   // or forced off: lease() says which and when), replayed (sequence not above

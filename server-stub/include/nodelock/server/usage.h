@@ -19,6 +19,7 @@ enum class SessionEnd { released, expired, forced, user_disabled, returned, user
 struct UsageSession {
   std::string lease_id;
   std::string license_id;
+  std::string seat;  // what the seat is counted by (Lease::seat): sessions on one seat hold one
   std::string user;  // the license user or the client's user name; empty when none was given
   std::string machine_id;
   std::string hostname;

@@ -41,10 +41,13 @@ struct UsageSummary {
   int overage_sessions = 0;         // of those, held on grace seats
   int users = 0;                    // distinct users over the whole range
   int days = 0;
-  double average_daily_users = 0;            // sum over days of that day's users, / days
-  std::int64_t average_session_seconds = 0;  // seat-seconds / sessions, rounded down
-  std::int64_t seat_seconds = 0;             // the sessions' seconds inside the range, summed
-  double utilisation = 0;                    // seat_seconds / (seats × seconds in the range)
+  double average_daily_users = 0;  // sum over days of that day's users, / days
+  // The sessions' seconds inside the range, summed, / sessions, rounded down.
+  std::int64_t average_session_seconds = 0;
+  // The seconds each seat was in use inside the range, summed: sessions
+  // holding one seat at once count once.
+  std::int64_t seat_seconds = 0;
+  double utilisation = 0;  // seat_seconds / (seats × seconds in the range)
   std::string recommendation;
 };
 
@@ -63,7 +66,8 @@ struct ReportedSession {
 };
 
 // Seats in use over the range, as steps: the first at `from`, then one at each
-// change. Empty for an empty range.
+// change. A seat (UsageSession::seat) is in use while any session holds it,
+// so sessions sharing a seat count once. Empty for an empty range.
 std::vector<SeatStep> seat_steps(const std::vector<UsageSession>& sessions, ReportRange range);
 
 UsageSummary usage_summary(const std::vector<UsageSession>& sessions, int seats, ReportRange range);
