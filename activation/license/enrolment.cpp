@@ -4,6 +4,7 @@
 
 #include <ctime>
 
+#include "../store/clock_guard.h"
 #include "nodelock/activation/bound_dongle.h"
 #include "nodelock/activation/license_key.h"
 #include "nodelock/crypto/encoding.h"
@@ -166,6 +167,13 @@ Result<License> install_license(const LocalStore& store, std::string_view armore
     return make_error(ErrorCode::machine_mismatch,
                       "This license belongs to machine " + license->machine_id + ", not " +
                           machine.machine_id + " (" + match.explanation() + ").");
+  }
+  // Before the license, so a license is never installed next to a clock
+  // record its device key cannot verify.
+  if (auto restarted =
+          ClockGuard::for_store(store.directory(), request.product).restart_at(license->issued_at);
+      !restarted.ok()) {
+    return restarted.error();
   }
   ActivationRecord complete = record;
   complete.license_id = license->license_id;

@@ -54,7 +54,10 @@ struct SignedRequest {
 // Checks that `armored` is a LICENSE signed by a trusted vendor key that answers
 // `request` (its nonce, product, device key and dongle binding) and fits
 // `machine` (with the bound dongle counted in, bound_dongle.h), then installs it
-// with `record`. Nothing is written when any check fails.
+// with `record`, after starting the store's clock record again at the
+// license's signed issue time (the server's clock, which replaces a mark left
+// by a machine clock that ran ahead or keyed by an earlier device key).
+// Nothing is written when any check fails.
 [[nodiscard]] Result<License> install_license(const LocalStore& store, std::string_view armored,
                                               const TrustedKeys& trusted,
                                               const ActivationRequest& request,

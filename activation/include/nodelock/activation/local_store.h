@@ -12,6 +12,10 @@
 //                                       revoked this activation
 //   <root>/<product>/borrow.nlborrow    a floating seat borrowed for offline use: the
 //                                       vendor-signed BORROW (armored, 0600)
+//   <root>/<product>/clock.json         the latest time a check saw, MACed with the
+//                                       device key (0600); kept by deactivation and
+//                                       started again at the signed issue time of
+//                                       each LICENSE installed (docs/SUPPORT.md)
 //   <root>/site-id                      the site this machine belongs to, which a
 //                                       SITE LICENSE must name (every product's)
 //
