@@ -69,5 +69,53 @@ TEST_F(LifecycleTest, ARefreshClearsTheMarkOfAClockThatRanAhead) {
   EXPECT_EQ(check_at(laptop, unix_now() - 3 * kDay).status(), LicenseStatus::clock_rollback);
 }
 
+TEST_F(LifecycleTest, AVersionLimitRefusesVersionsItCannotRead) {
+  const IssuedKey key = license("--max-version 4");
+  const Machine laptop{kLaptop, {}};
+  ASSERT_EQ(activate(laptop, key.key).exit_code, 0);
+  const auto status_of = [&](const std::string& version) {
+    return on(laptop, "status --app-version '" + version + "'");
+  };
+
+  for (const std::string unreadable : {" 5.0.0", "+5", "abc", "-1.0", "5..0", "5.", "v", "5-"}) {
+    SCOPED_TRACE(unreadable);
+    ProcessResult refused = status_of(unreadable);
+    EXPECT_EQ(refused.exit_code, 2);
+    EXPECT_EQ(json_of(refused)["error"]["code"], "invalid_argument") << refused.out;
+    EXPECT_NE(refused.out.find("is not an application version"), std::string::npos);
+  }
+  for (const std::string later : {"5.0.0", "v5.0.0", "V5", "5.0.0-rc.1"}) {
+    SCOPED_TRACE(later);
+    ProcessResult refused = status_of(later);
+    EXPECT_EQ(refused.exit_code, 1);
+    EXPECT_EQ(json_of(refused)["status"], "version_not_covered") << refused.out;
+  }
+  for (const std::string covered : {"4", "v4.2.0", "V4.9", "4.2.0+build.7"}) {
+    SCOPED_TRACE(covered);
+    EXPECT_EQ(status_of(covered).exit_code, 0);
+  }
+}
+
+TEST_F(LifecycleTest, TheVerifierRefusesAnApplicationVersionItCannotRead) {
+  const IssuedKey key = license("");  // no version limit at all
+  const Machine laptop{kLaptop, {}};
+  ASSERT_EQ(activate(laptop, key.key).exit_code, 0);
+  const LocalStore store(laptop.store.path(), "acme-cad");
+  const Verifier verifier(store.read_vendor_keys().value(), "acme-cad");
+  CheckOptions options;
+  options.store = laptop.store.path();
+  options.sysroot = laptop.sysroot;
+
+  options.app_version = "abc";
+  const CheckResult refused = verifier.check(options);
+  EXPECT_EQ(refused.status(), LicenseStatus::version_not_covered);
+  EXPECT_NE(refused.message().find("'abc' is not an application version"), std::string::npos)
+      << refused.message();
+  EXPECT_FALSE(refused.has_feature("export"));
+  options.app_version = "v7.1";
+  EXPECT_TRUE(verifier.check(options).ok());
+  EXPECT_EQ(app_major_version("V12.0.3").value(), 12);
+}
+
 }  // namespace
 }  // namespace nodelock::server::testing
