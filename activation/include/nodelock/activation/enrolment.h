@@ -64,9 +64,15 @@ struct SignedRequest {
                                               const Machine& machine,
                                               const ActivationRecord& record);
 
-// Ends this machine's activation: signs a DEACTIVATION RECEIPT with the device
-// key, then destroys the local license, device key and record, and returns the
-// receipt for the server. The license is gone before anyone can present the
+// A DEACTIVATION RECEIPT for the store's activation, signed with its device
+// key; the store is left as it is.
+[[nodiscard]] Result<std::string> sign_deactivation_receipt(const LocalStore& store,
+                                                            const Machine& machine,
+                                                            const std::string& product);
+
+// Ends this machine's activation offline: signs a DEACTIVATION RECEIPT, then
+// destroys the local license, device key and record, and returns the receipt
+// for support to submit. The license is gone before anyone can present the
 // receipt, so a seat is never freed while a usable license for it remains.
 [[nodiscard]] Result<std::string> destroy_and_sign_receipt(const LocalStore& store,
                                                            const Machine& machine,

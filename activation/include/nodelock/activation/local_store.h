@@ -46,6 +46,10 @@ struct ActivationRecord {
   std::string license_key;
   std::string license_id;
   std::string activation_id;
+  // The CA file (an absolute path) the server's certificate was verified
+  // against at activation (--ca), used again when a later command gives none;
+  // empty: the system's trusted certificates.
+  std::string ca_file;
 };
 
 // Why the server refused this activation at its last check-in.
