@@ -100,7 +100,8 @@ const Command activate_command{
     "                         [--user EMAIL] [--json]\n\n"
     "Sends a signed activation request for this machine to the license server and\n"
     "installs the license it returns. Re-activating an activated machine keeps its seat.\n"
-    "  --ca FILE      trust this CA for the server's certificate (default: the system's)\n"
+    "  --ca FILE      trust this CA for the server's certificate (default: the system's);\n"
+    "                 remembered for refresh and deactivate\n"
     "  --pubkey FILE  the vendor's public key; the license must be signed with it\n"
     "  --dongle       bind the license to the dongle plugged in (see `nodelock dongle list`);\n"
     "                 the license is then valid only while that dongle is plugged in\n"
@@ -114,15 +115,18 @@ const Command activate_command{
 const Command refresh_command{
     "refresh", "check in with the license server and renew the license",
     "Usage: nodelock refresh --product P [--store DIR] [--server URL] [--ca FILE] [--json]\n\n"
-    "Renews the installed license (new refresh date, current terms). The server given\n"
-    "at activation is used unless --server names another.\n",
+    "Renews the installed license (new refresh date, current terms). The server and\n"
+    "the --ca given at activation are used unless --server or --ca name others.\n",
     kOnlineSpec, run_refresh};
 
 const Command deactivate_command{
     "deactivate", "remove the license from this machine and free its seat",
     "Usage: nodelock deactivate --product P [--store DIR] [--server URL] [--ca FILE] [--json]\n\n"
-    "Destroys the local license and device key, then tells the server with a signed\n"
-    "receipt so the seat can be used by another machine.\n",
+    "Tells the server with a signed receipt so the seat can be used by another\n"
+    "machine, then destroys the local license and device key. When the server cannot\n"
+    "be reached or verified, nothing on this machine changes; `nodelock offline\n"
+    "deactivate` deactivates without it. The server and --ca of the activation are\n"
+    "used unless --server or --ca name others.\n",
     kOnlineSpec, run_deactivate};
 
 }  // namespace nodelock::cli

@@ -47,6 +47,12 @@ int run_status(const Args& args) {
   const bool json = args.has("--json");
   auto product = args.require("--product");
   if (!product.ok()) return report(product.error(), json);
+  const std::string app_version = args.get("--app-version").value_or("");
+  if (!app_version.empty()) {
+    if (auto major = app_major_version(app_version); !major.ok()) {
+      return report(major.error(), json);
+    }
+  }
   const LocalStore store(args.get("--store").value_or(""), *product);
   auto keys = vendor_keys(args, store);
   if (!keys.ok()) return report(keys.error(), json);
@@ -55,7 +61,7 @@ int run_status(const Args& args) {
   CheckOptions options;
   options.store = args.get("--store").value_or("");
   options.sysroot = args.get("--sysroot").value_or("");
-  options.app_version = args.get("--app-version").value_or("");
+  options.app_version = app_version;
   options.site_id = args.get("--site-id").value_or("");
   const CheckResult result = verifier.check(options);
   const std::string_view channel = activation_channel(store);
@@ -119,6 +125,9 @@ const Command status_command{
     "machine presents its site id: --site-id, else the one `offline install` saved.\n"
     "Where no license is installed, a floating seat borrowed with `nodelock lease\n"
     "borrow` is checked instead: valid on this machine until it expires.\n"
+    "  --app-version V  the application's version, such as 4.2.0 or v4.2, checked\n"
+    "                   against the license's version limit; one that does not read\n"
+    "                   as a version is a usage error\n"
     "Exit codes: 0 valid, 1 not valid (the message says why and what to do),\n"
     "4 the license file was changed.\n",
     {{"--product", "--store", "--pubkey", "--app-version", "--sysroot", "--site-id"}, {}},

@@ -1,6 +1,7 @@
 #include "nodelock/client/online.h"
 
 #include <algorithm>
+#include <filesystem>
 
 #include "nodelock/activation/enrolment.h"
 #include "nodelock/activation/local_store.h"
@@ -9,14 +10,14 @@
 namespace nodelock {
 namespace {
 
-Result<ServerClient> connect(const OnlineOptions& options, const LocalStore& store) {
+// The server of the activation in `record` and the CA it was verified with,
+// unless the command names others: a refresh or a deactivation without --ca
+// trusts what the activation trusted.
+ServerOptions server_of(const OnlineOptions& options, const ActivationRecord& record) {
   ServerOptions server = options.server;
-  if (server.url.empty()) {
-    auto record = store.read_record();
-    if (!record.ok()) return record.error();
-    server.url = record->server_url;
-  }
-  return ServerClient::connect(server);
+  if (server.url.empty()) server.url = record.server_url;
+  if (server.ca_file.empty() && server.url == record.server_url) server.ca_file = record.ca_file;
+  return server;
 }
 
 // The server's check-in receipt in an answer, kept before anything else: the
@@ -35,8 +36,8 @@ void keep_check_in_receipt(const LocalStore& store, const nlohmann::json& answer
 
 // Sends a signed request and installs the license that answers it.
 Result<ActivationOutcome> exchange(const OnlineOptions& options, const LocalStore& store,
-                                   const ServerClient& server, const Machine& machine,
-                                   const SignedRequest& signed_request) {
+                                   const ServerOptions& reached, const ServerClient& server,
+                                   const Machine& machine, const SignedRequest& signed_request) {
   auto trusted = trusted_keys(options.vendor_keys, store, server);
   if (!trusted.ok()) return trusted.error();
   auto answer = server.post("/v1/activations", {{"request", signed_request.armored}});
@@ -47,6 +48,10 @@ Result<ActivationOutcome> exchange(const OnlineOptions& options, const LocalStor
   }
   ActivationRecord record;
   record.server_url = server.url();
+  if (!reached.ca_file.empty()) {
+    std::error_code ignored;
+    record.ca_file = std::filesystem::absolute(reached.ca_file, ignored).string();
+  }
   record.license_key = signed_request.request.key;
   auto license = install_license(store, (*answer)["license"].get<std::string>(), *trusted,
                                  signed_request.request, machine, record);
@@ -76,14 +81,15 @@ Result<ActivationOutcome> activate_online(const OnlineOptions& options, std::str
   auto request = make_request(store, *machine, typed_key, product, RequestPurpose::activate,
                               std::nullopt, std::move(dongle), options.user);
   if (!request.ok()) return request.error();
-  return exchange(options, store, *server, *machine, *request);
+  return exchange(options, store, options.server, *server, *machine, *request);
 }
 
 Result<ActivationOutcome> refresh_online(const OnlineOptions& options, const std::string& product) {
   const LocalStore store(options.store_root, product);
   auto record = store.read_record();
   if (!record.ok()) return record.error();
-  auto server = connect(options, store);
+  const ServerOptions reached = server_of(options, *record);
+  auto server = ServerClient::connect(reached);
   if (!server.ok()) return server.error();
   auto machine = this_machine(product, options.sysroot);
   if (!machine.ok()) return machine.error();
@@ -100,7 +106,7 @@ Result<ActivationOutcome> refresh_online(const OnlineOptions& options, const std
     state->unanswered = request->request.nonce;
     if (Status kept = store.save_check_in_state(*state); !kept.ok()) return kept.error();
   }
-  auto outcome = exchange(options, store, *server, *machine, *request);
+  auto outcome = exchange(options, store, reached, *server, *machine, *request);
   if (!outcome.ok() &&
       (outcome.code() == ErrorCode::suspended || outcome.code() == ErrorCode::revoked ||
        outcome.code() == ErrorCode::seat_reset || outcome.code() == ErrorCode::seat_reclaimed ||
@@ -117,18 +123,27 @@ Result<std::string> deactivate_online(const OnlineOptions& options, const std::s
   const LocalStore store(options.store_root, product);
   auto record = store.read_record();
   if (!record.ok()) return record.error();
-  auto server = connect(options, store);
+  auto server = ServerClient::connect(server_of(options, *record));
   if (!server.ok()) return server.error();
   auto machine = this_machine(product, options.sysroot);
   if (!machine.ok()) return machine.error();
-  auto receipt = destroy_and_sign_receipt(store, *machine, product);
+  auto receipt = sign_deactivation_receipt(store, *machine, product);
   if (!receipt.ok()) return receipt.error();
+  // The license is destroyed only once the server has freed its seat: a
+  // server that cannot be reached or verified must not cost the machine its
+  // license while the seat stays taken. (An offline deactivation destroys it
+  // first, since its receipt travels on paper.)
   auto answer = server->post("/v1/deactivations", {{"receipt", *receipt}});
   if (!answer.ok()) {
-    return make_error(answer.code(), answer.message() +
-                                         " The license is already removed from this machine; "
-                                         "give this receipt to support to free the seat:\n" +
-                                         *receipt);
+    return make_error(answer.code(),
+                      answer.message() +
+                          " The license stays on this machine and its seat stays taken; run "
+                          "`nodelock deactivate` again once the server can be reached, or "
+                          "deactivate offline with `nodelock offline deactivate`.");
+  }
+  if (Status removed = store.remove_activation(); !removed.ok()) {
+    return make_error(removed.code(), "The server freed the seat, but " + removed.message() +
+                                          "; delete the license store's files by hand.");
   }
   return record->activation_id;
 }

@@ -4,6 +4,7 @@
 
 #include <ctime>
 
+#include "../store/clock_guard.h"
 #include "nodelock/activation/bound_dongle.h"
 #include "nodelock/activation/license_key.h"
 #include "nodelock/crypto/encoding.h"
@@ -105,8 +106,8 @@ Result<SignedRequest> make_request(const LocalStore& store, const Machine& machi
   return signed_request;
 }
 
-Result<std::string> destroy_and_sign_receipt(const LocalStore& store, const Machine& machine,
-                                             const std::string& product) {
+Result<std::string> sign_deactivation_receipt(const LocalStore& store, const Machine& machine,
+                                              const std::string& product) {
   auto record = store.read_record();
   if (!record.ok()) return record.error();
   auto device_key = store.read_device_key();
@@ -121,9 +122,15 @@ Result<std::string> destroy_and_sign_receipt(const LocalStore& store, const Mach
   receipt.created_at = static_cast<std::int64_t>(std::time(nullptr));
   auto armored = seal(DocumentType::deactivation_receipt, to_payload(receipt), *device_key,
                       {{"Product", product}, {"Machine", machine.machine_id}});
-  if (!armored.ok()) return armored.error();
-  if (auto status = store.remove_activation(); !status.ok()) return status.error();
   return armored;
+}
+
+Result<std::string> destroy_and_sign_receipt(const LocalStore& store, const Machine& machine,
+                                             const std::string& product) {
+  auto receipt = sign_deactivation_receipt(store, machine, product);
+  if (!receipt.ok()) return receipt.error();
+  if (auto status = store.remove_activation(); !status.ok()) return status.error();
+  return receipt;
 }
 
 Result<ActivationRequest> read_signed_request(std::string_view armored) {
@@ -166,6 +173,13 @@ Result<License> install_license(const LocalStore& store, std::string_view armore
     return make_error(ErrorCode::machine_mismatch,
                       "This license belongs to machine " + license->machine_id + ", not " +
                           machine.machine_id + " (" + match.explanation() + ").");
+  }
+  // Before the license, so a license is never installed next to a clock
+  // record its device key cannot verify.
+  if (auto restarted =
+          ClockGuard::for_store(store.directory(), request.product).restart_at(license->issued_at);
+      !restarted.ok()) {
+    return restarted.error();
   }
   ActivationRecord complete = record;
   complete.license_id = license->license_id;

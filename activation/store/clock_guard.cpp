@@ -97,19 +97,23 @@ Status ClockGuard::observe(std::int64_t now) {
                           std::to_string((last_seen - now) / 3600) +
                           " hours). Set the correct date and time, then try again.");
   }
-  if (now >= last_seen + kWriteIntervalSeconds) {
-    const nlohmann::json record = {{"last_seen", now}, {"mac", mac_of(now)}};
-    std::string text = record.dump() + "\n";
-    std::error_code error;
-    fs::create_directories(record_.parent_path(), error);
-    // A read-only store must not stop the application: the check stays valid,
-    // only this run's time is not remembered.
-    if (write_file_atomic(record_, text, kPrivate).ok()) {
-      known_text_ = std::move(text);
-      known_time_ = now;
-      known_ = true;
-    }
-  }
+  // A read-only store must not stop the application: the check stays valid,
+  // only this run's time is not remembered.
+  if (now >= last_seen + kWriteIntervalSeconds) (void)write_record(now);
+  return {};
+}
+
+Status ClockGuard::restart_at(std::int64_t server_time) { return write_record(server_time); }
+
+Status ClockGuard::write_record(std::int64_t time) {
+  const nlohmann::json record = {{"last_seen", time}, {"mac", mac_of(time)}};
+  std::string text = record.dump() + "\n";
+  std::error_code error;
+  fs::create_directories(record_.parent_path(), error);
+  if (Status written = write_file_atomic(record_, text, kPrivate); !written.ok()) return written;
+  known_text_ = std::move(text);
+  known_time_ = time;
+  known_ = true;
   return {};
 }
 

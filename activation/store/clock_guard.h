@@ -34,9 +34,19 @@ class ClockGuard {
   // call from several threads at once: the caller serialises.
   [[nodiscard]] Status observe(std::int64_t now);
 
+  // Starts the record afresh at `server_time`, keyed by the store's current
+  // device key. Only for the issue time of a LICENSE whose vendor signature
+  // was just verified: the server's clock, not this machine's, then says what
+  // time it is. This is what lets a check-in clear a mark left by a clock
+  // that ran ahead, and a reactivation (a new device key) replace the record
+  // its old key made; a user cannot move the mark earlier than a time the
+  // vendor signed.
+  [[nodiscard]] Status restart_at(std::int64_t server_time);
+
  private:
   ClockGuard(std::filesystem::path record, crypto::Digest key);
   std::string mac_of(std::int64_t time) const;
+  Status write_record(std::int64_t time);
   // The time a record's text vouches for, or nothing when its MAC does not hold.
   std::optional<std::int64_t> verified_time(const std::string& text) const;
 

@@ -113,6 +113,7 @@ Result<ActivationRecord> LocalStore::read_record() const {
   FieldReader in(*json, "activation record");
   ActivationRecord record;
   record.server_url = in.string("server_url");
+  record.ca_file = in.optional_string("ca_file").value_or("");
   record.license_key = in.string("license_key");
   record.license_id = in.string("license_id");
   record.activation_id = in.string("activation_id");
@@ -204,10 +205,11 @@ Status LocalStore::save_pending_request(const std::string& armored) const {
 Status LocalStore::save_activation(const std::string& license,
                                    const ActivationRecord& record) const {
   if (auto status = ensure_directory(); !status.ok()) return status;
-  const nlohmann::json json = {{"server_url", record.server_url},
-                               {"license_key", record.license_key},
-                               {"license_id", record.license_id},
-                               {"activation_id", record.activation_id}};
+  nlohmann::json json = {{"server_url", record.server_url},
+                         {"license_key", record.license_key},
+                         {"license_id", record.license_id},
+                         {"activation_id", record.activation_id}};
+  if (!record.ca_file.empty()) json["ca_file"] = record.ca_file;
   if (auto status =
           write_file_atomic(directory_ / "activation.json", json.dump(2) + "\n", kPrivate);
       !status.ok()) {

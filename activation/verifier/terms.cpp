@@ -13,16 +13,34 @@ namespace {
 
 constexpr std::int64_t kDay = 24 * 3600;
 
-// The major version of "4.2.0" (its leading digits), or -1 without any. A
-// major too large to read is later than every limit, so it is not covered.
-std::int64_t major_version(std::string_view version) {
-  const std::string_view digits = version.substr(0, version.find_first_not_of("0123456789"));
-  if (digits.empty()) return -1;
-  const auto major = parse_whole_number(digits, "version", 0, INT64_MAX);
+}  // namespace
+
+Result<std::int64_t> app_major_version(std::string_view version) {
+  const auto unreadable = [version] {
+    return make_error(ErrorCode::invalid_argument,
+                      "'" + std::string(version) +
+                          "' is not an application version: give numbers separated by dots, "
+                          "such as 4.2.0 or v4.2, optionally followed by -PRERELEASE or +BUILD");
+  };
+  std::string_view rest = version;
+  if (!rest.empty() && (rest.front() == 'v' || rest.front() == 'V')) rest.remove_prefix(1);
+  const std::string_view numbers = rest.substr(0, rest.find_first_of("-+"));
+  const std::string_view suffix = rest.substr(numbers.size());
+  // Each dot-separated part is one or more digits: no sign, space or empty part.
+  if (numbers.empty() || numbers.front() == '.' || numbers.back() == '.' ||
+      numbers.find("..") != std::string_view::npos ||
+      numbers.find_first_not_of("0123456789.") != std::string_view::npos || suffix.size() == 1) {
+    return unreadable();
+  }
+  if (suffix.find_first_not_of("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-+.",
+                               1) != std::string_view::npos) {
+    return unreadable();
+  }
+  // A major too large to read is later than every limit, so it is not covered.
+  const auto major =
+      parse_whole_number(numbers.substr(0, numbers.find('.')), "version", 0, INT64_MAX);
   return major.ok() ? *major : INT64_MAX;
 }
-
-}  // namespace
 
 Status check_terms(const License& license, bool checks_in, const CheckOptions& options,
                    std::int64_t now, bool& in_grace) {
@@ -47,12 +65,20 @@ Status check_terms(const License& license, bool checks_in, const CheckOptions& o
   }
   in_grace =
       (license.expires_at && now > *license.expires_at) || (checks_in && now > license.refresh_by);
-  const std::int64_t major = major_version(options.app_version);
-  if (license.max_version && major > *license.max_version) {
-    return make_error(ErrorCode::version_not_covered,
-                      "This license covers versions up to " + std::to_string(*license.max_version) +
-                          ".x, not " + options.app_version +
-                          ". Upgrade the license or use an earlier version.");
+  if (!options.app_version.empty()) {
+    const auto major = app_major_version(options.app_version);
+    if (!major.ok()) {
+      return make_error(
+          ErrorCode::version_not_covered,
+          "The application gave a version this check cannot read: " + major.message() + ".");
+    }
+    if (license.max_version && *major > *license.max_version) {
+      return make_error(ErrorCode::version_not_covered,
+                        "This license covers versions up to " +
+                            std::to_string(*license.max_version) + ".x, not " +
+                            options.app_version +
+                            ". Upgrade the license or use an earlier version.");
+    }
   }
   if (license.maintenance_end && options.app_release_time &&
       *options.app_release_time > *license.maintenance_end) {

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 
@@ -31,6 +32,41 @@ Status make_private_dir(const fs::path& dir) {
                                              std::strerror(errno));
 }
 
+// Group or others may read, write or enter it.
+bool shared_with_others(fs::perms mode) {
+  return (mode & (fs::perms::group_all | fs::perms::others_all)) != fs::perms::none;
+}
+
+std::string octal(fs::perms mode) {
+  char text[8];
+  std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & fs::perms::mask));
+  return text;
+}
+
+// ok when no one but the server's user can reach `path`; else the error
+// saying so and the chmod that repairs it. `what` says why it matters.
+Status private_to_owner(const fs::path& path, const std::string& what, const char* chmod_mode) {
+  std::error_code error;
+  const fs::file_status status = fs::status(path, error);
+  // A file that is not there is not shared; the read that follows says it is missing.
+  if (error || !shared_with_others(status.permissions())) return {};
+  return make_error(ErrorCode::io_error,
+                    path.string() + " " + what + " and is open to other users (mode " +
+                        octal(status.permissions()) + "); run `chmod " + chmod_mode + " " +
+                        path.string() + "` and start the server again");
+}
+
+// The directory and the two secrets in it: whoever reads either secret can
+// sign licenses or test guessed license keys against a copied database.
+Status check_private(const fs::path& dir) {
+  if (Status shut = private_to_owner(dir, "holds the vendor key", "700"); !shut.ok()) return shut;
+  if (Status shut = private_to_owner(vendor_key_path(dir), "signs every license", "600");
+      !shut.ok()) {
+    return shut;
+  }
+  return private_to_owner(pepper_path(dir), "keys the license key hashes", "600");
+}
+
 }  // namespace
 
 std::string default_store_url(const fs::path& dir) {
@@ -50,6 +86,11 @@ Result<FirstStart> initialise_data_dir(const fs::path& dir, const std::string& s
                           "licenses in use, so it is never replaced");
   }
   if (Status made = make_private_dir(dir); !made.ok()) return made.error();
+  // A directory that was there before (made by hand or by a package) must be
+  // private before any secret goes into it.
+  if (Status shut = private_to_owner(dir, "is the data directory", "700"); !shut.ok()) {
+    return shut.error();
+  }
   crypto::Bytes pepper = crypto::random_bytes(kPepperBytes);
   std::string pepper_text = encoding::hex(pepper) + "\n";
   Status pepper_written = write_file_atomic(pepper_path(dir), pepper_text);
@@ -76,6 +117,7 @@ Result<FirstStart> initialise_data_dir(const fs::path& dir, const std::string& s
 }
 
 Result<ServerSecrets> load_secrets(const fs::path& dir) {
+  if (Status shut = check_private(dir); !shut.ok()) return shut.error();
   auto vendor_key = crypto::read_private_key_file(vendor_key_path(dir));
   if (!vendor_key.ok()) return vendor_key.error();
   auto pepper_text = read_file(pepper_path(dir), 1024);

@@ -111,19 +111,10 @@ TEST(ServerDurability, EveryAcknowledgedActivationSurvivesKillNine) {
   EXPECT_EQ(static_cast<std::size_t>(active), present.size());
 }
 
-// A self-signed certificate for 127.0.0.1, made with the openssl command.
-bool make_certificate(const TempDir& dir) {
-  const std::string command =
-      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2"
-      " -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -keyout " +
-      (dir / "key.pem").string() + " -out " + (dir / "cert.pem").string();
-  return run_shell(command).exit_code == 0;
-}
-
 TEST(ServerHttps, ServesTheApiOverTlsToAClientThatTrustsItsCertificate) {
   TempDir dir;
   if (run_shell("command -v openssl").exit_code != 0) GTEST_SKIP() << "no openssl command";
-  ASSERT_TRUE(make_certificate(dir));
+  ASSERT_TRUE(make_test_certificate(dir));
   ServerProcess server(
       {dir / "data",
        {"--tls-cert", (dir / "cert.pem").string(), "--tls-key", (dir / "key.pem").string()}});

@@ -18,6 +18,7 @@ using nodelock::testing::kCloud;
 using nodelock::testing::kDesktop;
 using nodelock::testing::kLaptop;
 using nodelock::testing::kVirtualMachine;
+using nodelock::testing::make_test_certificate;
 using nodelock::testing::nodelock_binary;
 using nodelock::testing::ProcessResult;
 using nodelock::testing::read_text;

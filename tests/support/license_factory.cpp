@@ -44,8 +44,10 @@ License install_test_license(const LocalStore& store, const crypto::SigningKey& 
   auto armored = seal(DocumentType::license, to_payload(license), vendor,
                       {{"Product", product}, {"Machine", license.machine_id}});
   if (!armored.ok()) throw std::runtime_error(armored.message());
-  const ActivationRecord record{"http://127.0.0.1:9", "", license.license_id,
-                                license.activation_id};
+  ActivationRecord record;
+  record.server_url = "http://127.0.0.1:9";
+  record.license_id = license.license_id;
+  record.activation_id = license.activation_id;
   if (!store.save_activation(*armored, record).ok()) {
     throw std::runtime_error("cannot write the test license");
   }

@@ -154,4 +154,12 @@ nlohmann::json all_activations(ApiClient& admin, const std::string& license_id) 
   }
 }
 
+bool make_test_certificate(const TempDir& dir) {
+  const std::string command =
+      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2"
+      " -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -keyout " +
+      (dir / "key.pem").string() + " -out " + (dir / "cert.pem").string();
+  return run_shell(command).exit_code == 0;
+}
+
 }  // namespace nodelock::testing

@@ -106,4 +106,10 @@ class ApiClient {
 // GET /v1/licenses/{id}/activations; a failed page fails the test.
 nlohmann::json all_activations(ApiClient& admin, const std::string& license_id);
 
+// A self-signed certificate for 127.0.0.1 in `dir` (cert.pem, key.pem), made
+// with the openssl command: false when it could not be made. The server serves
+// HTTPS with --tls-cert DIR/cert.pem --tls-key DIR/key.pem; clients trust
+// cert.pem as the CA.
+bool make_test_certificate(const TempDir& dir);
+
 }  // namespace nodelock::testing

@@ -1,5 +1,7 @@
 #include "connection.h"
 
+#include <filesystem>
+
 namespace nodelock::server::sqlite {
 
 namespace {
@@ -32,6 +34,27 @@ ErrorCode code_for(int rc) {
   }
 }
 
+// The database and its WAL and shared-memory files readable by the server's
+// user alone (issue #18): SQLite makes them as the umask allows, usually 0644,
+// and gives a new -wal or -shm the mode of the database. A database made by
+// an older server is tightened here too.
+Status keep_to_owner(const std::string& path) {
+  namespace fs = std::filesystem;
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    const fs::path file = path + suffix;
+    std::error_code error;
+    if (!fs::exists(file, error)) continue;
+    fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace,
+                    error);
+    if (error) {
+      return make_error(ErrorCode::io_error, "cannot make the license database file " +
+                                                 file.string() +
+                                                 " private (chmod 600): " + error.message());
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 void Connection::Closer::operator()(sqlite3* db) const { sqlite3_close_v2(db); }
@@ -60,6 +83,9 @@ Result<Connection> Connection::open(const std::string& path, bool create) {
       "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
       "PRAGMA wal_autocheckpoint=0;");
   if (!pragmas.ok()) return pragmas.error();
+  if (create) {
+    if (Status kept = keep_to_owner(path); !kept.ok()) return kept.error();
+  }
   return connection;
 }
 

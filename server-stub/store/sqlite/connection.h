@@ -23,7 +23,8 @@ class Query;
 class Connection {
  public:
   // Opens `path` in WAL mode with synchronous=FULL, so a COMMIT that returns is
-  // on disk. `create` allows creating the file.
+  // on disk. `create` allows creating the file and makes it, its -wal and its
+  // -shm 0600.
   static Result<Connection> open(const std::string& path, bool create);
 
   Connection(Connection&&) noexcept = default;

@@ -54,16 +54,25 @@ struct SignedRequest {
 // Checks that `armored` is a LICENSE signed by a trusted vendor key that answers
 // `request` (its nonce, product, device key and dongle binding) and fits
 // `machine` (with the bound dongle counted in, bound_dongle.h), then installs it
-// with `record`. Nothing is written when any check fails.
+// with `record`, after starting the store's clock record again at the
+// license's signed issue time (the server's clock, which replaces a mark left
+// by a machine clock that ran ahead or keyed by an earlier device key).
+// Nothing is written when any check fails.
 [[nodiscard]] Result<License> install_license(const LocalStore& store, std::string_view armored,
                                               const TrustedKeys& trusted,
                                               const ActivationRequest& request,
                                               const Machine& machine,
                                               const ActivationRecord& record);
 
-// Ends this machine's activation: signs a DEACTIVATION RECEIPT with the device
-// key, then destroys the local license, device key and record, and returns the
-// receipt for the server. The license is gone before anyone can present the
+// A DEACTIVATION RECEIPT for the store's activation, signed with its device
+// key; the store is left as it is.
+[[nodiscard]] Result<std::string> sign_deactivation_receipt(const LocalStore& store,
+                                                            const Machine& machine,
+                                                            const std::string& product);
+
+// Ends this machine's activation offline: signs a DEACTIVATION RECEIPT, then
+// destroys the local license, device key and record, and returns the receipt
+// for support to submit. The license is gone before anyone can present the
 // receipt, so a seat is never freed while a usable license for it remains.
 [[nodiscard]] Result<std::string> destroy_and_sign_receipt(const LocalStore& store,
                                                            const Machine& machine,

@@ -12,6 +12,10 @@
 //                                       revoked this activation
 //   <root>/<product>/borrow.nlborrow    a floating seat borrowed for offline use: the
 //                                       vendor-signed BORROW (armored, 0600)
+//   <root>/<product>/clock.json         the latest time a check saw, MACed with the
+//                                       device key (0600); kept by deactivation and
+//                                       started again at the signed issue time of
+//                                       each LICENSE installed (docs/SUPPORT.md)
 //   <root>/site-id                      the site this machine belongs to, which a
 //                                       SITE LICENSE must name (every product's)
 //
@@ -42,6 +46,10 @@ struct ActivationRecord {
   std::string license_key;
   std::string license_id;
   std::string activation_id;
+  // The CA file (an absolute path) the server's certificate was verified
+  // against at activation (--ca), used again when a later command gives none;
+  // empty: the system's trusted certificates.
+  std::string ca_file;
 };
 
 // Why the server refused this activation at its last check-in.

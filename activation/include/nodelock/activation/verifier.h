@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "nodelock/crypto/crypto.h"
+#include "nodelock/crypto/result.h"
 #include "nodelock/dongle/binding.h"
 
 namespace nodelock {
@@ -60,9 +61,17 @@ enum class LicenseStatus {
 // "valid", "not_activated", ...: stable names for scripts and JSON.
 std::string_view status_name(LicenseStatus status);
 
+// The major version of an application version as CheckOptions::app_version
+// takes it: numbers separated by dots, optionally followed by a semantic
+// versioning -PRERELEASE or +BUILD, with an optional leading "v" or "V"
+// ("4.2.0", "v4", "4.2.0-rc.1"). invalid_argument for anything else (" 4.2",
+// "+4", "-1.0", "abc"): a version that cannot be read must not pass a version
+// limit, so check() refuses it too (version_not_covered).
+[[nodiscard]] Result<std::int64_t> app_major_version(std::string_view version);
+
 struct CheckOptions {
   std::filesystem::path store;  // the store's root; empty: LocalStore::default_root()
-  std::string app_version;      // "4.2.0"; empty: no version check
+  std::string app_version;      // "4.2.0" (app_major_version); empty: no version check
   std::optional<std::int64_t> app_release_time;  // unix time of this build, for
                                                  // maintenance-end licenses
   std::filesystem::path sysroot;                 // empty: this machine

@@ -15,7 +15,8 @@
 namespace nodelock {
 
 struct OnlineOptions {
-  ServerOptions server;              // url may be empty after activation: the stored one
+  // url and ca_file may be empty after activation: those of the activation.
+  ServerOptions server;
   std::filesystem::path store_root;  // empty: LocalStore::default_root()
   std::filesystem::path sysroot;     // empty: this machine
   // Vendor keys the server must sign with (--pubkey). Empty: trust the keys
@@ -44,8 +45,9 @@ struct ActivationOutcome {
 [[nodiscard]] Result<ActivationOutcome> refresh_online(const OnlineOptions& options,
                                                        const std::string& product);
 
-// Destroys the local license and device key, then tells the server with a
-// signed DEACTIVATION RECEIPT so the seat is freed.
+// Tells the server with a signed DEACTIVATION RECEIPT, then, once it freed the
+// seat, destroys the local license and device key. When the server cannot be
+// reached, verified, or refuses, nothing local changes.
 [[nodiscard]] Result<std::string> deactivate_online(const OnlineOptions& options,
                                                     const std::string& product);
 
