@@ -38,6 +38,13 @@ std::string_view activation_channel(const LocalStore& store) {
   return record->server_url.empty() ? "offline" : "online";
 }
 
+std::string check_in_line(std::int64_t refresh_by, std::string_view channel) {
+  if (refresh_by != 0) return "Check in by: " + utc_date(refresh_by);
+  if (channel == "offline")
+    return "Check in:    none: a license activated by files runs for its term";
+  return "Check in:    none needed before the license ends";
+}
+
 int exit_code_of(LicenseStatus status) {
   if (status == LicenseStatus::valid) return exit_ok;
   return status == LicenseStatus::tampered ? exit_bad_input : exit_refused;
@@ -93,8 +100,8 @@ int run_status(const Args& args) {
               << ".\n  License:     " << result.license_id() << "\n  Activated:   " << channel
               << (channel == "offline" ? " (renew with `nodelock offline request --renew`)" : "")
               << "\n  Expires:     "
-              << (result.expires_at() ? utc_date(*result.expires_at()) : "never")
-              << "\n  Check in by: " << utc_date(result.refresh_by()) << "\n";
+              << (result.expires_at() ? utc_date(*result.expires_at()) : "never") << "\n  "
+              << check_in_line(result.refresh_by(), channel) << "\n";
     if (const dongle::DongleBinding* bound = result.dongle()) {
       std::cout << "  Dongle:      " << bound->describe() << ", plugged in and proven\n";
     }
