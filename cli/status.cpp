@@ -8,6 +8,7 @@
 #include "nodelock/activation/verifier.h"
 #include "nodelock/crypto/key_file.h"
 #include "nodelock/crypto/utc_time.h"
+#include "product_choice.h"
 
 namespace nodelock::cli {
 namespace {
@@ -52,7 +53,7 @@ int exit_code_of(LicenseStatus status) {
 
 int run_status(const Args& args) {
   const bool json = args.has("--json");
-  auto product = args.require("--product");
+  auto product = chosen_product(args);
   if (!product.ok()) return report(product.error(), json);
   const LocalStore store(args.get("--store").value_or(""), *product);
   auto keys = vendor_keys(args, store);
@@ -117,7 +118,7 @@ int run_status(const Args& args) {
 const Command status_command{
     "status",
     "check the installed license offline, as the application does",
-    "Usage: nodelock status --product P [--store DIR] [--pubkey FILE] [--app-version V]\n"
+    "Usage: nodelock status [--product P] [--store DIR] [--pubkey FILE] [--app-version V]\n"
     "                       [--sysroot DIR] [--site-id SITE] [--json]\n\n"
     "Verifies the installed license: vendor signature, this machine's fingerprint,\n"
     "clock, expiry, refresh date and version, and for a license bound to a dongle\n"
