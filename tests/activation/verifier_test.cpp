@@ -158,7 +158,7 @@ TEST_F(VerifierTest, LicensePastItsRefreshDateNeedsRefresh) {
 }
 
 TEST_F(VerifierTest, LicenseActivatedByFilesPastItsRefreshDateSaysToRenewByFile) {
-  const License license = install([](License& license) { license.refresh_by = kNow + 5 * kDay; });
+  const License license = install([](License& terms) { terms.refresh_by = kNow + 5 * kDay; });
   auto text = store.read_license();
   ASSERT_TRUE(text.ok());
   ASSERT_TRUE(
