@@ -66,7 +66,8 @@ const AdminSubcommand* find_subcommand(const std::vector<std::string>& words,
 }
 
 int usage_error(const std::string& message) {
-  std::cerr << "nodelock admin: " << message << "\n\n" << admin_usage();
+  std::cerr << "nodelock admin: " << message
+            << " (`nodelock admin --help` lists the subcommands and their options)\n";
   return exit_usage;
 }
 
@@ -74,10 +75,11 @@ int run_admin(const Args& args) {
   const std::vector<std::string>& words = args.positional();
   std::size_t consumed = 0;
   const AdminSubcommand* subcommand = find_subcommand(words, consumed);
-  if (subcommand == nullptr) {
-    return usage_error(words.empty() ? "which subcommand?"
-                                     : "unknown subcommand '" + words[0] + "'");
+  if (subcommand == nullptr && words.empty()) {
+    std::cerr << "nodelock admin: which subcommand?\n\n" << admin_usage();
+    return exit_usage;
   }
+  if (subcommand == nullptr) return usage_error("unknown subcommand '" + words[0] + "'");
   for (const std::string& flag : admin_spec().valued) {
     if (args.has(flag) && kCommonFlags.count(flag) == 0 && subcommand->valued.count(flag) == 0) {
       return usage_error(flag + " does not apply to admin " + std::string(subcommand->words));

@@ -10,6 +10,7 @@
 #include "lease_output.h"
 #include "nodelock/client/borrow.h"
 #include "nodelock/crypto/numbers.h"
+#include "product_choice.h"
 
 namespace nodelock::cli {
 namespace {
@@ -25,7 +26,7 @@ Result<std::int64_t> borrow_days(const Args& args) {
 
 int run_borrow(const Args& args) {
   const bool json = args.has("--json");
-  auto product = args.require("--product");
+  auto product = chosen_product(args);
   if (!product.ok()) return report(product.error(), json);
   auto days = borrow_days(args);
   if (!days.ok()) return report(days.error(), json);
@@ -51,7 +52,7 @@ int run_borrow(const Args& args) {
 
 int run_return(const Args& args) {
   const bool json = args.has("--json");
-  auto product = args.require("--product");
+  auto product = chosen_product(args);
   if (!product.ok()) return report(product.error(), json);
   auto options = lease_options(args);
   if (!options.ok()) return report(options.error(), json);
@@ -72,7 +73,7 @@ int run_return(const Args& args) {
 const Command lease_borrow_command{
     "lease borrow",
     "borrow a floating seat for offline use for some days",
-    "Usage: nodelock lease borrow --days N --product P [--store DIR] [--sysroot DIR]\n"
+    "Usage: nodelock lease borrow --days N [--product P] [--store DIR] [--sysroot DIR]\n"
     "                             [--server URL --key KEY] [--user EMAIL] [--project NAME]\n"
     "                             [--ca FILE] [--pubkey FILE] [--json]\n\n"
     "Takes a floating seat for this machine for N days and keeps the vendor-signed\n"
@@ -95,8 +96,8 @@ const Command lease_borrow_command{
 const Command lease_return_command{
     "lease return",
     "give the borrowed floating seat back before it expires",
-    "Usage: nodelock lease return --product P [--store DIR] [--sysroot DIR] [--server URL]\n"
-    "                             [--ca FILE] [--json]\n\n"
+    "Usage: nodelock lease return [--product P] [--store DIR] [--sysroot DIR]\n"
+    "                            [--server URL] [--ca FILE] [--json]\n\n"
     "Frees the seat on the license server at once and removes the borrowed seat\n"
     "from the store, so the application no longer runs on it. When the server no\n"
     "longer holds the seat (it expired, or support released it) the borrowed seat\n"

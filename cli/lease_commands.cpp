@@ -12,6 +12,7 @@
 #include "nodelock/client/floating.h"
 #include "nodelock/crypto/numbers.h"
 #include "nodelock/crypto/utc_time.h"
+#include "product_choice.h"
 
 namespace nodelock::cli {
 namespace {
@@ -51,7 +52,7 @@ int show_held(const HeldLease& held, bool json, const char* verb) {
 int run_checkout(const Args& args) {
   const bool json = args.has("--json");
   auto key = args.require("--key");
-  auto product = args.require("--product");
+  auto product = chosen_product(args);
   auto server = args.require("--server");
   if (!key.ok() || !product.ok() || !server.ok()) {
     return report(!key.ok() ? key.error() : !product.ok() ? product.error() : server.error(), json);
@@ -74,7 +75,7 @@ int run_checkout(const Args& args) {
 
 int run_heartbeat(const Args& args) {
   const bool json = args.has("--json");
-  auto product = args.require("--product");
+  auto product = chosen_product(args);
   if (!product.ok()) return report(product.error(), json);
   auto options = lease_options(args);
   if (!options.ok()) return report(options.error(), json);
@@ -85,7 +86,7 @@ int run_heartbeat(const Args& args) {
 
 int run_release(const Args& args) {
   const bool json = args.has("--json");
-  auto product = args.require("--product");
+  auto product = chosen_product(args);
   if (!product.ok()) return report(product.error(), json);
   auto options = lease_options(args);
   if (!options.ok()) return report(options.error(), json);
@@ -124,7 +125,7 @@ Error no_seat_held(const Result<HeldLease>& lease, const Result<HeldBorrow>& bor
 
 int run_status(const Args& args) {
   const bool json = args.has("--json");
-  auto product = args.require("--product");
+  auto product = chosen_product(args);
   if (!product.ok()) return report(product.error(), json);
   const std::string store = args.get("--store").value_or("");
   auto lease = read_held_lease(store, *product);
@@ -150,7 +151,7 @@ int run_status(const Args& args) {
 
 const Command lease_checkout_command{
     "lease checkout", "check a floating seat out of the license server",
-    "Usage: nodelock lease checkout --server URL --key KEY --product P [--user EMAIL]\n"
+    "Usage: nodelock lease checkout --server URL --key KEY [--product P] [--user EMAIL]\n"
     "                               [--project NAME] [--store DIR] [--ca FILE] [--pubkey FILE]\n"
     "                               [--sysroot DIR] [--wait [--wait-timeout SECONDS]] [--json]\n\n"
     "Checks out a floating seat for this machine and keeps the lease in the store.\n"
@@ -164,21 +165,21 @@ const Command lease_checkout_command{
 
 const Command lease_heartbeat_command{
     "lease heartbeat", "renew the floating lease held in the store",
-    "Usage: nodelock lease heartbeat --product P [--store DIR] [--sysroot DIR] [--server URL]\n"
-    "                               [--ca FILE] [--json]\n\n"
+    "Usage: nodelock lease heartbeat [--product P] [--store DIR] [--sysroot DIR]\n"
+    "                               [--server URL] [--ca FILE] [--json]\n\n"
     "Extends the held lease by its TTL. Exit code 1 when the server no longer holds it\n"
     "(it expired, or support released it): check a seat out again.\n",
     kHeldSpec, run_heartbeat};
 
 const Command lease_release_command{
     "lease release", "give the floating seat held in the store back",
-    "Usage: nodelock lease release --product P [--store DIR] [--sysroot DIR] [--server URL]\n"
-    "                               [--ca FILE] [--json]\n",
+    "Usage: nodelock lease release [--product P] [--store DIR] [--sysroot DIR]\n"
+    "                             [--server URL] [--ca FILE] [--json]\n",
     kHeldSpec, run_release};
 
 const Command lease_status_command{
     "lease status", "show the floating seats held in the store (offline)",
-    "Usage: nodelock lease status --product P [--store DIR] [--sysroot DIR] [--json]\n\n"
+    "Usage: nodelock lease status [--product P] [--store DIR] [--sysroot DIR] [--json]\n\n"
     "Shows the lease checked out and the seat borrowed for offline use, with their\n"
     "expiry. With --json: the lease's fields, and the borrowed seat's under \"borrowed\".\n"
     "Exit code 1 when no seat is held, or those held have expired.\n",

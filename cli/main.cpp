@@ -4,9 +4,16 @@
 #include <vector>
 
 #include "commands.h"
+#include "nodelock/activation/local_store.h"
 
 namespace nodelock::cli {
 namespace {
+
+// Resolved for this run: it depends on running as root and on $NODELOCK_STORE.
+std::string default_store_note() {
+  return "Default store: " + LocalStore::default_root().string() +
+         " (give --store DIR, or set $NODELOCK_STORE, to use another).\n";
+}
 
 void print_overview(std::ostream& out) {
   out << "nodelock: bind software licenses to machines\n\n"
@@ -19,7 +26,8 @@ void print_overview(std::ostream& out) {
   }
   out << "\nRun `nodelock <command> --help` for a command's options.\n"
          "Exit codes: 0 success, 1 refused or invalid, 2 usage, 3 server unreachable,\n"
-         "4 unreadable or tampered input file.\n";
+         "4 unreadable or tampered input file.\n"
+      << default_store_note() << "Run `nodelock --version` for the version.\n";
 }
 
 // The command whose name is the longest run of leading words, e.g. "offline inspect".
@@ -43,6 +51,10 @@ int run(const std::vector<std::string>& words) {
     print_overview(words.empty() ? std::cerr : std::cout);
     return words.empty() ? exit_usage : exit_ok;
   }
+  if (words[0] == "--version") {
+    std::cout << "nodelock " << NODELOCK_VERSION << '\n';
+    return exit_ok;
+  }
   std::size_t consumed = 0;
   const Command* command = find_command(words, consumed);
   if (command == nullptr) {
@@ -55,12 +67,13 @@ int run(const std::vector<std::string>& words) {
   spec.switches.insert({"--help", "--json"});
   auto args = Args::parse(rest, spec);
   if (!args.ok()) {
-    std::cerr << "nodelock " << command->name << ": " << args.message() << "\n\n"
-              << command->usage;
+    std::cerr << "nodelock " << command->name << ": " << args.message() << " (`nodelock "
+              << command->name << " --help` shows its usage)\n";
     return exit_usage;
   }
   if (args->has("--help")) {
     std::cout << command->usage;
+    if (command->spec.valued.count("--store") != 0) std::cout << '\n' << default_store_note();
     return exit_ok;
   }
   return command->run(*args);

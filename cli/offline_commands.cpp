@@ -11,6 +11,7 @@
 #include "nodelock/crypto/file_io.h"
 #include "nodelock/crypto/key_file.h"
 #include "nodelock/offline/offline.h"
+#include "product_choice.h"
 
 namespace nodelock::cli {
 namespace {
@@ -156,10 +157,18 @@ int install_site(const Args& args, const LocalStore& store, const std::string& f
   return exit_ok;
 }
 
+// --product when given; else the product the file names. Its signature is
+// checked on install, which refuses a file whose signed product is not this.
+Result<std::string> product_to_install(const Args& args, const Envelope& envelope) {
+  if (args.has("--product")) return args.require("--product");
+  const nlohmann::json& payload = envelope.unverified_payload();
+  const auto named = payload.find("product");
+  if (named != payload.end() && named->is_string()) return named->get<std::string>();
+  return make_error(ErrorCode::invalid_argument, "missing --product: the file names no product");
+}
+
 int run_install(const Args& args) {
   const bool json = args.has("--json");
-  auto product = args.require("--product");
-  if (!product.ok()) return report(product.error(), json);
   auto response = read_input(args, "response file (.nlres)");
   if (!response.ok()) return report(response.error(), json);
   std::vector<crypto::PublicKey> vendor_keys;
@@ -168,9 +177,11 @@ int run_install(const Args& args) {
     if (!key.ok()) return report(key.error(), json);
     vendor_keys.push_back(*key);
   }
-  const LocalStore store(args.get("--store").value_or(""), *product);
   auto envelope = parse_document(*response);
   if (!envelope.ok()) return report(envelope.error(), json);
+  auto product = product_to_install(args, *envelope);
+  if (!product.ok()) return report(product.error(), json);
+  const LocalStore store(args.get("--store").value_or(""), *product);
   if (envelope->type() == DocumentType::site_license) {
     return install_site(args, store, *response, *product, vendor_keys);
   }
@@ -181,7 +192,7 @@ int run_install(const Args& args) {
   }
   auto machine = this_machine(*product, args.get("--sysroot").value_or(""));
   if (!machine.ok()) return report(machine.error(), json);
-  auto installed = offline::install_response(store, *response, *machine, vendor_keys);
+  auto installed = offline::install_response(store, *response, *machine, *product, vendor_keys);
   if (!installed.ok()) return report(installed.error(), json);
   if (json) {
     nlohmann::json out = license_json(installed->license);
@@ -200,7 +211,7 @@ int run_install(const Args& args) {
 
 int run_deactivate(const Args& args) {
   const bool json = args.has("--json");
-  auto product = args.require("--product");
+  auto product = chosen_product(args);
   auto out = args.require("--out");
   if (!product.ok() || !out.ok())
     return report(!product.ok() ? product.error() : out.error(), json);
@@ -262,9 +273,9 @@ const Command offline_respond_command{
 const Command offline_install_command{
     "offline install",
     "install a response file on the air-gapped machine",
-    "Usage: nodelock offline install FILE.nlres --product P [--pubkey FILE] [--store DIR]\n"
+    "Usage: nodelock offline install FILE.nlres [--product P] [--pubkey FILE] [--store DIR]\n"
     "                                [--sysroot DIR] [--json]\n"
-    "       nodelock offline install FILE.nlsite --product P [--site-id SITE] [--pubkey FILE]\n\n"
+    "       nodelock offline install FILE.nlsite [--product P] [--site-id SITE] [--pubkey FILE]\n\n"
     "Checks the vendor signature, that the license answers this machine's pending\n"
     "request and that it fits this machine, then installs it. Opens no network connection.\n"
     "A site license file (.nlsite) needs no request: it is installed on every machine of\n"
@@ -279,7 +290,7 @@ const Command offline_install_command{
 const Command offline_deactivate_command{
     "offline deactivate",
     "remove the license and write a deactivation receipt file",
-    "Usage: nodelock offline deactivate --product P --out FILE.nldeact [--store DIR]\n"
+    "Usage: nodelock offline deactivate [--product P] --out FILE.nldeact [--store DIR]\n"
     "                                   [--sysroot DIR] [--json]\n\n"
     "Destroys the local license and device key first, then writes a signed receipt that\n"
     "support submits to free the seat. Opens no network connection.\n"

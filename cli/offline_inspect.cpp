@@ -8,6 +8,7 @@
 
 #include "commands.h"
 #include "nodelock/activation/document.h"
+#include "nodelock/activation/license_key.h"
 #include "nodelock/crypto/encoding.h"
 #include "nodelock/crypto/file_io.h"
 #include "nodelock/crypto/key_file.h"
@@ -82,6 +83,21 @@ std::string_view state_name(SignatureState state) {
   return "unchecked";
 }
 
+// A request carries the whole license key, signed. Shown, it is masked as the
+// file's Key header and every listing mask it: an inspection pasted into a
+// ticket must not hand the key to whoever reads it.
+nlohmann::json payload_to_show(const Envelope& envelope) {
+  nlohmann::json payload = envelope.unverified_payload();
+  const auto key = payload.find("key");
+  if (key == payload.end() || !key->is_string()) return payload;
+  const std::string typed = key->get<std::string>();
+  auto parsed = LicenseKey::parse(typed);
+  *key =
+      "...-" + (parsed.ok() ? parsed->last_group()
+                            : typed.substr(typed.size() - std::min<std::size_t>(5, typed.size())));
+  return payload;
+}
+
 void print_for_people(const Envelope& envelope, const SignatureVerdict& verdict) {
   std::cout << "Type:       " << armor_label(envelope.type()) << '\n'
             << "Signed by:  key " << envelope.kid() << '\n'
@@ -95,8 +111,8 @@ void print_for_people(const Envelope& envelope, const SignatureVerdict& verdict)
   }
   std::cout << "Payload" << (verdict.state == SignatureState::valid ? "" : " (not verified)")
             << ":\n"
-            << envelope.unverified_payload().dump(2, ' ', false,
-                                                  nlohmann::json::error_handler_t::replace)
+            << payload_to_show(envelope).dump(2, ' ', false,
+                                              nlohmann::json::error_handler_t::replace)
             << '\n';
 }
 
@@ -106,7 +122,7 @@ void print_json(const Envelope& envelope, const SignatureVerdict& verdict) {
   const nlohmann::json out = {{"type", type_name(envelope.type())},
                               {"headers", headers},
                               {"kid", envelope.kid()},
-                              {"payload", envelope.unverified_payload()},
+                              {"payload", payload_to_show(envelope)},
                               {"signature", state_name(verdict.state)}};
   std::cout << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }
@@ -144,6 +160,7 @@ const Command offline_inspect_command{
     "signature: activation requests and deactivation receipts against the device key\n"
     "they carry, other documents against the vendor public key given with --pubkey\n"
     "(PEM, 64 hex digits or base64). Headers are never signed: do not rely on them.\n"
+    "A request's license key is shown by its last group only (...-ZC8FA).\n"
     "With --json: {\"type\", \"headers\", \"kid\", \"payload\", \"signature\"}, where\n"
     "signature is \"valid\", \"invalid\" or \"unchecked\".\n"
     "Exit codes: 0 intact (or not checked), 2 usage, 4 unreadable, malformed or\n"

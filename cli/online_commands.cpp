@@ -6,6 +6,7 @@
 #include "dongle_flags.h"
 #include "license_output.h"
 #include "nodelock/client/online.h"
+#include "product_choice.h"
 #include "server_flags.h"
 
 namespace nodelock::cli {
@@ -66,7 +67,7 @@ int run_activate(const Args& args) {
 
 int run_refresh(const Args& args) {
   const bool json = args.has("--json");
-  auto product = args.require("--product");
+  auto product = chosen_product(args);
   if (!product.ok()) return report(product.error(), json);
   auto options = online_options(args);
   if (!options.ok()) return report(options.error(), json);
@@ -77,7 +78,7 @@ int run_refresh(const Args& args) {
 
 int run_deactivate(const Args& args) {
   const bool json = args.has("--json");
-  auto product = args.require("--product");
+  auto product = chosen_product(args);
   if (!product.ok()) return report(product.error(), json);
   auto options = online_options(args);
   if (!options.ok()) return report(options.error(), json);
@@ -114,14 +115,14 @@ const Command activate_command{
 
 const Command refresh_command{
     "refresh", "check in with the license server and renew the license",
-    "Usage: nodelock refresh --product P [--store DIR] [--server URL] [--ca FILE] [--json]\n\n"
+    "Usage: nodelock refresh [--product P] [--store DIR] [--server URL] [--ca FILE] [--json]\n\n"
     "Renews the installed license (new refresh date, current terms). The server and\n"
     "the --ca given at activation are used unless --server or --ca name others.\n",
     kOnlineSpec, run_refresh};
 
 const Command deactivate_command{
     "deactivate", "remove the license from this machine and free its seat",
-    "Usage: nodelock deactivate --product P [--store DIR] [--server URL] [--ca FILE] [--json]\n\n"
+    "Usage: nodelock deactivate [--product P] [--store DIR] [--server URL] [--ca FILE] [--json]\n\n"
     "Tells the server with a signed receipt so the seat can be used by another\n"
     "machine, then destroys the local license and device key. When the server cannot\n"
     "be reached or verified, nothing on this machine changes; `nodelock offline\n"

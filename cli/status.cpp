@@ -8,6 +8,7 @@
 #include "nodelock/activation/verifier.h"
 #include "nodelock/crypto/key_file.h"
 #include "nodelock/crypto/utc_time.h"
+#include "product_choice.h"
 
 namespace nodelock::cli {
 namespace {
@@ -38,6 +39,13 @@ std::string_view activation_channel(const LocalStore& store) {
   return record->server_url.empty() ? "offline" : "online";
 }
 
+std::string check_in_line(std::int64_t refresh_by, std::string_view channel) {
+  if (refresh_by != 0) return "Check in by: " + utc_date(refresh_by);
+  if (channel == "offline")
+    return "Check in:    none: a license activated by files runs for its term";
+  return "Check in:    none needed before the license ends";
+}
+
 int exit_code_of(LicenseStatus status) {
   if (status == LicenseStatus::valid) return exit_ok;
   return status == LicenseStatus::tampered ? exit_bad_input : exit_refused;
@@ -45,7 +53,7 @@ int exit_code_of(LicenseStatus status) {
 
 int run_status(const Args& args) {
   const bool json = args.has("--json");
-  auto product = args.require("--product");
+  auto product = chosen_product(args);
   if (!product.ok()) return report(product.error(), json);
   const std::string app_version = args.get("--app-version").value_or("");
   if (!app_version.empty()) {
@@ -99,8 +107,8 @@ int run_status(const Args& args) {
               << ".\n  License:     " << result.license_id() << "\n  Activated:   " << channel
               << (channel == "offline" ? " (renew with `nodelock offline request --renew`)" : "")
               << "\n  Expires:     "
-              << (result.expires_at() ? utc_date(*result.expires_at()) : "never")
-              << "\n  Check in by: " << utc_date(result.refresh_by()) << "\n";
+              << (result.expires_at() ? utc_date(*result.expires_at()) : "never") << "\n  "
+              << check_in_line(result.refresh_by(), channel) << "\n";
     if (const dongle::DongleBinding* bound = result.dongle()) {
       std::cout << "  Dongle:      " << bound->describe() << ", plugged in and proven\n";
     }
@@ -116,7 +124,7 @@ int run_status(const Args& args) {
 const Command status_command{
     "status",
     "check the installed license offline, as the application does",
-    "Usage: nodelock status --product P [--store DIR] [--pubkey FILE] [--app-version V]\n"
+    "Usage: nodelock status [--product P] [--store DIR] [--pubkey FILE] [--app-version V]\n"
     "                       [--sysroot DIR] [--site-id SITE] [--json]\n\n"
     "Verifies the installed license: vendor signature, this machine's fingerprint,\n"
     "clock, expiry, refresh date and version, and for a license bound to a dongle\n"

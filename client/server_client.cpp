@@ -9,7 +9,9 @@ namespace {
 
 constexpr std::size_t kMaxResponseBytes = 4 << 20;
 
-Error transport_error(httplib::Error error, const std::string& url) {
+// `with_token`: an admin or support call, made from a connected desk, where
+// activating by files is no answer; a licensed machine's call gets that advice.
+Error transport_error(httplib::Error error, const std::string& url, bool with_token) {
   switch (error) {
     case httplib::Error::SSLConnection:
     case httplib::Error::SSLLoadingCerts:
@@ -19,11 +21,13 @@ Error transport_error(httplib::Error error, const std::string& url) {
                             httplib::to_string(error) +
                             "). Check the server's certificate, or give its CA with --ca FILE.");
     default:
-      return make_error(ErrorCode::unreachable,
-                        "Cannot reach the license server at " + url + " (" +
-                            httplib::to_string(error) +
-                            "). Check the address and the network; a machine without network "
-                            "access can be activated offline with `nodelock offline request`.");
+      return make_error(
+          ErrorCode::unreachable,
+          "Cannot reach the license server at " + url + " (" + httplib::to_string(error) + "). " +
+              (with_token ? "Check the --server URL, and that nodelock-server runs there and "
+                            "this machine can reach it."
+                          : "Check the address and the network; a machine without network "
+                            "access can be activated offline with `nodelock offline request`."));
   }
 }
 
@@ -52,6 +56,7 @@ struct ServerClient::Impl {
   std::string prefix;
   std::unique_ptr<httplib::Client> http;
   httplib::Headers headers;
+  bool with_token = false;
 
   Result<std::string> send(const std::string& method, const std::string& path,
                            const std::string* body, nlohmann::json* details = nullptr) const {
@@ -60,7 +65,7 @@ struct ServerClient::Impl {
                                : method == "POST"
                                    ? http->Post(target, headers, *body, "application/json")
                                    : http->Delete(target, headers);
-    if (!response) return transport_error(response.error(), url);
+    if (!response) return transport_error(response.error(), url, with_token);
     if (response->body.size() > kMaxResponseBytes) {
       return make_error(ErrorCode::server_error, "The server's answer is too large.");
     }
@@ -119,6 +124,7 @@ Result<ServerClient> ServerClient::connect(const ServerOptions& options) {
   impl->headers.emplace("Accept", "application/json");
   if (!options.bearer_token.empty()) {
     impl->headers.emplace("Authorization", "Bearer " + options.bearer_token);
+    impl->with_token = true;
   }
   return ServerClient(std::move(impl));
 }

@@ -88,7 +88,7 @@ Result<SignedRequest> make_renewal_request(const LocalStore& store, const Machin
 }
 
 Result<Installed> install_response(const LocalStore& store, std::string_view response,
-                                   const Machine& machine,
+                                   const Machine& machine, const std::string& product,
                                    const std::vector<crypto::PublicKey>& vendor_keys) {
   auto envelope = parse_document(response);
   if (!envelope.ok()) return envelope.error();
@@ -101,9 +101,13 @@ Result<Installed> install_response(const LocalStore& store, std::string_view res
   if (!trusted.ok()) return trusted.error();
   const std::vector<crypto::PublicKey>& keys = *trusted;
   // A damaged file is reported as damaged, whichever machine it is taken to.
-  if (auto intact = open_document(response, DocumentType::license, TrustedKeys(keys));
-      !intact.ok()) {
-    return intact.error();
+  auto intact = open_document(response, DocumentType::license, TrustedKeys(keys));
+  if (!intact.ok()) return intact.error();
+  // Machine IDs are derived per product, so a response installed under another
+  // product would otherwise be taken for another machine's.
+  const auto licensed = intact->payload().find("product");
+  if (licensed != intact->payload().end() && licensed->is_string() && *licensed != product) {
+    return product_mismatch(licensed->get<std::string>(), product);
   }
   const std::string claimed = claimed_machine(*envelope);
   const bool for_another_machine = claimed != machine.machine_id;

@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -79,7 +80,8 @@ constexpr const char* kUsage =
     "      One client address may hold --max-connections-per-address connections at\n"
     "      once (default 32), and a request must arrive in full within\n"
     "      --request-deadline seconds of its first byte (default 10; docs/OPERATIONS.md).\n"
-    "  --db defaults to sqlite:DIR/nodelock.db.\n";
+    "  --db defaults to sqlite:DIR/nodelock.db.\n"
+    "  nodelock-server --version prints the version.\n";
 
 using Flags = std::map<std::string, std::string>;
 
@@ -301,15 +303,27 @@ int run_serve(const std::vector<std::string>& words) {
   return served.ok() ? kExitOk : failure(served.error());
 }
 
+bool asks_for_help(const std::string& word) {
+  return word == "--help" || word == "-h" || word == "help";
+}
+
 int run(const std::vector<std::string>& words) {
   if (words.empty()) return usage_error("say init or serve");
   const std::vector<std::string> rest(words.begin() + 1, words.end());
-  if (words[0] == "init") return run_init(rest);
-  if (words[0] == "serve") return run_serve(rest);
-  if (words[0] == "--help" || words[0] == "-h" || words[0] == "help") {
+  const bool is_command = words[0] == "init" || words[0] == "serve";
+  // `serve --help` asks for the usage wherever --help stands, rather than
+  // being read as an option serve does not take.
+  if (asks_for_help(words[0]) ||
+      (is_command && std::any_of(rest.begin(), rest.end(), asks_for_help))) {
     std::cout << kUsage;
     return kExitOk;
   }
+  if (words[0] == "--version") {
+    std::cout << "nodelock-server " << NODELOCK_VERSION << '\n';
+    return kExitOk;
+  }
+  if (words[0] == "init") return run_init(rest);
+  if (words[0] == "serve") return run_serve(rest);
   return usage_error("unknown command '" + words[0] + "'");
 }
 

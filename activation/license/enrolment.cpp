@@ -156,9 +156,7 @@ Result<License> install_license(const LocalStore& store, std::string_view armore
   auto license = license_from_payload(document->payload());
   if (!license.ok()) return license.error();
   if (license->product != request.product) {
-    return make_error(
-        ErrorCode::product_mismatch,
-        "This license is for product '" + license->product + "', not '" + request.product + "'.");
+    return product_mismatch(license->product, request.product);
   }
   if (license->request_nonce != request.nonce) return not_for_this_request("nonce differs");
   if (license->device_public_key != request.device_public_key) {
@@ -188,6 +186,12 @@ Result<License> install_license(const LocalStore& store, std::string_view armore
     return status.error();
   }
   return license;
+}
+
+Error product_mismatch(const std::string& licensed, const std::string& wanted) {
+  return make_error(ErrorCode::product_mismatch,
+                    "This license is for product '" + licensed + "', not '" + wanted +
+                        "'. Install it with --product " + licensed + ".");
 }
 
 }  // namespace nodelock

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
@@ -44,6 +45,17 @@ fs::path LocalStore::default_root() {
     return fs::path(home) / ".local" / "share" / "nodelock";
   }
   return fs::temp_directory_path() / ("nodelock-" + std::to_string(::geteuid()));
+}
+
+std::vector<std::string> LocalStore::products_in(const fs::path& root) {
+  std::vector<std::string> products;
+  std::error_code error;
+  for (fs::directory_iterator entry(root.empty() ? default_root() : root, error), end;
+       !error && entry != end; entry.increment(error)) {
+    if (entry->is_directory(error)) products.push_back(entry->path().filename().string());
+  }
+  std::sort(products.begin(), products.end());
+  return products;
 }
 
 LocalStore::LocalStore(fs::path root, std::string product)

@@ -95,7 +95,11 @@ std::optional<std::int64_t> CheckResult::expires_at() const {
   return license_ ? license_->license.expires_at : std::nullopt;
 }
 
-std::int64_t CheckResult::refresh_by() const { return license_ ? license_->license.refresh_by : 0; }
+std::int64_t CheckResult::refresh_by() const {
+  if (!license_) return 0;
+  const License& license = license_->license;
+  return asks_for_check_in(license) ? license.refresh_by : 0;
+}
 
 const dongle::DongleBinding* CheckResult::dongle() const {
   return license_ && license_->license.dongle ? &*license_->license.dongle : nullptr;

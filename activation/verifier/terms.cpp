@@ -89,6 +89,23 @@ Status check_terms(const License& license, bool checks_in, const CheckOptions& o
   return {};
 }
 
+bool asks_for_check_in(const License& license) {
+  const std::int64_t end_of_term =
+      license.expires_at ? *license.expires_at + license.grace_days * kDay : kLatestUnixTime;
+  return license.refresh_by < end_of_term;
+}
+
+Error renewal_by_file(const License& license) {
+  return make_error(ErrorCode::needs_refresh,
+                    "This license had to be renewed by " + utc_date(license.refresh_by) +
+                        ". This machine was activated by files, so renew it the same way: run "
+                        "`nodelock offline request --renew --product " +
+                        license.product +
+                        " --out renew.nlreq`, take renew.nlreq to your vendor's support, and "
+                        "install the .nlres file they send back with `nodelock offline install "
+                        "FILE`.");
+}
+
 License terms_of(const SiteLicense& site) {
   License license;
   license.license_id = site.license_id;

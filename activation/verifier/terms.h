@@ -28,6 +28,16 @@ LicenseStatus status_for(ErrorCode code);
 [[nodiscard]] Status check_terms(const License& license, bool checks_in,
                                  const CheckOptions& options, std::int64_t now, bool& in_grace);
 
+// Whether the license must check in before its term ends. A license activated
+// by files is issued with its refresh date at the end of its term: an
+// air-gapped machine has no server to check in with.
+bool asks_for_check_in(const License& license);
+
+// The refusal of a license activated by files whose refresh date passed (one
+// issued before such licenses ran for their whole term): `nodelock refresh`
+// has no server to go to, so it says how to renew by file instead.
+Error renewal_by_file(const License& license);
+
 // A site license file's terms in the shape every check reads.
 License terms_of(const SiteLicense& site);
 // A borrowed seat's terms in the shape every check reads: it never checks

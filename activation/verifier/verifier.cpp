@@ -47,6 +47,13 @@ Error dongle_refusal(const Error& error) {
       message + ".");
 }
 
+// Read only on a refusal, so it costs the checks that pass nothing. The record
+// is not signed; it chooses which advice to give, never the verdict.
+bool activated_by_files(const LocalStore& store) {
+  auto record = store.read_record();
+  return record.ok() && record->server_url.empty();
+}
+
 }  // namespace
 
 // One store as this Verifier knows it. Its paths are built once, and the
@@ -289,6 +296,9 @@ CheckResult Verifier::check(const CheckOptions& options) const {
   const bool checks_in = !site_file && !borrowed;
   if (auto status = check_terms(entry.view->license, checks_in, options, now, result.in_grace_);
       !status.ok()) {
+    if (status.code() == ErrorCode::needs_refresh && activated_by_files(state.store)) {
+      return fail(renewal_by_file(entry.view->license));
+    }
     return fail(status.error());
   }
   if (entry.dongle != nullptr) {

@@ -23,7 +23,7 @@ std::optional<UnixTime> read_time(FieldReader& in, const nlohmann::json& body, c
       if (!in.failed()) in.fail(day.message() + " Or give unix seconds as a number.");
       return std::nullopt;
     }
-    return *day + kSecondsPerDay;
+    return end_of_utc_day(*day);
   }
   const auto seconds = in.optional_integer(name);
   // Bounded like a typed date, so adding grace days to it cannot overflow.
@@ -177,7 +177,7 @@ Result<std::pair<UnixTime, UnixTime>> audit_range_from_query(const std::string& 
     auto time = parse_time_or_date(text, name);
     if (!time.ok()) return time.error();
     if (!time->is_date) return time->unix_time;
-    return end ? time->unix_time + kSecondsPerDay - 1 : time->unix_time;
+    return end ? end_of_utc_day(time->unix_time) : time->unix_time;
   };
   auto first = bound(from, "from", false, 0);
   if (!first.ok()) return first.error();

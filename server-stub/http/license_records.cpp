@@ -84,7 +84,7 @@ class RecordReader {
       fail(time.message());
       return std::nullopt;
     }
-    return time->is_date ? time->unix_time + kSecondsPerDay : time->unix_time;
+    return time->is_date ? end_of_utc_day(time->unix_time) : time->unix_time;
   }
 
   // A JSON array of strings, or from CSV one cell of comma-separated items.

@@ -94,7 +94,7 @@ Result<IssuedLicense> issue(const ServiceContext& context, const License& licens
   document.term = license.term;
   document.features = license.features;
   document.issued_at = now;
-  document.refresh_by = refresh_by(license, now);
+  document.refresh_by = refresh_by(license, seat, now);
   document.expires_at = license.expires_at;
   document.grace_days = license.grace_days;
   document.max_version = license.max_version;

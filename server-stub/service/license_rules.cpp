@@ -27,10 +27,12 @@ Status admit(const License& license, UnixTime now) {
   return {};
 }
 
-UnixTime refresh_by(const License& license, UnixTime issued_at) {
-  const UnixTime interval = issued_at + license.refresh_days * kSecondsPerDay;
-  if (!license.expires_at) return interval;
-  return std::min(interval, *license.expires_at + license.grace_days * kSecondsPerDay);
+UnixTime refresh_by(const License& license, const Activation& seat, UnixTime issued_at) {
+  const UnixTime end_of_term = license.expires_at
+                                   ? *license.expires_at + license.grace_days * kSecondsPerDay
+                                   : kLatestUnixTime;
+  if (seat.mode == "offline") return end_of_term;
+  return std::min(issued_at + license.refresh_days * kSecondsPerDay, end_of_term);
 }
 
 Result<fingerprint::MatchPolicy> match_policy_of(const License& license) {

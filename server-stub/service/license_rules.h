@@ -21,8 +21,10 @@ inline constexpr int kMaxActivations = 1000000;
 Status admit(const License& license, UnixTime now);
 
 // When a license issued at `issued_at` must next check in: after its refresh
-// interval, and never later than the end of a subscription's grace.
-UnixTime refresh_by(const License& license, UnixTime issued_at);
+// interval, and never later than the end of a subscription's grace. A seat
+// activated by files has no server to check in with, so its license runs to the
+// end of its term (the last time there is, for a perpetual one).
+UnixTime refresh_by(const License& license, const Activation& seat, UnixTime issued_at);
 
 // The license's fingerprint match policy; the standard one when none was set.
 Result<fingerprint::MatchPolicy> match_policy_of(const License& license);

@@ -157,6 +157,32 @@ TEST_F(VerifierTest, LicensePastItsRefreshDateNeedsRefresh) {
   EXPECT_NE(result.message().find("nodelock refresh"), std::string::npos);
 }
 
+TEST_F(VerifierTest, LicenseActivatedByFilesPastItsRefreshDateSaysToRenewByFile) {
+  const License license = install([](License& terms) { terms.refresh_by = kNow + 5 * kDay; });
+  auto text = store.read_license();
+  ASSERT_TRUE(text.ok());
+  ASSERT_TRUE(
+      store.save_activation(*text, {"", "", license.license_id, license.activation_id}).ok());
+  const CheckResult result = check(kNow + 6 * kDay);
+  EXPECT_EQ(result.status(), LicenseStatus::needs_refresh);
+  EXPECT_NE(result.message().find("nodelock offline request --renew --product acme.cad"),
+            std::string::npos)
+      << result.message();
+  EXPECT_EQ(result.message().find("nodelock refresh"), std::string::npos) << result.message();
+}
+
+TEST_F(VerifierTest, RefreshDateAtTheEndOfTheTermAsksForNoCheckIn) {
+  install([](License& license) {
+    license.term = Term::subscription;
+    license.expires_at = kNow + 400 * kDay;
+    license.grace_days = 3;
+    license.refresh_by = kNow + 403 * kDay;
+  });
+  const CheckResult result = check(kNow + 402 * kDay);
+  EXPECT_TRUE(result.ok()) << result.message();
+  EXPECT_EQ(result.refresh_by(), 0);
+}
+
 TEST_F(VerifierTest, NewerMajorVersionIsNotCovered) {
   install([](License& license) { license.max_version = 4; });
   EXPECT_TRUE(check(kNow, "4.9.1").ok());

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "server_fixture.h"
@@ -31,6 +32,10 @@ DirectoryState state_of(const std::filesystem::path& directory);
 class OfflineTest : public server::testing::ServerTest {
  protected:
   static constexpr const char* kProduct = "acme-cad";
+
+  explicit OfflineTest(nodelock::testing::ServerProcess::Options options = {},
+                       server::testing::ServerTime time = server::testing::ServerTime::real)
+      : ServerTest(std::move(options), time) {}
 
   void SetUp() override;
 

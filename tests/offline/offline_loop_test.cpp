@@ -74,6 +74,24 @@ TEST_F(OfflineLoop, AirGappedMachineActivatesAndDeactivatesByCarryingFiles) {
   EXPECT_EQ(seats_used(license.id), 0);
 }
 
+TEST_F(OfflineLoop, InspectShowsARequestsKeyByItsLastGroupOnly) {
+  const IssuedKey license = create_license({{"max_activations", 1}});
+  request(machine("laptop-wifi-docker"), license.key, file("r.nlreq"));
+  const std::string masked = "...-" + license.key.substr(24);
+
+  const ProcessResult people = connected({"offline", "inspect", file("r.nlreq").string()});
+  EXPECT_EQ(people.exit_code, 0) << people.err;
+  EXPECT_TRUE(contains(people.out, "Signature:  valid")) << people.out;
+  EXPECT_TRUE(contains(people.out, "\"key\": \"" + masked + "\"")) << people.out;
+  EXPECT_FALSE(contains(people.out, license.key)) << "the whole key is shown";
+
+  const ProcessResult machine_readable =
+      connected({"offline", "inspect", file("r.nlreq").string(), "--json"});
+  EXPECT_EQ(machine_readable.exit_code, 0) << machine_readable.err;
+  EXPECT_EQ(json::parse(machine_readable.out)["payload"]["key"], masked);
+  EXPECT_FALSE(contains(machine_readable.out, license.key)) << "the whole key is shown";
+}
+
 TEST_F(OfflineLoop, RespondAlsoTakesADeactivationReceipt) {
   const IssuedKey license = create_license({{"max_activations", 1}});
   const SiteMachine desktop = machine("desktop-two-nics");

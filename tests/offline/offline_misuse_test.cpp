@@ -181,6 +181,21 @@ TEST_F(OfflineMisuse, ARequestForAnotherProductIsRefused) {
   EXPECT_EQ(seats_used(license_.id), 0);
 }
 
+TEST_F(OfflineMisuse, AResponseInstalledUnderAnotherProductNamesTheProduct) {
+  answered(laptop_, "cad");
+  const DirectoryState before = state_of(laptop_.store);
+  const ProcessResult refused =
+      air_gapped({"offline", "install", file("cad.nlres").string(), "--product", "acme-viewer",
+                  "--store", laptop_.store.string(), "--sysroot", laptop_.sysroot.string()});
+  EXPECT_EQ(refused.exit_code, kRefused);
+  EXPECT_TRUE(contains(refused.err,
+                       "This license is for product 'acme-cad', not 'acme-viewer'. Install it "
+                       "with --product acme-cad."))
+      << refused.err;
+  EXPECT_EQ(state_of(laptop_.store), before);
+  install(laptop_, file("cad.nlres"));
+}
+
 TEST_F(OfflineMisuse, AReceiptIsAcceptedOnce) {
   deactivated(laptop_, "a");
   ASSERT_EQ(submit_receipt(file("a.nldeact")).exit_code, 0);

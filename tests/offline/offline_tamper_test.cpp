@@ -84,7 +84,7 @@ TEST_F(OfflineTamper, NoEditedByteOfAResponseIsInstalledUnlessOnlyAHeaderChanged
   for (std::size_t at = 0; at < text.size(); ++at) {
     std::string copy = text;
     copy[at] = edited(copy[at]);
-    auto installed = offline::install_response(store_, copy, machine_, {});
+    auto installed = offline::install_response(store_, copy, machine_, kProduct, {});
     if (!installed.ok()) {
       EXPECT_EQ(state_of(laptop_.store), before) << "a refused response changed the store";
       continue;
@@ -99,7 +99,7 @@ TEST_F(OfflineTamper, NoEditedByteOfAReceiptsSignedPartFreesTheSeat) {
   ASSERT_TRUE(request.ok()) << request.message();
   auto answer = respond_offline(*client_, request->armored);
   ASSERT_TRUE(answer.ok()) << answer.message();
-  ASSERT_TRUE(offline::install_response(store_, answer->response, machine_, {}).ok());
+  ASSERT_TRUE(offline::install_response(store_, answer->response, machine_, kProduct, {}).ok());
   auto receipt = offline::deactivate(store_, machine_, kProduct);
   ASSERT_TRUE(receipt.ok()) << receipt.message();
   const std::string& text = *receipt;

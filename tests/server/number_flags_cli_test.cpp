@@ -93,7 +93,7 @@ TEST_F(NumberFlagsCliTest, GoodNumbersAndDatesStillCreateTheLicense) {
   ASSERT_EQ(created.exit_code, 0) << created.out;
   const auto license = license_details(json_of(created)["id"]).body["license"];
   EXPECT_EQ(license["max_activations"], 5) << "a leading zero is decimal";
-  EXPECT_EQ(license["expires_at"], 4102444800) << "the end of 2099-12-31, UTC";
+  EXPECT_EQ(license["expires_at"], 4102444799) << "the last second of 2099-12-31, UTC";
 }
 
 // The CLI reads counts up to what the API carries; the license's own limits

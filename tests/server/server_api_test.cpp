@@ -84,7 +84,7 @@ TEST_F(ServerTest, LicenseIsCreatedShownAndListed) {
   ASSERT_EQ(shown.status, 200);
   const auto& license = shown.body["license"];
   EXPECT_EQ(license["term"], "subscription");
-  EXPECT_EQ(license["expires_at"], 4102444800);  // the end of 2099-12-31
+  EXPECT_EQ(license["expires_at"], 4102444799);  // the last second of 2099-12-31
   EXPECT_EQ(license["key_hint"], "…-" + key.substr(24));
   EXPECT_EQ(license["features"], nlohmann::json({"export", "render"}));
   EXPECT_EQ(shown.body["seats"], (nlohmann::json{{"used", 0}, {"max", 3}}));

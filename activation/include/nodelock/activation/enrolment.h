@@ -78,6 +78,9 @@ struct SignedRequest {
                                                            const Machine& machine,
                                                            const std::string& product);
 
+// The refusal of a license for `licensed` installed as product `wanted`.
+Error product_mismatch(const std::string& licensed, const std::string& wanted);
+
 // The request a store's pending file or any request file holds, after checking
 // its device signature.
 [[nodiscard]] Result<ActivationRequest> read_signed_request(std::string_view armored);

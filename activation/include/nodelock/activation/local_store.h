@@ -74,6 +74,10 @@ class LocalStore {
   // per-user one otherwise. NODELOCK_STORE overrides both.
   static std::filesystem::path default_root();
 
+  // The products that have a directory under `root` (empty: default_root()),
+  // sorted; none when the root does not exist yet.
+  static std::vector<std::string> products_in(const std::filesystem::path& root);
+
   // `root` empty: default_root(). Nothing is touched until a read or write.
   LocalStore(std::filesystem::path root, std::string product);
 

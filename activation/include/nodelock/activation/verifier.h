@@ -50,7 +50,7 @@ enum class LicenseStatus {
   machine_mismatch,     // the license was activated on another machine
   tampered,             // the license file or store was changed or is not the vendor's
   clock_rollback,       // the clock was set back; correct it and retry
-  needs_refresh,        // past the refresh date: connect and run `nodelock refresh`
+  needs_refresh,        // past the refresh date: `nodelock refresh`, or renew by file
   version_not_covered,  // this version is newer than the license covers
   dongle_missing,       // the license needs its dongle plugged in
   suspended,            // the vendor suspended the license (learnt at the last check-in)
@@ -107,7 +107,10 @@ class CheckResult {
   // The site a site license file is bound to; empty for a machine's own license.
   const std::string& site_id() const;
   std::optional<std::int64_t> expires_at() const;
-  std::int64_t refresh_by() const;  // 0 for a site license file, which never checks in
+  // When the license must next check in with the server; 0 when it need not
+  // before its term ends: a site license file, a borrowed seat, a license
+  // activated by files.
+  std::int64_t refresh_by() const;
   // Valid, but only thanks to grace days: tell the user to renew or check in.
   bool in_grace() const { return in_grace_; }
   // What was checked is a borrowed floating seat, valid until expires_at().

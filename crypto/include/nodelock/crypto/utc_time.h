@@ -25,6 +25,13 @@ std::string duration_text(std::int64_t seconds);
 // every time given in unix seconds, so a time and a date cover the same span.
 inline constexpr std::int64_t kLatestUnixTime = 253402300799;
 
+// The last second of the UTC day that starts at `first_second`: a date that
+// ends a term means all of that day, so a license that "expires 2026-12-31"
+// runs until 2026-12-31T23:59:59Z and is shown as expiring on 2026-12-31.
+inline constexpr std::int64_t end_of_utc_day(std::int64_t first_second) {
+  return first_second + 24 * 3600 - 1;
+}
+
 // The first second of the UTC day `text` names, "YYYY-MM-DD" from 1970-01-01
 // to 9999-12-31. invalid_argument naming `name` for anything else, a day no
 // calendar has (2026-02-30) included.

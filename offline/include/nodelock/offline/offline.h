@@ -50,12 +50,13 @@ struct Installed {
   bool trusted_on_first_use = false;  // the response's Vendor-Key header was pinned
 };
 
+// `product`: the product the store holds, which the license must name.
 // `vendor_keys` empty: the keys pinned in the store, else the response's header.
 // Errors: malformed, tampered, unknown_signer, wrong_document (not a LICENSE),
 // not_found (no request pending), machine_mismatch (made for another machine or
 // another request), product_mismatch. Nothing is written on error.
 [[nodiscard]] Result<Installed> install_response(const LocalStore& store, std::string_view response,
-                                                 const Machine& machine,
+                                                 const Machine& machine, const std::string& product,
                                                  const std::vector<crypto::PublicKey>& vendor_keys);
 
 // Destroys the installed license, device key and any pending request, then
