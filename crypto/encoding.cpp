@@ -186,4 +186,17 @@ bool is_valid_utf8(std::string_view text) {
   return true;
 }
 
+bool is_display_text(std::string_view text, std::size_t max_bytes) {
+  if (text.size() > max_bytes || !is_valid_utf8(text)) return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x20 || byte == 0x7f) return false;
+    // U+0080..U+009F, the C1 controls, are 0xC2 0x80..0x9F in UTF-8.
+    if (byte == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) < 0xa0) {
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace nodelock::encoding

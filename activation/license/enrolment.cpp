@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <ctime>
+#include <utility>
 
 #include "../store/clock_guard.h"
 #include "nodelock/activation/bound_dongle.h"
@@ -11,9 +13,24 @@
 #include "nodelock/crypto/file_io.h"
 #include "nodelock/fingerprint/collect.h"
 #include "nodelock/fingerprint/match.h"
+#include "payload_fields.h"
 
 namespace nodelock {
 namespace {
+
+// The machine's name as requests carry it: the server refuses a name with
+// control characters (payload_fields.h), so an odd local name is sent with
+// each byte outside printable ASCII shown as '?' rather than making the
+// machine impossible to activate.
+std::string displayable(std::string name) {
+  if (name.empty()) return "unknown";
+  if (encoding::is_display_text(name, kMaxHostnameBytes)) return name;
+  name.resize(std::min(name.size(), kMaxHostnameBytes));
+  for (char& c : name) {
+    if (c < 0x20 || c > 0x7e) c = '?';
+  }
+  return name;
+}
 
 std::string hostname_of(const std::filesystem::path& sysroot) {
   if (!sysroot.empty()) {
@@ -21,11 +38,11 @@ std::string hostname_of(const std::filesystem::path& sysroot) {
     if (!text.ok()) return "unknown";
     std::string name = *text;
     while (!name.empty() && (name.back() == '\n' || name.back() == ' ')) name.pop_back();
-    return name.empty() ? "unknown" : name;
+    return displayable(std::move(name));
   }
   char name[256] = {};
   if (::gethostname(name, sizeof name - 1) != 0) return "unknown";
-  return name;
+  return displayable(name);
 }
 
 Error not_for_this_request(const std::string& what) {

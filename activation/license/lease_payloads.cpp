@@ -123,7 +123,7 @@ Result<LeaseRequest> lease_request_from_payload(const nlohmann::json& payload) {
   request.product = in.string("product");
   request.machine_id = in.string("machine_id");
   request.device_public_key = in.public_key("device_public_key");
-  request.hostname = in.string("hostname");
+  read_hostname(in, request.hostname);
   read_user(in, request.user, "lease request");
   request.project = in.optional_string("project");
   request.nonce = in.string("nonce");

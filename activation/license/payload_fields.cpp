@@ -40,6 +40,14 @@ void read_dongle(FieldReader& in, std::optional<dongle::DongleBinding>& out) {
   out = std::move(*parsed);
 }
 
+void read_hostname(FieldReader& in, std::string& out) {
+  out = in.string("hostname");
+  if (!in.failed() && !encoding::is_display_text(out, kMaxHostnameBytes)) {
+    in.fail("\"hostname\" must be at most " + std::to_string(kMaxHostnameBytes) +
+            " bytes of printable text, without control characters");
+  }
+}
+
 void read_user(FieldReader& in, std::optional<std::string>& out, std::string_view document) {
   out = in.optional_string("user");
   if (!out || in.failed()) return;

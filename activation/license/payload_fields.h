@@ -27,6 +27,14 @@ void read_match_policy(FieldReader& in, fingerprint::MatchPolicy& out);
 // The optional "dongle" field of requests and licenses.
 void read_dongle(FieldReader& in, std::optional<dongle::DongleBinding>& out);
 
+// The longest hostname a request may carry (a DNS name is at most 253 bytes).
+inline constexpr std::size_t kMaxHostnameBytes = 255;
+
+// The "hostname" field of requests: shown to support staff, admins and other
+// users of the license and written to CSV, so it must be one line of
+// printable text (encoding::is_display_text), never an escape sequence.
+void read_hostname(FieldReader& in, std::string& out);
+
 // The optional "user" field: only an address in its normal form is accepted,
 // so the server never has to guess which user a request meant.
 void read_user(FieldReader& in, std::optional<std::string>& out, std::string_view document);

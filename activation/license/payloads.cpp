@@ -145,7 +145,7 @@ Result<ActivationRequest> activation_request_from_payload(const nlohmann::json& 
   request.nonce = in.string("nonce");
   request.created_at = in.integer("created_at");
   request.client_version = in.string("client_version");
-  request.hostname = in.string("hostname");
+  read_hostname(in, request.hostname);
   request.activation_id = in.optional_string("activation_id");
   read_dongle(in, request.dongle);
   read_user(in, request.user, "activation request");

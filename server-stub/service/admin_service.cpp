@@ -25,12 +25,6 @@ constexpr std::size_t kTokenBytes = 32;
 constexpr std::size_t kMaxFeatures = 64;
 constexpr std::size_t kMaxNameLength = 200;
 
-bool is_display_text(std::string_view text) {
-  return text.size() <= kMaxNameLength && std::none_of(text.begin(), text.end(), [](char c) {
-           return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
-         });
-}
-
 Status bad_field(const std::string& message) {
   return make_error(ErrorCode::invalid_argument, message);
 }
@@ -98,7 +92,7 @@ Status check_order(const LicenseOrder& order, std::optional<UnixTime> now) {
                  kMaxActivations)}) {
     if (!check.ok()) return check;
   }
-  if (!is_display_text(order.licensee)) {
+  if (!encoding::is_display_text(order.licensee, kMaxNameLength)) {
     return bad_field("licensee must be at most 200 printable characters");
   }
   if (order.features.size() > kMaxFeatures) return bad_field("at most 64 features");
@@ -218,7 +212,7 @@ Result<Product> AdminService::create_product(const AdminCaller& caller, Product 
     return make_error(ErrorCode::invalid_argument,
                       "a product id is 1-64 of a-z, 0-9, '-', '_' and '.', such as acme-cad");
   }
-  if (product.name.empty() || !is_display_text(product.name)) {
+  if (product.name.empty() || !encoding::is_display_text(product.name, kMaxNameLength)) {
     return make_error(ErrorCode::invalid_argument, "a product name is 1-200 printable characters");
   }
   product.created_at = context_.clock();

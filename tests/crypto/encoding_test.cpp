@@ -144,5 +144,29 @@ TEST(Utf8, RefusesEveryKindOfIllFormedSequence) {
   }
 }
 
+TEST(DisplayText, AcceptsOneLineOfPrintableTextUpToItsLength) {
+  for (const std::string text : {"", "ws-042.corp.example.com", "Acme GmbH & Co. KG",
+                                 "M\xC3\xBCller", "\xE6\x9D\xB1\xE4\xBA\xAC", "=HYPERLINK(x)"}) {
+    EXPECT_TRUE(is_display_text(text, 64)) << text;
+  }
+  EXPECT_TRUE(is_display_text(std::string(64, 'a'), 64));
+  EXPECT_FALSE(is_display_text(std::string(65, 'a'), 64));
+}
+
+TEST(DisplayText, RefusesControlCharactersAndIllFormedUtf8) {
+  for (const std::string& text :
+       {std::string("ws\x1b[2J"),     // an escape sequence that clears a terminal
+        std::string("ws\0admin", 8),  // NUL
+        std::string("two\nlines"),    // a line break
+        std::string("tab\there"),     // a tab
+        std::string("del\x7f"),       // DEL
+        std::string("c1\xC2\x9B"
+                    "31m"),         // CSI as a C1 control
+        std::string("caf\xE9")}) {  // Latin-1, not UTF-8
+    EXPECT_FALSE(is_display_text(text, 64)) << testing::PrintToString(text);
+  }
+  EXPECT_TRUE(is_display_text("\xC2\xA0nbsp", 64)) << "U+00A0 is not a control character";
+}
+
 }  // namespace
 }  // namespace nodelock::encoding

@@ -34,4 +34,9 @@ int crockford32_value(char symbol);
 // surrogates, nothing above U+10FFFF, no sequence cut short.
 bool is_valid_utf8(std::string_view text);
 
+// Whether `text` is one line of text a person may read on a terminal or in a
+// spreadsheet: at most `max_bytes` of well-formed UTF-8 with no control
+// character (C0, DEL or C1), so no escape sequence, NUL or line break.
+bool is_display_text(std::string_view text, std::size_t max_bytes);
+
 }  // namespace nodelock::encoding
