@@ -1,10 +1,12 @@
 // nodelock: the command installers, site admins and support staff run.
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "commands.h"
 #include "nodelock/activation/local_store.h"
+#include "nodelock/crypto/encoding.h"
 
 namespace nodelock::cli {
 namespace {
@@ -46,7 +48,21 @@ const Command* find_command(const std::vector<std::string>& words, std::size_t& 
   return best;
 }
 
+// Words go into JSON bodies, JSON output and messages, none of which can carry
+// bytes that are not UTF-8; refused here, in one place, they need no care later.
+std::optional<std::size_t> first_not_utf8(const std::vector<std::string>& words) {
+  for (std::size_t n = 0; n < words.size(); ++n) {
+    if (!encoding::is_valid_utf8(words[n])) return n + 1;
+  }
+  return std::nullopt;
+}
+
 int run(const std::vector<std::string>& words) {
+  if (const auto bad = first_not_utf8(words)) {
+    std::cerr << "nodelock: argument " << *bad
+              << " is not valid UTF-8 text; give names, values and paths in UTF-8\n";
+    return exit_usage;
+  }
   if (words.empty() || words[0] == "--help" || words[0] == "-h" || words[0] == "help") {
     print_overview(words.empty() ? std::cerr : std::cout);
     return words.empty() ? exit_usage : exit_ok;

@@ -37,6 +37,19 @@ TEST_F(CliUsageTest, AnUnknownOptionIsOneLineThatSuggestsTheNearestOne) {
   EXPECT_FALSE(contains(far_off.err, "did you mean")) << far_off.err;
 }
 
+// Bytes that are not UTF-8 in a licensee once aborted the CLI when it wrote
+// the request body (exit 134).
+TEST_F(CliUsageTest, AnArgumentThatIsNotUtf8IsAUsageErrorAndCreatesNothing) {
+  const ProcessResult created =
+      run_nodelock({"admin", "license", "create", "--product", "acme-cad", "--licensee",
+                    "M\xFCller GmbH", "--server", server_.url(), "--token", server_.admin_token()});
+  EXPECT_EQ(created.exit_code, 2) << created.err;
+  EXPECT_EQ(lines_in(created.err), 1) << created.err;
+  EXPECT_TRUE(contains(created.err, "argument 7 is not valid UTF-8")) << created.err;
+  EXPECT_EQ(admin().get("/v1/licenses").body["licenses"].size(), 0u);
+  EXPECT_EQ(run_nodelock({"status", "--store", "/tmp/\xC0\xAF"}).exit_code, 2);
+}
+
 TEST_F(CliUsageTest, AdminCommandsToAServerThatIsNotThereAdviseCheckingTheServer) {
   const std::string url = server_.url();
   const IssuedKey issued = license("--max-activations 1");
