@@ -162,7 +162,7 @@ TEST_F(VerifierTest, LicenseActivatedByFilesPastItsRefreshDateSaysToRenewByFile)
   auto text = store.read_license();
   ASSERT_TRUE(text.ok());
   ASSERT_TRUE(
-      store.save_activation(*text, {"", "", license.license_id, license.activation_id}).ok());
+      store.save_activation(*text, {"", "", license.license_id, license.activation_id, ""}).ok());
   const CheckResult result = check(kNow + 6 * kDay);
   EXPECT_EQ(result.status(), LicenseStatus::needs_refresh);
   EXPECT_NE(result.message().find("nodelock offline request --renew --product acme.cad"),
