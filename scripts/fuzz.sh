@@ -49,7 +49,7 @@ for target in "${targets[@]}"; do
   rm -rf "$work/$target"
   mkdir -p "$corpus" "$artifacts" "$work/$target/tmp"
   cp tests/fuzz/corpus/"$target"/* "$corpus"/
-  options=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -jobs=1 -workers=1
+  options=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048
            -print_final_stats=1 -artifact_prefix="$artifacts/")
   [ -f "tests/fuzz/$target.dict" ] && options+=(-dict="tests/fuzz/$target.dict")
   echo "== fuzz_$target for ${seconds}s"
