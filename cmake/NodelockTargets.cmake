@@ -19,6 +19,18 @@ if(NODELOCK_SANITIZE)
   add_link_options(-fsanitize=address,undefined)
 endif()
 
+if(NODELOCK_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "NODELOCK_FUZZ needs clang (CMAKE_CXX_COMPILER=clang++), "
+                        "not ${CMAKE_CXX_COMPILER_ID}")
+  endif()
+  # Every library gets libFuzzer's coverage instrumentation and the sanitizers;
+  # only the fuzz targets link libFuzzer's main (tests/fuzz).
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+                      -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
 # nodelock_precompile_headers(<target> <header>...)
 # Precompiles third-party headers most of a target's files parse: json.hpp,
 # gtest.h and httplib.h each cost a file two to three seconds to parse, saved

@@ -17,6 +17,7 @@ packages=(
   libbenchmark-dev wrk          # benchmarks
   umockdev libumockdev-dev      # emulated USB devices for real libusb in tests
   iproute2 util-linux procps    # network namespaces (unshare) and process control in tests
+  clang libclang-rt-14-dev      # scripts/fuzz.sh: libFuzzer and clang's sanitizer runtimes
 )
 
 missing=()

@@ -6,8 +6,6 @@ namespace nodelock::server::sqlite {
 
 namespace {
 
-constexpr const char* kAlertColumns = "id, license_id, kind, scope, raised_at, message, details";
-
 Alert alert_at(const Query& query, int first) {
   return Alert{query.text(first),     query.text(first + 1),    query.text(first + 2),
                query.text(first + 3), query.integer(first + 4), query.text(first + 5),
