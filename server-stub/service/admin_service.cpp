@@ -10,7 +10,9 @@
 #include "nodelock/activation/payloads.h"
 #include "nodelock/crypto/encoding.h"
 #include "nodelock/crypto/utc_time.h"
+#include "nodelock/server/lease_store.h"
 #include "nodelock/server/seat_reclaim.h"
+#include "nodelock/server/seats_in_use.h"
 #include "record_refusals.h"
 #include "reserved_seats.h"
 #include "roles.h"
@@ -258,7 +260,22 @@ Result<std::vector<License>> AdminService::licenses(AdminRole caller,
                                                     std::string_view product) const {
   if (Status allowed = require_role(caller, AdminRole::viewer); !allowed.ok())
     return allowed.error();
-  return context_.store.licenses(product);
+  auto licenses = context_.store.licenses(product);
+  if (!licenses.ok()) return licenses;
+  if (Status counted = count_floating_seats(*licenses, ""); !counted.ok()) return counted.error();
+  return licenses;
+}
+
+Status AdminService::count_floating_seats(std::vector<License>& licenses,
+                                          std::string_view license_id) const {
+  const bool any_floating = std::any_of(licenses.begin(), licenses.end(), [](const License& l) {
+    return l.model == SeatModel::floating;
+  });
+  if (!any_floating) return {};
+  auto held = context_.store.leases().held_leases(license_id);
+  if (!held.ok()) return held.error();
+  count_leased_seats(licenses, *held);
+  return {};
 }
 
 Result<LicenseDetails> AdminService::license(AdminRole caller, std::string_view id) const {
@@ -270,7 +287,9 @@ Result<LicenseDetails> AdminService::license(AdminRole caller, std::string_view 
   if (!activations.ok()) return activations.error();
   auto users = context_.store.license_users(id);
   if (!users.ok()) return users.error();
-  LicenseDetails details{std::move(*license), std::move(*activations), {}};
+  std::vector<License> counted{std::move(*license)};
+  if (Status status = count_floating_seats(counted, id); !status.ok()) return status.error();
+  LicenseDetails details{std::move(counted.front()), std::move(*activations), {}};
   for (const LicenseUser& user : *users) {
     if (user.reserved) details.reserved_for.push_back(user.email);
   }

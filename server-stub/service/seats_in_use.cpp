@@ -1,6 +1,7 @@
 #include "nodelock/server/seats_in_use.h"
 
 #include <algorithm>
+#include <iterator>
 
 namespace nodelock::server {
 
@@ -20,6 +21,16 @@ std::vector<HeldSeat> held_seats(const std::vector<Lease>& held) {
 
 int seats_in_use(const std::vector<Lease>& held) {
   return static_cast<int>(held_seats(held).size());
+}
+
+void count_leased_seats(std::vector<License>& licenses, const std::vector<Lease>& held) {
+  for (License& license : licenses) {
+    if (license.model != SeatModel::floating) continue;
+    std::vector<Lease> own;
+    std::copy_if(held.begin(), held.end(), std::back_inserter(own),
+                 [&](const Lease& lease) { return lease.license_id == license.id; });
+    license.seats_used = seats_in_use(own);
+  }
 }
 
 int grace_seats_in_use(int in_use, int seats) { return std::max(0, in_use - seats); }

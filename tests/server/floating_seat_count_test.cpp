@@ -109,6 +109,15 @@ TEST_F(FloatingSeatCountTest, FourMachinesCheckingOutTwiceHoldFourSeatsByEveryCo
   EXPECT_EQ(counts.daily_peak, 4);
   EXPECT_EQ(counts.csv_seats, 4u);
 
+  EXPECT_EQ(license_details(license.id).body["seats"]["used"], 4);
+  for (const auto& listed : admin().get("/v1/licenses").body["licenses"]) {
+    if (listed["id"] == license.id) {
+      EXPECT_EQ(listed["seats_used"], 4) << listed.dump();
+    }
+  }
+  ProcessResult shown = admin_cli("license list");
+  EXPECT_NE(shown.out.find("4/3 seats"), std::string::npos) << shown.out;
+
   ProcessResult summary = admin_cli("report summary --license " + license.id);
   EXPECT_EQ(summary.exit_code, 0) << summary.out;
   EXPECT_NE(summary.out.find("peak reached 4 of 3 seats"), std::string::npos) << summary.out;

@@ -165,6 +165,10 @@ class AdminService {
                                                           UnixTime to) const;
 
  private:
+  // Sets the seats_used of the floating licenses among `licenses` from the
+  // leases held on `license_id` ("" for every license): see seats_in_use.h.
+  Status count_floating_seats(std::vector<License>& licenses, std::string_view license_id) const;
+
   ServiceContext context_;
 };
 

@@ -26,6 +26,12 @@ std::vector<HeldSeat> held_seats(const std::vector<Lease>& held);
 // How many seats `held` (one license's leases) hold.
 int seats_in_use(const std::vector<Lease>& held);
 
+// Sets each floating license's seats_used among `licenses` to the seats its
+// leases in `held` hold; node-locked and site licenses keep the activations
+// the store counts there. So `license show` and `license list` read the same
+// count as /metrics and the refusals.
+void count_leased_seats(std::vector<License>& licenses, const std::vector<Lease>& held);
+
 // Of `in_use` seats on a license of `seats`, those held on grace seats.
 int grace_seats_in_use(int in_use, int seats);
 
