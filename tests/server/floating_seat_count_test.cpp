@@ -110,7 +110,8 @@ TEST_F(FloatingSeatCountTest, FourMachinesCheckingOutTwiceHoldFourSeatsByEveryCo
   EXPECT_EQ(counts.csv_seats, 4u);
 
   EXPECT_EQ(license_details(license.id).body["seats"]["used"], 4);
-  for (const auto& listed : admin().get("/v1/licenses").body["licenses"]) {
+  const Reply all = admin().get("/v1/licenses");
+  for (const auto& listed : all.body["licenses"]) {
     if (listed["id"] == license.id) {
       EXPECT_EQ(listed["seats_used"], 4) << listed.dump();
     }
