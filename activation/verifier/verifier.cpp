@@ -81,9 +81,13 @@ struct KnownStore {
 struct Verifier::Impl {
   TrustedKeys trusted;
   std::string product;
-  VerifierOptions dongles;
+  VerifierOptions settings;
   std::mutex mutex;
   std::map<std::filesystem::path, KnownStore> stores;  // by the root checks name
+
+  std::int64_t now() const {
+    return settings.clock ? settings.clock() : static_cast<std::int64_t>(std::time(nullptr));
+  }
 
   // Parses and verifies a license text not seen before, or with `borrowed`
   // the text of the borrowed seat's file.
@@ -107,7 +111,7 @@ struct Verifier::Impl {
     auto payload = verify_envelope(*envelope, *signer);
     if (!payload.ok()) return payload.error();
     if (envelope->type() == DocumentType::site_license) {
-      return verify_site(std::move(text), *payload, store);
+      return verify_site(std::move(text), *payload);
     }
     if (borrowed) return verify_borrow(std::move(text), *payload, store, options);
     auto license = license_from_payload(*payload);
@@ -123,10 +127,9 @@ struct Verifier::Impl {
     entry.machine = std::move(*machine);
     entry.view = std::make_shared<const CheckResult::LicenseView>(
         CheckResult::LicenseView{std::move(*license), {}, false});
-    entry.clock = std::make_unique<ClockGuard>(ClockGuard::for_store(store.directory(), product));
     if (const auto& binding = entry.view->license.dongle) {
-      entry.dongle = std::make_shared<const dongle::ProofCache>(*binding, dongles.dongle_devices,
-                                                                dongles.dongle_proof_lifetime);
+      entry.dongle = std::make_shared<const dongle::ProofCache>(*binding, settings.dongle_devices,
+                                                                settings.dongle_proof_lifetime);
     }
     return entry;
   }
@@ -178,14 +181,12 @@ struct Verifier::Impl {
     }
     entry.view = std::make_shared<const CheckResult::LicenseView>(
         CheckResult::LicenseView{std::move(terms), {}, true});
-    entry.clock = std::make_unique<ClockGuard>(ClockGuard::for_store(store.directory(), product));
     return entry;
   }
 
   // A site license file: bound to a site id, which each check compares with
   // the one the machine presents, so there is no fingerprint to match.
-  Result<VerifiedLicense> verify_site(std::string text, const nlohmann::json& payload,
-                                      const LocalStore& store) const {
+  Result<VerifiedLicense> verify_site(std::string text, const nlohmann::json& payload) const {
     auto site = site_license_from_payload(payload);
     if (!site.ok()) return site.error();
     if (site->product != product) {
@@ -195,7 +196,6 @@ struct Verifier::Impl {
     VerifiedLicense entry{std::move(text), nullptr, {}, nullptr, nullptr};
     entry.view = std::make_shared<const CheckResult::LicenseView>(
         CheckResult::LicenseView{terms_of(*site), site->site_id, false});
-    entry.clock = std::make_unique<ClockGuard>(ClockGuard::for_store(store.directory(), product));
     return entry;
   }
 
@@ -216,7 +216,7 @@ Verifier::Verifier(std::vector<crypto::PublicKey> trusted_vendor_keys, std::stri
     : impl_(std::make_unique<Impl>()) {
   impl_->trusted = TrustedKeys(trusted_vendor_keys);
   impl_->product = std::move(product);
-  impl_->dongles = std::move(options);
+  impl_->settings = std::move(options);
 }
 Verifier::Verifier(Verifier&&) noexcept = default;
 Verifier& Verifier::operator=(Verifier&&) noexcept = default;
@@ -224,7 +224,8 @@ Verifier::~Verifier() = default;
 
 CheckResult Verifier::check(const CheckOptions& options) const {
   CheckResult result;
-  const std::int64_t now = options.now.value_or(static_cast<std::int64_t>(std::time(nullptr)));
+  const bool what_if = options.now.has_value();
+  const std::int64_t now = what_if ? *options.now : impl_->now();
   const auto fail = [&result](const Error& error) {
     result.status_ = status_for(error.code);
     result.message_ = error.message;
@@ -287,7 +288,15 @@ CheckResult Verifier::check(const CheckOptions& options) const {
       return fail(status.error());
     }
   }
-  if (auto status = entry.clock->observe(now); !status.ok()) return fail(status.error());
+  if (!what_if) {
+    // Made at the first check on the real clock: finding the record may
+    // create a per-user secret, which a what-if check must not.
+    if (entry.clock == nullptr) {
+      entry.clock = std::make_unique<ClockGuard>(
+          ClockGuard::for_store(state.store.directory(), impl_->product));
+    }
+    if (auto status = entry.clock->observe(now); !status.ok()) return fail(status.error());
+  }
   if (borrowed) {
     if (auto status = check_borrow_term(entry.view->license, now); !status.ok()) {
       return fail(status.error());

@@ -30,7 +30,6 @@ class VerifierAllocationTest : public testing::OneVerifierTest {
     CheckOptions options;
     options.store = root.path();
     options.app_version = "4.2.0";
-    options.now = kNow;
     options.sysroot = desktop();
     options.site_id = site_id;
     // The first check verifies the file, collects the fingerprint and writes

@@ -136,11 +136,10 @@ TEST_F(VerifierBorrowTest, AClockSetBackIsRefusedAsForALicense) {
   EXPECT_EQ(check(kNow + 2 * kDay).status(), LicenseStatus::clock_rollback)
       << "set back three days to stretch the borrow";
 
-  const Verifier next_run({vendor.public_key()}, kProduct);
+  const Verifier next_run({vendor.public_key()}, kProduct, testing::clock_at(kNow + 2 * kDay));
   CheckOptions options;
   options.store = root.path();
   options.sysroot = desktop();
-  options.now = kNow + 2 * kDay;
   EXPECT_EQ(next_run.check(options).status(), LicenseStatus::clock_rollback)
       << "the latest time seen was remembered on disk";
 }

@@ -115,10 +115,9 @@ TEST_F(VerifierCacheTest, ClockSetBackAfterManyFastChecksIsNoticed) {
   }
   EXPECT_EQ(check(kNow + 5 * kDay).status(), LicenseStatus::clock_rollback);
 
-  const Verifier next_run({vendor.public_key()}, kProduct);
+  const Verifier next_run({vendor.public_key()}, kProduct, testing::clock_at(kNow + 5 * kDay));
   CheckOptions options;
   options.store = root.path();
-  options.now = kNow + 5 * kDay;
   options.sysroot = desktop();
   EXPECT_EQ(next_run.check(options).status(), LicenseStatus::clock_rollback)
       << "the latest time seen was remembered on disk";

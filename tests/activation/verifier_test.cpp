@@ -4,21 +4,20 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 
 #include "license_factory.h"
 #include "nodelock/activation/local_store.h"
 #include "nodelock/crypto/file_io.h"
+#include "verifier_fixture.h"
 
 namespace nodelock {
 namespace {
 
-constexpr std::int64_t kNow = 1'790'000'000;  // 2026-09-21
-constexpr std::int64_t kDay = 24 * 3600;
-const std::string kProduct = "acme.cad";
-
-// Tests act as a fixture host, never as the machine they run on, whose
-// identity may be too weak to bind a license to.
-std::filesystem::path desktop() { return testing::fixture_host("desktop-two-nics"); }
+using testing::desktop;
+using testing::kDay;
+using testing::kNow;
+using testing::kProduct;
 
 class VerifierTest : public ::testing::Test {
  protected:
@@ -28,11 +27,10 @@ class VerifierTest : public ::testing::Test {
 
   CheckResult check(std::int64_t now = kNow, const std::string& version = "4.2.0",
                     const std::filesystem::path& sysroot = desktop()) {
-    const Verifier verifier({vendor.public_key()}, kProduct);
+    const Verifier verifier({vendor.public_key()}, kProduct, testing::clock_at(now));
     CheckOptions options;
     options.store = root.path();
     options.app_version = version;
-    options.now = now;
     options.sysroot = sysroot;
     return verifier.check(options);
   }
@@ -131,6 +129,44 @@ TEST_F(VerifierTest, EditedClockRecordIsTampered) {
   const auto record = store.directory() / "clock.json";
   ASSERT_TRUE(write_file_atomic(record, "{\"last_seen\":1,\"mac\":\"00\"}").ok());
   EXPECT_EQ(check(kNow).status(), LicenseStatus::tampered);
+}
+
+// Every file under `root` with its bytes.
+std::map<std::string, std::string> files_under(const std::filesystem::path& root) {
+  std::map<std::string, std::string> files;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
+    if (entry.is_regular_file()) files[entry.path().string()] = read_file(entry.path()).value();
+  }
+  return files;
+}
+
+TEST_F(VerifierTest, AWhatIfCheckLeavesTheStoreByteForByteUnchanged) {
+  install([](License& license) { license.expires_at = kNow + 30 * kDay; });
+  ASSERT_TRUE(check(kNow).ok());
+  const auto before = files_under(root.path());
+
+  const Verifier verifier({vendor.public_key()}, kProduct, testing::clock_at(kNow));
+  CheckOptions next_month;
+  next_month.store = root.path();
+  next_month.sysroot = desktop();
+  next_month.now = kNow + 29 * kDay;
+  EXPECT_TRUE(verifier.check(next_month).ok());
+  next_month.now = kNow + 31 * kDay;
+  EXPECT_EQ(verifier.check(next_month).status(), LicenseStatus::expired);
+
+  EXPECT_EQ(files_under(root.path()), before);
+  EXPECT_TRUE(check(kNow + 3600).ok()) << "a what-if time ahead leaves no mark on the real clock";
+}
+
+TEST_F(VerifierTest, AWhatIfTimeIsJudgedOnTheTermsNotOnTheClockRecord) {
+  install();
+  ASSERT_TRUE(check(kNow + 10 * kDay).ok());
+  const Verifier verifier({vendor.public_key()}, kProduct, testing::clock_at(kNow + 10 * kDay));
+  CheckOptions last_week;
+  last_week.store = root.path();
+  last_week.sysroot = desktop();
+  last_week.now = kNow + 3 * kDay;
+  EXPECT_TRUE(verifier.check(last_week).ok()) << verifier.check(last_week).message();
 }
 
 TEST_F(VerifierTest, SubscriptionExpiresAfterItsGraceDays) {

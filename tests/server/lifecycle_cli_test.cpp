@@ -15,11 +15,12 @@ constexpr std::int64_t kDay = 24 * 3600;
 // The check an application on `machine` makes, with its clock at `now`.
 CheckResult check_at(const Machine& machine, std::int64_t now) {
   const LocalStore store(machine.store.path(), "acme-cad");
-  const Verifier verifier(store.read_vendor_keys().value(), "acme-cad");
+  VerifierOptions clock;
+  clock.clock = [now] { return now; };
+  const Verifier verifier(store.read_vendor_keys().value(), "acme-cad", clock);
   CheckOptions options;
   options.store = machine.store.path();
   options.sysroot = machine.sysroot;
-  options.now = now;
   return verifier.check(options);
 }
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -50,8 +51,12 @@ ServerProcess::ServerProcess(Options options) {
     ADD_FAILURE() << "pipe failed";
     return;
   }
+  const pid_t test_process = getpid();
   pid_ = fork();
   if (pid_ == 0) {
+    // A test that crashes must not leave its server behind holding the test
+    // runner's output pipe open, which makes the runner wait for its timeout.
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != test_process) _exit(126);
     dup2(out[1], STDOUT_FILENO);
     close(out[0]);
     close(out[1]);

@@ -31,6 +31,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -75,7 +76,11 @@ struct CheckOptions {
   std::optional<std::int64_t> app_release_time;  // unix time of this build, for
                                                  // maintenance-end licenses
   std::filesystem::path sysroot;                 // empty: this machine
-  std::optional<std::int64_t> now;               // unix time; empty: the system clock
+  // A what-if time (unix seconds): the license's terms are judged as they
+  // stand then, and nothing is read from or written to the store's clock
+  // record, so asking about next month leaves later checks untouched.
+  // Empty: now, by VerifierOptions::clock.
+  std::optional<std::int64_t> now;
   // The site this machine belongs to, which a site license file must name;
   // empty: the store's site-id file (`nodelock offline install --site-id`).
   std::string site_id;
@@ -89,6 +94,11 @@ struct VerifierOptions {
   // How long a successful proof of the bound dongle is trusted before the
   // dongle is asked again: a pulled dongle is noticed within this time.
   std::chrono::milliseconds dongle_proof_lifetime = dongle::default_proof_lifetime;
+  // The clock a check takes as the real time (unix seconds): it is compared
+  // with and remembered in the store's clock record, which notices a clock
+  // set back. Empty: the system clock. An application with a time source it
+  // trusts more (a signed time service) may supply it.
+  std::function<std::int64_t()> clock;
 };
 
 class CheckResult {
