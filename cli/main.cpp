@@ -13,8 +13,13 @@ namespace {
 
 // Resolved for this run: it depends on running as root and on $NODELOCK_STORE.
 std::string default_store_note() {
-  return "Default store: " + LocalStore::default_root().string() +
-         " (give --store DIR, or set $NODELOCK_STORE, to use another).\n";
+  std::string note = "Default store: " + LocalStore::default_root().string() +
+                     " (give --store DIR, or set $NODELOCK_STORE, to use another).\n";
+  if (LocalStore::search_roots().size() > 1) {
+    note += "`status` also looks in the per-machine store " + LocalStore::machine_root().string() +
+            " when this one holds no license.\n";
+  }
+  return note;
 }
 
 void print_overview(std::ostream& out) {

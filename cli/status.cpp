@@ -46,6 +46,14 @@ std::string check_in_line(std::int64_t refresh_by, std::string_view channel) {
   return "Check in:    none needed before the license ends";
 }
 
+// --store when given; else the store the Verifier finds the license in: the
+// user's own, else the machine's.
+std::filesystem::path checked_root(const Args& args, const std::string& product) {
+  if (auto given = args.get("--store")) return *given;
+  auto found = LocalStore::root_for(product);
+  return found.ok() ? *found : LocalStore::default_root();
+}
+
 int exit_code_of(LicenseStatus status) {
   if (status == LicenseStatus::valid) return exit_ok;
   return status == LicenseStatus::tampered ? exit_bad_input : exit_refused;
@@ -61,7 +69,7 @@ int run_status(const Args& args) {
       return report(major.error(), json);
     }
   }
-  const LocalStore store(args.get("--store").value_or(""), *product);
+  const LocalStore store(checked_root(args, *product), *product);
   auto keys = vendor_keys(args, store);
   if (!keys.ok()) return report(keys.error(), json);
 

@@ -31,13 +31,12 @@ Result<nlohmann::json> read_json(const fs::path& path) {
   return json;
 }
 
-}  // namespace
+const char* chosen_root() {
+  const char* chosen = std::getenv("NODELOCK_STORE");
+  return chosen != nullptr && *chosen != 0 ? chosen : nullptr;
+}
 
-fs::path LocalStore::default_root() {
-  if (const char* chosen = std::getenv("NODELOCK_STORE"); chosen != nullptr && *chosen != 0) {
-    return chosen;
-  }
-  if (::geteuid() == 0) return "/var/lib/nodelock";
+fs::path user_root() {
   if (const char* data = std::getenv("XDG_DATA_HOME"); data != nullptr && *data == '/') {
     return fs::path(data) / "nodelock";
   }
@@ -47,14 +46,51 @@ fs::path LocalStore::default_root() {
   return fs::temp_directory_path() / ("nodelock-" + std::to_string(::geteuid()));
 }
 
+}  // namespace
+
+fs::path LocalStore::default_root() {
+  if (const char* chosen = chosen_root()) return chosen;
+  return ::geteuid() == 0 ? machine_root() : user_root();
+}
+
+fs::path LocalStore::machine_root() {
+  const char* packaged = std::getenv("NODELOCK_MACHINE_STORE");
+  return packaged != nullptr && *packaged == '/' ? fs::path(packaged) : "/var/lib/nodelock";
+}
+
+std::vector<fs::path> LocalStore::search_roots() {
+  if (const char* chosen = chosen_root()) return {chosen};
+  if (::geteuid() == 0) return {machine_root()};
+  return {user_root(), machine_root()};
+}
+
+Result<fs::path> LocalStore::root_for(const std::string& product) {
+  const std::vector<fs::path> roots = search_roots();
+  std::string looked;
+  for (const fs::path& root : roots) {
+    const LocalStore store(root, product);
+    if (::access(store.license_path().c_str(), F_OK) == 0 ||
+        ::access(store.borrow_path().c_str(), F_OK) == 0) {
+      return root;
+    }
+    looked += (looked.empty() ? "" : " nor in ") + store.directory().string();
+  }
+  return make_error(ErrorCode::not_activated,
+                    "This machine is not activated (no license in " + looked +
+                        "). Run `nodelock activate` or `nodelock offline request`.");
+}
+
 std::vector<std::string> LocalStore::products_in(const fs::path& root) {
   std::vector<std::string> products;
-  std::error_code error;
-  for (fs::directory_iterator entry(root.empty() ? default_root() : root, error), end;
-       !error && entry != end; entry.increment(error)) {
-    if (entry->is_directory(error)) products.push_back(entry->path().filename().string());
+  for (const fs::path& searched : root.empty() ? search_roots() : std::vector<fs::path>{root}) {
+    std::error_code error;
+    for (fs::directory_iterator entry(searched, error), end; !error && entry != end;
+         entry.increment(error)) {
+      if (entry->is_directory(error)) products.push_back(entry->path().filename().string());
+    }
   }
   std::sort(products.begin(), products.end());
+  products.erase(std::unique(products.begin(), products.end()), products.end());
   return products;
 }
 

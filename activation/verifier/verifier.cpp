@@ -231,10 +231,15 @@ CheckResult Verifier::check(const CheckOptions& options) const {
     result.message_ = error.message;
     return result;
   };
-  // The default root follows the environment, so it is looked up every time.
-  const std::filesystem::path default_root =
-      options.store.empty() ? LocalStore::default_root() : std::filesystem::path();
-  const std::filesystem::path& root = options.store.empty() ? default_root : options.store;
+  // Which store holds the license follows the environment and what is
+  // installed, so it is looked for at every check.
+  std::filesystem::path found;
+  if (options.store.empty()) {
+    auto located = LocalStore::root_for(impl_->product);
+    if (!located.ok()) return fail(located.error());
+    found = std::move(*located);
+  }
+  const std::filesystem::path& root = options.store.empty() ? found : options.store;
 
   std::unique_lock<std::mutex> lock(impl_->mutex);
   auto known = impl_->stores.find(root);

@@ -69,13 +69,23 @@ struct CheckInState {
 
 class LocalStore {
  public:
-  // /var/lib/nodelock for root, otherwise $XDG_DATA_HOME/nodelock
-  // (~/.local/share/nodelock): a per-machine store when installing as root, a
-  // per-user one otherwise. NODELOCK_STORE overrides both.
+  // Where activations are written: the per-machine root for root, otherwise
+  // the per-user root, $XDG_DATA_HOME/nodelock (~/.local/share/nodelock).
+  // NODELOCK_STORE overrides both.
   static std::filesystem::path default_root();
+  // The per-machine root, which an installer running as root activates into
+  // and every user reads: /var/lib/nodelock, or NODELOCK_MACHINE_STORE for a
+  // package that keeps it elsewhere.
+  static std::filesystem::path machine_root();
+  // Where a license is looked for, in order: NODELOCK_STORE alone when set;
+  // else the per-user root, then the per-machine root (root: that one alone).
+  static std::vector<std::filesystem::path> search_roots();
+  // The first of search_roots() that holds a license or a borrowed seat of
+  // `product`; not_activated, naming every place looked in, when none does.
+  static Result<std::filesystem::path> root_for(const std::string& product);
 
-  // The products that have a directory under `root` (empty: default_root()),
-  // sorted; none when the root does not exist yet.
+  // The products that have a directory under `root`, sorted; none when the
+  // root does not exist yet. `root` empty: those under any of search_roots().
   static std::vector<std::string> products_in(const std::filesystem::path& root);
 
   // `root` empty: default_root(). Nothing is touched until a read or write.

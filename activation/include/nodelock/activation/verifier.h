@@ -71,7 +71,9 @@ std::string_view status_name(LicenseStatus status);
 [[nodiscard]] Result<std::int64_t> app_major_version(std::string_view version);
 
 struct CheckOptions {
-  std::filesystem::path store;  // the store's root; empty: LocalStore::default_root()
+  // The store's root; empty: the first of LocalStore::search_roots() holding a
+  // license of the product (the user's own, then the per-machine store).
+  std::filesystem::path store;
   std::string app_version;      // "4.2.0" (app_major_version); empty: no version check
   std::optional<std::int64_t> app_release_time;  // unix time of this build, for
                                                  // maintenance-end licenses
