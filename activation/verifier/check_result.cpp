@@ -21,6 +21,7 @@ constexpr std::pair<LicenseStatus, std::string_view> kStatusNames[] = {
     {LicenseStatus::suspended, "suspended"},
     {LicenseStatus::revoked, "revoked"},
     {LicenseStatus::outside_site, "outside_site"},
+    {LicenseStatus::product_mismatch, "product_mismatch"},
 };
 
 }  // namespace
@@ -47,6 +48,8 @@ LicenseStatus status_for(ErrorCode code) {
       return LicenseStatus::revoked;
     case ErrorCode::outside_site:
       return LicenseStatus::outside_site;
+    case ErrorCode::product_mismatch:
+      return LicenseStatus::product_mismatch;
     default:
       return LicenseStatus::tampered;
   }

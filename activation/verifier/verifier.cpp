@@ -117,8 +117,7 @@ struct Verifier::Impl {
     auto license = license_from_payload(*payload);
     if (!license.ok()) return license.error();
     if (license->product != product) {
-      return make_error(ErrorCode::tampered, "The installed license is for product '" +
-                                                 license->product + "', not '" + product + "'.");
+      return another_products("The installed license", license->product);
     }
     VerifiedLicense entry{std::move(text), nullptr, {}, nullptr, nullptr};
     auto machine = match_machine(*license, options, "This license was activated",
@@ -132,6 +131,15 @@ struct Verifier::Impl {
                                                                 settings.dongle_proof_lifetime);
     }
     return entry;
+  }
+
+  // A genuine document of this vendor for another of its products: one
+  // vendor's products share a signing key, so the signature alone does not
+  // tell them apart.
+  Error another_products(std::string_view what, const std::string& found) const {
+    return make_error(ErrorCode::product_mismatch,
+                      std::string(what) + " is for product '" + found + "', not '" + product +
+                          "'. Activate this product, or install the license meant for it.");
   }
 
   // Whether this machine is the one `license` is bound to: ok, or the
@@ -160,8 +168,7 @@ struct Verifier::Impl {
     auto borrow = borrow_from_payload(payload);
     if (!borrow.ok()) return borrow.error();
     if (borrow->product != product) {
-      return make_error(ErrorCode::tampered, "The borrowed seat is for product '" +
-                                                 borrow->product + "', not '" + product + "'.");
+      return another_products("The borrowed seat", borrow->product);
     }
     VerifiedLicense entry{std::move(text), nullptr, {}, nullptr, nullptr};
     License terms = terms_of(*borrow);
@@ -190,8 +197,7 @@ struct Verifier::Impl {
     auto site = site_license_from_payload(payload);
     if (!site.ok()) return site.error();
     if (site->product != product) {
-      return make_error(ErrorCode::tampered, "The installed site license is for product '" +
-                                                 site->product + "', not '" + product + "'.");
+      return another_products("The installed site license", site->product);
     }
     VerifiedLicense entry{std::move(text), nullptr, {}, nullptr, nullptr};
     entry.view = std::make_shared<const CheckResult::LicenseView>(

@@ -107,7 +107,7 @@ TEST_F(VerifierBorrowTest, ABorrowCopiedFromAnotherInstallationIsAMismatch) {
 TEST_F(VerifierBorrowTest, ABorrowOfAnotherProductIsRefused) {
   borrow(7, [](Borrow& borrowed) { borrowed.product = "acme.viewer"; });
   const CheckResult result = check(kNow);
-  EXPECT_EQ(result.status(), LicenseStatus::tampered);
+  EXPECT_EQ(result.status(), LicenseStatus::product_mismatch);
   EXPECT_NE(result.message().find("acme.viewer"), std::string::npos) << result.message();
 }
 

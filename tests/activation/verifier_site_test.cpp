@@ -118,7 +118,7 @@ TEST_F(VerifierSiteTest, AnotherVendorsFileIsRefused) {
 
 TEST_F(VerifierSiteTest, AFileForAnotherProductIsRefused) {
   testing::install_test_site_license(store, vendor, "other.app", kSite, kNow);
-  EXPECT_EQ(check(kSite).status(), LicenseStatus::tampered);
+  EXPECT_EQ(check(kSite).status(), LicenseStatus::product_mismatch);
 }
 
 TEST_F(VerifierSiteTest, ExpiryAndGraceHoldAndNoCheckInIsEverDue) {

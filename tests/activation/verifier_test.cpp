@@ -240,7 +240,13 @@ TEST_F(VerifierTest, LicenseForAnotherProductIsRefused) {
   testing::install_test_license(other_store, vendor, "other.app", desktop(), kNow);
   std::filesystem::create_directories(store.directory());
   std::filesystem::copy_file(other_store.license_path(), store.license_path());
-  EXPECT_EQ(check().status(), LicenseStatus::tampered);
+  // The vendor's genuine license, for another of its products: not tampering.
+  const CheckResult result = check();
+  EXPECT_EQ(result.status(), LicenseStatus::product_mismatch) << result.message();
+  EXPECT_EQ(status_name(result.status()), "product_mismatch");
+  EXPECT_NE(result.message().find("for product 'other.app', not 'acme.cad'"), std::string::npos)
+      << result.message();
+  EXPECT_FALSE(result.has_feature("export"));
 }
 
 }  // namespace

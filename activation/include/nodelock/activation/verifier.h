@@ -57,6 +57,7 @@ enum class LicenseStatus {
   suspended,            // the vendor suspended the license (learnt at the last check-in)
   revoked,              // the activation was revoked or reset by support
   outside_site,         // a site license file for a site this machine does not present
+  product_mismatch,     // the installed license is the vendor's, for another of its products
 };
 
 // "valid", "not_activated", ...: stable names for scripts and JSON.
