@@ -2,6 +2,7 @@
 // codes, the files it leaves and what it prints.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -19,11 +20,14 @@ using nodelock::testing::TempDir;
 
 using nodelock::testing::ProcessResult;
 
+// Runs the shell command `command` in `dir`.
+ProcessResult shell_in(const TempDir& dir, const std::string& command) {
+  return nodelock::testing::run_shell("cd '" + dir.path().string() + "' && " + command);
+}
+
 // Runs `nodelock <arguments>` (already shell-quoted) in `dir`.
 ProcessResult nodelock_in(const TempDir& dir, const std::string& arguments) {
-  return nodelock::testing::run_shell("cd '" + dir.path().string() + "' && '" +
-                                      nodelock::testing::nodelock_binary().string() + "' " +
-                                      arguments);
+  return shell_in(dir, "'" + nodelock::testing::nodelock_binary().string() + "' " + arguments);
 }
 
 TEST(KeygenCommand, WritesAnOwnerOnlyPrivateKeyAndItsPublicKey) {
@@ -109,6 +113,69 @@ TEST(KeygenCommand, AnUnwritableDirectoryIsReportedAndNothingIsLeft) {
   EXPECT_NE(run.exit_code, 0);
   EXPECT_NE(run.err.find("missing"), std::string::npos) << run.err;
   EXPECT_FALSE(std::filesystem::exists(dir / "missing"));
+}
+
+// Writes `program` beside the emitted header in `dir`, builds it with
+// `compile` and runs it: what it prints.
+ProcessResult build_and_run(const TempDir& dir, const std::string& source_name,
+                            const std::string& program, const std::string& compile) {
+  std::ofstream(dir / source_name) << program;
+  const ProcessResult built = shell_in(dir, compile + " -o app " + source_name);
+  EXPECT_EQ(built.exit_code, 0) << built.err;
+  return nodelock::testing::run_shell("'" + (dir / "app").string() + "'");
+}
+
+TEST(KeygenCommand, EmitsTheKeyAsAC_PlusPlusHeaderTheApplicationCompilesIn) {
+  const TempDir dir;
+  ASSERT_EQ(nodelock_in(dir, "keygen --out vendor.key").exit_code, 0);
+  const ProcessResult emitted =
+      nodelock_in(dir, "keygen --emit-cpp --pubkey vendor.key.pub > vendor_key.h");
+  ASSERT_EQ(emitted.exit_code, 0) << emitted.err;
+  auto key = read_public_key_file(dir / "vendor.key.pub");
+  ASSERT_TRUE(key.ok()) << key.message();
+  EXPECT_NE(read_text(dir / "vendor_key.h").find(key_id(*key)), std::string::npos);
+
+  const ProcessResult run = build_and_run(
+      dir, "app.cpp",
+      "#include <cstdio>\n#include \"vendor_key.h\"\n"
+      "int main() { for (auto b : kVendorPublicKey.bytes) std::printf(\"%02x\", b); }\n",
+      std::string("'") + NODELOCK_TEST_CXX + "' -std=c++17 -I'" + NODELOCK_CRYPTO_INCLUDE + "'");
+  EXPECT_EQ(run.out, encoding::hex(key->bytes));
+}
+
+TEST(KeygenCommand, EmitsTheKeyAsACHeaderUnderTheNameGiven) {
+  const TempDir dir;
+  ASSERT_EQ(nodelock_in(dir, "keygen --out vendor.key").exit_code, 0);
+  const ProcessResult emitted = nodelock_in(
+      dir, "keygen --emit-c --pubkey vendor.key.pub --name acme_vendor_key > vendor_key.h");
+  ASSERT_EQ(emitted.exit_code, 0) << emitted.err;
+  auto key = read_public_key_file(dir / "vendor.key.pub");
+  ASSERT_TRUE(key.ok()) << key.message();
+
+  const ProcessResult run = build_and_run(
+      dir, "app.c",
+      "#include <stdio.h>\n#include \"vendor_key.h\"\n"
+      "int main(void) { for (int i = 0; i < 32; ++i) printf(\"%02x\", acme_vendor_key[i]); "
+      "return 0; }\n",
+      std::string("'") + NODELOCK_TEST_CC + "' -std=c99 -Wall -Werror");
+  EXPECT_EQ(run.out, encoding::hex(key->bytes));
+}
+
+TEST(KeygenCommand, EmittingRefusesABadNameOrAMissingKeyAndPrintsNothing) {
+  const TempDir dir;
+  ASSERT_EQ(nodelock_in(dir, "keygen --out vendor.key").exit_code, 0);
+  for (const char* arguments :
+       {"keygen --emit-cpp --pubkey vendor.key.pub --name '1key'",
+        "keygen --emit-cpp --pubkey vendor.key.pub --name 'key;system()'", "keygen --emit-cpp",
+        "keygen --emit-cpp --emit-c --pubkey vendor.key.pub",
+        "keygen --emit-c --pubkey vendor.key.pub --out other.key"}) {
+    const ProcessResult refused = nodelock_in(dir, arguments);
+    EXPECT_EQ(refused.exit_code, 2) << arguments << ": " << refused.err;
+    EXPECT_TRUE(refused.out.empty()) << arguments;
+    EXPECT_FALSE(refused.err.empty()) << arguments;
+  }
+  const ProcessResult not_a_key = nodelock_in(dir, "keygen --emit-c --pubkey vendor.key");
+  EXPECT_EQ(not_a_key.exit_code, 4) << not_a_key.err;
 }
 
 }  // namespace
