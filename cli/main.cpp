@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "nodelock/activation/local_store.h"
 #include "nodelock/crypto/encoding.h"
+#include "nodelock/crypto/version.h"
 
 namespace nodelock::cli {
 namespace {
@@ -73,7 +74,7 @@ int run(const std::vector<std::string>& words) {
     return words.empty() ? exit_usage : exit_ok;
   }
   if (words[0] == "--version") {
-    std::cout << "nodelock " << NODELOCK_VERSION << '\n';
+    std::cout << "nodelock " << NODELOCK_VERSION_STRING << '\n';
     return exit_ok;
   }
   std::size_t consumed = 0;

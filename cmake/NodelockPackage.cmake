@@ -14,6 +14,7 @@ foreach(module crypto fingerprint dongle activation client offline audit server-
             DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
   endif()
 endforeach()
+install(DIRECTORY "${NODELOCK_GENERATED_INCLUDE}/" DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 
 set(config_dir ${CMAKE_INSTALL_LIBDIR}/cmake/nodelock)
 install(EXPORT nodelockTargets NAMESPACE nodelock:: DESTINATION ${config_dir})

@@ -3,7 +3,7 @@
 #include <set>
 
 #include "nodelock/crypto/encoding.h"
-#include "nodelock/dongle/binding.h"
+#include "nodelock/dongle/binding_json.h"
 
 namespace nodelock::dongle {
 namespace {

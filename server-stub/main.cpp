@@ -33,6 +33,7 @@
 
 #include "nodelock/crypto/encoding.h"
 #include "nodelock/crypto/numbers.h"
+#include "nodelock/crypto/version.h"
 #include "nodelock/server/api_server.h"
 #include "nodelock/server/data_dir.h"
 #include "nodelock/server/lease_store.h"
@@ -319,7 +320,7 @@ int run(const std::vector<std::string>& words) {
     return kExitOk;
   }
   if (words[0] == "--version") {
-    std::cout << "nodelock-server " << NODELOCK_VERSION << '\n';
+    std::cout << "nodelock-server " << NODELOCK_VERSION_STRING << '\n';
     return kExitOk;
   }
   if (words[0] == "init") return run_init(rest);

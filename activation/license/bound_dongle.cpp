@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "nodelock/dongle/binding_json.h"
 #include "nodelock/fingerprint/collect.h"
 
 namespace nodelock {

@@ -4,6 +4,7 @@
 
 #include "nodelock/activation/payloads.h"
 #include "nodelock/crypto/encoding.h"
+#include "nodelock/dongle/binding_json.h"
 
 namespace nodelock {
 

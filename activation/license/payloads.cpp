@@ -6,6 +6,7 @@
 
 #include "nodelock/activation/json_fields.h"
 #include "nodelock/crypto/encoding.h"
+#include "nodelock/dongle/binding_json.h"
 #include "payload_fields.h"
 
 namespace nodelock {

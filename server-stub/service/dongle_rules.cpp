@@ -1,6 +1,7 @@
 #include "dongle_rules.h"
 
 #include "license_rules.h"
+#include "nodelock/dongle/binding_json.h"
 
 namespace nodelock::server {
 namespace {

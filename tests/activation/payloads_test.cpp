@@ -1,5 +1,6 @@
 // Payload parsers read what arrives from outside: every field is checked.
 #include "nodelock/activation/payloads.h"
+#include "nodelock/dongle/binding_json.h"
 
 #include <gtest/gtest.h>
 

@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "nodelock/crypto/encoding.h"
-#include "nodelock/dongle/binding.h"
+#include "nodelock/dongle/binding_json.h"
 
 namespace nodelock::dongle {
 namespace {

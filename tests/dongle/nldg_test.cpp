@@ -6,7 +6,7 @@
 #include <set>
 
 #include "dongle_fixture.h"
-#include "nodelock/dongle/binding.h"
+#include "nodelock/dongle/binding_json.h"
 
 namespace nodelock::dongle::testing {
 namespace {

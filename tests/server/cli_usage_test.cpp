@@ -5,6 +5,7 @@
 #include <regex>
 #include <string>
 
+#include "nodelock/crypto/version.h"
 #include "server_fixture.h"
 
 namespace nodelock::server::testing {
@@ -91,6 +92,13 @@ TEST_F(CliUsageTest, BothProgramsTellTheirVersion) {
               std::regex_match(server.out.substr(16), version))
       << server.out;
   EXPECT_EQ(client.out.substr(9), server.out.substr(16)) << "one project version";
+  EXPECT_EQ(client.out, std::string("nodelock ") + NODELOCK_VERSION_STRING + "\n")
+      << "the version an application compiles against (nodelock/crypto/version.h)";
+  EXPECT_EQ(NODELOCK_VERSION_STRING, std::to_string(NODELOCK_VERSION_MAJOR) + "." +
+                                         std::to_string(NODELOCK_VERSION_MINOR) + "." +
+                                         std::to_string(NODELOCK_VERSION_PATCH));
+  EXPECT_EQ(NODELOCK_VERSION_NUMBER,
+            NODELOCK_VERSION_MAJOR * 10000 + NODELOCK_VERSION_MINOR * 100 + NODELOCK_VERSION_PATCH);
 }
 
 TEST_F(CliUsageTest, HelpNamesTheDefaultStore) {

@@ -12,11 +12,12 @@
 #include "nodelock/activation/local_store.h"
 #include "nodelock/activation/payloads.h"
 #include "nodelock/crypto/result.h"
+#include "nodelock/crypto/version.h"
 
 namespace nodelock {
 
 // The version of nodelock that makes this machine's requests.
-inline constexpr std::string_view kClientVersion = "0.1.0";
+inline constexpr std::string_view kClientVersion = NODELOCK_VERSION_STRING;
 
 // This machine as a license sees it, for one product.
 struct Machine {

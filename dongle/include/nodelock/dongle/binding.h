@@ -2,7 +2,7 @@
 //
 // At activation:
 //   auto binding = nodelock::dongle::enrol();                 // the one dongle present
-//   license["dongle"] = nodelock::dongle::to_json(*binding);   // into the signed license
+//   license["dongle"] = nodelock::dongle::to_json(*binding);   // binding_json.h
 // In the application:
 //   nodelock::dongle::ProofCache dongle{*binding};
 //   if (auto proof = dongle.check(); !proof.ok()) refuse(proof.message());
@@ -28,8 +28,6 @@
 #include <optional>
 #include <string>
 #include <variant>
-
-#include <nlohmann/json.hpp>
 
 #include "nodelock/crypto/crypto.h"
 #include "nodelock/crypto/result.h"
@@ -61,18 +59,6 @@ struct DongleBinding {
   friend bool operator==(const DongleBinding& a, const DongleBinding& b);
   friend bool operator!=(const DongleBinding& a, const DongleBinding& b) { return !(a == b); }
 };
-
-// What a license carries: strings and integers only, binary values in base64,
-// so it fits canonical signed JSON.
-//   {"family":"nldg","public_key":"<base64, 32 bytes>"}
-//   {"challenge":"<base64, 64 bytes>","family":"yubikey",
-//    "response_hash":"<base64, 32 bytes>","salt":"<base64, 16 bytes>","slot":2}
-nlohmann::json to_json(const DongleBinding& binding);
-
-// Strict: a missing or unknown field, a wrong type, an unknown family, a slot
-// other than 2, or a value that is not base64 of exactly the size above gives
-// ErrorCode::malformed.
-[[nodiscard]] Result<DongleBinding> dongle_binding_from_json(const nlohmann::json& json);
 
 struct EnrolOptions {
   DeviceOptions device;
