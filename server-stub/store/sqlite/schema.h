@@ -1,7 +1,7 @@
 // The SQLite schema and its versioned migrations.
 #pragma once
 
-#include "connection.h"
+#include "../sql/connection.h"
 
 namespace nodelock::server::sqlite {
 
@@ -12,6 +12,6 @@ inline constexpr int kSchemaVersion = 15;
 // Brings the database to kSchemaVersion by applying, in order and in
 // one transaction, every migration newer than the recorded schema_version. A
 // database written by a newer build is refused with conflict, never misread.
-Status migrate(Connection& db);
+Status migrate(sql::Connection& db);
 
 }  // namespace nodelock::server::sqlite
