@@ -4,9 +4,10 @@
 // write logic in this directory is written once against it.
 //
 // SQL here is the subset both databases accept: parameters numbered `?N` or
-// plain `?` as SQLite counts them, INSERT ... ON CONFLICT DO NOTHING, and
-// json_each(?) for the values of a JSON array (PostgreSQL's connection renders
-// the last two in its own spelling, postgres/statement_text.h).
+// plain `?` as SQLite counts them (PostgreSQL's connection renumbers them
+// `$N`, postgres/statement_text.h), INSERT ... ON CONFLICT DO NOTHING, and
+// json_each(X) for the values of a JSON array (which the PostgreSQL schema
+// defines, postgres/schema.cpp).
 //
 // A Connection is used by one thread at a time; the store hands each
 // connection to one thread at once.

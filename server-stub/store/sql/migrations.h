@@ -9,6 +9,10 @@
 
 namespace nodelock::server::sql {
 
+// The schema version this build writes, on every backend. A database with a
+// newer version is refused (conflict) rather than misread.
+inline constexpr int kSchemaVersion = 15;
+
 struct Migration {
   int version;
   const char* sql;

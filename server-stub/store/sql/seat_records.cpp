@@ -152,12 +152,13 @@ Result<int> count_active_seats(Connection& db, std::string_view license_id) {
 namespace {
 
 // One statement files all of a seat's keys: a claim runs in the single writer
-// thread, where every statement counts.
+// thread, where every statement counts. (`WHERE true` tells SQLite's parser
+// the ON CONFLICT belongs to the INSERT, not to a join of the SELECT.)
 Status insert_seat_keys(Connection& db, const Activation& seat, const std::string& keys_json) {
   return db
       .query(
-          "INSERT OR IGNORE INTO seat_keys(license_id, machine_key, activation_id) "
-          "SELECT ?1, value, ?2 FROM json_each(?3)")
+          "INSERT INTO seat_keys(license_id, machine_key, activation_id) "
+          "SELECT ?1, value, ?2 FROM json_each(?3) WHERE true ON CONFLICT DO NOTHING")
       .bind(1, seat.license_id)
       .bind(2, seat.id)
       .bind(3, keys_json)

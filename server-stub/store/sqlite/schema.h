@@ -2,12 +2,11 @@
 #pragma once
 
 #include "../sql/connection.h"
+#include "../sql/migrations.h"
 
 namespace nodelock::server::sqlite {
 
-// The schema version this build writes. A database with a newer version is
-// refused (conflict) rather than misread.
-inline constexpr int kSchemaVersion = 15;
+using sql::kSchemaVersion;
 
 // Brings the database to kSchemaVersion by applying, in order and in
 // one transaction, every migration newer than the recorded schema_version. A
