@@ -81,7 +81,9 @@ constexpr const char* kUsage =
     "      One client address may hold --max-connections-per-address connections at\n"
     "      once (default 32), and a request must arrive in full within\n"
     "      --request-deadline seconds of its first byte (default 10; docs/OPERATIONS.md).\n"
-    "  --db defaults to sqlite:DIR/nodelock.db.\n"
+    "  --db defaults to sqlite:DIR/nodelock.db; --db postgresql://USER@HOST/DATABASE\n"
+    "      keeps the records in PostgreSQL, shared by every instance given the same\n"
+    "      URL and a copy of DIR (docs/OPERATIONS.md).\n"
     "  nodelock-server --version prints the version.\n";
 
 using Flags = std::map<std::string, std::string>;

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "nodelock/server/usage.h"
+#include "postgres/postgres_store.h"
 #include "sqlite/sqlite_store.h"
 
 namespace nodelock::server {
@@ -55,6 +56,11 @@ std::optional<Enum> value_in(const NameTable<Enum, N>& table, std::string_view n
 }
 
 constexpr std::string_view kSqliteScheme = "sqlite:";
+constexpr std::string_view kPostgresSchemes[] = {"postgresql://", "postgres://"};
+
+bool starts_with(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
 
 }  // namespace
 
@@ -86,12 +92,17 @@ Error no_such_record(std::string_view kind, std::string_view id) {
 }
 
 Result<std::unique_ptr<Store>> open_store(std::string_view url) {
-  if (url.substr(0, kSqliteScheme.size()) == kSqliteScheme && url.size() > kSqliteScheme.size()) {
+  if (starts_with(url, kSqliteScheme) && url.size() > kSqliteScheme.size()) {
     return sqlite::open_sqlite_store(std::string(url.substr(kSqliteScheme.size())));
+  }
+  for (std::string_view scheme : kPostgresSchemes) {
+    if (starts_with(url, scheme)) return postgres::open_postgres_store(std::string(url));
   }
   return make_error(ErrorCode::invalid_argument,
                     "unsupported store '" + std::string(url) +
-                        "': this nodelock-server stores its data in SQLite; use sqlite:PATH");
+                        "': use sqlite:PATH for a database file of this server, or "
+                        "postgresql://USER@HOST:PORT/DATABASE for a PostgreSQL database several "
+                        "servers share");
 }
 
 }  // namespace nodelock::server

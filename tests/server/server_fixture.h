@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,6 +22,22 @@ namespace nodelock::server::testing {
 struct IssuedKey {
   std::string id;
   std::string key;
+};
+
+// The answers to activations sent at once: seats granted, refused for the
+// limit, and anything else.
+struct ActivationTally {
+  std::atomic<int> granted{0}, refused{0}, other{0};
+
+  void count(const Reply& reply) {
+    if (reply.status == 200) {
+      ++granted;
+    } else if (reply.status == 409 && reply.code() == "activation_limit") {
+      ++refused;
+    } else {
+      ++other;
+    }
+  }
 };
 
 // A simulated machine: a fixture system tree and a license store of its own.

@@ -26,22 +26,15 @@ TEST_F(ServerTest, FiveHundredConcurrentActivationsGrantExactlyTenSeats) {
   for (int i = 0; i < kMachines; ++i) {
     requests.push_back(TestMachine().activation_request(license.key, kProduct, unix_now()));
   }
-  std::atomic<int> granted{0}, refused{0}, other{0};
+  ActivationTally tally;
   run_at_once(
       kMachines, [&](int) { return ApiClient(server_.url()); },
       [&](int i, ApiClient& client) {
-        Reply reply = activate(client, requests[static_cast<std::size_t>(i)]);
-        if (reply.status == 200) {
-          ++granted;
-        } else if (reply.status == 409 && reply.code() == "activation_limit") {
-          ++refused;
-        } else {
-          ++other;
-        }
+        tally.count(activate(client, requests[static_cast<std::size_t>(i)]));
       });
-  EXPECT_EQ(granted.load(), 10);
-  EXPECT_EQ(refused.load(), 490);
-  EXPECT_EQ(other.load(), 0);
+  EXPECT_EQ(tally.granted.load(), 10);
+  EXPECT_EQ(tally.refused.load(), 490);
+  EXPECT_EQ(tally.other.load(), 0);
   Reply shown = license_details(license.id);
   EXPECT_EQ(shown.body["seats"]["used"], 10);
   EXPECT_EQ(shown.body["activations"].size(), 10u);

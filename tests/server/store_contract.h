@@ -1,8 +1,9 @@
 // The Store contract: the promises of store.h, held against every backend.
 //
-// A backend is the URL of an empty store in a test's own directory, opened
-// with open_store() as `nodelock-server --db` opens it. Adding a backend
-// (PostgreSQL) is one line in store_backends(); every contract test then runs
+// A backend is the URL of an empty store of a test's own, opened with
+// open_store() as `nodelock-server --db` opens it: a SQLite file in the test's
+// directory, or a new database of the test PostgreSQL cluster. Adding a
+// backend is one entry in store_backends(); every contract test then runs
 // against it too.
 #pragma once
 
@@ -10,30 +11,49 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
 #include <functional>
+#include <iterator>
 #include <limits>
 #include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "postgres_database.h"
 #include "store_fixture.h"
 
 namespace nodelock::server::testing {
 
 struct StoreBackend {
   std::string name;  // the suffix of the tests' names, e.g. "sqlite"
-  // The URL of a new, empty store whose files live under `dir`, where the
-  // secrets test reads them.
+  // The URL of a new, empty store; a file store keeps its files under `dir`.
   std::function<std::string(const TempDir& dir)> url;
+  // Everything the store at `url` (made under `dir`) holds, as bytes or text.
+  std::function<std::string(const TempDir& dir, const std::string& url)> stored;
 };
+
+// The bytes of every file under `dir`: the database, its journal or WAL.
+inline std::string bytes_under(const std::filesystem::path& dir) {
+  std::string bytes;
+  for (const auto& file : std::filesystem::recursive_directory_iterator(dir)) {
+    if (!file.is_regular_file()) continue;
+    std::ifstream in(file.path(), std::ios::binary);
+    bytes.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  return bytes;
+}
 
 // Test listings name a backend by its name, not its bytes.
 inline void PrintTo(const StoreBackend& backend, std::ostream* out) { *out << backend.name; }
 
 inline std::vector<StoreBackend> store_backends() {
   return {
-      {"sqlite", [](const TempDir& dir) { return store_url(dir); }},
+      {"sqlite", [](const TempDir& dir) { return store_url(dir); },
+       [](const TempDir& dir, const std::string&) { return bytes_under(dir.path()); }},
+      {"postgresql", [](const TempDir&) { return new_postgres_database(); },
+       [](const TempDir&, const std::string& url) { return postgres_rows(url); }},
   };
 }
 

@@ -12,7 +12,7 @@ constexpr std::chrono::milliseconds kInterval{200};
 
 }  // namespace
 
-Checkpointer::Checkpointer(Connection connection)
+Checkpointer::Checkpointer(std::unique_ptr<SqliteConnection> connection)
     : db_(std::move(connection)), thread_([this] { run(); }) {}
 
 Checkpointer::~Checkpointer() {
@@ -30,7 +30,7 @@ void Checkpointer::run() {
     lock.unlock();
     // PASSIVE never blocks the writer or a reader; what it cannot copy now it
     // copies next time. A failure leaves the data safe in the WAL.
-    (void)db_.execute("PRAGMA wal_checkpoint(PASSIVE)");
+    (void)db_->execute("PRAGMA wal_checkpoint(PASSIVE)");
     lock.lock();
   }
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -14,7 +15,7 @@ namespace nodelock::server::sqlite {
 
 class Checkpointer {
  public:
-  explicit Checkpointer(Connection connection);
+  explicit Checkpointer(std::unique_ptr<SqliteConnection> connection);
   ~Checkpointer();  // stops the thread; closing the last connection checkpoints the rest
   Checkpointer(const Checkpointer&) = delete;
   Checkpointer& operator=(const Checkpointer&) = delete;
@@ -22,7 +23,7 @@ class Checkpointer {
  private:
   void run();
 
-  Connection db_;
+  std::unique_ptr<SqliteConnection> db_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;

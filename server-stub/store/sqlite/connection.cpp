@@ -38,6 +38,12 @@ ErrorCode code_for(int rc) {
 // user alone (issue #18): SQLite makes them as the umask allows, usually 0644,
 // and gives a new -wal or -shm the mode of the database. A database made by
 // an older server is tightened here too.
+Error error_of(sqlite3* db, std::string_view what) {
+  const int rc = sqlite3_extended_errcode(db);
+  return make_error(code_for(rc),
+                    "the license database failed " + std::string(what) + ": " + sqlite3_errmsg(db));
+}
+
 Status keep_to_owner(const std::string& path) {
   namespace fs = std::filesystem;
   for (const char* suffix : {"", "-wal", "-shm"}) {
@@ -55,20 +61,74 @@ Status keep_to_owner(const std::string& path) {
   return {};
 }
 
+// A prepared statement of `db`, finalized when destroyed.
+class SqliteStatement final : public sql::Statement {
+ public:
+  SqliteStatement(sqlite3* db, sqlite3_stmt* statement) : db_(db), statement_(statement) {}
+  ~SqliteStatement() override { sqlite3_finalize(statement_); }
+  SqliteStatement(const SqliteStatement&) = delete;
+  SqliteStatement& operator=(const SqliteStatement&) = delete;
+
+  void bind_text(int index, std::string_view text) override {
+    note_bind(sqlite3_bind_text(statement_, index, text.data(), static_cast<int>(text.size()),
+                                SQLITE_TRANSIENT));
+  }
+  void bind_integer(int index, std::int64_t number) override {
+    note_bind(sqlite3_bind_int64(statement_, index, number));
+  }
+  void bind_null(int index) override { note_bind(sqlite3_bind_null(statement_, index)); }
+
+  Result<bool> step() override {
+    if (bind_error_ != SQLITE_OK) {
+      return make_error(ErrorCode::internal, std::string("binding a query parameter failed: ") +
+                                                 sqlite3_errstr(bind_error_));
+    }
+    const int rc = sqlite3_step(statement_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    return error_of(db_, "running a query");
+  }
+
+  std::string text(int column) const override {
+    const auto* bytes = sqlite3_column_text(statement_, column);
+    const int size = sqlite3_column_bytes(statement_, column);
+    return bytes != nullptr ? std::string(reinterpret_cast<const char*>(bytes), size)
+                            : std::string();
+  }
+  std::int64_t integer(int column) const override {
+    return sqlite3_column_int64(statement_, column);
+  }
+  bool is_null(int column) const override {
+    return sqlite3_column_type(statement_, column) == SQLITE_NULL;
+  }
+
+  void reset() override {
+    sqlite3_reset(statement_);
+    sqlite3_clear_bindings(statement_);
+    bind_error_ = SQLITE_OK;
+  }
+
+ private:
+  void note_bind(int rc) {
+    if (rc != SQLITE_OK && bind_error_ == SQLITE_OK) bind_error_ = rc;
+  }
+
+  sqlite3* db_;
+  sqlite3_stmt* statement_;
+  int bind_error_ = SQLITE_OK;
+};
+
 }  // namespace
 
-void Connection::Closer::operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+void SqliteConnection::Closer::operator()(sqlite3* db) const { sqlite3_close_v2(db); }
 
-void Connection::Finalizer::operator()(sqlite3_stmt* statement) const {
-  sqlite3_finalize(statement);
-}
-
-Result<Connection> Connection::open(const std::string& path, bool create) {
-  Connection connection;
+Result<std::unique_ptr<SqliteConnection>> SqliteConnection::open(const std::string& path,
+                                                                 bool create) {
+  std::unique_ptr<SqliteConnection> connection(new SqliteConnection());
   sqlite3* db = nullptr;
   const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
   const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
-  connection.db_.reset(db);
+  connection->db_.reset(db);
   if (rc != SQLITE_OK) {
     const std::string reason = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     return make_error(ErrorCode::io_error, "cannot open the license database " + path + ": " +
@@ -79,7 +139,7 @@ Result<Connection> Connection::open(const std::string& path, bool create) {
   // WAL lets readers run beside the writer; synchronous=FULL makes every commit
   // durable before it returns, which is what an acknowledged activation promises.
   // Checkpoints are the Checkpointer's job, never a committing writer's.
-  Status pragmas = connection.execute(
+  Status pragmas = connection->execute(
       "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
       "PRAGMA wal_autocheckpoint=0;");
   if (!pragmas.ok()) return pragmas.error();
@@ -89,12 +149,12 @@ Result<Connection> Connection::open(const std::string& path, bool create) {
   return connection;
 }
 
-Connection::~Connection() {
+SqliteConnection::~SqliteConnection() {
   // Statements must be finalized before sqlite3_close_v2 can free the handle.
   statements_.clear();
 }
 
-Status Connection::execute(const char* sql) {
+Status SqliteConnection::execute(const char* sql) {
   char* message = nullptr;
   const int rc = sqlite3_exec(db_.get(), sql, nullptr, nullptr, &message);
   if (rc == SQLITE_OK) return {};
@@ -103,26 +163,23 @@ Status Connection::execute(const char* sql) {
   return make_error(code_for(rc), "the license database failed: " + reason);
 }
 
-Query Connection::query(const char* sql) {
+Result<sql::Statement*> SqliteConnection::prepare(const char* sql) {
   auto found = statements_.find(sql);
   if (found == statements_.end()) {
     sqlite3_stmt* statement = nullptr;
     const int rc =
         sqlite3_prepare_v3(db_.get(), sql, -1, SQLITE_PREPARE_PERSISTENT, &statement, nullptr);
-    if (rc != SQLITE_OK) {
-      prepare_error_ = last_error("preparing a query");
-      return Query(this, nullptr);
-    }
-    found = statements_.emplace(sql, std::unique_ptr<sqlite3_stmt, Finalizer>(statement)).first;
+    if (rc != SQLITE_OK) return last_error("preparing a query");
+    found = statements_.emplace(sql, std::make_unique<SqliteStatement>(db_.get(), statement)).first;
   }
-  return Query(this, found->second.get());
+  return found->second.get();
 }
 
-bool Connection::in_transaction() const { return sqlite3_get_autocommit(db_.get()) == 0; }
+bool SqliteConnection::in_transaction() const { return sqlite3_get_autocommit(db_.get()) == 0; }
 
-int Connection::changes() const { return sqlite3_changes(db_.get()); }
+int SqliteConnection::changes() const { return sqlite3_changes(db_.get()); }
 
-void Connection::count_wal_frames(int* frames) {
+void SqliteConnection::count_wal_frames(int* frames) {
   sqlite3_wal_hook(
       db_.get(),
       [](void* out, sqlite3*, const char*, int pages) {
@@ -132,82 +189,8 @@ void Connection::count_wal_frames(int* frames) {
       frames);
 }
 
-Error Connection::last_error(std::string_view what) const {
-  const int rc = sqlite3_extended_errcode(db_.get());
-  return make_error(code_for(rc), "the license database failed " + std::string(what) + ": " +
-                                      sqlite3_errmsg(db_.get()));
-}
-
-Query::Query(Query&& other) noexcept
-    : connection_(other.connection_), statement_(other.statement_), bind_error_(other.bind_error_) {
-  other.statement_ = nullptr;
-}
-
-Query::~Query() {
-  if (statement_ != nullptr) {
-    sqlite3_reset(statement_);
-    sqlite3_clear_bindings(statement_);
-  }
-}
-
-void Query::note_bind(int rc) {
-  if (rc != SQLITE_OK && bind_error_ == SQLITE_OK) bind_error_ = rc;
-}
-
-Query& Query::bind(int index, std::string_view text) {
-  if (statement_ != nullptr) {
-    note_bind(sqlite3_bind_text(statement_, index, text.data(), static_cast<int>(text.size()),
-                                SQLITE_TRANSIENT));
-  }
-  return *this;
-}
-
-Query& Query::bind(int index, std::int64_t number) {
-  if (statement_ != nullptr) note_bind(sqlite3_bind_int64(statement_, index, number));
-  return *this;
-}
-
-Query& Query::bind(int index, const std::optional<std::int64_t>& number) {
-  if (statement_ == nullptr) return *this;
-  note_bind(number ? sqlite3_bind_int64(statement_, index, *number)
-                   : sqlite3_bind_null(statement_, index));
-  return *this;
-}
-
-Result<bool> Query::step() {
-  if (statement_ == nullptr) {
-    return connection_->prepare_error_.value_or(
-        make_error(ErrorCode::internal, "a query was used after it was moved"));
-  }
-  if (bind_error_ != SQLITE_OK) {
-    return make_error(ErrorCode::internal, std::string("binding a query parameter failed: ") +
-                                               sqlite3_errstr(bind_error_));
-  }
-  const int rc = sqlite3_step(statement_);
-  if (rc == SQLITE_ROW) return true;
-  if (rc == SQLITE_DONE) return false;
-  return connection_->last_error("running a query");
-}
-
-Status Query::run() {
-  for (;;) {
-    auto row = step();
-    if (!row.ok()) return row.error();
-    if (!*row) return {};
-  }
-}
-
-std::string Query::text(int column) const {
-  const auto* bytes = sqlite3_column_text(statement_, column);
-  const int size = sqlite3_column_bytes(statement_, column);
-  return bytes != nullptr ? std::string(reinterpret_cast<const char*>(bytes), size) : std::string();
-}
-
-std::int64_t Query::integer(int column) const { return sqlite3_column_int64(statement_, column); }
-
-std::optional<std::int64_t> Query::optional_integer(int column) const {
-  if (sqlite3_column_type(statement_, column) == SQLITE_NULL) return std::nullopt;
-  return sqlite3_column_int64(statement_, column);
+Error SqliteConnection::last_error(std::string_view what) const {
+  return error_of(db_.get(), what);
 }
 
 }  // namespace nodelock::server::sqlite

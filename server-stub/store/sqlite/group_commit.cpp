@@ -1,7 +1,6 @@
 #include "group_commit.h"
 
 #include <algorithm>
-#include <exception>
 #include <iterator>
 #include <optional>
 #include <vector>
@@ -15,18 +14,12 @@ constexpr std::size_t kMaxGroup = 512;
 // 64 MiB of 4 KiB pages: restarting costs a short pause this often.
 constexpr int kWalRestartFrames = 16384;
 
-Status run_guarded(const GroupCommit::Write& write, Connection& db) {
-  try {
-    return write(db);
-  } catch (const std::exception& e) {
-    return make_error(ErrorCode::internal, std::string("a database write failed: ") + e.what());
-  }
-}
-
 }  // namespace
 
-GroupCommit::GroupCommit(Connection writer) : db_(std::move(writer)) {
-  db_.count_wal_frames(&wal_frames_);
+GroupCommit::GroupCommit(std::unique_ptr<SqliteConnection> writer,
+                         std::unique_ptr<SqliteConnection> checkpointer)
+    : db_(std::move(writer)), checkpointer_(std::move(checkpointer)) {
+  db_->count_wal_frames(&wal_frames_);
   writer_ = std::thread([this] { writer_loop(); });
 }
 
@@ -70,7 +63,7 @@ void GroupCommit::writer_loop() {
     if (wal_frames_ >= kWalRestartFrames) {
       // RESTART waits for readers still on old frames; a failure only means
       // the WAL is restarted after a later group.
-      (void)db_.execute("PRAGMA wal_checkpoint(RESTART)");
+      (void)db_->execute("PRAGMA wal_checkpoint(RESTART)");
       wal_frames_ = 0;
     }
   }
@@ -78,7 +71,7 @@ void GroupCommit::writer_loop() {
 
 void GroupCommit::commit_group(std::deque<Pending>& group) {
   std::vector<Status> results(group.size());
-  Status begun = db_.query("BEGIN IMMEDIATE").run();
+  Status begun = db_->query("BEGIN IMMEDIATE").run();
   if (!begun.ok()) {
     for (auto& pending : group) pending.done.set_value(begun);
     return;
@@ -87,27 +80,27 @@ void GroupCommit::commit_group(std::deque<Pending>& group) {
   // I/O error): every write of the group is lost, not only the failing one.
   std::optional<Error> group_lost;
   for (std::size_t i = 0; i < group.size() && !group_lost; ++i) {
-    Status marked = db_.query("SAVEPOINT write").run();
-    results[i] = marked.ok() ? run_guarded(group[i].write, db_) : marked;
-    if (!db_.in_transaction()) {
-      group_lost = results[i].ok() ? db_.last_error("during a write") : results[i].error();
+    Status marked = db_->query("SAVEPOINT write").run();
+    results[i] = marked.ok() ? sql::run_guarded(group[i].write, *db_) : marked;
+    if (!db_->in_transaction()) {
+      group_lost = results[i].ok() ? db_->last_error("during a write") : results[i].error();
       break;
     }
     if (!results[i].ok()) {
-      Status undone = db_.query("ROLLBACK TO write").run();
+      Status undone = db_->query("ROLLBACK TO write").run();
       if (!undone.ok()) group_lost = undone.error();
     }
     if (!group_lost) {
-      Status released = db_.query("RELEASE write").run();
+      Status released = db_->query("RELEASE write").run();
       if (!released.ok()) group_lost = released.error();
     }
   }
   if (!group_lost) {
-    Status committed = db_.query("COMMIT").run();
+    Status committed = db_->query("COMMIT").run();
     if (!committed.ok()) group_lost = committed.error();
   }
   if (group_lost) {
-    if (db_.in_transaction()) (void)db_.query("ROLLBACK").run();
+    if (db_->in_transaction()) (void)db_->query("ROLLBACK").run();
     for (auto& pending : group) pending.done.set_value(*group_lost);
     return;
   }

@@ -1,20 +1,17 @@
 #include "schema.h"
 
-#include <cstdint>
 #include <string>
+#include <vector>
+
+#include "../sql/migrations.h"
 
 namespace nodelock::server::sqlite {
 
 namespace {
 
-struct Migration {
-  int version;
-  const char* sql;
-};
-
 // Append only: a released migration never changes, since databases in the field
 // already ran it. Migration N brings the schema from version N-1 to N.
-constexpr Migration kMigrations[] = {
+const std::vector<sql::Migration> kMigrations = {
     {1, R"sql(
 CREATE TABLE products(
   id TEXT PRIMARY KEY,
@@ -340,43 +337,9 @@ CREATE INDEX leases_by_start ON leases(license_id, started_at);
 )sql"},
 };
 
-static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion,
-              "every schema version has exactly one migration");
-
-Result<int> recorded_version(Connection& db) {
-  Status table = db.execute("CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)");
-  if (!table.ok()) return table.error();
-  Query query = db.query("SELECT max(version) FROM schema_version");
-  auto row = query.step();
-  if (!row.ok()) return row.error();
-  return static_cast<int>(query.optional_integer(0).value_or(0));
-}
-
-Status apply_migrations(Connection& db) {
-  auto version = recorded_version(db);
-  if (!version.ok()) return version.error();
-  if (*version > kSchemaVersion) {
-    return make_error(ErrorCode::conflict,
-                      "the license database has schema version " + std::to_string(*version) +
-                          ", newer than this nodelock-server understands (" +
-                          std::to_string(kSchemaVersion) +
-                          "); run the nodelock-server release that wrote it, or a later one");
-  }
-  for (const Migration& migration : kMigrations) {
-    if (migration.version <= *version) continue;
-    Status applied = db.execute(migration.sql);
-    if (!applied.ok()) return applied;
-    Status recorded = db.query("INSERT INTO schema_version(version) VALUES(?)")
-                          .bind(1, std::int64_t{migration.version})
-                          .run();
-    if (!recorded.ok()) return recorded;
-  }
-  return {};
-}
-
 // conflict when a row refers to a row that is not there.
-Status check_references(Connection& db) {
-  Query query = db.query("PRAGMA foreign_key_check");
+Status check_references(sql::Connection& db) {
+  sql::Query query = db.query("PRAGMA foreign_key_check");
   auto row = query.step();
   if (!row.ok()) return row.error();
   if (!*row) return {};
@@ -388,7 +351,7 @@ Status check_references(Connection& db) {
 
 }  // namespace
 
-Status migrate(Connection& db) {
+Status migrate(sql::Connection& db) {
   // A migration that rebuilds a table drops the old one while other tables
   // still refer to it, which foreign keys refuse; SQLite's way is to switch
   // them off (outside any transaction) and check every reference before the
@@ -398,7 +361,7 @@ Status migrate(Connection& db) {
   // IMMEDIATE: two servers starting on one new database must not both migrate it.
   Status begun = db.execute("BEGIN IMMEDIATE");
   if (!begun.ok()) return begun;
-  Status migrated = apply_migrations(db);
+  Status migrated = sql::apply_migrations(db, kMigrations, kSchemaVersion);
   if (migrated.ok()) migrated = check_references(db);
   if (!migrated.ok()) {
     (void)db.execute("ROLLBACK");
