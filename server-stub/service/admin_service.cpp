@@ -394,8 +394,8 @@ Status AdminService::may_answer_offline_requests(AdminRole caller) const {
   return require_role(caller, AdminRole::support);
 }
 
-Result<std::string> AdminService::create_admin_token(const AdminCaller& caller,
-                                                     AdminRole role) const {
+Result<IssuedAdminToken> AdminService::create_admin_token(const AdminCaller& caller,
+                                                          AdminRole role) const {
   if (Status allowed = require_role(caller.role, AdminRole::admin); !allowed.ok()) {
     return allowed.error();
   }
@@ -440,11 +440,13 @@ Result<std::vector<AuditEntry>> AdminService::audit_log(AdminRole caller, UnixTi
   return context_.store.audit_entries(from, to);
 }
 
-Result<std::string> issue_admin_token(Store& store, AdminRole role, const ChangedBy& by) {
-  std::string token = std::string(kTokenPrefix) + encoding::hex(crypto::random_bytes(kTokenBytes));
-  Status added = store.add_admin_token({new_record_id("tok"), token_hash(token), role, by.at}, by);
+Result<IssuedAdminToken> issue_admin_token(Store& store, AdminRole role, const ChangedBy& by) {
+  IssuedAdminToken issued{
+      new_record_id("tok"),
+      std::string(kTokenPrefix) + encoding::hex(crypto::random_bytes(kTokenBytes))};
+  Status added = store.add_admin_token({issued.id, token_hash(issued.token), role, by.at}, by);
   if (!added.ok()) return added.error();
-  return token;
+  return issued;
 }
 
 }  // namespace nodelock::server

@@ -247,8 +247,8 @@ TEST_P(StoreContractWrites, LicenseKeysAndAdminTokensNeverReachTheDatabase) {
   auto first_token = issue_admin_token(*store_, AdminRole::admin, kByAdmin);
   ASSERT_TRUE(first_token.ok()) << first_token.message();
 
-  const std::vector<std::string> secrets = {created->key, without_dashes(created->key), *token,
-                                            *first_token};
+  const std::vector<std::string> secrets = {created->key, without_dashes(created->key),
+                                            token->token, first_token->token};
   const auto expect_no_secret = [&](const std::string& bytes) {
     // What the store does keep is there, so the bytes are those it wrote.
     ASSERT_NE(bytes.find(created->license.id), std::string::npos);
