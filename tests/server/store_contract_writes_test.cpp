@@ -101,7 +101,9 @@ TEST_P(StoreContractWrites, AResetItsRuleRefusesLeavesTheSeatActive) {
   SeatReset reset;
   reset.activation_id = seat.id;
   reset.by = kByAdmin;
-  reset.admit = [](const License&, const std::vector<UnixTime>&) -> Status { return refusal(); };
+  reset.admit = [](const License&, const std::vector<UnixTime>&) -> Result<Admission> {
+    return refusal();
+  };
   expect_refused_and_unchanged(ErrorCode::forbidden, [&] { return store_->reset_seat(reset); });
 }
 
