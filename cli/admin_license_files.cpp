@@ -28,14 +28,22 @@ int run_import(const Args& args, const std::vector<std::string>& operands) {
   if (!format.ok()) return report(format.error(), json);
   auto content = read_file(*path, kMaxRecordFile);
   if (!content.ok()) return report(content.error(), json);
-  const nlohmann::json body = {{"format", *format}, {"content", *content}};
+  const nlohmann::json body = {
+      {"format", *format}, {"content", *content}, {"new_keys", args.has("--new-keys")}};
   return call_server(
       args, [&](const ServerClient& server) { return server.post("/v1/licenses/import", body); },
       [&](const nlohmann::json& reply) {
         std::cout << "Imported " << reply["imported"] << " licenses from " << *path << ":\n";
         for (const auto& license : reply["licenses"]) {
           std::cout << "  " << license["id"].get<std::string>() << "  "
-                    << license["key_hint"].get<std::string>() << '\n';
+                    << (license.contains("key") ? "new key " + license["key"].get<std::string>() +
+                                                      " (shown only now: send it to the licensee)"
+                                                : license["key_hint"].get<std::string>())
+                    << '\n';
+        }
+        for (const auto& note : reply.value("notes", nlohmann::json::array())) {
+          std::cout << "Note: line " << note["line"] << ": " << note["message"].get<std::string>()
+                    << '\n';
         }
       });
 }
@@ -74,11 +82,13 @@ int run_export(const Args& args, const std::vector<std::string>&) {
 const std::vector<AdminSubcommand>& admin_license_file_subcommands() {
   static const std::vector<AdminSubcommand> subcommands = {
       {"license import",
-       "license import FILE.csv|FILE.json   (admin; licenses, their limits and named users\n"
-       "      from another system, all or nothing; every bad line is listed)",
+       "license import FILE.csv|FILE.json [--new-keys]   (admin; licenses, their limits and\n"
+       "      named users from another system, all or nothing; every bad line is listed.\n"
+       "      Key hashes exported by another server are refused, since its keys could\n"
+       "      never activate here; --new-keys issues new keys for them, shown once)",
        {},
        run_import,
-       {},
+       {"--new-keys"},
        "file to import"},
       {"license export",
        "license export --out FILE.csv|FILE.json [--product P]   (admin; the same format,\n"

@@ -45,9 +45,11 @@ int run_token_create(const Args& args, const std::vector<std::string>&) {
         return server.post("/v1/admin-tokens", {{"role", *role}});
       },
       [](const nlohmann::json& reply) {
-        std::cout << "New " << reply["role"].get<std::string>()
-                  << " token (shown only now; keep it safe): " << reply["token"].get<std::string>()
-                  << '\n';
+        std::cout << "New " << reply["role"].get<std::string>() << " token "
+                  << reply["id"].get<std::string>()
+                  << " (shown only now; keep it safe): " << reply["token"].get<std::string>()
+                  << "\nIts id " << reply["id"].get<std::string>()
+                  << " names it in token list, token revoke and the audit log.\n";
       });
 }
 

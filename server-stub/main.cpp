@@ -5,7 +5,7 @@
 //                         [--tls-cert FILE --tls-key FILE] [--threads N]
 //                         [--request-window SECONDS] [--offline-request-window SECONDS]
 //                         [--alert-repeat SECONDS] [--webhook-retry SECONDS]
-//                         [--expiry-scan SECONDS]
+//                         [--webhook-timeout SECONDS] [--expiry-scan SECONDS]
 //                         [--clone-policy refuse-copy|refuse-both]
 //                         [--lease-flush-interval SECONDS] [--reclaim-interval SECONDS]
 //                         [--transfer-hold SECONDS]
@@ -55,7 +55,7 @@ constexpr const char* kUsage =
     "                        [--tls-cert FILE --tls-key FILE] [--threads N]\n"
     "                        [--request-window SECONDS] [--offline-request-window SECONDS]\n"
     "                        [--alert-repeat SECONDS] [--webhook-retry SECONDS]\n"
-    "                        [--expiry-scan SECONDS]\n"
+    "                        [--webhook-timeout SECONDS] [--expiry-scan SECONDS]\n"
     "                        [--clone-policy refuse-copy|refuse-both]\n"
     "                        [--lease-flush-interval SECONDS] [--reclaim-interval SECONDS]\n"
     "                        [--transfer-hold SECONDS]\n"
@@ -67,7 +67,10 @@ constexpr const char* kUsage =
     "      within --offline-request-window (default 604800, 7 days). An alert of one\n"
     "      kind and license is raised at most once per --alert-repeat (default 3600);\n"
     "      a failed webhook delivery is retried after --webhook-retry (default 30,\n"
-    "      doubling); expiries are checked every --expiry-scan (default 3600).\n"
+    "      doubling), each post waiting at most --webhook-timeout to connect and\n"
+    "      again for the answer (default 10); each webhook has its own queue, so a\n"
+    "      slow receiver delays only its own posts; expiries are checked every\n"
+    "      --expiry-scan (default 3600).\n"
     "      When two installations check in as one seat (a copied disk or VM image),\n"
     "      the one whose history forked is refused (refuse-copy, the default), or\n"
     "      both are until support resets the seat (refuse-both).\n"
@@ -181,9 +184,9 @@ int run_serve(const std::vector<std::string>& words) {
   auto flags = parse_flags(
       words,
       {"--data", "--db", "--listen", "--tls-cert", "--tls-key", "--threads", "--request-window",
-       "--offline-request-window", "--alert-repeat", "--webhook-retry", "--expiry-scan",
-       "--clone-policy", "--lease-flush-interval", "--reclaim-interval", "--transfer-hold",
-       "--max-connections-per-address", "--request-deadline"},
+       "--offline-request-window", "--alert-repeat", "--webhook-retry", "--webhook-timeout",
+       "--expiry-scan", "--clone-policy", "--lease-flush-interval", "--reclaim-interval",
+       "--transfer-hold", "--max-connections-per-address", "--request-deadline"},
       {}, problem);
   if (!flags) return usage_error(problem);
   const std::string dir = (*flags)["--data"];
@@ -212,6 +215,7 @@ int run_serve(const std::vector<std::string>& words) {
   UnixTime transfer_hold = 30 * 86400;
   std::int64_t threads = 0, lease_flush_seconds = 0, reclaim_seconds = 0;
   std::int64_t connections_per_address = 0, request_deadline_seconds = 0;
+  std::int64_t webhook_timeout_seconds = 0;
   const struct {
     const char* flag;
     std::int64_t low, high;
@@ -223,6 +227,7 @@ int run_serve(const std::vector<std::string>& words) {
       {"--transfer-hold", 1, kYear, &transfer_hold},
       {"--alert-repeat", 1, kYear, &options.alert_repeat_seconds},
       {"--webhook-retry", 1, kYear, &options.webhook_retry_seconds},
+      {"--webhook-timeout", 1, 60, &webhook_timeout_seconds},
       {"--expiry-scan", 1, kYear, &options.expiry_scan_seconds},
       {"--lease-flush-interval", 1, 60, &lease_flush_seconds},
       {"--reclaim-interval", 1, 86400, &reclaim_seconds},
@@ -242,6 +247,9 @@ int run_serve(const std::vector<std::string>& words) {
   if (reclaim_seconds != 0) options.reclaim_interval = std::chrono::seconds(reclaim_seconds);
   if (connections_per_address != 0) {
     options.max_connections_per_address = static_cast<std::size_t>(connections_per_address);
+  }
+  if (webhook_timeout_seconds != 0) {
+    options.webhook_attempt_timeout = std::chrono::seconds(webhook_timeout_seconds);
   }
   if (request_deadline_seconds != 0) {
     options.request_deadline = std::chrono::seconds(request_deadline_seconds);

@@ -202,7 +202,18 @@ std::optional<Refusal> LocalStore::read_refusal() const {
   if (!json.ok()) return std::nullopt;
   FieldReader in(*json, "refusal");
   Refusal refusal;
-  refusal.code = in.string("code") == "suspended" ? ErrorCode::suspended : ErrorCode::revoked;
+  const std::string code = in.string("code");
+  // A seat freed for want of check-ins, or released by the license holder, is
+  // no fault of the license: the machine is simply no longer activated, and
+  // activating again takes a free seat. Calling it revoked alarms for nothing.
+  if (code == "suspended") {
+    refusal.code = ErrorCode::suspended;
+  } else if (code == code_name(ErrorCode::seat_reclaimed) ||
+             code == code_name(ErrorCode::seat_released)) {
+    refusal.code = ErrorCode::not_activated;
+  } else {
+    refusal.code = ErrorCode::revoked;
+  }
   refusal.message = in.string("message");
   if (!in.finish().ok()) return Refusal{ErrorCode::revoked, "This license was revoked."};
   return refusal;

@@ -105,6 +105,7 @@ struct ApiServer::Impl {
   // Declared last: they stop before the services they post for and sweep are
   // destroyed.
   std::unique_ptr<WebhookDispatcher> dispatcher;
+  std::unique_ptr<PeriodicSweep> expiry_scan;
   std::unique_ptr<PeriodicSweep> lease_sweep;
   std::unique_ptr<PeriodicSweep> reclaim_sweep;
 };
@@ -123,7 +124,7 @@ Result<std::unique_ptr<ApiServer>> ApiServer::create(const ApiOptions& options,
                    FailureRateLimiter(options.key_failure_burst, options.key_failure_refill),
                    FailureRateLimiter(options.key_failure_burst, options.key_failure_refill),
                    SiteFileService(context), SeatReclaimService(context), SelfService(context)},
-               std::move(*http), 0, INVALID_SOCKET, nullptr, nullptr, nullptr});
+               std::move(*http), 0, INVALID_SOCKET, nullptr, nullptr, nullptr, nullptr});
   httplib::Server& server = *impl->http;
   server.set_tcp_nodelay(true);
   server.set_keep_alive_max_count(kKeepAliveRequests);
@@ -137,14 +138,19 @@ Result<std::unique_ptr<ApiServer>> ApiServer::create(const ApiOptions& options,
   impl->dispatcher = std::make_unique<WebhookDispatcher>(
       context, impl->api.alerts,
       DeliverySettings{options.webhook_retry_seconds, options.webhook_max_attempts,
-                       options.expiry_scan_seconds});
+                       options.webhook_attempt_timeout});
   // The sweeps run on threads of their own and stop before `api` is destroyed.
   Api& api = impl->api;
   const std::function<UnixTime()> sweep_clock =
       options.sweeps_follow_clock ? context.clock : std::function<UnixTime()>();
+  // Its own thread, so no receiver, however slow, delays it.
+  impl->expiry_scan = std::make_unique<PeriodicSweep>(
+      "expiry scan", [&api] { return api.alerts.scan_expiring(); },
+      std::chrono::seconds(options.expiry_scan_seconds), FirstSweep::at_start, FinalSweep::no,
+      sweep_clock);
   impl->lease_sweep = std::make_unique<PeriodicSweep>(
       "lease sweep", [&api] { return api.leases.sweep(); }, options.lease_flush_interval,
-      FinalSweep::yes, sweep_clock);
+      FirstSweep::after_interval, FinalSweep::yes, sweep_clock);
   impl->reclaim_sweep = std::make_unique<PeriodicSweep>(
       "seat reclamation sweep",
       [&api]() -> Status {
@@ -153,7 +159,7 @@ Result<std::unique_ptr<ApiServer>> ApiServer::create(const ApiOptions& options,
         api.metrics.count_reclaimed(*freed);
         return {};
       },
-      options.reclaim_interval, FinalSweep::no, sweep_clock);
+      options.reclaim_interval, FirstSweep::after_interval, FinalSweep::no, sweep_clock);
   return std::unique_ptr<ApiServer>(new ApiServer(std::move(impl)));
 }
 

@@ -29,12 +29,14 @@ void import_file(Api& api, const Request& req, Response& res, const AdminCaller&
   FieldReader in(*body, "import");
   const std::string format_name = in.string("format");
   const std::string content = in.string("content");
+  const bool new_keys = body->contains("new_keys") && in.boolean("new_keys");
   if (Status read = in.finish(); !read.ok()) return send_error(res, read.error());
   auto format = format_named(format_name);
   if (!format.ok()) return send_error(res, format.error());
   RecordFile file = read_license_records(content, *format);
-  auto outcome =
-      api.imports.import_records(caller, std::move(file.records), std::move(file.problems));
+  auto outcome = api.imports.import_records(
+      caller, std::move(file.records), std::move(file.problems),
+      new_keys ? ForeignKeyHashes::issue_new_keys : ForeignKeyHashes::refuse);
   if (!outcome.ok()) return send_error(res, outcome.error());
   if (!outcome->problems.empty()) {
     // Every line is in the message too, so any client shows the whole report.
@@ -50,9 +52,15 @@ void import_file(Api& api, const Request& req, Response& res, const AdminCaller&
   }
   Json imported = Json::array();
   for (const License& license : outcome->imported) {
-    imported.push_back({{"id", license.id}, {"key_hint", "...-" + license.key_last5}});
+    Json entry = {{"id", license.id}, {"key_hint", "...-" + license.key_last5}};
+    const auto issued = outcome->issued_keys.find(license.id);
+    if (issued != outcome->issued_keys.end()) entry["key"] = issued->second;
+    imported.push_back(std::move(entry));
   }
-  send(res, 201, {{"imported", imported.size()}, {"licenses", imported}});
+  send(res, 201,
+       {{"imported", imported.size()},
+        {"licenses", imported},
+        {"notes", problems_json(file.notes)}});
 }
 
 void export_file(Api& api, const Request& req, Response& res, AdminRole role) {

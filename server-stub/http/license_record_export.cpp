@@ -37,6 +37,7 @@ const std::vector<std::string> kRecordColumns = {"v",
                                                  "key",
                                                  "key_hash",
                                                  "key_last5",
+                                                 "key_pepper",
                                                  "users"};
 
 namespace {
@@ -86,6 +87,7 @@ Json record_json(const LicenseRecord& record) {
   }
   if (record.key_hash) json["key_hash"] = *record.key_hash;
   if (record.key_last5) json["key_last5"] = *record.key_last5;
+  if (record.key_pepper) json["key_pepper"] = *record.key_pepper;
   Json users = Json::array();
   for (const LicenseUser& user : record.users) {
     Json entry = {{"email", user.email}};

@@ -1,5 +1,6 @@
 #include "license_records.h"
 
+#include <algorithm>
 #include <limits>
 #include <optional>
 #include <set>
@@ -10,6 +11,7 @@
 #include "nodelock/audit/csv.h"
 #include "nodelock/crypto/numbers.h"
 #include "nodelock/crypto/utc_time.h"
+#include "record_time.h"
 
 namespace nodelock::server {
 
@@ -20,6 +22,18 @@ using Json = nlohmann::json;
 // The most any count of a record may be; the service checks each against the
 // license's own limits.
 constexpr std::int64_t kMaxSmall = 1000000000;
+
+// `text` without the spaces and tabs around it, which spreadsheets keep
+// invisibly; a note for `line` names the field when there were any.
+std::string trimmed(const std::string& text, const std::string& field, int line,
+                    std::vector<RecordProblem>& notes) {
+  const auto first = text.find_first_not_of(" \t");
+  if (first == std::string::npos) return "";
+  const std::string inner = text.substr(first, text.find_last_not_of(" \t") - first + 1);
+  if (inner != text)
+    notes.push_back({line, "removed the spaces around " + field + " '" + inner + "'"});
+  return inner;
+}
 
 std::string shown(const Json& value) {
   return value.is_string() ? "'" + value.get<std::string>() + "'" : value.dump();
@@ -75,16 +89,14 @@ class RecordReader {
     return std::nullopt;
   }
 
-  // Unix seconds, or "YYYY-MM-DD" for the end of that day (UTC).
+  // Unix seconds, or "YYYY-MM-DD" for the end of that day (UTC): record_time.h.
   std::optional<UnixTime> time(const char* name) {
     const Json* value = find(name);
-    if (value == nullptr || !value->is_string()) return whole(name, kLatestUnixTime);
-    auto time = parse_time_or_date(value->get<std::string>(), name);
-    if (!time.ok()) {
-      fail(time.message());
-      return std::nullopt;
-    }
-    return time->is_date ? end_of_utc_day(time->unix_time) : time->unix_time;
+    if (value == nullptr) return std::nullopt;
+    auto time = read_record_time(*value, name);
+    if (time.ok()) return *time;
+    fail(time.message());
+    return std::nullopt;
   }
 
   // A JSON array of strings, or from CSV one cell of comma-separated items.
@@ -321,6 +333,7 @@ void read_record(const Json& fields, int line, RecordFile& file) {
   record.key = in.text("key");
   record.key_hash = in.text("key_hash");
   record.key_last5 = in.text("key_last5");
+  record.key_pepper = in.text("key_pepper");
   record.users = in.users();
   if (!in.failed()) file.records.push_back(std::move(record));
 }
@@ -353,6 +366,13 @@ RecordFile read_csv_records(std::string_view text) {
   if (!file.problems.empty()) return file;
   for (std::size_t r = 1; r < rows->size(); ++r) {
     const CsvRecord& row = (*rows)[r];
+    // A spreadsheet saves the rows it shows empty as commas: skipped, as an
+    // empty line is.
+    if (std::all_of(row.fields.begin(), row.fields.end(), [](const std::string& cell) {
+          return cell.find_first_not_of(" \t") == std::string::npos;
+        })) {
+      continue;
+    }
     if (row.fields.size() != header.fields.size()) {
       file.problems.push_back({row.line, "has " + std::to_string(row.fields.size()) +
                                              " fields, the header names " +
@@ -361,7 +381,8 @@ RecordFile read_csv_records(std::string_view text) {
     }
     Json fields = Json::object();
     for (std::size_t c = 0; c < row.fields.size(); ++c) {
-      if (!row.fields[c].empty()) fields[header.fields[c]] = row.fields[c];
+      const std::string cell = trimmed(row.fields[c], header.fields[c], row.line, file.notes);
+      if (!cell.empty()) fields[header.fields[c]] = cell;
     }
     read_record(fields, row.line, file);
   }
@@ -414,7 +435,17 @@ RecordFile read_json_records(std::string_view text) {
   }
   const std::vector<int> lines = element_lines(text);
   for (std::size_t i = 0; i < parsed.size(); ++i) {
-    read_record(parsed[i], i < lines.size() ? lines[i] : 1, file);
+    const int line = i < lines.size() ? lines[i] : 1;
+    Json record = parsed[i];
+    if (record.is_object()) {
+      for (auto& member : record.items()) {
+        if (member.value().is_string()) {
+          member.value() =
+              trimmed(member.value().get<std::string>(), member.key(), line, file.notes);
+        }
+      }
+    }
+    read_record(record, line, file);
   }
   return file;
 }

@@ -18,6 +18,8 @@ extern const std::vector<std::string> kRecordColumns;
 struct RecordFile {
   std::vector<LicenseRecord> records;   // the records that read well
   std::vector<RecordProblem> problems;  // one per bad field, by line
+  // What was read otherwise than written (spaces trimmed), by line: said, not refused.
+  std::vector<RecordProblem> notes;
 };
 
 // Every record of `text`; a file that cannot be read at all gives one problem.

@@ -64,8 +64,10 @@ void register_product_routes(httplib::Server& server, Api& api) {
                             auto wanted = role_from_json(*body);
                             if (!wanted.ok()) return send_error(res, wanted.error());
                             answer(res, api.admin.create_admin_token(caller, *wanted), 201,
-                                   [&](const std::string& token) {
-                                     return Json{{"token", token}, {"role", name_of(*wanted)}};
+                                   [&](const IssuedAdminToken& issued) {
+                                     return Json{{"id", issued.id},
+                                                 {"token", issued.token},
+                                                 {"role", name_of(*wanted)}};
                                    });
                           }));
 }

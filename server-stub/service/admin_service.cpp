@@ -373,18 +373,19 @@ Result<Activation> AdminService::reset_activation(const AdminCaller& caller,
   SeatReset reset;
   reset.activation_id = std::string(activation_id);
   reset.by = {caller.token_id, now};
-  reset.counted_since = now - 365 * kSecondsPerDay;
-  reset.admit = [override_limit](const License& license,
-                                 const std::vector<UnixTime>& resets_this_year) -> Status {
+  reset.counted_since = now - kAllowanceYear;
+  reset.admit = [override_limit](
+                    const License& license,
+                    const std::vector<UnixTime>& resets_this_year) -> Result<Admission> {
     const int resets = static_cast<int>(resets_this_year.size());
-    if (override_limit || !license.max_resets_per_year || resets < *license.max_resets_per_year) {
-      return {};
+    if (!license.max_resets_per_year || resets < *license.max_resets_per_year) {
+      return Admission{};
     }
-    return make_error(ErrorCode::forbidden,
-                      "license " + key_display(license) + " allows " +
-                          std::to_string(*license.max_resets_per_year) +
-                          " device resets in 365 days and " + std::to_string(resets) +
-                          " were made; an admin may reset beyond that with --override");
+    if (override_limit) return Admission{{"max_resets_per_year"}};
+    return make_error(
+        ErrorCode::forbidden,
+        allowance_used_up(license, "device reset", *license.max_resets_per_year, resets_this_year) +
+            "; an admin may reset beyond that with --override");
   };
   reset.refusal = seat_refusal_message;
   return context_.store.reset_seat(reset);
@@ -394,8 +395,8 @@ Status AdminService::may_answer_offline_requests(AdminRole caller) const {
   return require_role(caller, AdminRole::support);
 }
 
-Result<std::string> AdminService::create_admin_token(const AdminCaller& caller,
-                                                     AdminRole role) const {
+Result<IssuedAdminToken> AdminService::create_admin_token(const AdminCaller& caller,
+                                                          AdminRole role) const {
   if (Status allowed = require_role(caller.role, AdminRole::admin); !allowed.ok()) {
     return allowed.error();
   }
@@ -440,11 +441,13 @@ Result<std::vector<AuditEntry>> AdminService::audit_log(AdminRole caller, UnixTi
   return context_.store.audit_entries(from, to);
 }
 
-Result<std::string> issue_admin_token(Store& store, AdminRole role, const ChangedBy& by) {
-  std::string token = std::string(kTokenPrefix) + encoding::hex(crypto::random_bytes(kTokenBytes));
-  Status added = store.add_admin_token({new_record_id("tok"), token_hash(token), role, by.at}, by);
+Result<IssuedAdminToken> issue_admin_token(Store& store, AdminRole role, const ChangedBy& by) {
+  IssuedAdminToken issued{
+      new_record_id("tok"),
+      std::string(kTokenPrefix) + encoding::hex(crypto::random_bytes(kTokenBytes))};
+  Status added = store.add_admin_token({issued.id, token_hash(issued.token), role, by.at}, by);
   if (!added.ok()) return added.error();
-  return token;
+  return issued;
 }
 
 }  // namespace nodelock::server

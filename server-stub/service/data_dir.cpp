@@ -112,7 +112,7 @@ Result<FirstStart> initialise_data_dir(const fs::path& dir, const std::string& s
   if (!public_written.ok()) return public_written.error();
   Status key_written = crypto::write_private_key_file(vendor_key_path(dir), vendor_key);
   if (!key_written.ok()) return key_written.error();
-  return FirstStart{std::move(*token), vendor_key.public_key(),
+  return FirstStart{std::move(token->token), vendor_key.public_key(),
                     crypto::key_id(vendor_key.public_key())};
 }
 

@@ -24,6 +24,23 @@ bool is_last_group(const std::string& text) {
   return text.size() == 5 && text.find_first_not_of(kCrockford) == std::string::npos;
 }
 
+// Why `record`'s key hash cannot be used here, when it cannot: made with
+// another server's pepper, or of unknown origin (an export before key_pepper).
+std::optional<std::string> foreign_key_hash(const ServiceContext& context,
+                                            const LicenseRecord& record) {
+  const std::string here = context.key_hasher.pepper_id();
+  if (!record.key_hash || record.key_pepper == here) return std::nullopt;
+  const std::string origin = record.key_pepper
+                                 ? "was made by another server (key_pepper " + *record.key_pepper +
+                                       ", this server's is " + here + ")"
+                                 : "does not say which server made it (no key_pepper)";
+  return "key_hash " + origin +
+         ": a key hash is keyed with its server's secret, so its key would never activate "
+         "here. Import with --new-keys to issue new keys (shown once; send them to the "
+         "licensees), give the keys themselves in a key column, or import the file on the "
+         "server that exported it";
+}
+
 // The license a record makes, or why not; `key_hash` and `key_last5` set.
 Result<License> license_of_record(const ServiceContext& context, const LicenseRecord& record) {
   if (Status valid = check_license_order(record.order, std::nullopt); !valid.ok()) {
@@ -81,21 +98,34 @@ Result<License> license_of_record(const ServiceContext& context, const LicenseRe
 
 LicenseImportService::LicenseImportService(ServiceContext context) : context_(std::move(context)) {}
 
-Result<ImportOutcome> LicenseImportService::import_records(
-    const AdminCaller& caller, std::vector<LicenseRecord> records,
-    std::vector<RecordProblem> problems) const {
+Result<ImportOutcome> LicenseImportService::import_records(const AdminCaller& caller,
+                                                           std::vector<LicenseRecord> records,
+                                                           std::vector<RecordProblem> problems,
+                                                           ForeignKeyHashes foreign) const {
   if (Status allowed = require_role(caller.role, AdminRole::admin); !allowed.ok()) {
     return allowed.error();
   }
   const UnixTime now = context_.clock();
   LicenseImport import;
   import.by = {caller.token_id, now};
+  ImportOutcome outcome;
   std::map<std::string, int> line_of_key;
   std::map<std::string, int> line_of_id;
-  for (const LicenseRecord& record : records) {
+  for (LicenseRecord& record : records) {
     const auto problem = [&](const std::string& message) {
       problems.push_back({record.line, message});
     };
+    std::optional<std::string> issued_key;
+    if (auto foreign_hash = foreign_key_hash(context_, record)) {
+      if (foreign == ForeignKeyHashes::refuse) {
+        problem(*foreign_hash);
+        continue;
+      }
+      issued_key = LicenseKey::generate().text();
+      record.key = issued_key;
+      record.key_hash.reset();
+      record.key_last5.reset();
+    }
     auto license = license_of_record(context_, record);
     if (!license.ok()) {
       problem(license.message());
@@ -126,6 +156,7 @@ Result<ImportOutcome> LicenseImportService::import_records(
       problem("a license " + *record.id + " already exists here");
       continue;
     }
+    if (issued_key) outcome.issued_keys[license->id] = *issued_key;
     for (LicenseUser user : record.users) {
       user.license_id = license->id;
       user.created_at = now;
@@ -133,12 +164,12 @@ Result<ImportOutcome> LicenseImportService::import_records(
     }
     import.licenses.push_back(std::move(*license));
   }
-  ImportOutcome outcome;
   if (!problems.empty()) {
     std::stable_sort(
         problems.begin(), problems.end(),
         [](const RecordProblem& a, const RecordProblem& b) { return a.line < b.line; });
     outcome.problems = std::move(problems);
+    outcome.issued_keys.clear();
     return outcome;
   }
   if (Status written = context_.store.import_licenses(import); !written.ok()) {
@@ -187,6 +218,7 @@ Result<std::vector<LicenseRecord>> LicenseImportService::export_records(
     record.state = license.state;
     record.key_hash = license.key_hash;
     record.key_last5 = license.key_last5;
+    record.key_pepper = context_.key_hasher.pepper_id();
     auto users = context_.store.license_users(license.id);
     if (!users.ok()) return users.error();
     record.users = std::move(*users);

@@ -11,4 +11,9 @@ std::string LicenseKeyHasher::hash(std::string_view canonical_key) const {
   return encoding::hex(crypto::hmac_sha256(pepper_, canonical_key).bytes);
 }
 
+std::string LicenseKeyHasher::pepper_id() const {
+  // No canonical key and no webhook secret's text ("webhook:…") is this text.
+  return hash("key-pepper-id:").substr(0, 16);
+}
+
 }  // namespace nodelock::server

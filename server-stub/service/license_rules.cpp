@@ -60,6 +60,19 @@ std::string plural(int count, const std::string& noun) {
   return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
 }
 
+std::string allowance_used_up(const License& license, const std::string& noun, int allowed,
+                              const std::vector<UnixTime>& made_at) {
+  const int made = static_cast<int>(made_at.size());
+  std::string when;
+  if (allowed > 0) {
+    // The oldest lapse first; one more is possible once enough have.
+    when = ", so the next is possible on " + utc_date(made_at[made - allowed] + kAllowanceYear);
+  }
+  return "license " + key_display(license) + " allows " + plural(allowed, noun) +
+         " in 365 days and " + std::to_string(made) + (made == 1 ? " was" : " were") + " made" +
+         when;
+}
+
 Result<License> license_with_key(Store& store, const LicenseKeyHasher& hasher,
                                  std::string_view typed_key) {
   auto key = LicenseKey::parse(typed_key);

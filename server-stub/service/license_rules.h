@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "nodelock/crypto/result.h"
 #include "nodelock/fingerprint/policy.h"
@@ -37,6 +38,16 @@ std::string key_display(const License& license);
 
 // "1 seat", "3 seats": `count` of `noun`, in the plural unless one.
 std::string plural(int count, const std::string& noun);
+
+// The days a yearly allowance counts back over (resets, transfers).
+inline constexpr UnixTime kAllowanceYear = 365 * kSecondsPerDay;
+
+// Why `license` refuses one more `noun` ("device reset") under its yearly
+// allowance of `allowed`, `made_at` (oldest first, at least `allowed` of them)
+// being those of the last 365 days: how many were made and the date the
+// oldest lapses enough for the next.
+std::string allowance_used_up(const License& license, const std::string& noun, int allowed,
+                              const std::vector<UnixTime>& made_at);
 
 // The license a customer's key opens, for every caller that authenticates with
 // a key (activation, floating check-out, the holder's self-service): the key as

@@ -12,11 +12,12 @@ constexpr std::chrono::milliseconds kTestClockLook{50};
 }  // namespace
 
 PeriodicSweep::PeriodicSweep(std::string what, std::function<Status()> sweep,
-                             std::chrono::milliseconds interval, FinalSweep final_sweep,
-                             std::function<UnixTime()> test_clock)
+                             std::chrono::milliseconds interval, FirstSweep first_sweep,
+                             FinalSweep final_sweep, std::function<UnixTime()> test_clock)
     : what_(std::move(what)),
       sweep_(std::move(sweep)),
       interval_(interval),
+      first_sweep_(first_sweep),
       final_sweep_(final_sweep),
       test_clock_(std::move(test_clock)),
       last_swept_(test_clock_ ? test_clock_() : 0),
@@ -39,7 +40,16 @@ bool PeriodicSweep::due() {
   return true;
 }
 
+void PeriodicSweep::sweep_once() {
+  // A failed sweep is retried at the next interval; what it could not do
+  // waits until then (the lease sweep keeps its renewals in memory).
+  if (Status swept = sweep_(); !swept.ok()) {
+    std::cerr << "nodelock-server: " << what_ << " failed: " << swept.message() << std::endl;
+  }
+}
+
 void PeriodicSweep::run() {
+  if (first_sweep_ == FirstSweep::at_start) sweep_once();
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
     const bool stopping = wake_.wait_for(lock, test_clock_ ? kTestClockLook : interval_,
@@ -50,11 +60,7 @@ void PeriodicSweep::run() {
       lock.lock();
       continue;
     }
-    // A failed sweep is retried at the next interval; what it could not do
-    // waits until then (the lease sweep keeps its renewals in memory).
-    if (Status swept = sweep_(); !swept.ok()) {
-      std::cerr << "nodelock-server: " << what_ << " failed: " << swept.message() << std::endl;
-    }
+    sweep_once();
     if (stopping) return;
     lock.lock();
   }

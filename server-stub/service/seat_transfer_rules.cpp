@@ -8,40 +8,41 @@ namespace nodelock::server {
 
 namespace {
 
-// Why support may not transfer a seat of `license` at `now`; ok when it may.
-// `transfers`: the license's transfers of the last 365 days, oldest first;
-// `arrived_at`: when this seat itself was transferred here.
-Status within_policy(const License& license, const std::vector<UnixTime>& transfers,
-                     std::optional<UnixTime> arrived_at, UnixTime now) {
-  const std::string beyond = "; an admin may transfer it anyway with --override";
+// A limit of the license that holds a transfer back: the field that sets it
+// and why, in words for people.
+struct HeldBack {
+  std::string limit;
+  std::string why;
+};
+
+// Every limit that holds back support's transfer of a seat of `license` at
+// `now`, the cool-down first; none when it may go. `transfers`: the license's
+// transfers of the last 365 days, oldest first; `arrived_at`: when this seat
+// itself was transferred here.
+std::vector<HeldBack> held_back_by(const License& license, const std::vector<UnixTime>& transfers,
+                                   std::optional<UnixTime> arrived_at, UnixTime now) {
+  std::vector<HeldBack> held;
   const UnixTime cooldown = license.transfer_cooldown_days * kSecondsPerDay;
   if (arrived_at && *arrived_at + cooldown > now) {
-    return make_error(ErrorCode::forbidden, "this seat was transferred here on " +
-                                                utc_date(*arrived_at) + ", and license " +
-                                                key_display(license) + " lets a seat move again " +
-                                                std::to_string(license.transfer_cooldown_days) +
-                                                " days after its last transfer: on " +
-                                                utc_date(*arrived_at + cooldown) + beyond);
+    held.push_back({"transfer_cooldown_days",
+                    "this seat was transferred here on " + utc_date(*arrived_at) +
+                        ", and license " + key_display(license) + " lets a seat move again " +
+                        std::to_string(license.transfer_cooldown_days) +
+                        " days after its last transfer: on " + utc_date(*arrived_at + cooldown)});
   }
-  if (!license.max_transfers_per_year) return {};
-  const int allowed = *license.max_transfers_per_year;
-  const int made = static_cast<int>(transfers.size());
-  if (made < allowed) return {};
-  std::string when;
-  if (allowed > 0) {
-    // The oldest transfers lapse first; one more is possible once enough have.
-    when = ", so the next is possible on " + utc_date(transfers[made - allowed] + kTransferYear);
+  if (license.max_transfers_per_year &&
+      static_cast<int>(transfers.size()) >= *license.max_transfers_per_year) {
+    held.push_back(
+        {"max_transfers_per_year",
+         allowance_used_up(license, "seat transfer", *license.max_transfers_per_year, transfers)});
   }
-  return make_error(ErrorCode::forbidden, "license " + key_display(license) + " allows " +
-                                              std::to_string(allowed) +
-                                              " seat transfers in 365 days and " +
-                                              std::to_string(made) + " were made" + when + beyond);
+  return held;
 }
 
 }  // namespace
 
-Status admit_transfer(const TransferringSeat& transfer, std::string_view to_machine_id,
-                      bool override_limit, UnixTime now) {
+Result<Admission> admit_transfer(const TransferringSeat& transfer, std::string_view to_machine_id,
+                                 bool override_limit, UnixTime now) {
   const Activation& seat = transfer.seat;
   const std::string to(to_machine_id);
   if (seat.machine_id == to_machine_id) {
@@ -65,8 +66,16 @@ Status admit_transfer(const TransferringSeat& transfer, std::string_view to_mach
                           " is a site license: any machine of the site activates by itself, "
                           "so there is no seat to move");
   }
-  if (override_limit) return {};
-  return within_policy(transfer.license, transfer.transfers, transfer.arrived_at, now);
+  const std::vector<HeldBack> held =
+      held_back_by(transfer.license, transfer.transfers, transfer.arrived_at, now);
+  Admission admission;
+  if (held.empty()) return admission;
+  if (!override_limit) {
+    return make_error(ErrorCode::forbidden,
+                      held.front().why + "; an admin may transfer it anyway with --override");
+  }
+  for (const HeldBack& limit : held) admission.overridden_limits.push_back(limit.limit);
+  return admission;
 }
 
 std::string transfer_refusal_message(const SeatRefusal& refusal, std::string_view to_machine_id) {

@@ -15,16 +15,14 @@
 
 namespace nodelock::server {
 
-// How long a transfer counts against the license's yearly allowance.
-inline constexpr UnixTime kTransferYear = 365 * kSecondsPerDay;
-
 // invalid_argument when the seat is on `to_machine_id` already; conflict when
 // that machine holds a seat of the license or has one held for it, or the
 // license is a site license; forbidden, unless `override_limit`, when the
-// license's yearly allowance or cool-down holds the seat back at `now`.
-[[nodiscard]] Status admit_transfer(const TransferringSeat& transfer,
-                                    std::string_view to_machine_id, bool override_limit,
-                                    UnixTime now);
+// license's yearly allowance or cool-down holds the seat back at `now`. With
+// `override_limit`, the admission names the limits set aside.
+[[nodiscard]] Result<Admission> admit_transfer(const TransferringSeat& transfer,
+                                               std::string_view to_machine_id, bool override_limit,
+                                               UnixTime now);
 
 // The message of the store's conflict for a transfer to `to_machine_id` of a
 // seat no longer active.

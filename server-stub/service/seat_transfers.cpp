@@ -31,7 +31,7 @@ Result<SeatTransfer> AdminService::transfer_activation(const AdminCaller& caller
   order.to_machine_id = *machine;
   order.held_until = now + context_.transfer_hold_seconds;
   order.by = {caller.token_id, now};
-  order.counted_since = now - kTransferYear;
+  order.counted_since = now - kAllowanceYear;
   order.admit = [&order, override_limit, now](const TransferringSeat& transfer) {
     return admit_transfer(transfer, order.to_machine_id, override_limit, now);
   };

@@ -91,8 +91,10 @@ Result<HolderRelease> SelfService::release(const LicenseHolder& holder,
   reset.counted_since = now - kSelfServiceWindowSeconds + 1;
   HolderRelease outcome;
   reset.admit = [&outcome, now](const License& license,
-                                const std::vector<UnixTime>& releases) -> Status {
-    if (Status allowed = within_allowance(license, releases); !allowed.ok()) return allowed;
+                                const std::vector<UnixTime>& releases) -> Result<Admission> {
+    if (Status allowed = within_allowance(license, releases); !allowed.ok()) {
+      return allowed.error();
+    }
     outcome.allowed = license.self_service_releases_per_month;
     outcome.made = static_cast<int>(releases.size()) + 1;
     if (outcome.made >= outcome.allowed) {
@@ -100,7 +102,7 @@ Result<HolderRelease> SelfService::release(const LicenseHolder& holder,
       outcome.next_possible_at =
           (oldest < releases.size() ? releases[oldest] : now) + kSelfServiceWindowSeconds;
     }
-    return {};
+    return Admission{};
   };
   reset.refusal = seat_refusal_message;
   auto released = context_.store.reset_seat(reset);

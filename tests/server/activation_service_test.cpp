@@ -224,8 +224,9 @@ TEST_F(ActivationServiceTest, RolesLimitWhatAnAdminTokenMayDo) {
 
   auto token = admin_.create_admin_token(caller(AdminRole::admin), AdminRole::viewer);
   ASSERT_TRUE(token.ok());
-  EXPECT_EQ(admin_.authenticate(*token, "test").value().role, AdminRole::viewer);
-  std::string wrong = *token;
+  EXPECT_EQ(admin_.authenticate(token->token, "test").value().role, AdminRole::viewer);
+  EXPECT_EQ(admin_.authenticate(token->token, "test").value().token_id, token->id);
+  std::string wrong = token->token;
   wrong.back() = wrong.back() == '0' ? '1' : '0';
   EXPECT_EQ(admin_.authenticate(wrong, "test").code(), ErrorCode::unauthorized);
   EXPECT_EQ(admin_.authenticate("", "test").code(), ErrorCode::unauthorized);

@@ -97,5 +97,20 @@ TEST_F(AdminCliTest, ProductsAndTokensAreManagedFromTheCli) {
   EXPECT_EQ(admin_cli("product create --id other --name Other", viewer).exit_code, 1);
 }
 
+TEST_F(AdminCliTest, TokenCreateNamesTheIdThatListRevokeAndTheAuditLogUse) {
+  ProcessResult made = admin_cli("token create --role support");
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  const auto id_at = made.out.find("tok_");
+  ASSERT_NE(id_at, std::string::npos) << made.out;
+  const std::string id = made.out.substr(id_at, made.out.find(' ', id_at) - id_at);
+  EXPECT_NE(admin_cli("token list").out.find(id + "  support"), std::string::npos);
+  EXPECT_EQ(audit_entries("token.create").back().value("subject", ""), id);
+
+  const auto json = json_of(admin_cli("token create --role viewer --json"));
+  ASSERT_EQ(json.value("id", "").rfind("tok_", 0), 0u) << json.dump();
+  ProcessResult revoked = admin_cli("token revoke " + id);
+  EXPECT_EQ(revoked.exit_code, 0) << revoked.err;
+}
+
 }  // namespace
 }  // namespace nodelock::server::testing

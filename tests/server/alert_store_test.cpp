@@ -33,12 +33,14 @@ TEST(AlertStore, AnAlertQueuesOneDeliveryPerWebhookAndARepeatInsideTheWindowIsNo
   EXPECT_EQ((*alerts)[1].id, "alr-3");
   EXPECT_TRUE(store->alerts("lic-other", 0, kNow + 7200)->empty());
 
-  auto due = store->due_deliveries(kNow, 10);
-  ASSERT_TRUE(due.ok());
-  ASSERT_EQ(due->size(), 2u);  // alr-3's are not due yet
-  EXPECT_EQ((*due)[0].alert.id, "alr-1");
-  EXPECT_EQ((*due)[0].webhook.id, "whk-1");
-  EXPECT_EQ((*due)[1].webhook.id, "whk-2");
+  // Each webhook's oldest delivery is due; alr-3's wait behind it.
+  for (const char* webhook : {"whk-1", "whk-2"}) {
+    auto due = store->next_due_delivery(webhook, kNow);
+    ASSERT_TRUE(due.ok());
+    ASSERT_TRUE(due->has_value()) << webhook;
+    EXPECT_EQ((*due)->alert.id, "alr-1");
+    EXPECT_EQ((*due)->webhook.id, webhook);
+  }
 }
 
 TEST(AlertStore, AttemptsMoveADeliveryOnUntilItIsDeliveredOrGivenUp) {
@@ -47,24 +49,27 @@ TEST(AlertStore, AttemptsMoveADeliveryOnUntilItIsDeliveredOrGivenUp) {
   ASSERT_NE(store, nullptr);
   ASSERT_TRUE(store->add_webhook({"whk-1", "https://a.example.com/", kNow}, kByAdmin).ok());
   ASSERT_TRUE(store->raise_alert(alert_of("alr-1", "seats_exhausted", kNow), 0).ok());
-  const std::int64_t id = (*store->due_deliveries(kNow, 10))[0].id;
+  const std::int64_t id = (*store->next_due_delivery("whk-1", kNow))->id;
 
   ASSERT_TRUE(store->record_delivery({id, DeliveryState::pending, kNow + 30, "HTTP 503"}).ok());
-  EXPECT_TRUE(store->due_deliveries(kNow + 29, 10)->empty());
-  auto retry = store->due_deliveries(kNow + 30, 10);
-  ASSERT_EQ(retry->size(), 1u);
-  EXPECT_EQ((*retry)[0].attempts, 1);
-  EXPECT_EQ((*retry)[0].last_error, "HTTP 503");
+  EXPECT_FALSE(store->next_due_delivery("whk-1", kNow + 29)->has_value());
+  auto retry = store->next_due_delivery("whk-1", kNow + 30);
+  ASSERT_TRUE(retry->has_value());
+  EXPECT_EQ((*retry)->attempts, 1);
+  EXPECT_EQ((*retry)->last_error, "HTTP 503");
 
+  // A later alert waits behind the one being retried: the receiver gets them in order.
+  ASSERT_TRUE(store->raise_alert(alert_of("alr-2", "high_utilisation", kNow), 0).ok());
+  EXPECT_FALSE(store->next_due_delivery("whk-1", kNow + 29)->has_value());
   ASSERT_TRUE(store->record_delivery({id, DeliveryState::delivered, kNow + 30, ""}).ok());
-  EXPECT_TRUE(store->due_deliveries(kNow + 100000, 10)->empty());
+  auto next = store->next_due_delivery("whk-1", kNow + 30);
+  ASSERT_TRUE(next->has_value());
+  EXPECT_EQ((*next)->alert.id, "alr-2");
 
   // Removing a webhook drops what was queued for it.
-  ASSERT_TRUE(store->raise_alert(alert_of("alr-2", "high_utilisation", kNow), 0).ok());
-  ASSERT_EQ(store->due_deliveries(kNow, 10)->size(), 1u);
   auto removed = store->remove_webhook("whk-1", kByAdmin);
   ASSERT_TRUE(removed.ok());
-  EXPECT_TRUE(store->due_deliveries(kNow, 10)->empty());
+  EXPECT_FALSE(store->next_due_delivery("whk-1", kNow + 30)->has_value());
   EXPECT_EQ(store->remove_webhook("whk-1", kByAdmin).code(), ErrorCode::not_found);
 }
 

@@ -5,53 +5,13 @@
 #include <map>
 #include <vector>
 
+#include "license_import_fixture.h"
 #include "nodelock/activation/license_key.h"
-#include "server_fixture.h"
 
 namespace nodelock::server::testing {
 namespace {
 
 using nlohmann::json;
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-class LicenseImportTest : public ServerTest {
- protected:
-  std::string write(const std::string& name, const std::string& text) {
-    const std::filesystem::path path = dir_.path() / name;
-    std::ofstream(path, std::ios::binary) << text;
-    return path.string();
-  }
-
-  ProcessResult import(const std::string& path) {
-    return admin_cli("license import " + path + " --json");
-  }
-
-  // `path` imported into a second server, given the product acme-cad. It keeps
-  // the key hashes out of the way of this one's; its own secret differs, which
-  // only the keys, not the licenses and users, depend on.
-  static ProcessResult import_into(ServerProcess& other, const std::string& path) {
-    ApiClient other_admin(other.url(), other.admin_token());
-    EXPECT_EQ(other_admin.post("/v1/products", {{"id", "acme-cad"}, {"name", "Acme CAD"}}).status,
-              201);
-    return run_shell(nodelock_binary().string() + " admin license import " + path +
-                     " --json --server " + other.url() + " --token " + other.admin_token());
-  }
-
-  json licenses() { return admin().get("/v1/licenses").body["licenses"]; }
-  std::size_t audit_size() { return admin().get("/v1/audit").body["entries"].size(); }
-
-  // The error message of a refused --json run.
-  static std::string message_of(const ProcessResult& run) {
-    const auto parsed = json::parse(run.out, nullptr, false);
-    if (!parsed.is_object() || !parsed.contains("error")) return run.out;
-    return parsed["error"].value("message", "");
-  }
-
-  TempDir dir_;
-};
 
 TEST_F(LicenseImportTest, ACsvFileIsImportedWithItsUsersAndTheImportedKeyActivates) {
   const LicenseKey typed = LicenseKey::generate();
@@ -185,7 +145,7 @@ TEST_F(LicenseImportTest, ALicenseeThatLooksLikeAFormulaIsExportedAsTextAndReadB
   EXPECT_FALSE(contains(text, ",=HYPERLINK(") || contains(text, ",\"=HYPERLINK(")) << text;
   ServerProcess other;
   ApiClient other_admin(other.url(), other.admin_token());
-  const ProcessResult moved = import_into(other, out);
+  const ProcessResult moved = import_into(other, out, " --new-keys");
   ASSERT_EQ(moved.exit_code, 0) << moved.out;
   EXPECT_EQ(other_admin.get("/v1/licenses/" + made.id).body["license"]["licensee"], formula);
 }
@@ -224,7 +184,7 @@ TEST_F(LicenseImportTest, ReservedSeatsAreImportedAndAnExportCarriesThemToAnothe
         << text;
     ServerProcess other;
     ApiClient other_admin(other.url(), other.admin_token());
-    const ProcessResult moved = import_into(other, out);
+    const ProcessResult moved = import_into(other, out, " --new-keys");
     ASSERT_EQ(moved.exit_code, 0) << name << ": " << moved.out;
     EXPECT_EQ(reservations(other_admin, id), expected) << name;
   }
@@ -263,7 +223,7 @@ TEST_F(LicenseImportTest, FloatingTermsAndSitesTravelThroughAnExportToAnotherSer
     ASSERT_EQ(admin_cli("license export --out " + out).exit_code, 0);
     ServerProcess other;
     ApiClient other_admin(other.url(), other.admin_token());
-    const ProcessResult moved = import_into(other, out);
+    const ProcessResult moved = import_into(other, out, " --new-keys");
     ASSERT_EQ(moved.exit_code, 0) << name << ": " << moved.out;
     for (const auto& [id, terms] : made) {
       const json license = other_admin.get("/v1/licenses/" + id).body["license"];
@@ -382,6 +342,46 @@ TEST_F(LicenseImportTest, OnlyAnAdminMayImportOrExport) {
   EXPECT_EQ(
       admin_cli("license export --out " + (dir_.path() / "x.csv").string(), support).exit_code, 1);
   EXPECT_TRUE(licenses().empty());
+}
+
+// A key hash is keyed with its server's secret: imported into another server
+// it could never match a key typed there. The import says so and changes
+// nothing, unless --new-keys issues keys that work.
+TEST_F(LicenseImportTest, KeyHashesFromAnotherServerAreRefusedUnlessNewKeysAreIssued) {
+  const IssuedKey made = create_license({{"max_activations", 2}, {"licensee", "Moved Ltd"}});
+  for (const char* name : {"out.csv", "out.json"}) {
+    const std::string out = (dir_.path() / name).string();
+    ASSERT_EQ(admin_cli("license export --out " + out).exit_code, 0);
+    EXPECT_TRUE(contains(read_text(out), "key_pepper")) << read_text(out);
+    ServerProcess other;
+    ApiClient other_admin(other.url(), other.admin_token());
+    const ProcessResult refused = import_into(other, out, "");
+    EXPECT_EQ(refused.exit_code, 4) << name << ": " << refused.out;
+    const std::string message = message_of(refused);
+    EXPECT_TRUE(contains(message, "key_hash was made by another server")) << message;
+    EXPECT_TRUE(contains(message, "--new-keys")) << message;
+    EXPECT_TRUE(other_admin.get("/v1/licenses").body["licenses"].empty()) << "nothing imported";
+
+    const ProcessResult moved =
+        run_shell(nodelock_binary().string() + " admin license import " + out +
+                  " --new-keys --json --server " + other.url() + " --token " + other.admin_token());
+    ASSERT_EQ(moved.exit_code, 0) << name << ": " << moved.out;
+    const std::string key = json::parse(moved.out)["licenses"][0].value("key", "");
+    ASSERT_FALSE(key.empty()) << moved.out;
+    EXPECT_NE(key, made.key);
+    ApiClient client(other.url());
+    const TestMachine machine;
+    const Reply granted = client.post(
+        "/v1/activations", {{"request", machine.activation_request(key, "acme-cad", unix_now())}});
+    EXPECT_EQ(granted.status, 200) << name << ": the new key works: " << granted.body.dump();
+    EXPECT_EQ(other_admin.get("/v1/licenses/" + made.id).body["license"]["licensee"], "Moved Ltd");
+  }
+  // A hash that does not say where it came from is refused too.
+  const std::string unnamed =
+      write("unnamed.csv", "v,product,max_activations,key_hash,key_last5\n1,acme-cad,1," +
+                               std::string(64, 'a') + ",ZC8FA\n");
+  const std::string message = refused_import(unnamed);
+  EXPECT_TRUE(contains(message, "does not say which server made it")) << message;
 }
 
 }  // namespace

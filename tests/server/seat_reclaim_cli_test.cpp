@@ -46,6 +46,7 @@ TEST_F(SeatReclaimCliTest, AReclaimedMachineIsToldWhyAndActivatesAgain) {
   EXPECT_EQ(json_of(refused)["error"]["code"], "seat_reclaimed") << refused.out;
   ProcessResult status = on(laptop, "status");
   EXPECT_EQ(status.exit_code, 1);
+  EXPECT_EQ(json_of(status)["status"], "not_activated") << "a reclaimed seat is not a revocation";
   const std::string said = json_of(status).value("message", "");
   EXPECT_NE(said.find("freed its seat automatically"), std::string::npos) << status.out;
   EXPECT_NE(said.find("nodelock activate"), std::string::npos) << status.out;

@@ -126,7 +126,7 @@ TEST_F(SeatTransferTest, BeyondTheYearlyLimitOrWithinTheCooldownOnlyAnAdminMayTr
   EXPECT_EQ(over_limit.exit_code, 1);
   EXPECT_EQ(json_of(over_limit)["error"]["code"], "forbidden");
   const std::string limit_message = message_of(over_limit);
-  EXPECT_NE(limit_message.find("allows 1 seat transfers in 365 days and 1 were made"),
+  EXPECT_NE(limit_message.find("allows 1 seat transfer in 365 days and 1 was made"),
             std::string::npos)
       << limit_message;
   EXPECT_TRUE(limit_message.find(next_year_before) != std::string::npos ||
@@ -154,7 +154,16 @@ TEST_F(SeatTransferTest, BeyondTheYearlyLimitOrWithinTheCooldownOnlyAnAdminMayTr
   ProcessResult overridden = transfer(desktop_seat, cloud, "", " --override");
   EXPECT_EQ(overridden.exit_code, 0) << overridden.out;
   EXPECT_EQ(activate(cloud, key.key).exit_code, 0);
-  EXPECT_EQ(audit_entries("activation.transfer").size(), 2u);
+  // The audit log tells the exception from the ordinary transfer: which
+  // limits were set aside, and by whom.
+  const auto transfers = audit_entries("activation.transfer");
+  ASSERT_EQ(transfers.size(), 2u);
+  EXPECT_FALSE(transfers[0]["after"].contains("override")) << transfers[0].dump();
+  EXPECT_EQ(transfers[1]["after"]["override"]["limits"],
+            nlohmann::json({"transfer_cooldown_days", "max_transfers_per_year"}))
+      << transfers[1].dump();
+  EXPECT_EQ(transfers[1]["after"]["override"]["by"], transfers[1]["actor"]);
+  EXPECT_NE(transfers[1]["actor"], transfers[0]["actor"]) << "an admin, not support";
 }
 
 TEST_F(SeatTransferTest, RefusesViewersSeatsNotActiveMachinesAlreadySeatedAndBadMachineIds) {

@@ -214,7 +214,8 @@ TEST_F(SelfServiceCliTest, TheHolderReleasesALostLaptopAndANewMachineTakesItsSea
   }
   EXPECT_FALSE(activated(desktop, key.key, "activation_id").empty());
 
-  expect_refused_from_now_on(laptop, "seat_released", "the license holder released");
+  expect_refused_from_now_on(laptop, "seat_released", "the license holder released",
+                             "not_activated");
 
   const nlohmann::json listing = json_of(holder("devices --json", key.key));
   ASSERT_EQ(listing["devices"].size(), 2u);

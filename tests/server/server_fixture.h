@@ -134,15 +134,16 @@ class ServerTest : public ::testing::Test {
   }
 
   // `machine`'s next refresh is refused with `code`, and from then on its
-  // status says the license is revoked here, with `said` in its message.
+  // status is `status` here, with `said` in its message.
   void expect_refused_from_now_on(const Machine& machine, const std::string& code,
-                                  const std::string& said) {
+                                  const std::string& said,
+                                  const std::string& status_name = "revoked") {
     ProcessResult refused = on(machine, "refresh");
     EXPECT_EQ(refused.exit_code, 1);
     EXPECT_EQ(json_of(refused)["error"]["code"], code) << refused.out;
     ProcessResult status = on(machine, "status");
     EXPECT_EQ(status.exit_code, 1);
-    EXPECT_EQ(json_of(status)["status"], "revoked");
+    EXPECT_EQ(json_of(status)["status"], status_name);
     EXPECT_NE(json_of(status).value("message", "").find(said), std::string::npos) << status.out;
   }
 

@@ -98,7 +98,9 @@ TEST_P(StoreContractWrites, AResetItsRuleRefusesLeavesTheSeatActive) {
   SeatReset reset;
   reset.activation_id = seat.id;
   reset.by = kByAdmin;
-  reset.admit = [](const License&, const std::vector<UnixTime>&) -> Status { return refusal(); };
+  reset.admit = [](const License&, const std::vector<UnixTime>&) -> Result<Admission> {
+    return refusal();
+  };
   expect_refused_and_unchanged(ErrorCode::forbidden, [&] { return store_->reset_seat(reset); });
 }
 
@@ -233,8 +235,8 @@ TEST_P(StoreContractWrites, LicenseKeysAndAdminTokensNeverReachTheDatabase) {
   auto first_token = issue_admin_token(*store_, AdminRole::admin, kByAdmin);
   ASSERT_TRUE(first_token.ok()) << first_token.message();
 
-  const std::vector<std::string> secrets = {created->key, without_dashes(created->key), *token,
-                                            *first_token};
+  const std::vector<std::string> secrets = {created->key, without_dashes(created->key),
+                                            token->token, first_token->token};
   const auto expect_no_secret = [&](const std::string& bytes) {
     // What the store does keep is there, so the bytes are those it wrote.
     ASSERT_NE(bytes.find(created->license.id), std::string::npos);

@@ -1,4 +1,5 @@
 // Support requests end to end: resets, limits and tokens.
+#include "nodelock/crypto/utc_time.h"
 #include "server_fixture.h"
 
 namespace nodelock::server::testing {
@@ -56,15 +57,34 @@ TEST_F(SupportCliTest, ResetsBeyondTheYearlyAllowanceNeedAnAdminOverride) {
   const std::string b = json_of(activate(second, key.key))["activation_id"];
   EXPECT_EQ(admin_cli("reset --device " + a, support_).exit_code, 0);
 
+  const std::string next_year_before = utc_date(unix_now() + 365 * 86400);
   ProcessResult refused = admin_cli("reset --device " + b + " --json", support_);
+  const std::string next_year_after = utc_date(unix_now() + 365 * 86400);
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_EQ(json_of(refused)["error"]["code"], "forbidden");
-  EXPECT_NE(json_of(refused)["error"]["message"].get<std::string>().find("--override"),
-            std::string::npos);
+  const std::string message = json_of(refused)["error"]["message"];
+  EXPECT_NE(message.find("--override"), std::string::npos);
+  // Counted in the singular, with the date the next reset is possible, as a
+  // transfer refusal gives it.
+  EXPECT_NE(message.find("allows 1 device reset in 365 days and 1 was made, so the next is "
+                         "possible on "),
+            std::string::npos)
+      << message;
+  EXPECT_TRUE(message.find(next_year_before) != std::string::npos ||
+              message.find(next_year_after) != std::string::npos)
+      << message;
   EXPECT_EQ(admin_cli("reset --device " + b + " --override", support_).exit_code, 1)
       << "support may not override";
   EXPECT_EQ(admin_cli("reset --device " + b + " --override").exit_code, 0);
   EXPECT_EQ(license_details(key.id).body["seats"]["used"], 0);
+  // The audit log tells the reset past the allowance from the ordinary one.
+  const auto resets = audit_entries("activation.reset");
+  ASSERT_EQ(resets.size(), 2u);
+  EXPECT_FALSE(resets[0]["after"].contains("override")) << resets[0].dump();
+  EXPECT_EQ(resets[1]["after"]["override"]["limits"], nlohmann::json({"max_resets_per_year"}))
+      << resets[1].dump();
+  EXPECT_EQ(resets[1]["after"]["override"]["by"], resets[1]["actor"]);
+  EXPECT_NE(resets[1]["actor"], resets[0]["actor"]) << "an admin, not support";
 }
 
 TEST_F(SupportCliTest, ResetRefusesViewersAndSeatsAlreadyFree) {

@@ -105,30 +105,30 @@ Result<Webhook> delete_webhook(Connection& db, std::string_view id, const Change
   return make_error(ErrorCode::not_found, "webhooks has no row " + std::string(id));
 }
 
-Result<std::vector<WebhookDelivery>> select_due_deliveries(Connection& db, UnixTime now,
-                                                           int limit) {
+Result<std::optional<WebhookDelivery>> select_next_due_delivery(Connection& db,
+                                                                std::string_view webhook_id,
+                                                                UnixTime now) {
+  // Only the oldest pending delivery of a webhook is ever due, so a receiver
+  // gets its alerts in the order they were raised even while one is retried.
   Query query = db.query(
       "SELECT d.id, d.attempts, d.next_attempt_at, d.last_error, w.id, w.url, w.created_at, "
       "a.id, a.license_id, a.kind, a.scope, a.raised_at, a.message, a.details "
       "FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id "
       "JOIN alerts a ON a.id = d.alert_id "
-      "WHERE d.state = 'pending' AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at, d.id "
-      "LIMIT ?");
-  query.bind(1, now).bind(2, std::int64_t{limit});
-  std::vector<WebhookDelivery> due;
-  for (;;) {
-    auto row = query.step();
-    if (!row.ok()) return row.error();
-    if (!*row) return due;
-    WebhookDelivery delivery;
-    delivery.id = query.integer(0);
-    delivery.attempts = static_cast<int>(query.integer(1));
-    delivery.next_attempt_at = query.integer(2);
-    delivery.last_error = query.text(3);
-    delivery.webhook = Webhook{query.text(4), query.text(5), query.integer(6)};
-    delivery.alert = alert_at(query, 7);
-    due.push_back(std::move(delivery));
-  }
+      "WHERE d.id = (SELECT MIN(id) FROM webhook_deliveries WHERE webhook_id = ? AND "
+      "state = 'pending') AND d.next_attempt_at <= ?");
+  query.bind(1, webhook_id).bind(2, now);
+  auto row = query.step();
+  if (!row.ok()) return row.error();
+  if (!*row) return std::optional<WebhookDelivery>();
+  WebhookDelivery delivery;
+  delivery.id = query.integer(0);
+  delivery.attempts = static_cast<int>(query.integer(1));
+  delivery.next_attempt_at = query.integer(2);
+  delivery.last_error = query.text(3);
+  delivery.webhook = Webhook{query.text(4), query.text(5), query.integer(6)};
+  delivery.alert = alert_at(query, 7);
+  return std::optional<WebhookDelivery>(std::move(delivery));
 }
 
 Status write_delivery_attempt(Connection& db, const DeliveryAttempt& attempt) {

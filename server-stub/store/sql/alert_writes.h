@@ -2,6 +2,7 @@
 // function runs inside the caller's transaction.
 #pragma once
 
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -16,7 +17,9 @@ Result<std::vector<Alert>> select_alerts(Connection& db, std::string_view licens
 Status write_webhook(Connection& db, const Webhook& webhook, const ChangedBy& by);
 Result<std::vector<Webhook>> select_webhooks(Connection& db);
 Result<Webhook> delete_webhook(Connection& db, std::string_view id, const ChangedBy& by);
-Result<std::vector<WebhookDelivery>> select_due_deliveries(Connection& db, UnixTime now, int limit);
+Result<std::optional<WebhookDelivery>> select_next_due_delivery(Connection& db,
+                                                                std::string_view webhook_id,
+                                                                UnixTime now);
 Status write_delivery_attempt(Connection& db, const DeliveryAttempt& attempt);
 
 }  // namespace nodelock::server::sql

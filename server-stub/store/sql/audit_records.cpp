@@ -46,6 +46,14 @@ Status record_change(Connection& db, const ChangedBy& by, std::string action, st
   return insert_chained(db, std::move(*entry), audit_hash_of_canonical);
 }
 
+nlohmann::json with_override(nlohmann::json after, const Admission& admission,
+                             const ChangedBy& by) {
+  if (!admission.overridden_limits.empty()) {
+    after["override"] = {{"limits", admission.overridden_limits}, {"by", by.actor}};
+  }
+  return after;
+}
+
 Result<std::vector<AuditEntry>> select_audit_entries(Connection& db, UnixTime from, UnixTime to) {
   Query query = db.query(
       "SELECT sequence, at, actor, action, subject, before, after, previous_hash, hash "

@@ -20,6 +20,11 @@ Status append_audit_entry(Connection& db, AuditEntry entry);
 Status record_change(Connection& db, const ChangedBy& by, std::string action, std::string subject,
                      const nlohmann::json& before, const nlohmann::json& after);
 
+// `after` with, when `admission` overrode a limit, an "override" member naming
+// the limits set aside and who set them aside, so an exception made with
+// --override never reads like an ordinary change.
+nlohmann::json with_override(nlohmann::json after, const Admission& admission, const ChangedBy& by);
+
 Result<std::vector<AuditEntry>> select_audit_entries(Connection& db, UnixTime from, UnixTime to);
 
 }  // namespace nodelock::server::sql

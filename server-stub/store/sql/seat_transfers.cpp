@@ -119,11 +119,13 @@ Result<SeatTransfer> write_seat_transfer(Connection& db, const SeatTransferOrder
   if (seat->state != ActivationState::active) {
     return refuse_seat(order.refusal, ErrorCode::conflict, std::move(*seat));
   }
+  Admission admission;
   if (order.admit) {
     auto transferring = read_transferring(db, order, *seat);
     if (!transferring.ok()) return transferring.error();
-    Status admitted = order.admit(*transferring);
+    auto admitted = order.admit(*transferring);
     if (!admitted.ok()) return admitted.error();
+    admission = std::move(*admitted);
   }
   SeatTransfer transfer;
   transfer.from_activation_id = seat->id;
@@ -149,9 +151,10 @@ Result<SeatTransfer> write_seat_transfer(Connection& db, const SeatTransferOrder
   Status recorded = record_change(
       db, order.by, "activation.transfer", seat->id,
       {{"status", name_of(ActivationState::active)}, {"machine_id", transfer.from_machine_id}},
-      {{"status", name_of(seat->state)},
-       {"to_machine_id", transfer.to_machine_id},
-       {"held_until", transfer.held_until}});
+      with_override({{"status", name_of(seat->state)},
+                     {"to_machine_id", transfer.to_machine_id},
+                     {"held_until", transfer.held_until}},
+                    admission, order.by));
   if (!recorded.ok()) return recorded.error();
   return transfer;
 }

@@ -318,9 +318,10 @@ class SqlStore final : public Store {
     return written<Webhook>([&](Connection& db) { return delete_webhook(db, id, by); });
   }
 
-  Result<std::vector<WebhookDelivery>> due_deliveries(UnixTime now, int limit) override {
-    return readers_.run<std::vector<WebhookDelivery>>(
-        [&](Connection& db) { return select_due_deliveries(db, now, limit); });
+  Result<std::optional<WebhookDelivery>> next_due_delivery(std::string_view webhook_id,
+                                                           UnixTime now) override {
+    return readers_.run<std::optional<WebhookDelivery>>(
+        [&](Connection& db) { return select_next_due_delivery(db, webhook_id, now); });
   }
 
   Status record_delivery(const DeliveryAttempt& attempt) override {

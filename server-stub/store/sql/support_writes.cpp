@@ -64,11 +64,13 @@ Result<Activation> write_seat_reset(Connection& db, const SeatReset& reset) {
   }
   auto license = select_license(db, seat->license_id);
   if (!license.ok()) return license.error();
+  Admission admission;
   if (reset.admit) {
     auto freed_before = seats_freed_since(db, license->id, reset.ended_as, reset.counted_since);
     if (!freed_before.ok()) return freed_before.error();
-    Status admitted = reset.admit(*license, *freed_before);
+    auto admitted = reset.admit(*license, *freed_before);
     if (!admitted.ok()) return admitted.error();
+    admission = std::move(*admitted);
   }
   Status ended = end_seat(db, *seat, reset.ended_as);
   if (!ended.ok()) return ended.error();
@@ -76,9 +78,10 @@ Result<Activation> write_seat_reset(Connection& db, const SeatReset& reset) {
   if (!stamped.ok()) return stamped.error();
   const bool released = reset.ended_as == ActivationState::released;
   if (released) seat->released_at = reset.by.at;
-  Status recorded = record_change(
-      db, reset.by, released ? "activation.release" : "activation.reset", seat->id,
-      {{"status", name_of(ActivationState::active)}}, {{"status", name_of(seat->state)}});
+  Status recorded =
+      record_change(db, reset.by, released ? "activation.release" : "activation.reset", seat->id,
+                    {{"status", name_of(ActivationState::active)}},
+                    with_override({{"status", name_of(seat->state)}}, admission, reset.by));
   if (!recorded.ok()) return recorded.error();
   return std::move(*seat);
 }

@@ -54,7 +54,9 @@ struct ActivationRecord {
 
 // Why the server refused this activation at its last check-in.
 struct Refusal {
-  ErrorCode code = ErrorCode::revoked;  // suspended or revoked
+  // suspended, revoked, or not_activated for a seat the server freed (reclaimed
+  // after no check-ins, or released by the license holder)
+  ErrorCode code = ErrorCode::revoked;
   std::string message;
 };
 

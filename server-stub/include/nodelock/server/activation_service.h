@@ -35,6 +35,9 @@ class LicenseKeyHasher {
 
   // Hex HMAC-SHA256(pepper, canonical key text).
   std::string hash(std::string_view canonical_key) const;
+  // Names the pepper without revealing it (16 hex digits of its HMAC of a
+  // fixed text), so an export says which server's key hashes it carries.
+  std::string pepper_id() const;
 
  private:
   crypto::Bytes pepper_;

@@ -73,6 +73,13 @@ struct LicenseDetails {
   std::vector<std::string> reserved_for;  // users with a reserved floating seat, oldest first
 };
 
+// A new admin token: the secret, shown once, and the id that token list,
+// token revoke and the audit log name it by.
+struct IssuedAdminToken {
+  std::string id;  // tok_…
+  std::string token;
+};
+
 // An authenticated admin token: who the audit log says made a change.
 struct AdminCaller {
   std::string token_id;
@@ -148,9 +155,9 @@ class AdminService {
   // air-gapped machine (ActivationService::activate, RequestChannel::offline).
   [[nodiscard]] Status may_answer_offline_requests(AdminRole caller) const;
 
-  // A new admin token of `role`, returned once.
-  [[nodiscard]] Result<std::string> create_admin_token(const AdminCaller& caller,
-                                                       AdminRole role) const;
+  // A new admin token of `role`, returned once, with the id that names it.
+  [[nodiscard]] Result<IssuedAdminToken> create_admin_token(const AdminCaller& caller,
+                                                            AdminRole role) const;
 
   // Every admin token (admin only); the hashes are for the store alone.
   [[nodiscard]] Result<std::vector<AdminToken>> admin_tokens(AdminRole caller) const;
@@ -188,7 +195,7 @@ License license_of_order(const LicenseOrder& order);
 
 // Makes an admin token of `role` and stores only its SHA-256; returns the token.
 // For the first token of a new server, before anyone can authenticate.
-[[nodiscard]] Result<std::string> issue_admin_token(Store& store, AdminRole role,
-                                                    const ChangedBy& by);
+[[nodiscard]] Result<IssuedAdminToken> issue_admin_token(Store& store, AdminRole role,
+                                                         const ChangedBy& by);
 
 }  // namespace nodelock::server

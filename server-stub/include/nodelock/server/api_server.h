@@ -47,6 +47,8 @@ struct ApiOptions {
   // and given up after webhook_max_attempts.
   std::int64_t webhook_retry_seconds = 30;
   int webhook_max_attempts = 10;
+  // The longest one webhook post waits to connect, and then for the answer.
+  std::chrono::seconds webhook_attempt_timeout{10};
   // How often licenses are checked for an expiry 30, 7 or 1 days away.
   std::int64_t expiry_scan_seconds = 3600;
   // How often heartbeats are written and expired leases released: a crash

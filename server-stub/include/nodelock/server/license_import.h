@@ -9,6 +9,7 @@
 // the server never had.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,6 +30,8 @@ struct LicenseRecord {
   std::optional<std::string> key;  // as typed, or
   std::optional<std::string> key_hash;
   std::optional<std::string> key_last5;
+  // The pepper id (LicenseKeyHasher::pepper_id) of the server that made key_hash.
+  std::optional<std::string> key_pepper;
   std::vector<LicenseUser> users;  // email, max_activations and reserved
 };
 
@@ -37,8 +40,14 @@ struct RecordProblem {
   std::string message;
 };
 
+// What an import does with a key hash made by another server, which no key
+// typed here could ever match.
+enum class ForeignKeyHashes { refuse, issue_new_keys };
+
 struct ImportOutcome {
-  std::vector<License> imported;        // in file order; empty when refused
+  std::vector<License> imported;  // in file order; empty when refused
+  // The keys issued by the import (issue_new_keys), by license id: shown once.
+  std::map<std::string, std::string> issued_keys;
   std::vector<RecordProblem> problems;  // every bad record; nothing imported when any
 };
 
@@ -48,10 +57,14 @@ class LicenseImportService {
 
   // Imports `records` (admin) unless `problems` (found reading the file) or
   // the checks here find any: a bad field, an unknown product, a key twice in
-  // the file or already on this server, more reserved users than seats.
+  // the file or already on this server, more reserved users than seats, a key
+  // hash another server made. Such a hash can never be checked here (it is
+  // keyed with that server's pepper); `foreign` says whether such records are
+  // refused or get new keys, returned once in issued_keys.
   [[nodiscard]] Result<ImportOutcome> import_records(const AdminCaller& caller,
                                                      std::vector<LicenseRecord> records,
-                                                     std::vector<RecordProblem> problems) const;
+                                                     std::vector<RecordProblem> problems,
+                                                     ForeignKeyHashes foreign) const;
 
   // Every license, or one product's, as records (admin: they carry key hashes).
   [[nodiscard]] Result<std::vector<LicenseRecord>> export_records(AdminRole caller,

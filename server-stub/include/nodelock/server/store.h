@@ -28,6 +28,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -145,8 +146,11 @@ class Store {
   virtual Result<std::vector<Webhook>> webhooks() = 0;
   // The webhook as it was; its pending deliveries are dropped. not_found.
   virtual Result<Webhook> remove_webhook(std::string_view id, const ChangedBy& by) = 0;
-  // Pending deliveries due at `now`, oldest first, at most `limit`.
-  virtual Result<std::vector<WebhookDelivery>> due_deliveries(UnixTime now, int limit) = 0;
+  // The webhook's oldest pending delivery when it is due at `now`; none when
+  // nothing is pending or the oldest waits for its next attempt (the later
+  // ones wait behind it: a receiver gets its alerts in the order raised).
+  virtual Result<std::optional<WebhookDelivery>> next_due_delivery(std::string_view webhook_id,
+                                                                   UnixTime now) = 0;
   virtual Status record_delivery(const DeliveryAttempt& attempt) = 0;
 
   // Appends an entry that records an event rather than a change of other

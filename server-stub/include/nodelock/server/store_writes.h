@@ -127,6 +127,14 @@ struct CheckInOutcome {
   License license;
 };
 
+// A rule's yes to a seat reset or transfer: the limits of the license that an
+// admin's --override set aside for it, by field name ("max_resets_per_year"),
+// which the change's audit entry records with who overrode them; none when the
+// change was within every limit.
+struct Admission {
+  std::vector<std::string> overridden_limits;
+};
+
 // Frees a seat at a person's request (a lost, stolen or rebuilt machine):
 // support resets it, the license holder releases it by self-service. The seat
 // is free at once and its machine's next check-in is refused, naming who.
@@ -141,7 +149,8 @@ struct SeatReset {
   // Run inside the transaction on the seat's license and when its seats were
   // freed as `ended_as` since `counted_since`, oldest first; an error refuses.
   UnixTime counted_since = 0;
-  std::function<Status(const License& license, const std::vector<UnixTime>& freed)> admit;
+  std::function<Result<Admission>(const License& license, const std::vector<UnixTime>& freed)>
+      admit;
   SeatRefusalWording refusal;
 };
 
@@ -170,7 +179,7 @@ struct SeatTransferOrder {
   UnixTime counted_since = 0;
   // Run inside the transaction on the active seat; an error refuses the
   // transfer.
-  std::function<Status(const TransferringSeat& transfer)> admit;
+  std::function<Result<Admission>(const TransferringSeat& transfer)> admit;
   // Words the conflict of a seat no longer active (a transferred one comes
   // with its transferred_to).
   SeatRefusalWording refusal;
