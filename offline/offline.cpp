@@ -87,9 +87,13 @@ Result<SignedRequest> make_renewal_request(const LocalStore& store, const Machin
                                              RequestPurpose::refresh, record->activation_id));
 }
 
-Result<Installed> install_response(const LocalStore& store, std::string_view response,
+Result<Installed> install_response(const LocalStore& store, std::string_view text,
                                    const Machine& machine, const std::string& product,
                                    const std::vector<crypto::PublicKey>& vendor_keys) {
+  // What is kept is the document as nodelock writes it, not the mail it came in.
+  auto clean = rewrap_document(text);
+  if (!clean.ok()) return clean.error();
+  const std::string& response = *clean;
   auto envelope = parse_document(response);
   if (!envelope.ok()) return envelope.error();
   if (envelope->type() != DocumentType::license) {
@@ -138,7 +142,7 @@ Result<std::string> deactivate(const LocalStore& store, const Machine& machine,
   return destroy_and_sign_receipt(store, machine, product);
 }
 
-Result<InstalledSiteLicense> install_site_file(const LocalStore& store, std::string_view file,
+Result<InstalledSiteLicense> install_site_file(const LocalStore& store, std::string_view text,
                                                const std::string& product,
                                                const std::vector<crypto::PublicKey>& vendor_keys,
                                                const std::string& site_id) {
@@ -148,6 +152,9 @@ Result<InstalledSiteLicense> install_site_file(const LocalStore& store, std::str
                           "' is not a site id: 1-64 of a-z, 0-9, '-', '_' and '.', such as "
                           "acme-hq");
   }
+  auto clean = rewrap_document(text);
+  if (!clean.ok()) return clean.error();
+  const std::string& file = *clean;
   auto envelope = parse_document(file);
   if (!envelope.ok()) return envelope.error();
   if (envelope->type() != DocumentType::site_license) {
@@ -191,7 +198,7 @@ Result<InstalledSiteLicense> install_site_file(const LocalStore& store, std::str
   // The store's own key MACs the clock record that stops a clock set back to
   // stretch the file's term, as for a machine's own license.
   if (auto key = store.device_key_for_request(); !key.ok()) return key.error();
-  if (auto status = store.save_site_license(std::string(file)); !status.ok()) {
+  if (auto status = store.save_site_license(file); !status.ok()) {
     return status.error();
   }
   installed.license = std::move(*license);
