@@ -1,5 +1,7 @@
 #include "nodelock/offline/offline.h"
 
+#include <ctime>
+
 #include "nodelock/activation/file_headers.h"
 #include "nodelock/crypto/encoding.h"
 #include "nodelock/crypto/utc_time.h"
@@ -122,6 +124,17 @@ Result<Installed> install_response(const LocalStore& store, std::string_view tex
   }
   auto pending = read_signed_request(*pending_text);
   if (!pending.ok()) return pending.error();
+  // Only a response to this request is judged by its dates: another one is
+  // refused by install_license() for what it answers.
+  auto offered = license_from_payload(intact->payload());
+  if (!offered.ok()) return offered.error();
+  if (offered->request_nonce == pending->nonce) {
+    if (auto runs = check_runs_once_installed(*offered, *pending,
+                                              static_cast<std::int64_t>(std::time(nullptr)));
+        !runs.ok()) {
+      return runs.error();
+    }
+  }
   ActivationRecord record;
   record.license_key = pending->key;
   auto license = install_license(store, response, TrustedKeys(keys), *pending, machine, record);
