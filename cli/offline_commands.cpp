@@ -95,8 +95,8 @@ int install_site(const Args& args, const LocalStore& store, const std::string& f
     std::cout << out.dump() << '\n';
     return exit_ok;
   }
-  std::cout << "Installed the site license of "
-            << (license.licensee.empty() ? "-" : license.licensee) << " for site "
+  std::cout << "Installed the site license"
+            << (license.licensee.empty() ? "" : " of " + license.licensee) << " for site "
             << license.site_id << ".\n"
             << "Every machine presenting site id " << license.site_id
             << " runs it with this file; it never checks in.\n";

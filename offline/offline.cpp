@@ -193,8 +193,9 @@ Result<InstalledSiteLicense> install_site_file(const LocalStore& store, std::str
                                  ? "this machine has no site id"
                                  : "this machine presents site id '" + presented + "'";
     return make_error(ErrorCode::outside_site,
-                      "This site license file of " + license->licensee + " is for site '" +
-                          license->site_id + "', and " + seen +
+                      "This site license file" +
+                          (license->licensee.empty() ? "" : " of " + license->licensee) +
+                          " is for site '" + license->site_id + "', and " + seen +
                           ". If this machine belongs to that site, install it with --site-id " +
                           license->site_id + ".");
   }
