@@ -1,4 +1,5 @@
 // nodelock: the command installers, site admins and support staff run.
+#include <algorithm>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -23,15 +24,21 @@ std::string default_store_note() {
   return note;
 }
 
+// The commands whose name starts with `group` ("" for all of them).
+void print_commands(std::ostream& out, const std::string& group) {
+  for (const Command* command : all_commands()) {
+    std::string name(command->name);
+    if (name.rfind(group, 0) != 0) continue;
+    name.resize(std::max<std::size_t>(name.size() + 2, 22), ' ');
+    out << "  " << name << command->synopsis << '\n';
+  }
+}
+
 void print_overview(std::ostream& out) {
   out << "nodelock: bind software licenses to machines\n\n"
          "Usage: nodelock <command> [options]\n\n"
          "Commands:\n";
-  for (const Command* command : all_commands()) {
-    std::string name(command->name);
-    name.resize(std::max<std::size_t>(name.size() + 2, 22), ' ');
-    out << "  " << name << command->synopsis << '\n';
-  }
+  print_commands(out, "");
   out << "\nRun `nodelock <command> --help` for a command's options.\n"
          "Exit codes: 0 success, 1 refused or invalid, 2 usage, 3 server unreachable,\n"
          "4 unreadable or tampered input file.\n"
@@ -52,6 +59,14 @@ const Command* find_command(const std::vector<std::string>& words, std::size_t& 
     }
   }
   return best;
+}
+
+// Whether `word` starts the names of several commands, as "offline" does.
+bool is_group(const std::string& word) {
+  const std::string prefix = word + " ";
+  return std::any_of(all_commands().begin(), all_commands().end(), [&](const Command* command) {
+    return std::string_view(command->name).substr(0, prefix.size()) == prefix;
+  });
 }
 
 // Words go into JSON bodies, JSON output and messages, none of which can carry
@@ -79,6 +94,21 @@ int run(const std::vector<std::string>& words) {
   }
   std::size_t consumed = 0;
   const Command* command = find_command(words, consumed);
+  if (command == nullptr && is_group(words[0])) {
+    // `nodelock offline --help` lists the offline commands; a missing or
+    // unknown subcommand is a usage error that lists them too.
+    const bool help = words.size() == 2 && (words[1] == "--help" || words[1] == "-h");
+    std::ostream& out = help ? std::cout : std::cerr;
+    if (!help) {
+      out << "nodelock " << words[0] << ": "
+          << (words.size() == 1 ? "give a command"
+                                : "unknown command '" + words[0] + " " + words[1] + "'")
+          << "; the " << words[0] << " commands are:\n";
+    }
+    print_commands(out, words[0] + " ");
+    out << "Run `nodelock " << words[0] << " <command> --help` for a command's options.\n";
+    return help ? exit_ok : exit_usage;
+  }
   if (command == nullptr) {
     std::cerr << "nodelock: unknown command '" << words[0] << "'\n"
               << "Run `nodelock --help` for the list of commands.\n";

@@ -1,14 +1,12 @@
-// nodelock offline request / install / deactivate (on the air-gapped machine)
-// and offline respond (on a connected machine, by support).
+// nodelock offline request / install / deactivate (on the air-gapped machine);
+// offline respond, support's side, is in offline_respond.cpp.
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "admin_client.h"
 #include "commands.h"
+#include "document_files.h"
 #include "dongle_flags.h"
 #include "license_output.h"
-#include "nodelock/client/offline_exchange.h"
-#include "nodelock/crypto/file_io.h"
 #include "nodelock/crypto/key_file.h"
 #include "nodelock/offline/offline.h"
 #include "product_choice.h"
@@ -16,26 +14,17 @@
 namespace nodelock::cli {
 namespace {
 
-constexpr std::filesystem::perms kReadable =
-    std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
-    std::filesystem::perms::group_read | std::filesystem::perms::others_read;
-
 Status write_output(const Args& args, const std::string& text) {
   auto out = args.require("--out");
   if (!out.ok()) return out.error();
-  return write_file_atomic(*out, text, kReadable);
+  return write_document_file(*out, text);
 }
 
 Result<std::string> read_input(const Args& args, const char* what) {
   if (args.positional().size() != 1) {
     return make_error(ErrorCode::invalid_argument, std::string("give exactly one ") + what);
   }
-  auto text = read_file(args.positional()[0], 1 << 20);
-  if (!text.ok() && text.code() == ErrorCode::payload_too_large) {
-    return make_error(ErrorCode::malformed,
-                      args.positional()[0] + " is too large to be a nodelock file.");
-  }
-  return text;
+  return read_document_file(args.positional()[0]);
 }
 
 int run_request(const Args& args) {
@@ -85,45 +74,6 @@ int run_request(const Args& args) {
   return exit_ok;
 }
 
-int run_respond(const Args& args) {
-  const bool json = args.has("--json");
-  auto file = read_input(args, "request or receipt file");
-  if (!file.ok()) return report(file.error(), json);
-  auto options = admin_server_options(args);
-  if (!options.ok()) return report(options.error(), json);
-  // The server records the activation before the response is written: know
-  // where it goes first.
-  auto envelope = parse_document(*file);
-  if (envelope.ok() && envelope->type() == DocumentType::activation_request) {
-    if (auto out = args.require("--out"); !out.ok()) return report(out.error(), json);
-  }
-  auto server = ServerClient::connect(*options);
-  if (!server.ok()) return report(server.error(), json);
-  auto answer = respond_offline(*server, *file);
-  if (!answer.ok()) return report(answer.error(), json);
-  if (answer->answered == DocumentType::activation_request) {
-    if (auto status = write_output(args, answer->response); !status.ok()) {
-      return report(
-          {status.code(), status.message() + " The activation is recorded; answer the same request "
-                                             "again to write its response (it keeps its seat)."},
-          json);
-    }
-  }
-  if (json) {
-    std::cout << nlohmann::json{{"answered", type_name(answer->answered)},
-                                {"summary", answer->summary}}
-                     .dump()
-              << '\n';
-  } else {
-    std::cout << answer->summary << '\n';
-    if (answer->answered == DocumentType::activation_request) {
-      std::cout << "Wrote the response to " << *args.get("--out")
-                << "; install it on the air-gapped machine with `nodelock offline install`.\n";
-    }
-  }
-  return exit_ok;
-}
-
 // A site license file: the same file on every machine of the site.
 int install_site(const Args& args, const LocalStore& store, const std::string& file,
                  const std::string& product, const std::vector<crypto::PublicKey>& vendor_keys) {
@@ -145,8 +95,8 @@ int install_site(const Args& args, const LocalStore& store, const std::string& f
     std::cout << out.dump() << '\n';
     return exit_ok;
   }
-  std::cout << "Installed the site license of "
-            << (license.licensee.empty() ? "-" : license.licensee) << " for site "
+  std::cout << "Installed the site license"
+            << (license.licensee.empty() ? "" : " of " + license.licensee) << " for site "
             << license.site_id << ".\n"
             << "Every machine presenting site id " << license.site_id
             << " runs it with this file; it never checks in.\n";
@@ -220,7 +170,7 @@ int run_deactivate(const Args& args) {
   if (!machine.ok()) return report(machine.error(), json);
   auto receipt = offline::deactivate(store, *machine, *product);
   if (!receipt.ok()) return report(receipt.error(), json);
-  if (auto status = write_file_atomic(*out, *receipt, kReadable); !status.ok()) {
+  if (auto status = write_document_file(*out, *receipt); !status.ok()) {
     // The license is already destroyed: the receipt must not be lost with it.
     std::cout << *receipt;
     return report(
@@ -255,20 +205,6 @@ const Command offline_request_command{
     {{"--key", "--product", "--out", "--store", "--sysroot", "--user", kDongleSerialFlag},
      {"--renew", kDongleSwitch}},
     run_request};
-
-const Command offline_respond_command{
-    "offline respond",
-    "turn a request file into a response file (support side)",
-    "Usage: nodelock offline respond FILE --server URL --token T --out FILE.nlres [--ca FILE]\n"
-    "The token may also come from $NODELOCK_ADMIN_TOKEN.\n\n"
-    "FILE.nlreq: the server checks and counts the activation exactly as an online one\n"
-    "and the signed license is written to --out; answering the same request again gives\n"
-    "the same seat. FILE.nldeact: the server frees the seat of that deactivation (no\n"
-    "--out needed). The token needs the support role.\n"
-    "Exit codes: 0 done, 1 refused (no seats left, request too old, receipt already\n"
-    "used...), 2 usage, 3 server unreachable, 4 unreadable, damaged or wrong file.\n",
-    {{"--server", "--token", "--out", "--ca"}, {}},
-    run_respond};
 
 const Command offline_install_command{
     "offline install",

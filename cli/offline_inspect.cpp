@@ -134,7 +134,7 @@ int run_inspect(const Args& args) {
                              "give one document file: nodelock offline inspect FILE"),
                   json);
   }
-  auto text = read_file(args.positional()[0], kMaxDocumentSize);
+  auto text = read_file(args.positional()[0], kMaxDocumentFileSize);
   if (!text.ok()) return report(text.error(), json);
   auto envelope = parse_document(*text);
   if (!envelope.ok()) return report(envelope.error(), json);

@@ -36,7 +36,12 @@ Result<OfflineAnswer> submit(const ServerClient& server, std::string_view file,
 
 }  // namespace
 
-Result<OfflineAnswer> respond_offline(const ServerClient& server, std::string_view file) {
+Result<OfflineAnswer> respond_offline(const ServerClient& server, std::string_view text) {
+  // The server is sent the document alone, as nodelock writes it, however the
+  // mail left the file (UTF-16 would not even fit in a JSON string).
+  auto clean = rewrap_document(text);
+  if (!clean.ok()) return clean.error();
+  const std::string& file = *clean;
   auto envelope = parse_document(file);
   if (!envelope.ok()) return envelope.error();
   if (envelope->type() == DocumentType::deactivation_receipt) {
@@ -91,7 +96,10 @@ Result<std::string> fetch_site_license_file(const ServerClient& server, std::str
 }
 
 Result<OfflineAnswer> submit_deactivation_receipt(const ServerClient& server,
-                                                  std::string_view file) {
+                                                  std::string_view text) {
+  auto clean = rewrap_document(text);
+  if (!clean.ok()) return clean.error();
+  const std::string& file = *clean;
   auto envelope = parse_document(file);
   if (!envelope.ok()) return envelope.error();
   if (envelope->type() != DocumentType::deactivation_receipt) {

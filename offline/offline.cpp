@@ -1,5 +1,7 @@
 #include "nodelock/offline/offline.h"
 
+#include <ctime>
+
 #include "nodelock/activation/file_headers.h"
 #include "nodelock/crypto/encoding.h"
 #include "nodelock/crypto/utc_time.h"
@@ -87,9 +89,13 @@ Result<SignedRequest> make_renewal_request(const LocalStore& store, const Machin
                                              RequestPurpose::refresh, record->activation_id));
 }
 
-Result<Installed> install_response(const LocalStore& store, std::string_view response,
+Result<Installed> install_response(const LocalStore& store, std::string_view text,
                                    const Machine& machine, const std::string& product,
                                    const std::vector<crypto::PublicKey>& vendor_keys) {
+  // What is kept is the document as nodelock writes it, not the mail it came in.
+  auto clean = rewrap_document(text);
+  if (!clean.ok()) return clean.error();
+  const std::string& response = *clean;
   auto envelope = parse_document(response);
   if (!envelope.ok()) return envelope.error();
   if (envelope->type() != DocumentType::license) {
@@ -118,6 +124,17 @@ Result<Installed> install_response(const LocalStore& store, std::string_view res
   }
   auto pending = read_signed_request(*pending_text);
   if (!pending.ok()) return pending.error();
+  // Only a response to this request is judged by its dates: another one is
+  // refused by install_license() for what it answers.
+  auto offered = license_from_payload(intact->payload());
+  if (!offered.ok()) return offered.error();
+  if (offered->request_nonce == pending->nonce) {
+    if (auto runs = check_runs_once_installed(*offered, *pending,
+                                              static_cast<std::int64_t>(std::time(nullptr)));
+        !runs.ok()) {
+      return runs.error();
+    }
+  }
   ActivationRecord record;
   record.license_key = pending->key;
   auto license = install_license(store, response, TrustedKeys(keys), *pending, machine, record);
@@ -138,7 +155,7 @@ Result<std::string> deactivate(const LocalStore& store, const Machine& machine,
   return destroy_and_sign_receipt(store, machine, product);
 }
 
-Result<InstalledSiteLicense> install_site_file(const LocalStore& store, std::string_view file,
+Result<InstalledSiteLicense> install_site_file(const LocalStore& store, std::string_view text,
                                                const std::string& product,
                                                const std::vector<crypto::PublicKey>& vendor_keys,
                                                const std::string& site_id) {
@@ -148,6 +165,9 @@ Result<InstalledSiteLicense> install_site_file(const LocalStore& store, std::str
                           "' is not a site id: 1-64 of a-z, 0-9, '-', '_' and '.', such as "
                           "acme-hq");
   }
+  auto clean = rewrap_document(text);
+  if (!clean.ok()) return clean.error();
+  const std::string& file = *clean;
   auto envelope = parse_document(file);
   if (!envelope.ok()) return envelope.error();
   if (envelope->type() != DocumentType::site_license) {
@@ -173,8 +193,9 @@ Result<InstalledSiteLicense> install_site_file(const LocalStore& store, std::str
                                  ? "this machine has no site id"
                                  : "this machine presents site id '" + presented + "'";
     return make_error(ErrorCode::outside_site,
-                      "This site license file of " + license->licensee + " is for site '" +
-                          license->site_id + "', and " + seen +
+                      "This site license file" +
+                          (license->licensee.empty() ? "" : " of " + license->licensee) +
+                          " is for site '" + license->site_id + "', and " + seen +
                           ". If this machine belongs to that site, install it with --site-id " +
                           license->site_id + ".");
   }
@@ -191,7 +212,7 @@ Result<InstalledSiteLicense> install_site_file(const LocalStore& store, std::str
   // The store's own key MACs the clock record that stops a clock set back to
   // stretch the file's term, as for a machine's own license.
   if (auto key = store.device_key_for_request(); !key.ok()) return key.error();
-  if (auto status = store.save_site_license(std::string(file)); !status.ok()) {
+  if (auto status = store.save_site_license(file); !status.ok()) {
     return status.error();
   }
   installed.license = std::move(*license);

@@ -1,20 +1,18 @@
 #include "armor.h"
 
+#include <algorithm>
 #include <cstdint>
+
+#include "transit.h"
 
 namespace nodelock::armor {
 namespace {
 
-constexpr std::string_view kBeginPrefix = "-----BEGIN NODELOCK ";
-constexpr std::string_view kEndPrefix = "-----END NODELOCK ";
-constexpr std::string_view kDashes = "-----";
 constexpr std::string_view kHeaderSeparator = ": ";
 
 bool is_header_name_char(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
 }
-
-bool is_label_char(char c) { return (c >= 'A' && c <= 'Z') || c == ' '; }
 
 // Headers end up on support staff's terminals, so a value may not carry control
 // characters (C0, DEL or C1, which includes the 8-bit escape CSI) nor bytes that
@@ -58,24 +56,20 @@ bool is_printable_utf8(std::string_view text) {
 
 bool is_space(char c) { return c == ' ' || c == '\t'; }
 
-Error at_line(std::size_t index, const std::string& problem) {
-  return make_error(ErrorCode::malformed, "line " + std::to_string(index + 1) + ": " + problem);
+bool is_base64_char(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+         c == '/' || c == '=';
 }
 
-// Lines without their ending: "\n" or "\r\n", and any white space before it.
-std::vector<std::string_view> split_lines(std::string_view text) {
-  std::vector<std::string_view> lines;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(start, end - start);
-    while (!line.empty() && (line.back() == '\r' || is_space(line.back()))) line.remove_suffix(1);
-    lines.push_back(line);
-    start = end + 1;
-  }
-  while (!lines.empty() && lines.back().empty()) lines.pop_back();
-  return lines;
+std::string shown_char(char c) {
+  if (c >= 0x20 && c < 0x7F) return std::string("'") + c + "'";
+  constexpr char kHex[] = "0123456789ABCDEF";
+  const auto byte = static_cast<unsigned char>(c);
+  return std::string("byte 0x") + kHex[byte >> 4] + kHex[byte & 0xF];
+}
+
+Error at_line(std::size_t number, const std::string& problem) {
+  return make_error(ErrorCode::malformed, "line " + std::to_string(number) + ": " + problem);
 }
 
 }  // namespace
@@ -121,58 +115,52 @@ std::string wrap(std::string_view label, const std::vector<Header>& headers,
 }
 
 Result<Armored> unwrap(std::string_view text) {
-  const std::vector<std::string_view> lines = split_lines(text);
-  if (lines.empty()) return make_error(ErrorCode::malformed, "the file is empty");
-
-  const std::string_view begin = lines.front();
-  if (begin.size() <= kBeginPrefix.size() + kDashes.size() ||
-      begin.substr(0, kBeginPrefix.size()) != kBeginPrefix ||
-      begin.substr(begin.size() - kDashes.size()) != kDashes) {
-    return at_line(0, "expected -----BEGIN NODELOCK <TYPE>-----");
-  }
+  auto utf8 = as_utf8(text);
+  if (!utf8.ok()) return utf8.error();
+  auto block = find_block(*utf8);
+  if (!block.ok()) return block.error();
+  const std::vector<BlockLine>& lines = block->inside;
   Armored armored;
-  armored.label = std::string(
-      begin.substr(kBeginPrefix.size(), begin.size() - kBeginPrefix.size() - kDashes.size()));
-  for (const char c : armored.label) {
-    if (!is_label_char(c)) return at_line(0, "the document type is not upper-case words");
-  }
-  const std::size_t last = lines.size() - 1;
-  if (last == 0 || lines[last] != std::string(kEndPrefix) + armored.label + std::string(kDashes)) {
-    return at_line(last, "expected -----END NODELOCK " + armored.label + "----- to end it");
-  }
+  armored.label = std::move(block->label);
 
-  std::size_t index = 1;
-  for (; index < last && !lines[index].empty(); ++index) {
+  std::size_t index = 0;
+  for (; index < lines.size() && !lines[index].text.empty(); ++index) {
+    const BlockLine& line = lines[index];
     if (armored.headers.size() == kMaxHeaders) {
-      return at_line(index, "more than " + std::to_string(kMaxHeaders) + " headers");
+      return at_line(line.number, "more than " + std::to_string(kMaxHeaders) + " headers");
     }
-    const std::string_view line = lines[index];
-    if (line.size() > kMaxHeaderLine) {
-      return at_line(index, "a header longer than " + std::to_string(kMaxHeaderLine) + " bytes");
+    if (line.text.size() > kMaxHeaderLine) {
+      return at_line(line.number,
+                     "a header longer than " + std::to_string(kMaxHeaderLine) + " bytes");
     }
-    const std::size_t separator = line.find(kHeaderSeparator);
+    const std::size_t separator = line.text.find(kHeaderSeparator);
     if (separator == std::string_view::npos) {
-      return at_line(index, "expected a \"Name: value\" header or the empty line before the body");
+      return at_line(line.number,
+                     "expected a \"Name: value\" header or the empty line before the body");
     }
-    Header header{std::string(line.substr(0, separator)),
-                  std::string(line.substr(separator + kHeaderSeparator.size()))};
-    if (auto status = check_header(header); !status.ok()) return at_line(index, status.message());
+    Header header{std::string(line.text.substr(0, separator)),
+                  std::string(line.text.substr(separator + kHeaderSeparator.size()))};
+    if (auto status = check_header(header); !status.ok()) {
+      return at_line(line.number, status.message());
+    }
     armored.headers.push_back(std::move(header));
   }
-  if (index == last) return at_line(index, "no empty line and body before the END line");
-  ++index;
-  if (index == last) return at_line(index, "the body is missing");
-
-  for (; index < last; ++index) {
-    const std::string_view line = lines[index];
-    const bool final_line = index + 1 == last;
-    if (line.empty() || line.size() > kBodyLineWidth ||
-        (!final_line && line.size() != kBodyLineWidth)) {
-      return at_line(index, "body lines must be " + std::to_string(kBodyLineWidth) +
-                                " characters, the last one at most that");
-    }
-    armored.body.append(line);
+  if (index == lines.size()) {
+    return at_line(block->end_line, "no empty line and body before the END line");
   }
+  // Mail programs re-wrap long lines and editors join them: the body is its
+  // lines joined, whatever their width; the base64 decoder is strict about the rest.
+  for (; index < lines.size(); ++index) {
+    const BlockLine& line = lines[index];
+    const auto stray = std::find_if_not(line.text.begin(), line.text.end(), is_base64_char);
+    if (stray != line.text.end()) {
+      return at_line(line.number, "the body holds " + shown_char(*stray) +
+                                      ", which is not base64: the block was changed on its "
+                                      "way; copy it again from BEGIN to END");
+    }
+    armored.body.append(line.text);
+  }
+  if (armored.body.empty()) return at_line(block->end_line, "the body is missing");
   return armored;
 }
 

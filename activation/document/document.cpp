@@ -152,14 +152,17 @@ Result<std::string> seal(DocumentType type, const json& payload, const crypto::S
 }
 
 Result<Envelope> parse_document(std::string_view armored) {
-  if (armored.size() > kMaxDocumentSize) {
+  if (armored.size() > kMaxDocumentFileSize) {
     return make_error(ErrorCode::payload_too_large,
-                      "the document is " + std::to_string(armored.size()) +
-                          " bytes, over the limit of " + std::to_string(kMaxDocumentSize) +
+                      "the file is " + std::to_string(armored.size()) +
+                          " bytes, over the limit of " + std::to_string(kMaxDocumentFileSize) +
                           "; it is not a nodelock document or it was damaged");
   }
   auto unwrapped = armor::unwrap(armored);
-  if (!unwrapped.ok()) return unreadable(unwrapped.message());
+  if (!unwrapped.ok()) {
+    if (unwrapped.code() == ErrorCode::payload_too_large) return unwrapped.error();
+    return unreadable(unwrapped.message());
+  }
   Envelope envelope;
   const auto type = document_type_labelled(unwrapped->label);
   if (!type) return unreadable("unknown document type \"" + unwrapped->label + "\"");
@@ -206,6 +209,14 @@ Result<Envelope> parse_document(std::string_view armored) {
   std::copy(signature->begin(), signature->end(), envelope.signature_.bytes.begin());
   envelope.payload_ = std::move(fields["payload"]);
   return envelope;
+}
+
+Result<std::string> rewrap_document(std::string_view text) {
+  auto envelope = parse_document(text);
+  if (!envelope.ok()) return envelope.error();
+  auto unwrapped = armor::unwrap(text);
+  if (!unwrapped.ok()) return unwrapped.error();
+  return armor::wrap(unwrapped->label, unwrapped->headers, unwrapped->body);
 }
 
 Status Envelope::check_signature(const crypto::PublicKey& key) const {

@@ -7,10 +7,12 @@
 #include <utility>
 
 #include "../store/clock_guard.h"
+#include "../verifier/terms.h"
 #include "nodelock/activation/bound_dongle.h"
 #include "nodelock/activation/license_key.h"
 #include "nodelock/crypto/encoding.h"
 #include "nodelock/crypto/file_io.h"
+#include "nodelock/crypto/utc_time.h"
 #include "nodelock/fingerprint/collect.h"
 #include "nodelock/fingerprint/match.h"
 #include "payload_fields.h"
@@ -203,6 +205,38 @@ Result<License> install_license(const LocalStore& store, std::string_view armore
     return status.error();
   }
   return license;
+}
+
+Status check_runs_once_installed(const License& license, const ActivationRequest& pending,
+                                 std::int64_t now) {
+  bool in_grace = false;
+  const Status terms = check_terms(license, asks_for_check_in(license), {}, now, in_grace);
+  if (terms.ok() ||
+      (terms.code() != ErrorCode::expired && terms.code() != ErrorCode::needs_refresh)) {
+    return {};
+  }
+  const std::string request =
+      pending.purpose == RequestPurpose::refresh
+          ? "`nodelock offline request --renew --product " + license.product + " --out renew.nlreq`"
+          : "`nodelock offline request --key KEY --product " + license.product +
+                " --out FILE.nlreq`";
+  const std::string why =
+      terms.code() == ErrorCode::expired
+          ? "This response's license expired on " + utc_date(license.expires_at.value_or(0)) +
+                (license.grace_days > 0
+                     ? " (with " + std::to_string(license.grace_days) +
+                           (license.grace_days == 1 ? " day" : " days") + " of grace)"
+                     : std::string()) +
+                "; installed, it would stop the application at once, so it was not installed. "
+                "Ask your vendor to extend the license, then make a new request here with " +
+                request + " and have support answer it."
+          : "This response's license had to be renewed by " + utc_date(license.refresh_by) +
+                "; installed, it would stop the application at once, so it was not installed. "
+                "Make a new request here with " +
+                request +
+                " and have support answer it: a license activated by files now runs for its "
+                "whole term.";
+  return make_error(terms.code(), why);
 }
 
 Error product_mismatch(const std::string& licensed, const std::string& wanted) {

@@ -64,17 +64,25 @@ bool same_machine(const Activation& seat, const std::string& device_key,
   return enrolled.ok() && fingerprint::match(*enrolled, current, policy).ok();
 }
 
-Error no_seat_left(const License& license, int used, int held) {
+// Support answers an offline request; the machine's own user makes an online one.
+Error no_seat_left(const License& license, int used, int held, bool offline) {
   const std::string held_text = held == 0 ? std::string()
                                           : ", and " + std::to_string(held) +
                                                 (held == 1 ? " seat is" : " seats are") +
                                                 " held for machines support transferred them to";
-  return make_error(ErrorCode::activation_limit,
-                    "No activations left: " + std::to_string(used) + " of " +
-                        std::to_string(license.max_activations) +
-                        " machines are activated on license " + key_display(license) + held_text +
-                        ". Deactivate one with `nodelock deactivate` on it, or ask support to "
-                        "reset a lost machine.");
+  return make_error(
+      ErrorCode::activation_limit,
+      "No activations left: " + std::to_string(used) + " of " +
+          std::to_string(license.max_activations) + " machines are activated on license " +
+          key_display(license) + held_text +
+          (offline
+               ? ". Free a seat: submit the deactivation receipt of a machine "
+                 "that gives its seat up (`nodelock offline deactivate` on it, "
+                 "then `nodelock admin deactivate --receipt FILE.nldeact`), "
+                 "reset a lost machine (`nodelock admin devices --license " +
+                     license.id + "`, then `nodelock admin reset --device ID`), or raise the limit."
+               : ". Deactivate one with `nodelock deactivate` on it, or ask "
+                 "support to reset a lost machine."));
 }
 
 // The LICENSE for `seat`, enrolled with `enrolled`, signed now.
@@ -258,7 +266,7 @@ ActivationAnswer ActivationService::activate(std::string_view armored_request,
   if (!outcome.ok()) return {outcome.error(), std::nullopt};
   const SeatCount seats = SeatCount::of(outcome->license, outcome->used);
   if (!outcome->granted) {
-    return {no_seat_left(outcome->license, outcome->used, outcome->held), seats};
+    return {no_seat_left(outcome->license, outcome->used, outcome->held, offline), seats};
   }
   auto issued = issue(context_, outcome->license, outcome->activation, request->fingerprint,
                       outcome->existing, now);

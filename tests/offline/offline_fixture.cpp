@@ -112,4 +112,18 @@ int OfflineTest::seats_used(const std::string& license_id) {
   return details.body["seats"].value("used", -1);
 }
 
+std::string OfflineTest::site_license_file(nlohmann::json order) {
+  order["product"] = kProduct;
+  order["model"] = "site";
+  order["offline_only"] = true;
+  const Reply site = admin().post("/v1/licenses", order);
+  EXPECT_EQ(site.status, 201) << site.body.dump();
+  const fs::path out = work_ / "acme-hq.nlsite";
+  const ProcessResult written =
+      admin_cli("license site-file --license " + site.body.value("id", "") +
+                " --site-id acme-hq --out " + out.string());
+  EXPECT_EQ(written.exit_code, 0) << written.err;
+  return read_text(out);
+}
+
 }  // namespace nodelock::offline::testing

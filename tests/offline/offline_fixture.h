@@ -64,6 +64,11 @@ class OfflineTest : public server::testing::ServerTest {
 
   int seats_used(const std::string& license_id);
 
+  // The site license file for site "acme-hq" of a new offline-only site license
+  // ordered with `order` (licensee...), as `nodelock admin license site-file`
+  // writes it (with the Vendor-Key header).
+  std::string site_license_file(nlohmann::json order);
+
  private:
   nodelock::testing::TempDir temp_;
   std::filesystem::path work_ = temp_.path();

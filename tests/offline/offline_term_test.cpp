@@ -4,6 +4,8 @@
 // back so that the license was issued longer ago than the check-in interval.
 #include <chrono>
 
+#include "nodelock/crypto/utc_time.h"
+
 #include "offline_fixture.h"
 
 namespace nodelock::offline::testing {
@@ -60,6 +62,28 @@ TEST_F(OfflineTerm, SubscriptionActivatedByFilesRunsUntilItExpires) {
   const json checked = json_of(status);
   EXPECT_EQ(checked.value("status", ""), "valid") << status.out;
   EXPECT_EQ(checked.value("refresh_by", -1), 0) << status.out;
+}
+
+// An expired response used to install with exit 0, and status then failed at
+// once, telling an air-gapped machine to run `nodelock refresh`.
+TEST_F(OfflineTerm, AResponseThatHasExpiredIsRefusedAtInstallSayingHowToRenewByFile) {
+  clock_.advance(-kFortyDays);
+  const IssuedKey license = create_license(
+      {{"max_activations", 1}, {"expires", nodelock::utc_date(clock_.now() + 20 * 24 * 3600)}});
+  const SiteMachine laptop = machine("laptop-wifi-docker");
+  request(laptop, license.key, file("late.nlreq"));
+  respond(file("late.nlreq"), file("late.nlres"));
+  const DirectoryState before = state_of(laptop.store);
+
+  const ProcessResult installed =
+      air_gapped(on(laptop, {"offline", "install", file("late.nlres").string()}));
+  EXPECT_EQ(installed.exit_code, 1) << installed.out;
+  EXPECT_TRUE(contains(installed.err, "This response's license expired on")) << installed.err;
+  EXPECT_TRUE(contains(installed.err, "so it was not installed")) << installed.err;
+  EXPECT_TRUE(contains(installed.err, "`nodelock offline request --key KEY --product acme-cad"))
+      << installed.err;
+  EXPECT_FALSE(contains(installed.err, "nodelock refresh")) << installed.err;
+  EXPECT_EQ(state_of(laptop.store), before);
 }
 
 TEST_F(OfflineTerm, LicenseActivatedOnlineKeepsItsCheckIn) {

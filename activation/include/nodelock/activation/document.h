@@ -60,8 +60,11 @@ struct Header {
   std::string value;
 };
 
-// Armored documents larger than this are refused unread.
+// Armored documents larger than this are refused.
 inline constexpr std::size_t kMaxDocumentSize = 64 * 1024;
+// A file holding one is refused unread above this: room for the document as
+// UTF-16 inside an e-mail, far below what would make reading it slow.
+inline constexpr std::size_t kMaxDocumentFileSize = 4 * kMaxDocumentSize;
 
 // Signs `payload` as a document of `type` with `key` and returns the armored text.
 // The payload must be a JSON object with "v": 1 and "type": type_name(type), and
@@ -104,13 +107,20 @@ class Envelope {
 };
 
 // Checks the structure of an armored document: armor lines with a known type,
-// headers (at most 16, each line at most 256 bytes), a body of strict base64
-// wrapped at 64 columns, an envelope in canonical JSON with exactly "alg":
-// "ed25519", "kid" (16 lower-case hex digits), "payload" (an object with "v": 1
-// and the armor's "type") and "sig" (base64 of 64 bytes). CRLF line endings,
-// white space at the end of lines and blank lines after the end line are
-// tolerated; nothing else. Errors: malformed, payload_too_large.
+// headers (at most 16, each line at most 256 bytes), a body of strict base64,
+// an envelope in canonical JSON with exactly "alg": "ed25519", "kid" (16
+// lower-case hex digits), "payload" (an object with "v": 1 and the armor's
+// "type") and "sig" (base64 of 64 bytes).
+// The block is found as it arrives after e-mail and editors (docs/FORMATS.md,
+// "Reading a file that travelled"): anywhere in the text, in UTF-8 or UTF-16,
+// with any line endings, "> " quoting, indentation and the body wrapped at any
+// width; exactly one block. Errors: malformed, payload_too_large.
 [[nodiscard]] Result<Envelope> parse_document(std::string_view armored);
+
+// The document found in `text` as nodelock writes it: the block alone, in UTF-8
+// with "\n" line endings and the body at 64 columns, so what is kept is clean
+// whatever the mail did to it. Checks the structure as parse_document() does.
+[[nodiscard]] Result<std::string> rewrap_document(std::string_view text);
 
 // The payload, if `key` signed this envelope. Checks the signature only; the
 // caller chooses the key (the vendor's, or the device key a request carries).

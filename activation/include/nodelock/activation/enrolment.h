@@ -65,6 +65,15 @@ struct SignedRequest {
                                               const Machine& machine,
                                               const ActivationRecord& record);
 
+// ok when a license arriving by file can run at `now`. Refused when it is past
+// its expiry and grace days, or past a check-in date (a response made before
+// licenses activated by files ran for their whole term): installed, it would
+// stop the application at once, on a machine with no server to renew it from.
+// The message says how to renew by file; `pending` (the request it answers)
+// tells a renewal from a first activation. Errors: expired, needs_refresh.
+[[nodiscard]] Status check_runs_once_installed(const License& license,
+                                               const ActivationRequest& pending, std::int64_t now);
+
 // A DEACTIVATION RECEIPT for the store's activation, signed with its device
 // key; the store is left as it is.
 [[nodiscard]] Result<std::string> sign_deactivation_receipt(const LocalStore& store,
