@@ -91,6 +91,47 @@ TEST(LinuxSources, PlaceholderFirmwareValuesAreAbsent) {
   EXPECT_TRUE(any_warning_has(host, "product_uuid, board_serial, product_serial, chassis_serial"));
 }
 
+// Firmware fields seen left at their maker's default on real boards. Two units
+// of one model installed from one image differ in little else, so any of these
+// counted as identity would let them share a seat.
+TEST(BoardSource, PlaceholdersAreRecognisedByPatternAndNamedInANote) {
+  const char* const placeholders[] = {"To Be Filled By O.E.M",
+                                      "Not Settable",
+                                      "Not Present",
+                                      "System Serial #",
+                                      "Board Serial Number",
+                                      "12345678",
+                                      "0123456789ABCDEF",
+                                      "MB-1234567890",
+                                      "987654321",
+                                      "ABCDABCDABCD",
+                                      "To be filled by O.E.M.",
+                                      "00020003-0004-0005-0006-000700080009",
+                                      "03000200-0400-0500-0006-000700080009"};
+  for (const char* value : placeholders) {
+    HostTree tree("desktop-two-nics");
+    tree.write("sys/class/dmi/id/board_serial", std::string(value) + "\n");
+    tree.write("sys/class/dmi/id/product_uuid", std::string(value) + "\n");
+    const Collected collected = collect_tree(tree.root());
+    for (const Component& component : collected.components) {
+      EXPECT_NE(component.kind, Kind::board) << value << " counted as " << component.label;
+    }
+    EXPECT_TRUE(any_warning_has(collected,
+                                "board: product_uuid, board_serial, product_serial, "
+                                "chassis_serial hold the maker's placeholder"))
+        << value;
+  }
+}
+
+TEST(BoardSource, RealSerialsThatMerelyContainDigitRunsStay) {
+  for (const char* value : {"210585753802345", "PF3KX9M2", "C02XK1234567", "MB123456A7Q"}) {
+    HostTree tree("desktop-two-nics");
+    tree.write("sys/class/dmi/id/board_serial", std::string(value) + "\n");
+    EXPECT_THAT(described(collect_tree(tree.root())),
+                ::testing::Contains(std::string("board board_serial=") + value));
+  }
+}
+
 TEST(LinuxSources, SandboxGuestIsWeakAndSaysWhy) {
   const Collected guest = of_host("sandbox-kvm-guest");
   EXPECT_THAT(described(guest),
