@@ -260,8 +260,8 @@ ActivationAnswer ActivationService::activate(std::string_view armored_request,
   if (outcome.ok() && !outcome->existing && held_by_other) {
     const std::optional<std::string> own_seat =
         outcome->granted ? std::optional<std::string>(outcome->activation.id) : std::nullopt;
-    // Recorded for support even when the entry cannot be written: the claim's
-    // outcome stands either way.
+    // The claim is already committed (or refused) by now; an entry that
+    // cannot be written must not turn that into an error.
     (void)context_.store.append_audit(
         second_installation_entry(*held_by_other, request->machine_id, own_seat, claim.actor, now));
     if (!outcome->granted) {
