@@ -54,6 +54,18 @@ std::filesystem::path checked_root(const Args& args, const std::string& product)
   return found.ok() ? *found : LocalStore::default_root();
 }
 
+// After a hardware change the policy tolerates, the ID this machine shows
+// (`nodelock fingerprint`, request files) is not the one the server knows it
+// by: support needs both to find the seat.
+void print_machine_drift(const CheckResult& result) {
+  if (result.current_machine_id() != result.machine_id()) {
+    std::cout << "  This machine: " << result.current_machine_id() << " now (enrolled as "
+              << result.machine_id() << ", the ID the server shows)\n";
+  }
+  if (!result.match_warning().empty())
+    std::cout << "  Warning:     " << result.match_warning() << "\n";
+}
+
 int exit_code_of(LicenseStatus status) {
   if (status == LicenseStatus::valid) return exit_ok;
   return status == LicenseStatus::tampered ? exit_bad_input : exit_refused;
@@ -88,6 +100,10 @@ int run_status(const Args& args) {
         {"in_grace", result.in_grace()},          {"license_id", result.license_id()},
         {"machine_id", result.machine_id()},      {"features", result.features()},
         {"refresh_by", result.refresh_by()},      {"activation", channel}};
+    if (!result.current_machine_id().empty()) {
+      out["current_machine_id"] = result.current_machine_id();
+    }
+    if (!result.match_warning().empty()) out["warnings"] = {result.match_warning()};
     if (!result.site_id().empty()) out["site_id"] = result.site_id();
     if (result.borrowed()) out["borrowed"] = true;
     if (result.expires_at()) out["expires_at"] = *result.expires_at();
@@ -109,6 +125,7 @@ int run_status(const Args& args) {
               << "\n  Licensee:    " << (result.licensee().empty() ? "-" : result.licensee())
               << "\n  Check in:    never until then; go online and borrow again with `nodelock "
                  "lease borrow --days N`, or return it early with `nodelock lease return`\n";
+    print_machine_drift(result);
   } else if (result.ok()) {
     std::cout << "License valid for " << *product << " on " << result.machine_id()
               << (result.in_grace() ? " (in grace period: run `nodelock refresh` soon)" : "")
@@ -120,6 +137,7 @@ int run_status(const Args& args) {
     if (const dongle::DongleBinding* bound = result.dongle()) {
       std::cout << "  Dongle:      " << bound->describe() << ", plugged in and proven\n";
     }
+    print_machine_drift(result);
   } else {
     std::cerr << "nodelock: license " << status_name(result.status()) << ": " << result.message()
               << '\n';
@@ -141,6 +159,10 @@ const Command status_command{
     "machine presents its site id: --site-id, else the one `offline install` saved.\n"
     "Where no license is installed, a floating seat borrowed with `nodelock lease\n"
     "borrow` is checked instead: valid on this machine until it expires.\n"
+    "After a hardware change the license tolerates, this machine's ID differs from\n"
+    "the one it was enrolled with (which the server shows): both are printed, with a\n"
+    "warning when one more change would stop the license (`current_machine_id` and\n"
+    "`warnings` with --json).\n"
     "  --app-version V  the application's version, such as 4.2.0 or v4.2, checked\n"
     "                   against the license's version limit; one that does not read\n"
     "                   as a version is a usage error\n"

@@ -7,6 +7,7 @@
 #include <system_error>
 #include <utility>
 
+#include "generic_values.h"
 #include "linux/sources.h"
 #include "nodelock/crypto/crypto.h"
 #include "shortfall.h"
@@ -31,6 +32,13 @@ std::string normalized_value(Kind kind, std::string_view value) {
     out.push_back(lower && c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
   }
   if (!out.empty() && out.back() == ' ') out.pop_back();
+  // A UUID is a number written in hex: firmware updates have switched
+  // product_uuid to upper case, which must not make the machine look new.
+  if (generic_values::is_uuid(out)) {
+    std::transform(out.begin(), out.end(), out.begin(), [](char c) {
+      return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+    });
+  }
   return out;
 }
 

@@ -62,7 +62,10 @@ MatchResult match(const Fingerprint& enrolled, const Fingerprint& current,
     const KindState state = compare(run_of(enrolled, kind), run_of(current, kind));
     result.states_[kind_index(kind)] = state;
     result.required_[kind_index(kind)] = policy.is_required(kind);
-    if (state == KindState::matched) result.score_ += policy.weight(kind);
+    if (state == KindState::matched) {
+      result.score_ += policy.weight(kind);
+      result.heaviest_matched_ = std::max(result.heaviest_matched_, policy.weight(kind));
+    }
     if (policy.is_required(kind) && state != KindState::matched) required_matched = false;
   }
   result.ok_ = result.policy_valid_ && required_matched && result.score_ >= result.threshold_;

@@ -3,8 +3,10 @@
 #include <ctime>
 
 #include "nodelock/activation/file_headers.h"
+#include "nodelock/activation/site_binding.h"
 #include "nodelock/crypto/encoding.h"
 #include "nodelock/crypto/utc_time.h"
+#include "site_ids.h"
 
 namespace nodelock::offline {
 namespace {
@@ -189,15 +191,11 @@ Result<InstalledSiteLicense> install_site_file(const LocalStore& store, std::str
   if (!saved.ok()) return saved.error();
   const std::string presented = site_id.empty() ? *saved : site_id;
   if (presented != license->site_id) {
-    const std::string seen = presented.empty()
-                                 ? "this machine has no site id"
-                                 : "this machine presents site id '" + presented + "'";
-    return make_error(ErrorCode::outside_site,
-                      "This site license file" +
-                          (license->licensee.empty() ? "" : " of " + license->licensee) +
-                          " is for site '" + license->site_id + "', and " + seen +
-                          ". If this machine belongs to that site, install it with --site-id " +
-                          license->site_id + ".");
+    return outside_site(license->licensee, license->site_id, presented);
+  }
+  if (!site_id.empty() && !saved->empty() && site_id != *saved) {
+    const auto bound = other_site_licenses_bound_to(store, *saved);
+    if (!bound.empty()) return site_id_in_use(*saved, site_id, bound);
   }
   if (auto record = store.read_record(); record.ok()) {
     return make_error(ErrorCode::conflict,

@@ -94,6 +94,16 @@ const std::string& CheckResult::machine_id() const {
   return license_ ? license_->license.machine_id : none;
 }
 
+const std::string& CheckResult::current_machine_id() const {
+  static const std::string none;
+  return license_ ? license_->current_machine_id : none;
+}
+
+const std::string& CheckResult::match_warning() const {
+  static const std::string none;
+  return license_ ? license_->match_warning : none;
+}
+
 std::optional<std::int64_t> CheckResult::expires_at() const {
   return license_ ? license_->license.expires_at : std::nullopt;
 }

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "../store/clock_guard.h"
+#include "nodelock/activation/site_binding.h"
 #include "nodelock/crypto/numbers.h"
 #include "nodelock/crypto/utc_time.h"
 
@@ -149,14 +150,7 @@ Status check_borrow_term(const License& terms, std::int64_t now) {
 
 Status check_site(const CheckResult::LicenseView& view, std::string_view presented) {
   if (presented == view.site_id) return {};
-  const std::string licensee = view.license.licensee.empty() ? "" : " of " + view.license.licensee;
-  const std::string seen = presented.empty()
-                               ? "this machine presents no site id"
-                               : "this machine presents site id '" + std::string(presented) + "'";
-  return make_error(ErrorCode::outside_site,
-                    "This site license" + licensee + " is for site '" + view.site_id + "', and " +
-                        seen + ". Set the site id with `nodelock offline install FILE --site-id " +
-                        view.site_id + "`, or ask support for this site's file.");
+  return outside_site(view.license.licensee, view.site_id, presented);
 }
 
 }  // namespace nodelock

@@ -17,6 +17,10 @@ struct CheckResult::LicenseView {
   License license;
   std::string site_id;    // a site license file's; empty for a machine's own license
   bool borrowed = false;  // a borrowed floating seat (BORROW) rather than a license
+  // This machine as it is now: its machine ID, and a warning when it matches
+  // the enrolment with little to spare. Empty for a site license file.
+  std::string current_machine_id;
+  std::string match_warning;
 };
 
 // The Verifier's status for an error of a check.

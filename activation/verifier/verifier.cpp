@@ -123,9 +123,13 @@ struct Verifier::Impl {
     auto machine = match_machine(*license, options, "This license was activated",
                                  "Activate this machine, or ask support to transfer the license.");
     if (!machine.ok()) return machine.error();
-    entry.machine = std::move(*machine);
+    entry.machine = std::move(machine->verdict);
     entry.view = std::make_shared<const CheckResult::LicenseView>(
-        CheckResult::LicenseView{std::move(*license), {}, false});
+        CheckResult::LicenseView{std::move(*license),
+                                 {},
+                                 false,
+                                 std::move(machine->machine_id),
+                                 std::move(machine->warning)});
     if (const auto& binding = entry.view->license.dongle) {
       entry.dongle = std::make_shared<const dongle::ProofCache>(*binding, settings.dongle_devices,
                                                                 settings.dongle_proof_lifetime);
@@ -142,21 +146,35 @@ struct Verifier::Impl {
                           "'. Activate this product, or install the license meant for it.");
   }
 
-  // Whether this machine is the one `license` is bound to: ok, or the
-  // machine_mismatch to report ("<bound> on another machine …", then
+  // Whether this machine is the one `license` is bound to: `verdict` is ok, or
+  // the machine_mismatch to report ("<bound> on another machine …", then
   // `remedy`); an error when the machine's fingerprint cannot be collected.
-  Result<Status> match_machine(const License& license, const CheckOptions& options,
-                               std::string_view bound, std::string_view remedy) const {
+  struct MachineMatch {
+    Status verdict;
+    std::string machine_id;  // this machine's, now
+    std::string warning;     // a match with little to spare, for people
+  };
+  Result<MachineMatch> match_machine(const License& license, const CheckOptions& options,
+                                     std::string_view bound, std::string_view remedy) const {
     auto machine = this_machine(product, options.sysroot);
     if (!machine.ok()) return machine.error();
     const auto match = fingerprint::match(
         license.fingerprint, with_bound_dongle(machine->fingerprint, license.dongle, product),
         license.match_policy);
-    if (match.ok()) return Status{};
-    return Status(make_error(ErrorCode::machine_mismatch,
-                             std::string(bound) + " on another machine (" + license.machine_id +
-                                 "); this one is " + machine->machine_id + " (" +
-                                 match.explanation() + "). " + std::string(remedy)));
+    MachineMatch found{Status{}, machine->machine_id, {}};
+    if (!match.ok()) {
+      found.verdict = make_error(ErrorCode::machine_mismatch,
+                                 std::string(bound) + " on another machine (" + license.machine_id +
+                                     "); this one is " + machine->machine_id + " (" +
+                                     match.explanation() + "). " + std::string(remedy));
+    } else if (match.little_to_spare()) {
+      found.warning =
+          "this machine matches the one the license was activated on (" + license.machine_id +
+          ") with little to spare: " + match.explanation() +
+          "; one more hardware change will stop the license. Activate again from this store "
+          "(`nodelock activate`, or a new offline request) to enrol the machine as it is now";
+    }
+    return found;
   }
 
   // A borrowed seat: bound like a license to the fingerprint, and to the
@@ -172,6 +190,7 @@ struct Verifier::Impl {
     }
     VerifiedLicense entry{std::move(text), nullptr, {}, nullptr, nullptr};
     License terms = terms_of(*borrow);
+    MachineMatch found;
     constexpr const char* kRemedy = "Borrow a seat on this machine with `nodelock lease borrow`.";
     auto device_key = store.read_device_key();
     if (!device_key.ok() || device_key->public_key() != borrow->device_public_key) {
@@ -184,10 +203,11 @@ struct Verifier::Impl {
     } else {
       auto machine = match_machine(terms, options, "This floating seat was borrowed", kRemedy);
       if (!machine.ok()) return machine.error();
-      entry.machine = std::move(*machine);
+      found = std::move(*machine);
+      entry.machine = found.verdict;
     }
-    entry.view = std::make_shared<const CheckResult::LicenseView>(
-        CheckResult::LicenseView{std::move(terms), {}, true});
+    entry.view = std::make_shared<const CheckResult::LicenseView>(CheckResult::LicenseView{
+        std::move(terms), {}, true, std::move(found.machine_id), std::move(found.warning)});
     return entry;
   }
 
@@ -201,7 +221,7 @@ struct Verifier::Impl {
     }
     VerifiedLicense entry{std::move(text), nullptr, {}, nullptr, nullptr};
     entry.view = std::make_shared<const CheckResult::LicenseView>(
-        CheckResult::LicenseView{terms_of(*site), site->site_id, false});
+        CheckResult::LicenseView{terms_of(*site), site->site_id, false, {}, {}});
     return entry;
   }
 

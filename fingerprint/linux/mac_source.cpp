@@ -132,6 +132,21 @@ std::optional<Mac> permanent_from_sysfs(const fs::path& interface) {
   return text ? parse_mac(*text) : std::nullopt;
 }
 
+// A bond's slaves and a card seen under two names give one value.
+void add_once(const std::string& name, const Mac& mac, std::vector<Mac>& seen,
+              std::vector<Component>& components) {
+  if (std::find(seen.begin(), seen.end(), mac) != seen.end()) return;
+  seen.push_back(mac);
+  components.push_back(Component{Kind::mac, name, mac_text(mac)});
+}
+
+// Asked only when an address would otherwise be ignored, so a machine with
+// physical cards never pays for the environment's detection here.
+bool virtual_machine_guest(const Host& host, std::optional<bool>& known) {
+  if (!known) known = detect_environment(host).type == EnvironmentType::virtual_machine;
+  return *known;
+}
+
 }  // namespace
 
 void MacSource::collect(const Host& host, std::vector<Component>& components,
@@ -140,6 +155,7 @@ void MacSource::collect(const Host& host, std::vector<Component>& components,
   std::optional<PermanentAddressQuery> query;
   if (host.is_this_machine()) query.emplace();
   std::vector<Mac> seen;
+  std::optional<bool> guest;
   for (const std::string& name : host_files::entry_names(net)) {
     if (virtual_by_name(name)) continue;
     const fs::path interface = net / name;
@@ -155,6 +171,17 @@ void MacSource::collect(const Host& host, std::vector<Component>& components,
       continue;
     }
     if (all_zero(*mac) || ((*mac)[0] & 0x01) != 0) continue;
+    // In a virtual machine the hypervisor assigns the virtual card's address
+    // (QEMU's locally administered 52:54:00, VMware's 00:50:56, a cloud's
+    // per-interface address) and keeps it for the machine's life: with
+    // product_uuid it is what survives a reinstall of the guest, which makes
+    // a new machine-id and file system. A copy of the VM gets a new one.
+    const bool hypervisor_assigned =
+        ((*mac)[0] & 0x02) != 0 || !generic_values::virtual_mac_vendor(*mac).empty();
+    if (hypervisor_assigned && virtual_machine_guest(host, guest)) {
+      add_once(name, *mac, seen, components);
+      continue;
+    }
     if (((*mac)[0] & 0x02) != 0) {
       notes.push_back("mac " + name +
                       ": a locally administered address (set by software, not by the maker); "
@@ -166,10 +193,7 @@ void MacSource::collect(const Host& host, std::vector<Component>& components,
                       " virtual network card's address, which its host may reassign; ignored");
       continue;
     }
-    // A bond's slaves and a card seen under two names give one value.
-    if (std::find(seen.begin(), seen.end(), *mac) != seen.end()) continue;
-    seen.push_back(*mac);
-    components.push_back(Component{Kind::mac, name, mac_text(*mac)});
+    add_once(name, *mac, seen, components);
   }
 }
 

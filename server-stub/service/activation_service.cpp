@@ -1,6 +1,7 @@
 #include "nodelock/server/activation_service.h"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "clone_rules.h"
@@ -56,9 +57,8 @@ std::vector<std::string> machine_keys(const ActivationRequest& request) {
   return keys;
 }
 
-bool same_machine(const Activation& seat, const std::string& device_key,
-                  const fingerprint::Fingerprint& current, const fingerprint::MatchPolicy& policy) {
-  if (seat.device_public_key == device_key) return true;
+bool matches_enrolment(const Activation& seat, const fingerprint::Fingerprint& current,
+                       const fingerprint::MatchPolicy& policy) {
   auto enrolled =
       fingerprint::fingerprint_from_json(nlohmann::json::parse(seat.fingerprint, nullptr, false));
   return enrolled.ok() && fingerprint::match(*enrolled, current, policy).ok();
@@ -254,10 +254,29 @@ ActivationAnswer ActivationService::activate(std::string_view armored_request,
   claim.admit_user = admit_claiming_user;
   claim.admit_user_seat = admit_user_seat;
   claim.machine_keys = machine_keys(*request);
+  // A seat is this installation's by its device key alone. A seat the
+  // fingerprint matches under another key belongs to a second installation on
+  // (a copy of) this machine, and is never handed over: the two would then
+  // fight over one seat.
+  std::optional<Activation> held_by_other;
   claim.same_machine = [&](const Activation& seat) {
-    return same_machine(seat, device_key, request->fingerprint, *policy);
+    if (seat.device_public_key == device_key) return true;
+    if (matches_enrolment(seat, request->fingerprint, *policy)) held_by_other = seat;
+    return false;
   };
   auto outcome = context_.store.claim_seat(claim);
+  if (outcome.ok() && !outcome->existing && held_by_other) {
+    const std::optional<std::string> own_seat =
+        outcome->granted ? std::optional<std::string>(outcome->activation.id) : std::nullopt;
+    // The claim is already committed (or refused) by now; an entry that
+    // cannot be written must not turn that into an error.
+    (void)context_.store.append_audit(
+        second_installation_entry(*held_by_other, request->machine_id, own_seat, claim.actor, now));
+    if (!outcome->granted) {
+      return {held_by_another_installation(*held_by_other, outcome->license, outcome->used),
+              SeatCount::of(outcome->license, outcome->used)};
+    }
+  }
   if (!outcome.ok() && outcome.code() == ErrorCode::replayed) outcome = request_replayed();
   if (!outcome.ok() && offline && outcome.code() == ErrorCode::replayed) {
     return {issue_again(context_, *license, *request, device_key, outcome.error(), now),

@@ -3,6 +3,7 @@
 #include <array>
 #include <utility>
 
+#include "license_rules.h"
 #include "nodelock/crypto/encoding.h"
 #include "nodelock/crypto/utc_time.h"
 
@@ -110,6 +111,36 @@ std::function<Result<SeatHistory>(const Activation&, const SeatHistory&)> histor
     counter = following.counter;
     return following;
   };
+}
+
+Error held_by_another_installation(const Activation& seat, const License& license, int used) {
+  return make_error(
+      ErrorCode::cloned,
+      "this machine matches activation " + seat.id + " (" + seat.machine_id + ") on license " +
+          key_display(license) +
+          ", which another installation holds under its own device key: a copy of that "
+          "machine's disk or VM image, or that machine before its license store was lost. "
+          "The seat stays with the installation holding it, and no seat is free for a second "
+          "one (" +
+          std::to_string(used) + " of " + std::to_string(license.max_activations) +
+          " in use). If the other installation is gone, free its seat (`nodelock deactivate` "
+          "there, or ask support: `nodelock admin reset --device " +
+          seat.id + "`) and activate again; if it runs, this machine needs a seat of its own");
+}
+
+AuditEntry second_installation_entry(const Activation& seat, std::string_view newcomer_machine_id,
+                                     const std::optional<std::string>& own_seat,
+                                     std::string_view actor, UnixTime now) {
+  AuditEntry entry;
+  entry.at = now;
+  entry.actor = std::string(actor);
+  entry.action = "activation.clone_suspected";
+  entry.subject = seat.id;
+  entry.before = "null";
+  entry.after = nlohmann::json{{"machine_id", std::string(newcomer_machine_id)},
+                               {"own_seat", own_seat ? nlohmann::json(*own_seat) : nullptr}}
+                    .dump();
+  return entry;
 }
 
 }  // namespace nodelock::server

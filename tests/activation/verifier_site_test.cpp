@@ -77,7 +77,9 @@ TEST_F(VerifierSiteTest, AMachineWithoutOrWithAnotherSiteIdIsOutsideTheSite) {
   EXPECT_EQ(none.status(), LicenseStatus::outside_site);
   EXPECT_EQ(status_name(none.status()), "outside_site");
   EXPECT_NE(none.message().find("no site id"), std::string::npos) << none.message();
-  EXPECT_NE(none.message().find("--site-id acme-hq"), std::string::npos) << none.message();
+  EXPECT_EQ(none.message().find("--site-id acme-hq"), std::string::npos)
+      << "never told to declare the file's site: " << none.message();
+  EXPECT_NE(none.message().find("--site-id SITE"), std::string::npos) << none.message();
   const CheckResult other = check("acme-branch");
   EXPECT_EQ(other.status(), LicenseStatus::outside_site);
   EXPECT_NE(other.message().find("'acme-hq'"), std::string::npos) << other.message();

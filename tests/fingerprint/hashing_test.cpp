@@ -78,6 +78,15 @@ TEST(ComponentHash, NormalisationIgnoresPaddingAndCaseWhereItCarriesNoMeaning) {
   EXPECT_NE(hash_components(serial_case, "p"), hash_components(serial_upper, "p"));
 }
 
+// Firmware updates have been seen to switch product_uuid to upper case; a UUID
+// is a number, so its case must not make the machine look new.
+TEST(ComponentHash, ProductUuidInUpperCaseHashesAsInLowerCase) {
+  HostTree tree("laptop-wifi-docker");
+  const Fingerprint before = fingerprint_of(tree.root());
+  tree.write("sys/class/dmi/id/product_uuid", "B5E1C3D2-2A7F-11B2-A85C-F1D3C0E9A7B4\n");
+  EXPECT_EQ(fingerprint_of(tree.root()), before);
+}
+
 TEST(Fingerprint, OrderOfComponentsDoesNotMatterAndRepeatsCollapse) {
   Collected forward = laptop_parts();
   Collected backward = laptop_parts();

@@ -143,27 +143,44 @@ void update_kernel(const HostTree& tree) {
   tree.write("proc/self/mountinfo", renumbered);
 }
 
+// A root file system known only by its UUID (no disk serial) made anew: true
+// when `disk` was such a one and now has a new UUID.
+bool reformat_root(const HostTree& tree, const Component& disk) {
+  const std::string filesystem_suffix = " filesystem";
+  if (disk.label.size() <= filesystem_suffix.size() ||
+      disk.label.compare(disk.label.size() - filesystem_suffix.size(), std::string::npos,
+                         filesystem_suffix) != 0) {
+    return false;
+  }
+  const fs::path links = tree.root() / "dev/disk/by-uuid";
+  const fs::path old_link = links / disk.value;
+  const fs::path target = fs::read_symlink(old_link);
+  std::string uuid = disk.value;
+  uuid.back() = next_symbol(uuid.back());
+  fs::remove(old_link);
+  fs::create_symlink(target, links / uuid);
+  return true;
+}
+
 void replace_disk(const HostTree& tree) {
   const Collected collected = collect_tree(tree.root());
   const Component* disk = first_of(collected, Kind::disk);
   if (disk == nullptr) return;
-  const std::string filesystem_suffix = " filesystem";
-  if (disk->label.size() > filesystem_suffix.size() &&
-      disk->label.compare(disk->label.size() - filesystem_suffix.size(), std::string::npos,
-                          filesystem_suffix) == 0) {
-    // A new disk imaged anew: its file system gets a new UUID.
-    const fs::path links = tree.root() / "dev/disk/by-uuid";
-    const fs::path old_link = links / disk->value;
-    const fs::path target = fs::read_symlink(old_link);
-    std::string uuid = disk->value;
-    uuid.back() = next_symbol(uuid.back());
-    fs::remove(old_link);
-    fs::create_symlink(target, links / uuid);
-    return;
-  }
+  // A new disk imaged anew: its file system gets a new UUID.
+  if (reformat_root(tree, *disk)) return;
   const fs::path device = tree.root() / "sys/class/block" / disk->label;
   for (const char* file : {"serial", "device/serial", "device/vpd_pg80", "wwid", "device/wwid"}) {
     if (fs::is_regular_file(device / file)) alter_serial(device / file);
+  }
+}
+
+// The operating system installed again on the same hardware or in the same
+// virtual machine: a new machine-id, and a root file system made anew.
+void reinstall_in_place(const HostTree& tree) {
+  const Collected collected = collect_tree(tree.root());
+  if (const Component* disk = first_of(collected, Kind::disk)) reformat_root(tree, *disk);
+  if (fs::is_regular_file(tree.root() / "etc/machine-id")) {
+    tree.write("etc/machine-id", "3f5a7c9e1b2d4f6081a3c5e7f9b1d3e5\n");
   }
 }
 
@@ -254,14 +271,15 @@ void alter_serial(const fs::path& file) {
 
 const std::vector<BenignChange>& benign_changes() {
   static const std::vector<BenignChange> changes = {
-      {"docker_and_veth_added", false, false, add_docker_and_veth},
-      {"vpn_up", false, false, add_vpn},
-      {"usb_nic_plugged", false, false, plug_usb_nic},
-      {"wifi_off", false, false, turn_wifi_off},
-      {"mac_randomised", false, false, randomise_macs},
-      {"kernel_updated", false, false, update_kernel},
-      {"disk_replaced", true, false, replace_disk},
-      {"nic_replaced", false, true, replace_nic},
+      {"docker_and_veth_added", false, false, false, add_docker_and_veth},
+      {"vpn_up", false, false, false, add_vpn},
+      {"usb_nic_plugged", false, false, false, plug_usb_nic},
+      {"wifi_off", false, false, false, turn_wifi_off},
+      {"mac_randomised", false, false, false, randomise_macs},
+      {"kernel_updated", false, false, false, update_kernel},
+      {"disk_replaced", true, false, false, replace_disk},
+      {"nic_replaced", false, true, false, replace_nic},
+      {"reinstalled_in_place", false, false, true, reinstall_in_place},
   };
   return changes;
 }

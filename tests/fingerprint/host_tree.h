@@ -51,6 +51,9 @@ struct BenignChange {
   // so the test can check the change took effect; nothing for additions.
   bool replaces_disk = false;
   bool replaces_nic = false;
+  // The change gives the machine a new machine-id (a reinstall), and so a new
+  // machine ID, while the fingerprint still matches.
+  bool renews_machine_id = false;
   void (*apply)(const HostTree& tree);
 };
 

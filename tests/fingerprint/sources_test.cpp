@@ -47,26 +47,51 @@ TEST(LinuxSources, DesktopCountsOnlyTheRootDiskAndBothNics) {
   EXPECT_TRUE(any_warning_has(desktop, "product_serial, chassis_serial hold the maker's"));
 }
 
-TEST(LinuxSources, KvmGuestWithoutDiskSerialFallsBackToFilesystemUuid) {
+// Inside a VM the virtual card's address is the one the hypervisor assigned to
+// this VM (QEMU's locally administered 52:54:00): with product_uuid, it is what
+// a reinstall of the guest leaves.
+TEST(LinuxSources, KvmGuestWithoutDiskSerialFallsBackToFilesystemUuidAndCountsItsMac) {
   const Collected kvm = of_host("kvm-virtio");
   EXPECT_THAT(described(kvm),
               UnorderedElementsAre("cpu GenuineIntel=GenuineIntel|Intel Xeon Processor "
                                    "(Icelake)|6|134|0",
                                    "disk vda1 filesystem=f2c7a91e-5d3b-4e68-b0a4-c19e7d2f6a85",
+                                   "mac enp1s0=52:54:00:8a:3c:11",
                                    "machine_id /etc/machine-id=c41d7e9f20a84b3c95e6f1a0d2b7c843",
                                    "board product_uuid=9a4f6e2b-31c8-4d57-8e0a-5b2c7d91f3e6"));
-  EXPECT_TRUE(any_warning_has(kvm, "mac enp1s0: a locally administered address"));
   EXPECT_TRUE(any_warning_has(kvm, "using the root file system's UUID"));
 }
 
-TEST(LinuxSources, CloudInstanceGivesEbsSerialAndSkipsItsLocallyAdministeredMac) {
-  EXPECT_THAT(described(of_host("cloud-nvme")),
-              UnorderedElementsAre("cpu GenuineIntel=GenuineIntel|Intel(R) Xeon(R) Platinum "
-                                   "8375C CPU @ 2.90GHz|6|106|6",
-                                   "disk nvme0n1=vol0a1b2c3d4e5f67890",
-                                   "machine_id /etc/machine-id=5e8a1f3c9b2d4e7a8c6f0b1d3e5a7c92",
-                                   "board product_uuid=ec2f3a1b-8c4d-9e2f-1a3b-5c7d9e0f1a2b",
-                                   "board product_serial=ec2f3a1b-8c4d-9e2f-1a3b-5c7d9e0f1a2b"));
+TEST(MacSource, HypervisorAssignedAddressesCountOnlyInsideAVirtualMachine) {
+  HostTree bare("desktop-two-nics");
+  bare.write("sys/class/net/enp5s0/address", "52:54:00:8a:3c:12\n");
+  bare.write("sys/class/net/enp4s0/address", "00:50:56:8a:3c:13\n");
+  const Collected collected = collect_tree(bare.root());
+  for (const Component& component : collected.components) EXPECT_NE(component.kind, Kind::mac);
+  EXPECT_TRUE(any_warning_has(collected, "a locally administered address"));
+  EXPECT_TRUE(any_warning_has(collected, "VMware virtual network card"));
+
+  HostTree guest("kvm-virtio");
+  guest.write("sys/class/net/enp1s0/address", "00:50:56:8a:3c:13\n");
+  EXPECT_THAT(described(collect_tree(guest.root())),
+              ::testing::Contains("mac enp1s0=00:50:56:8a:3c:13"));
+  guest.write("sys/class/net/enp1s0/addr_assign_type", "1\n");
+  for (const Component& component : collect_tree(guest.root()).components) {
+    EXPECT_NE(component.kind, Kind::mac) << "a random address is never identity";
+  }
+}
+
+// The ENA interface's address is locally administered but assigned to the
+// interface by the cloud for its life: inside a VM it counts.
+TEST(LinuxSources, CloudInstanceGivesEbsSerialAndItsInterfacesAddress) {
+  EXPECT_THAT(
+      described(of_host("cloud-nvme")),
+      UnorderedElementsAre("cpu GenuineIntel=GenuineIntel|Intel(R) Xeon(R) Platinum "
+                           "8375C CPU @ 2.90GHz|6|106|6",
+                           "disk nvme0n1=vol0a1b2c3d4e5f67890", "mac ens5=0a:3f:5c:12:9b:e1",
+                           "machine_id /etc/machine-id=5e8a1f3c9b2d4e7a8c6f0b1d3e5a7c92",
+                           "board product_uuid=ec2f3a1b-8c4d-9e2f-1a3b-5c7d9e0f1a2b",
+                           "board product_serial=ec2f3a1b-8c4d-9e2f-1a3b-5c7d9e0f1a2b"));
 }
 
 TEST(LinuxSources, ContainerHasNoDiskNoMacNoMachineIdAndIsCalledWeak) {
@@ -89,6 +114,47 @@ TEST(LinuxSources, PlaceholderFirmwareValuesAreAbsent) {
                                    "disk sda=50026B778412ABCD", "mac enp3s0=e0:d5:5e:3a:7c:91",
                                    "machine_id /etc/machine-id=a7f3c1e9d05b4e28b6c4d2f1e8a9b073"));
   EXPECT_TRUE(any_warning_has(host, "product_uuid, board_serial, product_serial, chassis_serial"));
+}
+
+// Firmware fields seen left at their maker's default on real boards. Two units
+// of one model installed from one image differ in little else, so any of these
+// counted as identity would let them share a seat.
+TEST(BoardSource, PlaceholdersAreRecognisedByPatternAndNamedInANote) {
+  const char* const placeholders[] = {"To Be Filled By O.E.M",
+                                      "Not Settable",
+                                      "Not Present",
+                                      "System Serial #",
+                                      "Board Serial Number",
+                                      "12345678",
+                                      "0123456789ABCDEF",
+                                      "MB-1234567890",
+                                      "987654321",
+                                      "ABCDABCDABCD",
+                                      "To be filled by O.E.M.",
+                                      "00020003-0004-0005-0006-000700080009",
+                                      "03000200-0400-0500-0006-000700080009"};
+  for (const char* value : placeholders) {
+    HostTree tree("desktop-two-nics");
+    tree.write("sys/class/dmi/id/board_serial", std::string(value) + "\n");
+    tree.write("sys/class/dmi/id/product_uuid", std::string(value) + "\n");
+    const Collected collected = collect_tree(tree.root());
+    for (const Component& component : collected.components) {
+      EXPECT_NE(component.kind, Kind::board) << value << " counted as " << component.label;
+    }
+    EXPECT_TRUE(any_warning_has(collected,
+                                "board: product_uuid, board_serial, product_serial, "
+                                "chassis_serial hold the maker's placeholder"))
+        << value;
+  }
+}
+
+TEST(BoardSource, RealSerialsThatMerelyContainDigitRunsStay) {
+  for (const char* value : {"210585753802345", "PF3KX9M2", "C02XK1234567", "MB123456A7Q"}) {
+    HostTree tree("desktop-two-nics");
+    tree.write("sys/class/dmi/id/board_serial", std::string(value) + "\n");
+    EXPECT_THAT(described(collect_tree(tree.root())),
+                ::testing::Contains(std::string("board board_serial=") + value));
+  }
 }
 
 TEST(LinuxSources, SandboxGuestIsWeakAndSaysWhy) {

@@ -25,6 +25,12 @@ class ActivationServiceTest : public ServiceTest {
     return created.value();
   }
 
+  NewLicense one_seat() {
+    LicenseOrder wanted;
+    wanted.max_activations = 1;
+    return order(wanted);
+  }
+
   ActivationAnswer activate(const TestMachine& machine, const NewLicense& license) {
     return activation_.activate(machine.activation_request(license.key, "acme-cad", now_));
   }
@@ -113,14 +119,12 @@ TEST_F(ActivationServiceTest, RequestsOutsideTheWindowAreRefused) {
 }
 
 TEST_F(ActivationServiceTest, ChangedMachineGetsItsSeatBackAndADifferentOneDoesNot) {
-  LicenseOrder wanted;
-  wanted.max_activations = 1;
-  const NewLicense license = order(wanted);
+  const NewLicense license = one_seat();
   const TestMachine machine;
   auto first = activate(machine, license);
   ASSERT_TRUE(first.result.ok());
 
-  const TestMachine repaired = machine.with_new_disk_and_device_key();
+  const TestMachine repaired = machine.with_new_disk();
   auto again = activate(repaired, license);
   ASSERT_TRUE(again.result.ok()) << again.result.message();
   EXPECT_TRUE(again.result->existing);
@@ -133,6 +137,31 @@ TEST_F(ActivationServiceTest, ChangedMachineGetsItsSeatBackAndADifferentOneDoesN
   EXPECT_NE(other.result.message().find("1 of 1 machines"), std::string::npos)
       << other.result.message();
   EXPECT_EQ(other.seats->used, 1);
+}
+
+// The installation holding a seat is known by its device key: a machine the
+// seat's fingerprint matches under another key (a copy of its disk, or the
+// machine itself after its store was lost) never takes the seat over.
+TEST_F(ActivationServiceTest, AMatchingMachineUnderAnotherDeviceKeyNeverTakesTheSeat) {
+  const NewLicense license = one_seat();
+  const TestMachine machine;
+  auto first = activate(machine, license);
+  ASSERT_TRUE(first.result.ok());
+
+  auto reinstalled = activate(machine.with_new_disk_and_device_key(), license);
+  ASSERT_FALSE(reinstalled.result.ok());
+  EXPECT_EQ(reinstalled.result.code(), ErrorCode::cloned);
+  EXPECT_NE(reinstalled.result.message().find(first.result->activation_id), std::string::npos)
+      << reinstalled.result.message();
+  EXPECT_EQ(reinstalled.seats->used, 1);
+  auto held = store_->activation(first.result->activation_id);
+  ASSERT_TRUE(held.ok());
+  EXPECT_EQ(held->fingerprint, fingerprint::to_json(machine.fingerprint()).dump())
+      << "the seat keeps its enrolment";
+  EXPECT_TRUE(activation_
+                  .activate(machine.refresh_request(license.key, "acme-cad",
+                                                    first.result->activation_id, now_))
+                  .result.ok());
 }
 
 TEST_F(ActivationServiceTest, RefreshRenewsOnlyTheSeatOfItsDeviceKey) {

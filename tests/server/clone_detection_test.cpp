@@ -113,6 +113,59 @@ TEST_F(CloneCliTest, ResettingAClonedSeatLetsEachMachineActivateItsOwn) {
   EXPECT_EQ(error_code(refresh(original_)), "seat_reset");
 }
 
+// A copy of the laptop's disk whose license store was emptied, activated
+// afresh: the same fingerprint under a device key of its own. It must never be
+// handed the original's seat, which would leave two machines fighting over it.
+class FreshCloneTest : public CloneCliTest {
+ protected:
+  std::string activate_original(int seats) {
+    const IssuedKey key = create_license({{"max_activations", seats}});
+    key_ = key.key;
+    license_id_ = key.id;
+    const ProcessResult activated = activate(original_);
+    EXPECT_EQ(activated.exit_code, 0) << activated.out;
+    return json_of(activated).value("activation_id", "");
+  }
+  ProcessResult activate(const std::filesystem::path& store) {
+    return on(store, "activate --server " + server_.url() + " --key " + key_);
+  }
+  std::string key_;
+};
+
+TEST_F(FreshCloneTest, WithNoSeatFreeTheCloneIsRefusedAndTheOriginalKeepsItsSeat) {
+  const std::string original_seat = activate_original(1);
+  const ProcessResult cloned = activate(copy_.path());
+  EXPECT_EQ(cloned.exit_code, 1) << cloned.out;
+  EXPECT_EQ(error_code(cloned), "cloned") << cloned.out;
+  const std::string message = json_of(cloned)["error"].value("message", "");
+  EXPECT_NE(message.find(original_seat), std::string::npos) << message;
+  EXPECT_NE(message.find("another installation"), std::string::npos) << message;
+  EXPECT_NE(message.find("nodelock admin reset --device " + original_seat), std::string::npos)
+      << message;
+  EXPECT_EQ(seat()["id"], original_seat);
+  EXPECT_EQ(audit_entries("activation.clone_suspected"), 1);
+
+  const ProcessResult refreshed = refresh(original_);
+  EXPECT_EQ(refreshed.exit_code, 0) << "the original keeps its seat: " << refreshed.out;
+  EXPECT_EQ(on(original_, "status").exit_code, 0);
+  EXPECT_NE(on(copy_.path(), "status").exit_code, 0) << "the clone holds no license";
+}
+
+TEST_F(FreshCloneTest, WithASeatFreeTheCloneGetsItsOwnAndBothCheckIn) {
+  const std::string original_seat = activate_original(2);
+  const ProcessResult cloned = activate(copy_.path());
+  ASSERT_EQ(cloned.exit_code, 0) << cloned.out;
+  EXPECT_FALSE(json_of(cloned).value("existing", true)) << cloned.out;
+  EXPECT_NE(json_of(cloned).value("activation_id", ""), original_seat);
+  EXPECT_EQ(audit_entries("activation.clone_suspected"), 1);
+  EXPECT_EQ(refresh(original_).exit_code, 0);
+  EXPECT_EQ(refresh(copy_.path()).exit_code, 0);
+  EXPECT_EQ(activate(original_).exit_code, 0) << "the original re-activating keeps its own seat";
+  const json activations =
+      admin().get("/v1/licenses/" + license_id_ + "/activations").body["activations"];
+  EXPECT_EQ(activations.size(), 2u) << activations.dump();
+}
+
 // A server whose policy refuses both copies once a seat is found cloned.
 class RefuseBothTest : public CloneCliTest {
  protected:

@@ -124,10 +124,66 @@ TEST_F(SiteFileTest, EveryMachineOfTheSiteRunsTheSameFileAndOtherSitesDoNot) {
   const TempDir unset;
   ProcessResult no_site = on(unset, "kvm-virtio", "offline install " + file);
   EXPECT_EQ(no_site.exit_code, 1) << no_site.out;
-  EXPECT_NE(json_of(no_site)["error"]["message"].get<std::string>().find("--site-id acme-hq"),
+  // The site id is what a machine declares: no refusal may tell another site's
+  // machine to declare this file's site.
+  for (const ProcessResult* refused : {&other, &no_site}) {
+    const std::string message = json_of(*refused)["error"]["message"];
+    EXPECT_EQ(message.find("--site-id acme-hq"), std::string::npos) << message;
+    EXPECT_NE(message.find("ask support"), std::string::npos) << message;
+  }
+  EXPECT_NE(json_of(other)["error"]["message"].get<std::string>().find(
+                "the site license file of site 'acme-branch'"),
             std::string::npos)
-      << no_site.out;
+      << other.out;
   EXPECT_EQ(on(unset, "kvm-virtio", "status").exit_code, 1) << "nothing was installed";
+}
+
+// The store keeps one site id for every product: a second product's file for
+// another site must not silently move the machine out of the first's site.
+TEST_F(SiteFileTest, AnotherProductsFileCannotMoveTheMachineOutOfItsSite) {
+  ASSERT_EQ(admin().post("/v1/products", {{"id", "acme-viewer"}, {"name", "Acme Viewer"}}).status,
+            201);
+  Reply viewer = admin().post("/v1/licenses", {{"product", "acme-viewer"},
+                                               {"model", "site"},
+                                               {"offline_only", true},
+                                               {"licensee", "ACME Corp"}});
+  ASSERT_EQ(viewer.status, 201) << viewer.body.dump();
+  const TempDir dir;
+  const auto file_of = [&](const std::string& license, const std::string& site) {
+    const std::string file = (dir / (license + "-" + site + ".nlsite")).string();
+    EXPECT_EQ(admin_cli("license site-file --license " + license + " --site-id " + site +
+                            " --out " + file,
+                        support_)
+                  .exit_code,
+              0);
+    return file;
+  };
+  const TempDir store;
+  const auto run = [&](const std::string& product, const std::string& words) {
+    return run_shell(nodelock_binary().string() + " " + words + " --product " + product +
+                     " --store " + store.path().string() + " --sysroot " +
+                     fixture_host("desktop-two-nics").string() + " --json");
+  };
+  ASSERT_EQ(
+      run("acme-cad", "offline install " + file_of(site_id_, "acme-hq") + " --site-id acme-hq")
+          .exit_code,
+      0);
+
+  const std::string viewer_id = viewer.body["id"];
+  ProcessResult moved = run("acme-viewer", "offline install " + file_of(viewer_id, "acme-branch") +
+                                               " --site-id acme-branch");
+  EXPECT_EQ(moved.exit_code, 1) << moved.out;
+  EXPECT_EQ(json_of(moved)["error"]["code"], "conflict");
+  const std::string message = json_of(moved)["error"]["message"];
+  EXPECT_NE(message.find("site license of acme-cad is bound to it"), std::string::npos) << message;
+  EXPECT_EQ(read_text(store.path() / "site-id"), "acme-hq\n");
+  EXPECT_EQ(run("acme-cad", "status").exit_code, 0) << "the first product's license still runs";
+  EXPECT_NE(run("acme-viewer", "status").exit_code, 0) << "nothing was installed";
+
+  ProcessResult same_site = run("acme-viewer", "offline install " + file_of(viewer_id, "acme-hq"));
+  EXPECT_EQ(same_site.exit_code, 0) << same_site.out;
+  EXPECT_EQ(run("acme-viewer", "status").exit_code, 0);
+  EXPECT_EQ(run("acme-cad", "status").exit_code, 0);
 }
 
 TEST_F(SiteFileTest, AMachineThatLeavesTheSiteIsRefusedByStatus) {

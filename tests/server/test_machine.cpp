@@ -42,14 +42,18 @@ TestMachine TestMachine::weak_identity() {
       crypto::SigningKey::generate());
 }
 
-TestMachine TestMachine::with_new_disk_and_device_key() const {
+TestMachine TestMachine::with_new_disk() const {
   std::vector<HashedComponent> components;
   for (const HashedComponent& component : fingerprint_.components()) {
     components.push_back(component.kind == Kind::disk ? random_component(Kind::disk, "sda")
                                                       : component);
   }
   return TestMachine(fingerprint::Fingerprint(components, fingerprint_.environment()),
-                     crypto::SigningKey::generate());
+                     crypto::SigningKey::from_seed(device_key_.seed()).value());
+}
+
+TestMachine TestMachine::with_new_disk_and_device_key() const {
+  return TestMachine(with_new_disk().fingerprint_, crypto::SigningKey::generate());
 }
 
 ActivationRequest TestMachine::request(const std::string& key, const std::string& product,

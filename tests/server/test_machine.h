@@ -20,8 +20,11 @@ class TestMachine {
   // machine-id, nothing else unique.
   static TestMachine weak_identity();
 
-  // The same machine after its disk was replaced and the application installed
-  // afresh (a new device key): the standard policy still recognises it.
+  // The same machine after its disk was replaced, its license store kept: the
+  // standard policy still recognises it.
+  TestMachine with_new_disk() const;
+  // The same, with the application installed afresh (a new device key): a
+  // second installation on a machine the first one's seat matches.
   TestMachine with_new_disk_and_device_key() const;
 
   std::string activation_request(const std::string& key, const std::string& product,

@@ -116,7 +116,16 @@ class CheckResult {
   // Details of the installed license, when one was readable and genuine.
   const std::string& license_id() const;
   const std::string& licensee() const;
-  const std::string& machine_id() const;  // empty for a site license file
+  // The machine ID the license was enrolled with, which the server shows;
+  // empty for a site license file.
+  const std::string& machine_id() const;
+  // This machine's ID now: after a change the policy tolerates (a new disk, a
+  // reinstalled OS) it differs from machine_id(), and it is the one
+  // `nodelock fingerprint` and request files show. Empty for a site license file.
+  const std::string& current_machine_id() const;
+  // For people: this machine matches its enrolment with little to spare (one
+  // more hardware change would stop the license) and what to do; empty otherwise.
+  const std::string& match_warning() const;
   // The site a site license file is bound to; empty for a machine's own license.
   const std::string& site_id() const;
   std::optional<std::int64_t> expires_at() const;

@@ -13,7 +13,7 @@
 //
 // The normalised value is the raw value with surrounding white space and NULs
 // removed and inner runs of white space made one space; mac and machine_id
-// values are also lower-cased.
+// values, and any value shaped as a UUID, are also lower-cased.
 #pragma once
 
 #include <filesystem>

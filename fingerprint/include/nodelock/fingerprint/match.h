@@ -28,6 +28,11 @@ class [[nodiscard]] MatchResult {
   int score() const { return score_; }
   int threshold() const { return threshold_; }
   KindState state(Kind kind) const { return states_[kind_index(kind)]; }
+  // A match that one more change would undo: losing the heaviest kind that
+  // still matches drops the score below the threshold. The machine still runs,
+  // but its next hardware change (or the one support is told about) costs it
+  // the license, so support wants to hear of it first.
+  bool little_to_spare() const { return ok_ && score_ - heaviest_matched_ < threshold_; }
 
   // One line for people, e.g. "disk changed, 4 of 5 still match (score 9,
   // threshold 6)"; a refusal starts with "no match: " and names what failed.
@@ -40,6 +45,7 @@ class [[nodiscard]] MatchResult {
   std::array<bool, kind_count> required_{};
   int score_ = 0;
   int threshold_ = 0;
+  int heaviest_matched_ = 0;
   bool policy_valid_ = true;
   bool ok_ = false;
 };

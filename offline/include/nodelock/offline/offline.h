@@ -76,7 +76,8 @@ struct InstalledSiteLicense {
 // malformed, tampered, unknown_signer, wrong_document (not a SITE LICENSE),
 // product_mismatch, invalid_argument (not a site id), outside_site (no site id
 // or another one), conflict (the product is activated on this machine: its
-// seat would be lost). Nothing is written on error.
+// seat would be lost; or `site_id` would replace the machine's saved one, to
+// which another product's site license is bound). Nothing is written on error.
 [[nodiscard]] Result<InstalledSiteLicense> install_site_file(
     const LocalStore& store, std::string_view file, const std::string& product,
     const std::vector<crypto::PublicKey>& vendor_keys, const std::string& site_id);
