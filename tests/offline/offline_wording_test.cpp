@@ -39,8 +39,10 @@ TEST_F(OfflineWording, ASiteLicenseWithoutALicenseeIsNotCalledOfDash) {
   const ProcessResult other_site = air_gapped(on(
       laptop, {"offline", "install", file("no-licensee.nlsite").string(), "--site-id", "lab-2"}));
   EXPECT_EQ(other_site.exit_code, 1);
-  EXPECT_TRUE(contains(other_site.err, "This site license file is for site 'acme-hq'"))
+  EXPECT_TRUE(contains(other_site.err, "This site license is for site 'acme-hq'"))
       << other_site.err;
+  EXPECT_FALSE(contains(other_site.err, "of -")) << other_site.err;
+  EXPECT_FALSE(contains(other_site.err, "  ")) << other_site.err;
 
   const ProcessResult installed = air_gapped(on(
       laptop, {"offline", "install", file("no-licensee.nlsite").string(), "--site-id", "acme-hq"}));
