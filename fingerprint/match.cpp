@@ -72,6 +72,13 @@ MatchResult match(const Fingerprint& enrolled, const Fingerprint& current,
   return result;
 }
 
+bool MatchResult::drifted() const {
+  for (const KindState state : states_) {
+    if (state == KindState::changed || state == KindState::missing) return true;
+  }
+  return false;
+}
+
 std::string MatchResult::explanation() const {
   if (!policy_valid_) return "no match: the license's match policy is not valid";
   std::string text;

@@ -167,12 +167,20 @@ struct Verifier::Impl {
                                  std::string(bound) + " on another machine (" + license.machine_id +
                                      "); this one is " + machine->machine_id + " (" +
                                      match.explanation() + "). " + std::string(remedy));
-    } else if (match.little_to_spare()) {
+    } else if (match.little_to_spare() && match.drifted()) {
       found.warning =
           "this machine matches the one the license was activated on (" + license.machine_id +
           ") with little to spare: " + match.explanation() +
           "; one more hardware change will stop the license. Activate again from this store "
           "(`nodelock activate`, or a new offline request) to enrol the machine as it is now";
+    } else if (match.little_to_spare()) {
+      // Enrolling again would change nothing: the margin is the machine's own.
+      found.warning =
+          "this machine offers only just enough identity for this license's match "
+          "policy (" +
+          match.explanation() +
+          "): any hardware change will stop the license. A license bound to a "
+          "dongle, or a floating license, does not depend on this machine's hardware";
     }
     return found;
   }

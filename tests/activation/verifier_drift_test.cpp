@@ -11,6 +11,7 @@
 #include "nodelock/activation/local_store.h"
 #include "nodelock/activation/verifier.h"
 #include "nodelock/crypto/key_file.h"
+#include "nodelock/fingerprint/match.h"
 #include "process.h"
 
 namespace nodelock {
@@ -78,6 +79,21 @@ TEST_F(MachineDriftTest, AnUnchangedMachineShowsOneIdAndNoWarning) {
   EXPECT_EQ(shown.exit_code, 0) << shown.err;
   EXPECT_EQ(shown.out.find("This machine:"), std::string::npos) << shown.out;
   EXPECT_EQ(shown.out.find("Warning"), std::string::npos) << shown.out;
+}
+
+TEST_F(MachineDriftTest, AnUnchangedMachineWithoutMarginIsNotToldToActivateAgain) {
+  LocalStore store(root_.path(), kProduct);
+  testing::install_test_license(store, vendor_, kProduct, enrolled_, now_, [](License& license) {
+    license.match_policy.threshold =
+        fingerprint::match(license.fingerprint, license.fingerprint, license.match_policy).score();
+  });
+  const CheckResult result = check(current_);
+  ASSERT_TRUE(result.ok()) << result.message();
+  EXPECT_EQ(result.current_machine_id(), result.machine_id());
+  EXPECT_NE(result.match_warning().find("only just enough identity"), std::string::npos)
+      << result.match_warning();
+  EXPECT_EQ(result.match_warning().find("Activate again"), std::string::npos)
+      << "enrolling again would change nothing: " << result.match_warning();
 }
 
 TEST_F(MachineDriftTest, AToleratedChangeShowsBothIdsAndWarnsWithLittleToSpare) {

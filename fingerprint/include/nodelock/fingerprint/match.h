@@ -33,6 +33,8 @@ class [[nodiscard]] MatchResult {
   // but its next hardware change (or the one support is told about) costs it
   // the license, so support wants to hear of it first.
   bool little_to_spare() const { return ok_ && score_ - heaviest_matched_ < threshold_; }
+  // Some kind the enrolment has changed or went missing since.
+  bool drifted() const;
 
   // One line for people, e.g. "disk changed, 4 of 5 still match (score 9,
   // threshold 6)"; a refusal starts with "no match: " and names what failed.
