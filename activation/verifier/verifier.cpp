@@ -177,9 +177,9 @@ struct Verifier::Impl {
       // Enrolling again would change nothing: the margin is the machine's own.
       found.warning =
           "this machine offers only just enough identity for this license's match "
-          "policy (" +
+          "policy, " +
           match.explanation() +
-          "): any hardware change will stop the license. A license bound to a "
+          ", so any hardware change will stop the license. A license bound to a "
           "dongle, or a floating license, does not depend on this machine's hardware";
     }
     return found;
