@@ -12,6 +12,7 @@
 #include "nodelock/activation/local_store.h"
 #include "nodelock/activation/verifier.h"
 #include "process.h"
+#include "scoped_variable.h"
 #include "verifier_fixture.h"
 
 namespace nodelock {
@@ -20,31 +21,7 @@ namespace {
 using testing::desktop;
 using testing::kProduct;
 
-// Sets an environment variable for one test, and puts back what was there.
-class ScopedVariable {
- public:
-  ScopedVariable(const char* name, const std::optional<std::string>& value) : name_(name) {
-    if (const char* was = std::getenv(name)) was_ = was;
-    if (value) {
-      ::setenv(name, value->c_str(), 1);
-    } else {
-      ::unsetenv(name);
-    }
-  }
-  ~ScopedVariable() {
-    if (was_) {
-      ::setenv(name_, was_->c_str(), 1);
-    } else {
-      ::unsetenv(name_);
-    }
-  }
-  ScopedVariable(const ScopedVariable&) = delete;
-  ScopedVariable& operator=(const ScopedVariable&) = delete;
-
- private:
-  const char* name_;
-  std::optional<std::string> was_;
-};
+using testing::ScopedVariable;
 
 class StoreLookupTest : public ::testing::Test {
  protected:

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "offline_fixture.h"
+#include "scoped_variable.h"
 
 namespace nodelock::offline::testing {
 namespace {
@@ -14,21 +15,6 @@ using nlohmann::json;
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
-
-// Sets an environment variable for the programs this test starts, and
-// removes it again; each test runs in its own process.
-class ScopedEnvironment {
- public:
-  ScopedEnvironment(const char* name, const std::string& value) : name_(name) {
-    ::setenv(name, value.c_str(), 1);
-  }
-  ~ScopedEnvironment() { ::unsetenv(name_); }
-  ScopedEnvironment(const ScopedEnvironment&) = delete;
-  ScopedEnvironment& operator=(const ScopedEnvironment&) = delete;
-
- private:
-  const char* name_;
-};
 
 class OfflineSupport : public OfflineTest {
  protected:
@@ -88,7 +74,7 @@ TEST_F(OfflineSupport, RespondReadsTheTokenFromTheEnvironmentWhenNoTokenFlagIsGi
   const IssuedKey license = create_license({{"max_activations", 2}});
   const SiteMachine laptop = machine("laptop-wifi-docker");
   request(laptop, license.key, file("a.nlreq"));
-  const ScopedEnvironment token("NODELOCK_ADMIN_TOKEN", server_.admin_token());
+  const nodelock::testing::ScopedVariable token("NODELOCK_ADMIN_TOKEN", server_.admin_token());
   const ProcessResult answered = respond_without_token_flag(file("a.nlreq"), file("a.nlres"));
   ASSERT_EQ(answered.exit_code, 0) << answered.err;
   EXPECT_EQ(seats_used(license.id), 1);
@@ -112,7 +98,7 @@ TEST_F(OfflineSupport, TheTokenFlagWinsOverTheEnvironment) {
   const IssuedKey license = create_license({{"max_activations", 2}});
   const SiteMachine laptop = machine("laptop-wifi-docker");
   request(laptop, license.key, file("a.nlreq"));
-  const ScopedEnvironment stale("NODELOCK_ADMIN_TOKEN", "nla_not-a-token");
+  const nodelock::testing::ScopedVariable stale("NODELOCK_ADMIN_TOKEN", "nla_not-a-token");
   const ProcessResult answered = respond_run(file("a.nlreq"), file("a.nlres"));
   EXPECT_EQ(answered.exit_code, 0) << answered.err;
   const ProcessResult refused = respond_without_token_flag(file("a.nlreq"), file("b.nlres"));
